@@ -1,0 +1,248 @@
+//! Numbers and dates, normalised to a canonical digit form so that « 1 000 », « 1000 »
+//! and (English) « 1,000 » compare equal, as do « 3,5 » and « 3.5 ». Dates (day and
+//! month name in French, English, Spanish or German, with an optional year) become
+//! `MM-DD`. Number words (« deux », « three ») in a source count as numbers; in the
+//! article they are not checked.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::analysis::faithfulness::lang::Lang;
+use crate::analysis::lists::{MONTHS, NUMBER_MULTIPLIERS, NUMBER_WORDS};
+use crate::analysis::text::fold;
+
+static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\d{1,3}(?:[ \u{a0}\u{202f}]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)*").unwrap()
+});
+
+static MONTH_ALT: LazyLock<String> = LazyLock::new(|| {
+    let mut names: Vec<&str> = MONTHS.keys().copied().collect();
+    names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    names.join("|")
+});
+
+static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\b(\d{{1,2}})(?:er|re|st|nd|rd|th|\.)?\s+(?:de\s+)?({})\b\.?(?:\s+(?:de\s+)?(\d{{4}}))?",
+        *MONTH_ALT
+    ))
+    .unwrap()
+});
+
+static MONTH_DAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\b({})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?",
+        *MONTH_ALT
+    ))
+    .unwrap()
+});
+
+/// A number found in a text: as written, and canonical.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Number {
+    /// The text as written (« 1 000 »).
+    pub raw: String,
+    /// The canonical form (`1000`, `3.5`).
+    pub canonical: String,
+    /// The canonical form times a following multiplier word (« 2 millions » → `2000000`).
+    pub scaled: Option<String>,
+}
+
+/// The canonical form of a number as written in a text in `lang`.
+pub fn canonical(raw: &str, lang: Lang) -> String {
+    let s: String = raw
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '.' || *c == ',')
+        .collect();
+    let dots = s.matches('.').count();
+    let commas = s.matches(',').count();
+    let (int, frac): (String, String) = if dots > 0 && commas > 0 {
+        let last = s.rfind(['.', ',']).unwrap_or(s.len());
+        (s[..last].replace(['.', ','], ""), s[last + 1..].to_string())
+    } else if dots + commas == 0 {
+        (s.clone(), String::new())
+    } else if dots + commas > 1 {
+        (s.replace(['.', ','], ""), String::new())
+    } else {
+        let sep = if dots == 1 { '.' } else { ',' };
+        let (a, b) = s.split_once(sep).unwrap_or((&s, ""));
+        let thousands = b.len() == 3
+            && (1..=3).contains(&a.len())
+            && match sep {
+                ',' => lang == Lang::En,
+                _ => lang != Lang::En,
+            };
+        if thousands {
+            (format!("{a}{b}"), String::new())
+        } else {
+            (a.to_string(), b.to_string())
+        }
+    };
+    let int = int.trim_start_matches('0');
+    let int = if int.is_empty() { "0" } else { int };
+    let frac = frac.trim_end_matches('0');
+    if frac.is_empty() {
+        int.to_string()
+    } else {
+        format!("{int}.{frac}")
+    }
+}
+
+fn scale(canonical: &str, by: u64) -> Option<String> {
+    let value: f64 = canonical.parse().ok()?;
+    let scaled = value * by as f64;
+    (scaled.fract() == 0.0 && scaled < 1e18).then(|| format!("{}", scaled as u64))
+}
+
+fn multiplier_after(text: &str) -> Option<u64> {
+    let word: String = text
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .collect();
+    let word = fold(&word);
+    NUMBER_MULTIPLIERS.get(word.as_str()).copied()
+}
+
+/// The numbers written with digits in `text`. Digits glued after a letter (« M31 »)
+/// are part of a name and skipped.
+pub fn numbers(text: &str, lang: Lang) -> Vec<Number> {
+    let mut out = Vec::new();
+    for m in NUMBER.find_iter(text) {
+        if text[..m.start()]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphabetic)
+        {
+            continue;
+        }
+        let raw = m.as_str().trim().to_string();
+        let canonical = canonical(&raw, lang);
+        let scaled = multiplier_after(&text[m.end()..]).and_then(|k| scale(&canonical, k));
+        out.push(Number {
+            raw,
+            canonical,
+            scaled,
+        });
+    }
+    out
+}
+
+/// Values of the number words of `text` (« deux » → `2`, « two million » → `2`,
+/// `1000000` and `2000000`).
+pub fn number_words(text: &str) -> Vec<String> {
+    let folded = fold(text);
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut out = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        if let Some(&v) = NUMBER_WORDS.get(w) {
+            out.push(v.to_string());
+            if let Some(next) = words.get(i + 1) {
+                if let Some(k) = NUMBER_MULTIPLIERS.get(next) {
+                    out.push((v * k).to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A date found in a text: as written, and canonical (`MM-DD`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Date {
+    /// The text as written (lower case).
+    pub raw: String,
+    /// `MM-DD`.
+    pub month_day: String,
+}
+
+/// The dates (day and month name) of `text`.
+pub fn dates(text: &str) -> Vec<Date> {
+    let folded = text.to_lowercase();
+    let mut out = Vec::new();
+    let mut push = |raw: &str, day: &str, month: &str| {
+        let (Ok(day), Some(month)) = (day.parse::<u32>(), MONTHS.get(month)) else {
+            return;
+        };
+        if (1..=31).contains(&day) {
+            out.push(Date {
+                raw: raw.trim_end_matches('.').to_string(),
+                month_day: format!("{month:02}-{day:02}"),
+            });
+        }
+    };
+    for c in DAY_MONTH.captures_iter(&folded) {
+        push(&c[0], &c[1], &c[2]);
+    }
+    for c in MONTH_DAY.captures_iter(&folded) {
+        push(&c[0], &c[2], &c[1]);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn canon(text: &str, lang: Lang) -> Vec<String> {
+        numbers(text, lang)
+            .into_iter()
+            .map(|n| n.canonical)
+            .collect()
+    }
+
+    #[test]
+    fn canonical_forms() {
+        assert_eq!(
+            canon("1 000 et 1\u{202f}000 et 1000", Lang::Fr),
+            vec!["1000", "1000", "1000"]
+        );
+        assert_eq!(
+            canon("1,000 people and 3.5 %", Lang::En),
+            vec!["1000", "3.5"]
+        );
+        assert_eq!(canon("3,5 % et 3,50", Lang::Fr), vec!["3.5", "3.5"]);
+        assert_eq!(
+            canon("1.000 Menschen, 2,5 Prozent", Lang::De),
+            vec!["1000", "2.5"]
+        );
+        assert_eq!(canon("1,234,567.89", Lang::En), vec!["1234567.89"]);
+        assert_eq!(
+            canon("le 1er mars, 12 %, en 2024.", Lang::Fr),
+            vec!["1", "12", "2024"]
+        );
+        assert_eq!(canon("M31 et NGC 3992", Lang::Fr), vec!["3992"]);
+        assert_eq!(canon("", Lang::Fr), Vec::<String>::new());
+    }
+
+    #[test]
+    fn multipliers_and_words() {
+        let n = numbers("2 millions d’euros", Lang::Fr);
+        assert_eq!(n[0].scaled.as_deref(), Some("2000000"));
+        let words = number_words("two million people");
+        assert!(words.contains(&"2".to_string()) && words.contains(&"2000000".to_string()));
+        assert_eq!(number_words("deux ans"), vec!["2"]);
+    }
+
+    #[test]
+    fn finds_dates_in_four_languages() {
+        let md = |t: &str| {
+            dates(t)
+                .into_iter()
+                .map(|d| d.month_day)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(md("le 1er mars 2024"), vec!["03-01"]);
+        assert_eq!(md("on March 12, 2024"), vec!["03-12"]);
+        assert_eq!(md("el 12 de marzo de 2024"), vec!["03-12"]);
+        assert_eq!(md("am 12. März 2024"), vec!["03-12"]);
+        assert_eq!(md("le 14 juillet"), vec!["07-14"]);
+        assert!(md("sept ans").is_empty());
+        assert_eq!(md("le 3 février."), vec!["02-03"]);
+        assert_eq!(dates("Le 3 Août.")[0].raw, "3 août");
+    }
+}

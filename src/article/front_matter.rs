@@ -1,0 +1,138 @@
+//! The front matter at the top of plume's Markdown: `---` lines around `key: "value"`
+//! lines. Values are double-quoted with `\"` and `\\` as the only escapes; line breaks
+//! and other control characters in a value are written as spaces, so every value
+//! stays on its line.
+
+/// Writes the front matter block for `pairs`, both `---` lines included, ending with a
+/// newline.
+pub fn write_front_matter(pairs: &[(&str, String)]) -> String {
+    let mut out = String::from("---\n");
+    for (key, value) in pairs {
+        out.push_str(key);
+        out.push_str(": ");
+        out.push_str(&quote(value));
+        out.push('\n');
+    }
+    out.push_str("---\n");
+    out
+}
+
+/// `value` in double quotes, with `"` and `\` escaped and control characters as spaces.
+pub fn quote(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The inverse of [`quote`]; an unquoted value is returned trimmed, as is. An unknown
+/// escape keeps its backslash.
+pub fn unquote(raw: &str) -> String {
+    let raw = raw.trim();
+    let Some(inner) = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) else {
+        return raw.to_string();
+    };
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some(e @ ('"' | '\\')) => out.push(e),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// Splits a document into its front matter pairs (in order) and the body after the
+/// closing `---` (leading blank lines removed). Without a front matter block — or with
+/// one that is never closed — the pairs are empty and the body is the whole text.
+pub fn parse_front_matter(text: &str) -> (Vec<(String, String)>, &str) {
+    let start = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let Some(rest) = start
+        .strip_prefix("---\n")
+        .or_else(|| start.strip_prefix("---\r\n"))
+    else {
+        return (Vec::new(), text);
+    };
+    let mut pairs = Vec::new();
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        offset += line.len();
+        let content = line.trim_end_matches(['\n', '\r']);
+        if content.trim_end() == "---" {
+            let body = rest[offset..].trim_start_matches(['\n', '\r']);
+            return (pairs, body);
+        }
+        if let Some((key, value)) = content.split_once(':') {
+            pairs.push((key.trim().to_string(), unquote(value)));
+        }
+    }
+    (Vec::new(), text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_round_trip_exactly() {
+        let values = [
+            "plain",
+            "with \"quotes\" and \\backslash\\ and \\\" both",
+            "deux-points : et « guillemets » l’apostrophe",
+            "",
+            "  leading and trailing spaces  ",
+            "ends with a backslash \\",
+            "\\n is not a newline",
+            "---",
+        ];
+        let pairs: Vec<(&str, String)> = values.iter().map(|v| ("k", v.to_string())).collect();
+        let text = format!("{}\nBody.\n", write_front_matter(&pairs));
+        let (parsed, body) = parse_front_matter(&text);
+        let got: Vec<&str> = parsed.iter().map(|(_, v)| v.as_str()).collect();
+        assert_eq!(got, values);
+        assert_eq!(body, "Body.\n");
+    }
+
+    #[test]
+    fn line_breaks_become_spaces() {
+        let text = write_front_matter(&[("title", "one\ntwo\r\nthree\u{2028}four".to_string())]);
+        assert_eq!(text.lines().count(), 3);
+        let (pairs, _) = parse_front_matter(&text);
+        assert_eq!(pairs[0].1, "one two  three four");
+    }
+
+    #[test]
+    fn unquoted_values_and_missing_blocks() {
+        let (pairs, body) = parse_front_matter("---\nlang: fr-FR\nseed: 42\n---\n# T\n");
+        assert_eq!(
+            pairs,
+            [
+                ("lang".into(), "fr-FR".into()),
+                ("seed".into(), "42".into())
+            ]
+        );
+        assert_eq!(body, "# T\n");
+        let (pairs, body) = parse_front_matter("# No front matter\n");
+        assert!(pairs.is_empty());
+        assert_eq!(body, "# No front matter\n");
+        let unclosed = "---\ntitle: \"x\"\n# body\n";
+        assert_eq!(parse_front_matter(unclosed), (Vec::new(), unclosed));
+    }
+}

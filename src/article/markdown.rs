@@ -1,0 +1,195 @@
+//! Markdown → blocks, with pulldown-cmark: headings, paragraphs, list items and
+//! blockquotes, inline markup stripped (links keep their text, images and raw HTML are
+//! dropped, code keeps its text). A YAML front matter block is skipped. The first H1
+//! becomes the headline.
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::article::source::{BlockKind, SourceBlock};
+
+/// Splits Markdown `text` into an optional headline and the body blocks.
+pub fn parse(text: &str) -> (Option<String>, Vec<SourceBlock>) {
+    let options = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS | Options::ENABLE_STRIKETHROUGH;
+    let mut state = State::default();
+    for event in Parser::new_ext(text, options) {
+        state.event(event);
+    }
+    state.flush();
+    let mut blocks = state.blocks;
+    let title = blocks
+        .iter()
+        .position(|b| b.kind == BlockKind::Heading(1))
+        .map(|i| blocks.remove(i).text);
+    (title, blocks)
+}
+
+/// The containers we are inside, innermost last.
+#[derive(Clone, Copy, PartialEq)]
+enum Container {
+    Heading(u8),
+    Item,
+    Quote,
+}
+
+#[derive(Default)]
+struct State {
+    stack: Vec<Container>,
+    buffer: String,
+    /// Depth inside elements whose text is not body text (images, metadata).
+    skip: usize,
+    blocks: Vec<SourceBlock>,
+}
+
+impl State {
+    fn event(&mut self, event: Event<'_>) {
+        match event {
+            Event::Start(tag) => self.start(tag),
+            Event::End(tag) => self.end(tag),
+            Event::Text(text) | Event::Code(text) if self.skip == 0 => self.buffer.push_str(&text),
+            Event::SoftBreak if self.skip == 0 => self.buffer.push(' '),
+            Event::HardBreak if self.skip == 0 => self.buffer.push('\n'),
+            _ => {}
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>) {
+        match tag {
+            Tag::Heading { level, .. } => {
+                self.flush();
+                self.stack.push(Container::Heading(heading_level(level)));
+            }
+            Tag::Item => {
+                self.flush();
+                self.stack.push(Container::Item);
+            }
+            Tag::BlockQuote(_) => {
+                self.flush();
+                self.stack.push(Container::Quote);
+            }
+            Tag::Paragraph | Tag::List(_) | Tag::CodeBlock(_) => self.flush(),
+            Tag::Image { .. } | Tag::MetadataBlock(_) | Tag::HtmlBlock => self.skip += 1,
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Heading(_) | TagEnd::Item | TagEnd::BlockQuote(_) => {
+                self.flush();
+                self.stack.pop();
+            }
+            TagEnd::Paragraph | TagEnd::List(_) => self.flush(),
+            TagEnd::CodeBlock => {
+                // An indented "code block" in an article is usually indented prose.
+                let text = std::mem::take(&mut self.buffer);
+                for part in text.split("\n\n") {
+                    self.buffer = part.replace('\n', " ");
+                    self.flush();
+                }
+            }
+            TagEnd::Image | TagEnd::MetadataBlock(_) | TagEnd::HtmlBlock => {
+                self.skip = self.skip.saturating_sub(1)
+            }
+            _ => {}
+        }
+    }
+
+    /// Emits the buffered text as a block of the kind its innermost container says.
+    fn flush(&mut self) {
+        let text = std::mem::take(&mut self.buffer);
+        let text = text.trim();
+        if text.is_empty() {
+            return;
+        }
+        let kind = match self.stack.last() {
+            Some(Container::Heading(level)) => BlockKind::Heading(*level),
+            Some(Container::Item) => BlockKind::ListItem,
+            Some(Container::Quote) => BlockKind::Quote,
+            None => BlockKind::Paragraph,
+        };
+        self.blocks.push(SourceBlock::new(kind, text));
+    }
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(blocks: &[SourceBlock]) -> Vec<(BlockKind, &str)> {
+        blocks.iter().map(|b| (b.kind, b.text.as_str())).collect()
+    }
+
+    #[test]
+    fn reads_headings_paragraphs_lists_and_quotes() {
+        let (title, blocks) = parse(
+            "---\ntitle: \"ignored\"\n---\n\n# The *new* library\n\nIntro with a [link](http://x.test) \
+             and `code`.\nSecond line.\n\n## Plans\n\n- first **point**\n- second point\n  - nested one\n\n\
+             > A quoted sentence\n> on two lines.\n\n### Details\n\nLast ![a photo](p.jpg) words.  \nAfter break.\n",
+        );
+        assert_eq!(title.as_deref(), Some("The new library"));
+        assert_eq!(
+            texts(&blocks),
+            [
+                (
+                    BlockKind::Paragraph,
+                    "Intro with a link and code. Second line."
+                ),
+                (BlockKind::Heading(2), "Plans"),
+                (BlockKind::ListItem, "first point"),
+                (BlockKind::ListItem, "second point"),
+                (BlockKind::ListItem, "nested one"),
+                (BlockKind::Quote, "A quoted sentence on two lines."),
+                (BlockKind::Heading(3), "Details"),
+                (BlockKind::Paragraph, "Last  words.\nAfter break."),
+            ]
+        );
+    }
+
+    #[test]
+    fn setext_headings_and_loose_lists_work() {
+        let (title, blocks) =
+            parse("Headline here\n=============\n\nSub\n---\n\n1. one\n\n2. two\n");
+        assert_eq!(title.as_deref(), Some("Headline here"));
+        assert_eq!(
+            texts(&blocks),
+            [
+                (BlockKind::Heading(2), "Sub"),
+                (BlockKind::ListItem, "one"),
+                (BlockKind::ListItem, "two")
+            ]
+        );
+    }
+
+    #[test]
+    fn raw_html_is_dropped_and_only_the_first_h1_is_the_title() {
+        let (title, blocks) = parse("<div class=\"ad\">Buy now</div>\n\n# One\n\nText.\n\n# Two\n");
+        assert_eq!(title.as_deref(), Some("One"));
+        assert_eq!(
+            texts(&blocks),
+            [
+                (BlockKind::Paragraph, "Text."),
+                (BlockKind::Heading(1), "Two")
+            ]
+        );
+    }
+
+    #[test]
+    fn indented_prose_is_kept() {
+        let (_, blocks) = parse("    An indented paragraph\n    on two lines.\n");
+        assert_eq!(
+            texts(&blocks),
+            [(BlockKind::Paragraph, "An indented paragraph on two lines.")]
+        );
+    }
+}

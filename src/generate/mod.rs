@@ -1,0 +1,195 @@
+//! Text generation: the [`TextGenerator`] trait the rest of plume uses, and its implementation
+//! over a [`Model`].
+
+pub mod sampler;
+pub mod stream;
+
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::model::Model;
+pub use sampler::{Sampler, SamplingSettings};
+use stream::TextStream;
+
+/// What to generate and when to stop.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GenerationSettings {
+    pub sampling: SamplingSettings,
+    /// Stop after this many new tokens.
+    pub max_tokens: usize,
+    /// End-of-generation tokens are forbidden before this many new tokens.
+    pub min_tokens: usize,
+    /// Generation stops when one of these appears; it is not part of the text.
+    pub stop: Vec<String>,
+}
+
+impl Default for GenerationSettings {
+    fn default() -> Self {
+        GenerationSettings { sampling: SamplingSettings::default(), max_tokens: 256, min_tokens: 0, stop: Vec::new() }
+    }
+}
+
+/// A prompt: the text, and whether control tokens written in it (`<start_of_turn>`) are read as
+/// such. Only the program's own templates set `parse_special`; source text never does.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prompt {
+    pub text: String,
+    pub parse_special: bool,
+}
+
+impl Prompt {
+    /// A plain-text prompt.
+    pub fn plain(text: impl Into<String>) -> Self {
+        Prompt { text: text.into(), parse_special: false }
+    }
+}
+
+/// Why generation ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopReason {
+    EndOfGeneration,
+    StopString,
+    MaxTokens,
+    ContextFull,
+}
+
+/// The result of one generation, with its speed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Generation {
+    pub text: String,
+    pub stop_reason: StopReason,
+    pub prompt_tokens: usize,
+    /// Prompt tokens actually processed (the rest came from the cache).
+    pub prompt_tokens_processed: usize,
+    pub generated_tokens: usize,
+    /// Mean log-probability of the generated tokens under the model (a fluency score).
+    pub mean_logprob: f32,
+    pub prompt_seconds: f64,
+    pub generation_seconds: f64,
+}
+
+impl Generation {
+    /// Prompt processing speed, tokens per second.
+    pub fn prompt_tps(&self) -> f64 {
+        rate(self.prompt_tokens_processed, self.prompt_seconds)
+    }
+
+    /// Generation speed, tokens per second.
+    pub fn generation_tps(&self) -> f64 {
+        rate(self.generated_tokens, self.generation_seconds)
+    }
+}
+
+/// Tokens per second, 0 when nothing was timed.
+pub fn rate(tokens: usize, seconds: f64) -> f64 {
+    if seconds > 0.0 {
+        tokens as f64 / seconds
+    } else {
+        0.0
+    }
+}
+
+/// Anything that writes text from a prompt: the real model, or a fake in tests.
+pub trait TextGenerator {
+    /// Generates a continuation of `prompt`; `on_text` receives the text as it is produced.
+    fn generate(&mut self, prompt: &Prompt, settings: &GenerationSettings, on_text: &mut dyn FnMut(&str)) -> Result<Generation>;
+
+    /// A name for provenance (model id).
+    fn name(&self) -> String;
+}
+
+/// The real generator: a model with its tokenizer.
+pub struct ModelGenerator {
+    model: Model,
+    name: String,
+}
+
+impl ModelGenerator {
+    pub fn new(model: Model, name: impl Into<String>) -> Self {
+        ModelGenerator { model, name: name.into() }
+    }
+
+    /// The model behind the generator.
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// The model behind the generator, mutably (to restrict its vocabulary).
+    pub fn model_mut(&mut self) -> &mut Model {
+        &mut self.model
+    }
+}
+
+impl TextGenerator for ModelGenerator {
+    fn generate(&mut self, prompt: &Prompt, settings: &GenerationSettings, on_text: &mut dyn FnMut(&str)) -> Result<Generation> {
+        if settings.min_tokens > settings.max_tokens {
+            return Err(Error::Invalid(format!(
+                "minimum new tokens ({}) is above the maximum ({})",
+                settings.min_tokens, settings.max_tokens
+            )));
+        }
+        let tokenizer = self.model.tokenizer();
+        let mut tokens = tokenizer.encode(&prompt.text, prompt.parse_special)?;
+        let eog: Vec<u32> = tokenizer.end_of_generation().to_vec();
+        let prompt_tokens = tokens.len();
+
+        let started = Instant::now();
+        let (mut logits, processed) = self.model.prefill(&tokens)?;
+        let prompt_seconds = started.elapsed().as_secs_f64();
+
+        let mut sampler = Sampler::new(settings.sampling.clone());
+        let mut stream = TextStream::new(&settings.stop);
+        let mut generated = 0usize;
+        let mut logprob_sum = 0f32;
+        let started = Instant::now();
+        let stop_reason = loop {
+            if generated >= settings.max_tokens {
+                break StopReason::MaxTokens;
+            }
+            let banned: &[u32] = if generated < settings.min_tokens { &eog } else { &[] };
+            let raw = logits.clone();
+            let next = sampler.sample(&mut logits, &tokens, generated, banned);
+            logprob_sum += sampler::log_prob(&raw, next);
+            tokens.push(next);
+            generated += 1;
+            if eog.contains(&next) {
+                break StopReason::EndOfGeneration;
+            }
+            let piece = stream.push(self.model.tokenizer().bytes_of(next));
+            if !piece.is_empty() {
+                on_text(&piece);
+            }
+            if stream.stopped() {
+                break StopReason::StopString;
+            }
+            if generated >= settings.max_tokens {
+                break StopReason::MaxTokens;
+            }
+            if tokens.len() >= self.model.max_positions() {
+                break StopReason::ContextFull;
+            }
+            logits = self.model.step(next)?;
+        };
+        let rest = stream.finish();
+        if !rest.is_empty() {
+            on_text(&rest);
+        }
+        Ok(Generation {
+            text: stream.text().to_string(),
+            stop_reason,
+            prompt_tokens,
+            prompt_tokens_processed: processed,
+            generated_tokens: generated,
+            mean_logprob: if generated > 0 { logprob_sum / generated as f32 } else { 0.0 },
+            prompt_seconds,
+            generation_seconds: started.elapsed().as_secs_f64(),
+        })
+    }
+
+    fn name(&self) -> String {
+        self.name.clone()
+    }
+}

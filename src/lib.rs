@@ -1,0 +1,22 @@
+//! plume: an offline article rewriter.
+//!
+//! An article in (plain text, Markdown or HTML, any language), a grounded, SEO-ready French web
+//! article out, written by a local quantised GGUF model run with candle. The program owns the
+//! structure and the facts; the model only writes words, and every word it writes is checked
+//! against the source before it is kept.
+//!
+//! - [`model`]: a GGUF file → next-token logits (our Gemma 3 forward pass, candle's Qwen/Llama),
+//!   the tokenizer the file carries, and where model files come from.
+//! - [`generate`]: sampling, stop strings, streaming, and the [`generate::TextGenerator`] trait.
+//! - [`article`]: reading the source (text, Markdown, HTML) and rendering the result
+//!   (Markdown with front matter, HTML5 with JSON-LD, JSON).
+//! - [`analysis`]: French text tools and the SEO, readability, typography and faithfulness
+//!   report shared by `plume check` and the rewrite's own verification.
+
+pub mod analysis;
+pub mod article;
+pub mod error;
+pub mod generate;
+pub mod model;
+
+pub use error::{Error, Result};

@@ -1,0 +1,330 @@
+//! Our Gemma 3 forward pass on candle's primitives.
+//!
+//! What makes Gemma 3 different from a textbook transformer, all handled here:
+//! - embeddings scaled by √hidden; output projection tied to the (quantised) embeddings;
+//! - RMS norms whose weights already include Gemma's "+1" in GGUF files;
+//! - q and k normalised per head before RoPE (NeoX layout), local layers with RoPE base 10 000
+//!   and a sliding window, global layers (every sixth) with the file's base and full attention;
+//! - norms after attention and after the MLP, GELU (tanh) gated MLP;
+//! - optional final logit soft-capping.
+//!
+//! The sliding window is applied the same way whether the prompt is processed in one pass, in
+//! chunks, or token by token: local layers keep only the keys they can still see.
+
+use std::sync::Arc;
+
+use candle_core::quantized::{QMatMul, QTensor};
+use candle_core::{Device, Module, Tensor};
+
+use super::attention::{attend, KvCache};
+use super::gguf::GgufFile;
+use super::ops;
+use super::output::OutputHead;
+use crate::error::Result;
+
+/// Hyper-parameters read from the GGUF metadata.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub hidden: usize,
+    pub layers: usize,
+    pub heads: usize,
+    pub kv_heads: usize,
+    pub head_dim: usize,
+    pub eps: f64,
+    pub rope_global: f64,
+    pub rope_local: f64,
+    pub sliding_window: usize,
+    pub swa_pattern: usize,
+    pub context_length: usize,
+    pub final_softcap: Option<f64>,
+}
+
+impl Config {
+    fn from_gguf(g: &GgufFile) -> Result<Self> {
+        let key = |k: &str| format!("gemma3.{k}");
+        let hidden = g.u64(&key("embedding_length"))? as usize;
+        let heads = g.u64(&key("attention.head_count"))? as usize;
+        let kv_heads = g.u64_opt(&key("attention.head_count_kv"))?.unwrap_or(heads as u64) as usize;
+        let head_dim = g.u64_opt(&key("attention.key_length"))?.unwrap_or((hidden / heads.max(1)) as u64) as usize;
+        let cfg = Config {
+            hidden,
+            layers: g.u64(&key("block_count"))? as usize,
+            heads,
+            kv_heads,
+            head_dim,
+            eps: g.f64_opt(&key("attention.layer_norm_rms_epsilon"))?.unwrap_or(1e-6),
+            rope_global: g.f64_opt(&key("rope.freq_base"))?.unwrap_or(1_000_000.0),
+            rope_local: g.f64_opt(&key("rope.freq_base_swa"))?.unwrap_or(10_000.0),
+            sliding_window: g.u64_opt(&key("attention.sliding_window"))?.unwrap_or(512) as usize,
+            swa_pattern: 6,
+            context_length: g.u64_opt(&key("context_length"))?.unwrap_or(8192) as usize,
+            final_softcap: g.f64_opt(&key("final_logit_softcapping"))?,
+        };
+        let sane = |v: usize, max: usize| v > 0 && v <= max;
+        if !(sane(cfg.hidden, 1 << 16)
+            && sane(cfg.layers, 1024)
+            && sane(cfg.heads, 1024)
+            && sane(cfg.kv_heads, 1024)
+            && sane(cfg.head_dim, 4096)
+            && cfg.heads % cfg.kv_heads == 0
+            && cfg.head_dim % 2 == 0
+            && sane(cfg.sliding_window, 1 << 24))
+        {
+            return Err(g.error(format!("implausible Gemma 3 hyper-parameters: {cfg:?}")));
+        }
+        Ok(cfg)
+    }
+
+    /// Whether layer `i` uses the sliding window (five of every six layers).
+    pub fn is_local(&self, i: usize) -> bool {
+        i % self.swa_pattern < self.swa_pattern - 1
+    }
+}
+
+/// Precomputed RoPE cosines and sines for one base.
+struct Rope {
+    cos: Tensor,
+    sin: Tensor,
+}
+
+impl Rope {
+    fn new(base: f64, head_dim: usize, max_positions: usize, device: &Device) -> Result<Self> {
+        let (cos, sin) = ops::rope_table(base, head_dim, max_positions, device)?;
+        Ok(Rope { cos, sin })
+    }
+
+    fn apply(&self, x: &Tensor, offset: usize) -> Result<Tensor> {
+        let t = x.dim(2)?;
+        let cos = self.cos.narrow(0, offset, t)?;
+        let sin = self.sin.narrow(0, offset, t)?;
+        Ok(candle_nn::rotary_emb::rope(&x.contiguous()?, &cos, &sin)?)
+    }
+}
+
+struct Layer {
+    attn_norm: Vec<f32>,
+    q: QMatMul,
+    k: QMatMul,
+    v: QMatMul,
+    q_norm: Vec<f32>,
+    k_norm: Vec<f32>,
+    o: QMatMul,
+    post_attn_norm: Vec<f32>,
+    ffn_norm: Vec<f32>,
+    gate: QMatMul,
+    up: QMatMul,
+    down: QMatMul,
+    post_ffn_norm: Vec<f32>,
+    local: bool,
+    cache: KvCache,
+}
+
+/// A Gemma 3 model with its KV cache.
+pub struct Gemma3 {
+    cfg: Config,
+    embeddings: Arc<QTensor>,
+    layers: Vec<Layer>,
+    output_norm: Vec<f32>,
+    output: OutputHead,
+    rope_local: Rope,
+    rope_global: Rope,
+    max_positions: usize,
+    /// Number of positions processed (the next token's position).
+    len: usize,
+    device: Device,
+}
+
+fn rms_norm(x: &Tensor, w: &[f32], eps: f64) -> Result<Tensor> {
+    ops::rms_norm(x, w, eps)
+}
+
+impl Gemma3 {
+    /// Loads the weights of `gguf` onto `device`. `max_positions` bounds the RoPE tables (and so
+    /// the longest sequence); it is capped by the model's context length.
+    pub fn load(g: &mut GgufFile, device: &Device, max_positions: usize) -> Result<Self> {
+        let cfg = Config::from_gguf(g)?;
+        let max_positions = max_positions.min(cfg.context_length).max(1);
+        let vector = |g: &mut GgufFile, name: &str| -> Result<Vec<f32>> { Ok(g.tensor(name, device)?.dequantize(&Device::Cpu)?.flatten_all()?.to_vec1()?) };
+        let embeddings = Arc::new(g.tensor("token_embd.weight", device)?);
+        let (vocab, hidden) = embeddings.shape().dims2()?;
+        if hidden != cfg.hidden {
+            return Err(g.error(format!("token_embd.weight is {vocab}×{hidden}, expected a width of {}", cfg.hidden)));
+        }
+        let mut layers = Vec::with_capacity(cfg.layers);
+        for i in 0..cfg.layers {
+            let p = format!("blk.{i}");
+            let mm = |g: &mut GgufFile, n: &str| -> Result<QMatMul> {
+                Ok(QMatMul::from_qtensor(g.tensor(&format!("{p}.{n}.weight"), device)?)?)
+            };
+            layers.push(Layer {
+                attn_norm: vector(g, &format!("{p}.attn_norm.weight"))?,
+                q: mm(g, "attn_q")?,
+                k: mm(g, "attn_k")?,
+                v: mm(g, "attn_v")?,
+                q_norm: vector(g, &format!("{p}.attn_q_norm.weight"))?,
+                k_norm: vector(g, &format!("{p}.attn_k_norm.weight"))?,
+                o: mm(g, "attn_output")?,
+                post_attn_norm: vector(g, &format!("{p}.post_attention_norm.weight"))?,
+                ffn_norm: vector(g, &format!("{p}.ffn_norm.weight"))?,
+                gate: mm(g, "ffn_gate")?,
+                up: mm(g, "ffn_up")?,
+                down: mm(g, "ffn_down")?,
+                post_ffn_norm: vector(g, &format!("{p}.post_ffw_norm.weight"))?,
+                local: cfg.is_local(i),
+                cache: KvCache::new(cfg.kv_heads, cfg.head_dim),
+            });
+        }
+        let output_norm = vector(g, "output_norm.weight")?;
+        let output = if g.has_tensor("output.weight") {
+            OutputHead::new(Arc::new(g.tensor("output.weight", device)?))?
+        } else {
+            OutputHead::new(embeddings.clone())?
+        };
+        let rope_local = Rope::new(cfg.rope_local, cfg.head_dim, max_positions, device)?;
+        let rope_global = Rope::new(cfg.rope_global, cfg.head_dim, max_positions, device)?;
+        Ok(Gemma3 {
+            cfg,
+            embeddings,
+            layers,
+            output_norm,
+            output,
+            rope_local,
+            rope_global,
+            max_positions,
+            len: 0,
+            device: device.clone(),
+        })
+    }
+
+    /// The hyper-parameters.
+    pub fn config(&self) -> &Config {
+        &self.cfg
+    }
+
+    /// The longest sequence this instance can process.
+    pub fn max_positions(&self) -> usize {
+        self.max_positions
+    }
+
+    /// The output head, to restrict the vocabulary it computes.
+    pub fn output_mut(&mut self) -> &mut OutputHead {
+        &mut self.output
+    }
+
+    /// Positions processed so far.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether no position has been processed.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Forgets everything processed.
+    pub fn clear(&mut self) {
+        for layer in &mut self.layers {
+            layer.cache.reset(0);
+        }
+        self.len = 0;
+    }
+
+    /// Keeps only the first `len` positions. Returns false (and leaves the cache alone) when a
+    /// sliding-window layer has already dropped keys the shorter sequence would need.
+    pub fn truncate(&mut self, len: usize) -> Result<bool> {
+        if len >= self.len {
+            return Ok(len == self.len);
+        }
+        let window = self.cfg.sliding_window;
+        // A local layer must still hold the keys position `len` will look back to.
+        let needed_from = len.saturating_sub(window - 1);
+        if self.layers.iter().any(|l| l.cache.start() > needed_from) {
+            return Ok(false);
+        }
+        for layer in &mut self.layers {
+            layer.cache.truncate(len);
+        }
+        self.len = len;
+        Ok(true)
+    }
+
+    /// Processes `tokens` (positions `len()..len()+tokens.len()`) and returns the logits of the
+    /// last one, shape `(vocab,)`.
+    pub fn forward(&mut self, tokens: &[u32]) -> Result<Tensor> {
+        let hidden = self.forward_hidden(tokens)?;
+        let t = hidden.dim(1)?;
+        let last = hidden.narrow(1, t - 1, 1)?.squeeze(1)?;
+        let last = rms_norm(&last, &self.output_norm, self.cfg.eps)?;
+        let mut logits = self.output.forward(&last)?;
+        if let Some(cap) = self.cfg.final_softcap {
+            logits = ((logits / cap)?.tanh()? * cap)?;
+        }
+        Ok(logits.squeeze(0)?)
+    }
+
+    fn forward_hidden(&mut self, tokens: &[u32]) -> Result<Tensor> {
+        let t = tokens.len();
+        let offset = self.len;
+        if t == 0 {
+            return Err(crate::error::Error::Invalid("forward pass on an empty token sequence".into()));
+        }
+        if offset + t > self.max_positions {
+            return Err(crate::error::Error::Invalid(format!(
+                "sequence of {} tokens exceeds the {} positions this model instance supports",
+                offset + t,
+                self.max_positions
+            )));
+        }
+        let ids = Tensor::from_slice(tokens, (t,), &self.device)?;
+        let mut x = self.embeddings.embedding(&ids)?.reshape((1, t, self.cfg.hidden))?;
+        x = (x * (self.cfg.hidden as f64).sqrt())?;
+        let cfg = self.cfg.clone();
+        for layer in &mut self.layers {
+            let rope = if layer.local { &self.rope_local } else { &self.rope_global };
+            let residual = x.clone();
+            let h = rms_norm(&x, &layer.attn_norm, cfg.eps)?;
+            let h = attention(layer, &cfg, rope, &h, offset)?;
+            let h = rms_norm(&h, &layer.post_attn_norm, cfg.eps)?;
+            x = (residual + h)?;
+            let residual = x.clone();
+            let h = rms_norm(&x, &layer.ffn_norm, cfg.eps)?;
+            let gate = layer.gate.forward(&h)?;
+            let up = layer.up.forward(&h)?;
+            let h = layer.down.forward(&ops::geglu(&gate, &up)?)?;
+            let h = rms_norm(&h, &layer.post_ffn_norm, cfg.eps)?;
+            x = (residual + h)?;
+        }
+        self.len += t;
+        Ok(x)
+    }
+}
+
+/// Self-attention of one layer for `t` new positions starting at `offset`, updating its cache.
+fn attention(layer: &mut Layer, cfg: &Config, rope: &Rope, x: &Tensor, offset: usize) -> Result<Tensor> {
+    let (b, t, _) = x.dims3()?;
+    let d = cfg.head_dim;
+    let heads = |y: Tensor, n: usize| -> Result<Tensor> { Ok(y.reshape((b, t, n, d))?.transpose(1, 2)?) };
+    // [t][heads][d] as a flat vector
+    let flat = |y: Tensor| -> Result<Vec<f32>> { Ok(y.transpose(1, 2)?.flatten_all()?.to_vec1()?) };
+    let q = heads(layer.q.forward(x)?, cfg.heads)?;
+    let k = heads(layer.k.forward(x)?, cfg.kv_heads)?;
+    let v = layer.v.forward(x)?.flatten_all()?.to_vec1::<f32>()?;
+    let q = rope.apply(&rms_norm(&q, &layer.q_norm, cfg.eps)?, offset)?;
+    let k = rope.apply(&rms_norm(&k, &layer.k_norm, cfg.eps)?, offset)?;
+    let q = flat((q * (1.0 / (d as f64).sqrt()))?)?;
+    let k = flat(k)?;
+
+    let cache = &mut layer.cache;
+    if cache.end() != offset {
+        cache.reset(offset);
+    }
+    cache.append(&k, &v);
+    let window = if layer.local { Some(cfg.sliding_window) } else { None };
+    let out = attend(&q, cache, offset, cfg.heads, d, window);
+    // Local layers keep only the keys a later position can still see.
+    if let Some(w) = window {
+        cache.keep_last(w - 1);
+    }
+    let out = Tensor::from_vec(out, (b, t, cfg.heads * d), x.device())?;
+    Ok(layer.o.forward(&out)?)
+}

@@ -1,0 +1,295 @@
+//! A GGUF file → next-token logits, on the CPU (or a GPU when built with `cuda`/`metal`).
+//!
+//! [`Model`] holds one architecture behind an enum — our own Gemma 3 forward pass, candle's
+//! quantised Qwen 2, Qwen 3 and Llama — with the tokenizer the file carries, and keeps track of
+//! what its KV cache holds so a prompt that shares a prefix with the previous one only processes
+//! the new tokens.
+
+pub mod attention;
+pub mod gemma3;
+pub mod gguf;
+pub mod ops;
+pub mod output;
+pub mod source;
+pub mod tokenizer;
+pub mod vocab;
+
+use std::path::{Path, PathBuf};
+
+use candle_core::{Device, Tensor};
+use candle_transformers::models::{quantized_llama, quantized_qwen2, quantized_qwen3};
+
+use crate::error::{Error, Result};
+use gemma3::Gemma3;
+use gguf::GgufFile;
+use tokenizer::GgufTokenizer;
+
+/// Where the model runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeviceKind {
+    #[default]
+    Cpu,
+    Cuda,
+    Metal,
+}
+
+impl DeviceKind {
+    /// The candle device, or a clear error when plume was built without that backend.
+    pub fn device(self) -> Result<Device> {
+        let unavailable = |name: &str, feature: &str, e: candle_core::Error| {
+            Error::Invalid(format!(
+                "the {name} device is not available ({e}); build plume with `--features {feature}` on a machine with one"
+            ))
+        };
+        match self {
+            DeviceKind::Cpu => Ok(Device::Cpu),
+            DeviceKind::Cuda => Device::new_cuda(0).map_err(|e| unavailable("CUDA", "cuda", e)),
+            DeviceKind::Metal => Device::new_metal(0).map_err(|e| unavailable("Metal", "metal", e)),
+        }
+    }
+}
+
+/// How to load a model.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    pub device: DeviceKind,
+    /// The longest sequence (prompt + generated tokens) the instance must support.
+    pub max_positions: usize,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions { device: DeviceKind::Cpu, max_positions: 8192 }
+    }
+}
+
+/// What plume knows about a loaded model file.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ModelInfo {
+    pub path: PathBuf,
+    pub name: String,
+    pub architecture: String,
+    pub file_bytes: u64,
+    pub parameters: u64,
+    pub vocab_size: usize,
+    pub context_length: usize,
+}
+
+enum Engine {
+    Gemma3(Box<Gemma3>),
+    Qwen2(Box<quantized_qwen2::ModelWeights>),
+    Qwen3(Box<quantized_qwen3::ModelWeights>),
+    Llama(Box<quantized_llama::ModelWeights>),
+}
+
+/// A loaded model: weights, KV cache and tokenizer.
+pub struct Model {
+    engine: Engine,
+    tokenizer: GgufTokenizer,
+    info: ModelInfo,
+    device: Device,
+    /// The tokens whose keys and values are in the cache, in order.
+    cached: Vec<u32>,
+    /// When set, the only tokens the model may produce (the others get −∞).
+    allowed: Option<Vec<u32>>,
+    max_positions: usize,
+}
+
+/// Prompt chunk for our own forward pass: the same result as one pass, bounded memory.
+const PREFILL_CHUNK: usize = 512;
+
+impl Model {
+    /// Loads the GGUF file at `path`. The architecture comes from `general.architecture`.
+    pub fn load(path: &Path, options: &LoadOptions) -> Result<Self> {
+        let device = options.device.device()?;
+        let mut gguf = GgufFile::open(path)?;
+        let architecture = gguf.architecture()?.to_string();
+        let tokenizer = GgufTokenizer::from_gguf(&gguf)?;
+        let (_, parameters) = gguf.tensor_totals();
+        let context_key = format!("{architecture}.context_length");
+        let context_length = gguf.u64_opt(&context_key)?.unwrap_or(2048) as usize;
+        let name = gguf.str_opt("general.name")?.unwrap_or("").to_string();
+        let file_bytes = std::fs::metadata(path).map_err(|e| Error::io(path, e))?.len();
+        let model_error = |e: candle_core::Error| Error::Model {
+            path: path.to_path_buf(),
+            reason: format!("cannot load the {architecture} weights ({e})"),
+        };
+        let engine = match architecture.as_str() {
+            "gemma3" => Engine::Gemma3(Box::new(Gemma3::load(&mut gguf, &device, options.max_positions)?)),
+            "qwen2" => {
+                let (content, mut reader) = gguf.into_parts();
+                Engine::Qwen2(Box::new(
+                    quantized_qwen2::ModelWeights::from_gguf(content, &mut reader, &device).map_err(model_error)?,
+                ))
+            }
+            "qwen3" => {
+                let (content, mut reader) = gguf.into_parts();
+                Engine::Qwen3(Box::new(
+                    quantized_qwen3::ModelWeights::from_gguf(content, &mut reader, &device).map_err(model_error)?,
+                ))
+            }
+            "llama" => {
+                let (content, mut reader) = gguf.into_parts();
+                Engine::Llama(Box::new(
+                    quantized_llama::ModelWeights::from_gguf(content, &mut reader, &device).map_err(model_error)?,
+                ))
+            }
+            other => {
+                return Err(Error::Model {
+                    path: path.to_path_buf(),
+                    reason: format!("architecture `{other}` is not supported (plume runs gemma3, qwen2, qwen3 and llama)"),
+                })
+            }
+        };
+        let max_positions = match &engine {
+            Engine::Gemma3(m) => m.max_positions(),
+            _ => options.max_positions.min(context_length),
+        };
+        let info = ModelInfo {
+            path: path.to_path_buf(),
+            name,
+            architecture,
+            file_bytes,
+            parameters,
+            vocab_size: tokenizer.vocab_size(),
+            context_length,
+        };
+        Ok(Model { engine, tokenizer, info, device, cached: Vec::new(), allowed: None, max_positions })
+    }
+
+    /// The tokenizer the file carries.
+    pub fn tokenizer(&self) -> &GgufTokenizer {
+        &self.tokenizer
+    }
+
+    /// Facts about the file.
+    pub fn info(&self) -> &ModelInfo {
+        &self.info
+    }
+
+    /// The longest sequence this instance supports.
+    pub fn max_positions(&self) -> usize {
+        self.max_positions
+    }
+
+    /// Limits the tokens the model can produce to `ids` (`None`: every token). For Gemma 3 the
+    /// output projection then computes only those rows; other architectures mask the logits.
+    pub fn restrict_vocabulary(&mut self, ids: Option<Vec<u32>>) -> Result<()> {
+        if let Engine::Gemma3(m) = &mut self.engine {
+            m.output_mut().restrict(ids.clone())?;
+        }
+        self.allowed = ids;
+        Ok(())
+    }
+
+    /// Whether the vocabulary is restricted.
+    pub fn is_restricted(&self) -> bool {
+        self.allowed.is_some()
+    }
+
+    /// Forgets the KV cache.
+    pub fn clear_cache(&mut self) {
+        match &mut self.engine {
+            Engine::Gemma3(m) => m.clear(),
+            Engine::Qwen2(m) => m.clear_kv_cache(),
+            Engine::Qwen3(m) => m.clear_kv_cache(),
+            Engine::Llama(m) => m.clear_kv_cache(),
+        }
+        self.cached.clear();
+    }
+
+    /// Processes a whole prompt and returns the logits of its last token. The part shared with
+    /// what the cache already holds is reused when the architecture allows it. Returns the
+    /// logits and how many tokens were actually processed.
+    pub fn prefill(&mut self, prompt: &[u32]) -> Result<(Vec<f32>, usize)> {
+        if prompt.is_empty() {
+            return Err(Error::Invalid("the prompt has no tokens".into()));
+        }
+        if prompt.len() > self.max_positions {
+            return Err(Error::Invalid(format!(
+                "the prompt has {} tokens, more than the {} this model instance supports",
+                prompt.len(),
+                self.max_positions
+            )));
+        }
+        let common = self.cached.iter().zip(prompt).take_while(|(a, b)| a == b).count();
+        // At least one token must be processed to get logits.
+        let keep = common.min(prompt.len() - 1);
+        let kept = match &mut self.engine {
+            Engine::Gemma3(m) => m.truncate(keep)?,
+            _ => keep == self.cached.len(),
+        };
+        if kept {
+            self.cached.truncate(keep);
+        } else {
+            self.clear_cache();
+        }
+        let start = self.cached.len();
+        let new = &prompt[start..];
+        let logits = match &mut self.engine {
+            Engine::Gemma3(m) => {
+                let mut last = None;
+                for chunk in new.chunks(PREFILL_CHUNK) {
+                    last = Some(m.forward(chunk)?);
+                }
+                last.ok_or_else(|| Error::Invalid("nothing to process".into()))?
+            }
+            _ if start == 0 => self.forward_other(new, 0)?,
+            // candle's models only mask a multi-token pass that starts at position 0.
+            _ => {
+                let mut last = None;
+                for (i, &t) in new.iter().enumerate() {
+                    last = Some(self.forward_other(&[t], start + i)?);
+                }
+                last.ok_or_else(|| Error::Invalid("nothing to process".into()))?
+            }
+        };
+        self.cached.extend_from_slice(new);
+        Ok((self.finish(logits)?, new.len()))
+    }
+
+    /// Processes one more token and returns the logits that follow it.
+    pub fn step(&mut self, token: u32) -> Result<Vec<f32>> {
+        if self.cached.len() + 1 > self.max_positions {
+            return Err(Error::Invalid(format!(
+                "the sequence reached the {} positions this model instance supports",
+                self.max_positions
+            )));
+        }
+        let logits = match &mut self.engine {
+            Engine::Gemma3(m) => m.forward(&[token])?,
+            _ => {
+                let pos = self.cached.len();
+                self.forward_other(&[token], pos)?
+            }
+        };
+        self.cached.push(token);
+        self.finish(logits)
+    }
+
+    fn forward_other(&mut self, tokens: &[u32], pos: usize) -> Result<Tensor> {
+        let input = Tensor::new(tokens, &self.device)?.unsqueeze(0)?;
+        let logits = match &mut self.engine {
+            Engine::Qwen2(m) => m.forward(&input, pos)?,
+            Engine::Qwen3(m) => m.forward(&input, pos)?,
+            Engine::Llama(m) => m.forward(&input, pos)?,
+            Engine::Gemma3(_) => unreachable!("gemma3 has its own path"),
+        };
+        Ok(logits)
+    }
+
+    fn finish(&self, logits: Tensor) -> Result<Vec<f32>> {
+        let mut logits: Vec<f32> = logits.flatten_all()?.to_dtype(candle_core::DType::F32)?.to_vec1()?;
+        if let (Some(allowed), false) = (&self.allowed, matches!(self.engine, Engine::Gemma3(_))) {
+            let mut masked = vec![f32::NEG_INFINITY; logits.len()];
+            for &id in allowed {
+                if let Some(v) = logits.get(id as usize) {
+                    masked[id as usize] = *v;
+                }
+            }
+            logits = masked;
+        }
+        Ok(logits)
+    }
+}
