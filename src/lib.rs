@@ -15,8 +15,12 @@
 
 pub mod analysis;
 pub mod article;
+pub mod bench;
+pub mod cli;
 pub mod error;
 pub mod generate;
 pub mod model;
+pub mod prompt;
+pub mod rewrite;
 
 pub use error::{Error, Result};

@@ -95,8 +95,13 @@ fn escape_tags(line: &str) -> String {
     out
 }
 
+/// Collapses line breaks and runs of ordinary spaces; no-break spaces (U+00A0, U+202F) carry
+/// French typography and are kept.
 fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    text.split(|c: char| c.is_whitespace() && c != '\u{a0}' && c != '\u{202f}')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Escapes what would make a paragraph start a heading, quote, list, code fence, table,

@@ -31,18 +31,53 @@ impl Default for GenerationSettings {
     }
 }
 
-/// A prompt: the text, and whether control tokens written in it (`<start_of_turn>`) are read as
-/// such. Only the program's own templates set `parse_special`; source text never does.
+/// A prompt, as segments of text. Control tokens written in a segment (`<start_of_turn>`) are
+/// read as such only when the segment says so: the program's own template pieces do, source
+/// text never does, so an article that contains `<start_of_turn>` stays plain text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prompt {
+    pub segments: Vec<Segment>,
+}
+
+/// One piece of a prompt.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Segment {
     pub text: String,
-    pub parse_special: bool,
+    /// Read control tokens written in this text as control tokens.
+    pub special: bool,
 }
 
 impl Prompt {
     /// A plain-text prompt.
     pub fn plain(text: impl Into<String>) -> Self {
-        Prompt { text: text.into(), parse_special: false }
+        Prompt { segments: vec![Segment { text: text.into(), special: false }] }
+    }
+
+    /// A prompt whose control tokens are parsed (the user asked for it).
+    pub fn with_special_tokens(text: impl Into<String>) -> Self {
+        Prompt { segments: vec![Segment { text: text.into(), special: true }] }
+    }
+
+    /// Appends template text (control tokens parsed).
+    pub fn template(mut self, text: impl Into<String>) -> Self {
+        self.segments.push(Segment { text: text.into(), special: true });
+        self
+    }
+
+    /// Appends content (plain text).
+    pub fn content(mut self, text: impl Into<String>) -> Self {
+        self.segments.push(Segment { text: text.into(), special: false });
+        self
+    }
+
+    /// An empty prompt to build with [`Prompt::template`] and [`Prompt::content`].
+    pub fn empty() -> Self {
+        Prompt { segments: Vec::new() }
+    }
+
+    /// All the text, for fakes and logs.
+    pub fn text(&self) -> String {
+        self.segments.iter().map(|s| s.text.as_str()).collect()
     }
 }
 
@@ -132,7 +167,15 @@ impl TextGenerator for ModelGenerator {
             )));
         }
         let tokenizer = self.model.tokenizer();
-        let mut tokens = tokenizer.encode(&prompt.text, prompt.parse_special)?;
+        let mut tokens = Vec::new();
+        for (i, segment) in prompt.segments.iter().enumerate() {
+            let ids = if i == 0 {
+                tokenizer.encode(&segment.text, segment.special)?
+            } else {
+                tokenizer.encode_continuation(&segment.text, segment.special)?
+            };
+            tokens.extend(ids);
+        }
         let eog: Vec<u32> = tokenizer.end_of_generation().to_vec();
         let prompt_tokens = tokens.len();
 

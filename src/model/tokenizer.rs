@@ -178,8 +178,8 @@ impl GgufTokenizer {
     }
 
     /// Token ids for `text` without the BOS token (a continuation of earlier text).
-    pub fn encode_continuation(&self, text: &str) -> Result<Vec<u32>> {
-        let mut ids = self.encode(text, false)?;
+    pub fn encode_continuation(&self, text: &str, parse_special: bool) -> Result<Vec<u32>> {
+        let mut ids = self.encode(text, parse_special)?;
         if self.add_bos && ids.first() == self.bos.as_ref() {
             ids.remove(0);
         }

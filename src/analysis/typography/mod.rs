@@ -10,7 +10,7 @@
 //! link destinations, HTML, times such as 10:30, or Markdown syntax.
 
 mod protect;
-mod title_case;
+pub mod title_case;
 
 use std::io::Write;
 use std::path::Path;

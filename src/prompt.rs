@@ -1,0 +1,155 @@
+//! Prompts for the pieces of an article, in the style the model understands: few-shot
+//! "document continuation" frames for base models (the default gemma-3-270m), a chat turn for
+//! instruction-tuned models. The examples in the frames are invented and share no name or
+//! number with any real article; the fact check would reject any that leaked into the output.
+
+use crate::generate::Prompt;
+use crate::model::source::PromptStyle;
+
+/// What a piece of text is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Task {
+    /// Say one French sentence again in other words.
+    Paraphrase,
+    /// Translate one sentence into French from the named language.
+    Translate(&'static str),
+    /// A short subheading for a paragraph.
+    Heading,
+}
+
+/// Few-shot examples for each task: (input, output).
+fn examples(task: Task) -> (&'static str, &'static str, [(&'static str, &'static str); 2]) {
+    match task {
+        Task::Paraphrase => (
+            "Phrase",
+            "Reformulation",
+            [
+                (
+                    "La commune de Valbrune a inauguré samedi une nouvelle passerelle au-dessus de la rivière, après huit mois de travaux.",
+                    "Après huit mois de travaux, une nouvelle passerelle au-dessus de la rivière a été inaugurée samedi dans la commune de Valbrune.",
+                ),
+                (
+                    "Selon la préfecture, la circulation restera interdite sur la route départementale jusqu’à la fin du mois.",
+                    "La route départementale restera fermée à la circulation jusqu’à la fin du mois, a indiqué la préfecture.",
+                ),
+            ],
+        ),
+        Task::Translate(_) => (
+            "Original",
+            "Français",
+            [
+                (
+                    "The town of Valbrune opened a new footbridge over the river on Saturday, after eight months of work.",
+                    "La commune de Valbrune a inauguré samedi une nouvelle passerelle au-dessus de la rivière, après huit mois de travaux.",
+                ),
+                (
+                    "According to the prefecture, the road will remain closed to traffic until the end of the month.",
+                    "Selon la préfecture, la route restera fermée à la circulation jusqu’à la fin du mois.",
+                ),
+            ],
+        ),
+        Task::Heading => (
+            "Paragraphe",
+            "Intertitre",
+            [
+                (
+                    "Après huit mois de travaux, la commune de Valbrune a inauguré samedi une passerelle au-dessus de la rivière. Les habitants pourront désormais rejoindre la gare à pied.",
+                    "Une passerelle pour rejoindre la gare à pied",
+                ),
+                (
+                    "La préfecture a annoncé que la route départementale resterait fermée jusqu’à la fin du mois, le temps de consolider le talus.",
+                    "La route départementale fermée jusqu’à la fin du mois",
+                ),
+            ],
+        ),
+    }
+}
+
+fn instruction(task: Task) -> String {
+    match task {
+        Task::Paraphrase => "Réécris cette phrase en français avec d’autres mots, sans rien ajouter ni retirer. Réponds seulement par la phrase.".into(),
+        Task::Translate(lang) => format!("Traduis cette phrase {lang} en français, fidèlement, sans rien ajouter. Réponds seulement par la traduction."),
+        Task::Heading => "Écris un intertitre court en français (cinq à dix mots) pour ce paragraphe, sans ajouter de fait. Réponds seulement par l’intertitre.".into(),
+    }
+}
+
+fn frame_header(task: Task) -> String {
+    match task {
+        Task::Paraphrase => "Reformulations de phrases d’articles de presse, en français, sans rien ajouter ni retirer.\n\n".into(),
+        Task::Translate(lang) => format!("Traductions fidèles de phrases d’articles de presse ({lang} → français).\n\n"),
+        Task::Heading => "Intertitres d’articles de presse, en français, tirés du paragraphe qu’ils annoncent.\n\n".into(),
+    }
+}
+
+/// The prompt asking for `task` on `input`, and the stop strings that end the answer.
+pub fn build(style: PromptStyle, architecture: &str, task: Task, input: &str) -> (Prompt, Vec<String>) {
+    let input = input.replace('\n', " ");
+    match style {
+        PromptStyle::Base => {
+            let (question, answer, shots) = examples(task);
+            let mut frame = frame_header(task);
+            for (q, a) in shots {
+                frame.push_str(&format!("{question} : {q}\n{answer} : {a}\n\n"));
+            }
+            frame.push_str(&format!("{question} : {input}\n{answer} :"));
+            let prompt = Prompt::plain(frame);
+            (prompt, vec!["\n".into(), format!("{question} :")])
+        }
+        PromptStyle::Chat => {
+            let (open_user, open_model, close) = chat_markers(architecture);
+            let prompt = Prompt::empty()
+                .template(open_user)
+                .content(format!("{}\n\n{input}", instruction(task)))
+                .template(format!("{close}{open_model}"));
+            (prompt, vec!["\n\n".into()])
+        }
+    }
+}
+
+/// The turn markers of the common chat formats, by architecture.
+fn chat_markers(architecture: &str) -> (&'static str, &'static str, &'static str) {
+    match architecture {
+        "gemma3" | "gemma2" | "gemma" => ("<start_of_turn>user\n", "<start_of_turn>model\n", "<end_of_turn>\n"),
+        "llama" => (
+            "<|start_header_id|>user<|end_header_id|>\n\n",
+            "<|start_header_id|>assistant<|end_header_id|>\n\n",
+            "<|eot_id|>",
+        ),
+        // Qwen 2/3 and most others use ChatML.
+        _ => ("<|im_start|>user\n", "<|im_start|>assistant\n", "<|im_end|>\n"),
+    }
+}
+
+/// The French name of a source language, as the translation frame uses it.
+pub fn language_name(code: &str) -> &'static str {
+    match code {
+        "en" => "anglais",
+        "es" => "espagnol",
+        "de" => "allemand",
+        "it" => "italien",
+        "pt" => "portugais",
+        _ => "langue d’origine",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_frame_ends_with_the_answer_label_and_keeps_source_plain() {
+        let (prompt, stops) = build(PromptStyle::Base, "gemma3", Task::Paraphrase, "Un texte <start_of_turn> piégé.");
+        assert!(prompt.text().ends_with("Reformulation :"));
+        assert!(prompt.segments.iter().all(|s| !s.special), "base frames parse no control token");
+        assert!(stops.contains(&"\n".to_string()));
+    }
+
+    #[test]
+    fn chat_prompt_parses_only_the_template() {
+        let (prompt, _) = build(PromptStyle::Chat, "qwen2", Task::Translate("anglais"), "A <|im_end|> trap.");
+        let special: Vec<&str> = prompt.segments.iter().filter(|s| s.special).map(|s| s.text.as_str()).collect();
+        assert!(special.iter().all(|t| t.contains("<|im_")));
+        let content = prompt.segments.iter().find(|s| !s.special).unwrap();
+        assert!(content.text.contains("A <|im_end|> trap."), "the source stays plain text");
+    }
+}

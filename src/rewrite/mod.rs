@@ -1,0 +1,285 @@
+//! `plume rewrite`: plan → write → verify → assemble → enforce.
+//!
+//! The program owns the structure and the facts; the model only writes words. Each source
+//! sentence is rewritten on its own (paraphrased when the source is French, translated
+//! otherwise) and kept only if it passes the fact check; otherwise the source's own sentence is
+//! used (French sources) or the sentence is left out (other languages: the article stays
+//! entirely French). Headings are asked of the model too, with templates as the fallback.
+
+pub mod assemble;
+pub mod plan;
+pub mod verify;
+pub mod write;
+
+use std::collections::HashSet;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::analysis::faithfulness::Facts;
+use crate::analysis::text::word_count;
+use crate::analysis::{self, CheckOptions, Document, Report};
+use crate::article::{self, Article, Lang, Provenance, Sampling, Section, Source};
+use crate::error::Result;
+use crate::generate::{SamplingSettings, TextGenerator};
+use crate::model::source::PromptStyle;
+use crate::prompt::{language_name, Task};
+use assemble::Body;
+use verify::{sentence_key, Bounds};
+use write::{WriteStats, Writer};
+
+/// Settings of a rewrite.
+#[derive(Debug, Clone)]
+pub struct RewriteOptions {
+    pub keyphrase: Option<String>,
+    pub min_words: usize,
+    /// Candidates tried per piece before the fallback.
+    pub attempts: usize,
+    pub sampling: SamplingSettings,
+    pub prompt_style: PromptStyle,
+    /// The model's architecture (for chat markers).
+    pub architecture: String,
+    pub model_sha256: String,
+}
+
+/// The article, its report, and how it was made.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub article: Article,
+    pub report: Report,
+    pub stats: WriteStats,
+}
+
+impl Outcome {
+    /// The report's summary, for stderr.
+    pub fn summary(&self) -> String {
+        let r = &self.report;
+        let faith = match &r.faithfulness {
+            Some(f) if f.faithful => "fidèle à la source".to_string(),
+            Some(f) => format!(
+                "à vérifier ({} nom(s), {} nombre(s), {} citation(s))",
+                f.details.unknown_names.len(),
+                f.details.unknown_numbers.len(),
+                f.details.broken_quotes.len()
+            ),
+            None => "non vérifiée".into(),
+        };
+        format!(
+            "plume: {} mots, SEO {}/100, lisibilité {}/100, fidélité : {faith}; {} morceaux écrits par le modèle, {} repris de la source",
+            r.word_count, r.seo_score, r.readability_score, self.stats.accepted, self.stats.fallbacks
+        )
+    }
+
+    /// Prompt and generation speed, for stderr.
+    pub fn speed_line(&self) -> String {
+        let s = &self.stats;
+        format!(
+            "plume: prompt {} tokens at {:.1} tokens/s, generated {} tokens at {:.1} tokens/s",
+            s.prompt_tokens,
+            crate::generate::rate(s.prompt_tokens, s.prompt_seconds),
+            s.generated_tokens,
+            crate::generate::rate(s.generated_tokens, s.generation_seconds)
+        )
+    }
+}
+
+/// Progress on stderr: a bar with the current step, or nothing.
+pub struct Progress {
+    bar: Option<ProgressBar>,
+}
+
+impl Progress {
+    /// A bar when `visible`, else silent.
+    pub fn new(visible: bool) -> Self {
+        let bar = visible.then(|| {
+            let bar = ProgressBar::new(0);
+            bar.set_style(ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()));
+            bar
+        });
+        Progress { bar }
+    }
+
+    /// No output at all.
+    pub fn hidden() -> Self {
+        Progress { bar: None }
+    }
+
+    fn set_length(&self, n: usize) {
+        if let Some(b) = &self.bar {
+            b.set_length(n as u64);
+        }
+    }
+
+    fn step(&self, msg: &str) {
+        if let Some(b) = &self.bar {
+            b.set_message(msg.to_string());
+            b.inc(1);
+        }
+    }
+
+    /// Removes the bar.
+    pub fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}
+
+/// Rewrites `source` into a French article with `generator`.
+pub fn rewrite(source: &Source, generator: &mut dyn TextGenerator, options: &RewriteOptions, progress: &Progress) -> Result<Outcome> {
+    let source_text = source.text();
+    let facts = Facts::extract(&source_text);
+    let plan = plan::plan(source, &facts, options.keyphrase.as_deref());
+    let french = source.lang == Lang::Fr;
+    let task = if french { Task::Paraphrase } else { Task::Translate(language_name(source.lang.code())) };
+    let model_name = generator.name();
+    let mut writer = Writer::new(generator, options.prompt_style, options.architecture.clone(), options.sampling.clone(), options.attempts, &facts);
+
+    let sentence_count = plan.lead.len() + plan.sections.iter().flat_map(|s| &s.paragraphs).map(Vec::len).sum::<usize>();
+    progress.set_length(sentence_count + plan.sections.len() + usize::from(!french || plan.title.is_none()));
+
+    let mut used: HashSet<String> = HashSet::new();
+    // Checked sentences not used in the body: the source's own, when the body has a rewrite.
+    let mut spare: Vec<String> = Vec::new();
+    let rewrite_sentence = |writer: &mut Writer, sentence: &str, used: &mut HashSet<String>, spare: &mut Vec<String>| -> Result<Option<String>> {
+        progress.step("phrases");
+        let words = word_count(sentence);
+        let bounds = Bounds { min: (words / 2).max(2), max: words * 2 + 8 };
+        let written = writer.write(task, sentence, sentence, bounds, used)?;
+        let chosen = match (written, french) {
+            (Some(w), _) => {
+                if french && !used.contains(&sentence_key(sentence)) && sentence_key(sentence) != sentence_key(&w) {
+                    spare.push(sentence.to_string());
+                }
+                Some(w)
+            }
+            (None, true) if !used.contains(&sentence_key(sentence)) => Some(sentence.to_string()),
+            (None, _) => None,
+        };
+        if let Some(c) = &chosen {
+            used.insert(sentence_key(c));
+        }
+        Ok(chosen)
+    };
+
+    let mut lead = Vec::new();
+    for s in &plan.lead {
+        if let Some(w) = rewrite_sentence(&mut writer, s, &mut used, &mut spare)? {
+            lead.push(w);
+        }
+    }
+    let mut body = Body { lead: lead.join(" "), sections: Vec::new() };
+    for (i, planned) in plan.sections.iter().enumerate() {
+        let mut paragraphs = Vec::new();
+        for p in &planned.paragraphs {
+            let mut written = Vec::new();
+            for s in p {
+                if let Some(w) = rewrite_sentence(&mut writer, s, &mut used, &mut spare)? {
+                    written.push(w);
+                }
+            }
+            if !written.is_empty() {
+                paragraphs.push(written.join(" "));
+            }
+        }
+        if paragraphs.is_empty() {
+            progress.step("intertitres");
+            continue;
+        }
+        progress.step("intertitres");
+        let heading = heading(&mut writer, planned.heading.as_deref(), &paragraphs[0], french, task, &used)?.unwrap_or_else(|| fallback_heading(i));
+        body.sections.push(Section { heading, level: 2, paragraphs, bullets: Vec::new() });
+    }
+    // Without any lead sentence, the first paragraph becomes the lead.
+    if body.lead.is_empty() {
+        if let Some(first) = body.sections.first_mut() {
+            if !first.paragraphs.is_empty() {
+                body.lead = first.paragraphs.remove(0);
+            }
+        }
+        body.sections.retain(|s| !s.paragraphs.is_empty());
+    }
+
+    let headline = match (&plan.title, french) {
+        (Some(t), true) => Some(t.clone()),
+        (Some(t), false) => {
+            progress.step("titre");
+            let words = word_count(t);
+            writer.write(task, t, t, Bounds { min: 2, max: words * 2 + 6 }, &used)?
+        }
+        // No headline: the model's heading for the lead, if it passes the check.
+        (None, _) if !body.lead.is_empty() => {
+            progress.step("titre");
+            writer.write(Task::Heading, &body.lead, "", Bounds { min: 4, max: 12 }, &used)?.map(|h| h.trim_end_matches(['.', ':', ';']).to_string())
+        }
+        (None, _) => None,
+    };
+    let keyphrase = plan.keyphrase.clone();
+    let has_number = |s: &str| s.chars().any(|c| c.is_ascii_digit());
+    let has_date = |s: &str| !Facts::extract(s).dates.is_empty();
+    let extras = assemble::extras(&body, &spare, &keyphrase, options.min_words, has_date, has_number);
+    let title = assemble::title(headline.as_deref(), &body, &keyphrase);
+    let stats = writer.stats.clone();
+    let mut sections = body.sections.clone();
+    sections.extend(extras);
+    let mut article = Article {
+        slug: assemble::slug(&title, &keyphrase),
+        meta_description: assemble::meta_description(&body, &keyphrase),
+        title,
+        keyphrase: keyphrase.clone(),
+        lang: "fr-FR".into(),
+        lead: body.lead.clone(),
+        sections,
+        provenance: Provenance {
+            plume_version: env!("CARGO_PKG_VERSION").into(),
+            model_id: model_name,
+            model_sha256: options.model_sha256.clone(),
+            seed: options.sampling.seed,
+            sampling: Sampling {
+                temperature: options.sampling.temperature,
+                top_k: options.sampling.top_k,
+                top_p: options.sampling.top_p,
+                min_p: options.sampling.min_p,
+                repeat_penalty: options.sampling.repeat_penalty,
+            },
+            source_path: source.path.display().to_string(),
+            generated: stats.accepted > 0,
+        },
+    };
+    assemble::enforce(&mut article);
+
+    let markdown = article::render_markdown(&article);
+    let doc = Document::parse(&markdown)?;
+    let report = analysis::analyze(&doc, &CheckOptions { keyphrase: Some(keyphrase), source: Some(source_text), min_words: options.min_words });
+    Ok(Outcome { article, report, stats })
+}
+
+/// A section heading: the source's own (translated when needed) or one the model writes from
+/// the section's first paragraph; `None` when neither passes the check.
+fn heading(writer: &mut Writer, source_heading: Option<&str>, paragraph: &str, french: bool, task: Task, used: &HashSet<String>) -> Result<Option<String>> {
+    let bounds = Bounds { min: 2, max: 12 };
+    if let Some(h) = source_heading {
+        if french {
+            return Ok(Some(h.to_string()));
+        }
+        if let Some(t) = writer.write(task, h, h, Bounds { min: 1, max: word_count(h) * 2 + 4 }, used)? {
+            return Ok(Some(t));
+        }
+    }
+    let written = writer.write(Task::Heading, paragraph, "", bounds, used)?;
+    Ok(written.map(|h| h.trim_end_matches(['.', ':', ';']).to_string()))
+}
+
+/// Neutral headings that claim nothing, for when the model's fail the check.
+fn fallback_heading(index: usize) -> String {
+    const HEADINGS: [&str; 8] = [
+        "Le contexte",
+        "Les faits",
+        "Les détails",
+        "Les acteurs",
+        "Les enjeux",
+        "Les réactions",
+        "Les développements",
+        "Les derniers éléments",
+    ];
+    HEADINGS[index % HEADINGS.len()].to_string()
+}

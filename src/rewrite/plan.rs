@@ -1,0 +1,212 @@
+//! The outline, decided by the program from the source's own structure: the keyphrase, the
+//! lead, and sections that each cover given source paragraphs.
+
+use crate::analysis::faithfulness::Facts;
+use crate::analysis::text::{fold, sentences, word_count};
+use crate::article::{BlockKind, Source};
+
+/// One source paragraph, as sentences.
+pub type Paragraph = Vec<String>;
+
+/// A section of the outline: an optional source heading and the paragraphs it covers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedSection {
+    pub heading: Option<String>,
+    pub paragraphs: Vec<Paragraph>,
+}
+
+/// The outline of the article to write.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub keyphrase: String,
+    /// The source's headline, if it has one.
+    pub title: Option<String>,
+    /// The lead paragraph's source sentences.
+    pub lead: Paragraph,
+    pub sections: Vec<PlannedSection>,
+}
+
+/// Longest source paragraph kept whole; longer ones are split between sentences.
+const MAX_PARAGRAPH_WORDS: usize = 110;
+/// Aim for sections of about this many source words.
+const SECTION_WORDS: usize = 170;
+/// The lead takes sentences up to about this many words.
+const LEAD_WORDS: usize = 70;
+
+/// Plans the article for `source`, whose facts are `facts`.
+pub fn plan(source: &Source, facts: &Facts, keyphrase: Option<&str>) -> Plan {
+    let keyphrase = keyphrase.map(str::to_string).unwrap_or_else(|| choose_keyphrase(source, facts));
+
+    // Source blocks → headings and paragraphs of sentences.
+    let mut parts: Vec<(Option<String>, Vec<Paragraph>)> = vec![(None, Vec::new())];
+    for block in &source.blocks {
+        match block.kind {
+            BlockKind::Heading(_) => parts.push((Some(block.text.clone()), Vec::new())),
+            _ => {
+                let sents: Vec<String> = sentences(&block.text).into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+                if let Some(last) = parts.last_mut() {
+                    last.1.extend(split_long(sents));
+                }
+            }
+        }
+    }
+    parts.retain(|(_, paragraphs)| !paragraphs.is_empty());
+
+    // The lead: the first paragraph's first sentences.
+    let mut lead = Vec::new();
+    if let Some((_, paragraphs)) = parts.first_mut() {
+        if let Some(first) = paragraphs.first_mut() {
+            while !first.is_empty() && (lead.is_empty() || word_count(&lead.join(" ")) + word_count(&first[0]) <= LEAD_WORDS) {
+                lead.push(first.remove(0));
+            }
+            if first.is_empty() {
+                paragraphs.remove(0);
+            }
+        }
+    }
+    parts.retain(|(_, paragraphs)| !paragraphs.is_empty());
+
+    let headed = parts.iter().filter(|(h, _)| h.is_some()).count();
+    let sections = if headed >= 2 {
+        parts.into_iter().map(|(heading, paragraphs)| PlannedSection { heading, paragraphs }).collect()
+    } else {
+        let paragraphs: Vec<Paragraph> = parts.into_iter().flat_map(|(_, p)| p).collect();
+        distribute(paragraphs)
+    };
+    Plan { keyphrase, title: source.title.clone(), lead, sections }
+}
+
+/// Splits a paragraph that is too long into paragraphs of whole sentences.
+fn split_long(sentences: Vec<String>) -> Vec<Paragraph> {
+    let mut out: Vec<Paragraph> = Vec::new();
+    let mut current: Paragraph = Vec::new();
+    for s in sentences {
+        if !current.is_empty() && word_count(&current.join(" ")) + word_count(&s) > MAX_PARAGRAPH_WORDS {
+            out.push(std::mem::take(&mut current));
+        }
+        current.push(s);
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// Groups paragraphs into at least three sections of similar length.
+fn distribute(mut paragraphs: Vec<Paragraph>) -> Vec<PlannedSection> {
+    // Fewer than three paragraphs: split them between sentences.
+    while paragraphs.len() < 3 {
+        let Some((i, _)) = paragraphs.iter().enumerate().filter(|(_, p)| p.len() > 1).max_by_key(|(_, p)| p.len()) else {
+            break;
+        };
+        let p = paragraphs.remove(i);
+        let (a, b) = p.split_at(p.len() / 2);
+        paragraphs.insert(i, b.to_vec());
+        paragraphs.insert(i, a.to_vec());
+    }
+    let total: usize = paragraphs.iter().map(|p| word_count(&p.join(" "))).sum();
+    let count = (total / SECTION_WORDS).clamp(3, 8).min(paragraphs.len()).max(1);
+    let target = total.div_ceil(count);
+    let mut sections: Vec<PlannedSection> = Vec::new();
+    let mut current = PlannedSection { heading: None, paragraphs: Vec::new() };
+    let mut words = 0;
+    let n = paragraphs.len();
+    for (i, p) in paragraphs.into_iter().enumerate() {
+        let w = word_count(&p.join(" "));
+        let remaining_paragraphs = n - i;
+        let sections_left = count - sections.len();
+        let must_close = !current.paragraphs.is_empty() && remaining_paragraphs < sections_left;
+        if !current.paragraphs.is_empty() && (must_close || (words + w / 2 > target && sections.len() + 1 < count)) {
+            sections.push(std::mem::replace(&mut current, PlannedSection { heading: None, paragraphs: Vec::new() }));
+            words = 0;
+        }
+        words += w;
+        current.paragraphs.push(p);
+    }
+    if !current.paragraphs.is_empty() {
+        sections.push(current);
+    }
+    sections
+}
+
+/// The most prominent named entity: frequent, and early (title and first paragraph count double).
+pub fn choose_keyphrase(source: &Source, facts: &Facts) -> String {
+    let text = format!(" {} ", fold(&source.text()));
+    let head = format!(" {} {} ", fold(source.title.as_deref().unwrap_or("")), fold(source.paragraphs().first().copied().unwrap_or("")));
+    let occurrences = |haystack: &str, needle: &str| haystack.matches(&format!(" {needle} ")).count();
+    let mut best: Option<(usize, &str)> = None;
+    for entity in &facts.entities {
+        let words = entity.text.split_whitespace().count();
+        if !(1..=4).contains(&words) || entity.text.chars().count() < 3 {
+            continue;
+        }
+        let needle = fold(&entity.text);
+        let score = occurrences(&text, &needle) * 2 + occurrences(&head, &needle) * 3 + usize::from(words > 1);
+        if best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, &entity.text));
+        }
+    }
+    match best {
+        Some((_, text)) => text.to_string(),
+        None => source.title.clone().map(|t| t.split_whitespace().take(3).collect::<Vec<_>>().join(" ")).unwrap_or_else(|| "actualité".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::article::{InputFormat, Lang, SourceBlock};
+    use std::path::PathBuf;
+
+    fn source(blocks: Vec<SourceBlock>, title: Option<&str>) -> Source {
+        Source { path: PathBuf::from("t.txt"), format: InputFormat::Text, title: title.map(str::to_string), blocks, lang: Lang::Fr }
+    }
+
+    fn para(text: &str) -> SourceBlock {
+        SourceBlock::new(BlockKind::Paragraph, text)
+    }
+
+    #[test]
+    fn plain_paragraphs_make_at_least_three_sections() {
+        let blocks = vec![
+            para("La commune de Valbrune ouvre une médiathèque. Elle a coûté 4 millions d’euros."),
+            para("Le maire Jeanne Morel a coupé le ruban samedi. Trois cents habitants étaient présents."),
+            para("La médiathèque propose 20 000 livres. Elle ouvrira six jours sur sept."),
+        ];
+        let src = source(blocks, None);
+        let facts = Facts::extract(&src.text());
+        let plan = plan(&src, &facts, None);
+        assert_eq!(plan.lead.len(), 2, "the first paragraph is the lead");
+        assert!(plan.sections.len() >= 3, "{:?}", plan.sections);
+        let planned: usize = plan.sections.iter().flat_map(|s| &s.paragraphs).map(|p| p.len()).sum();
+        assert_eq!(planned + plan.lead.len(), 6, "every sentence is planned once");
+    }
+
+    #[test]
+    fn source_headings_become_sections() {
+        let blocks = vec![
+            para("Introduction de l’article sur Valbrune."),
+            SourceBlock::new(BlockKind::Heading(2), "Les travaux"),
+            para("Les travaux ont duré huit mois."),
+            SourceBlock::new(BlockKind::Heading(2), "Les réactions"),
+            para("Les habitants sont satisfaits."),
+        ];
+        let src = source(blocks, Some("Valbrune inaugure"));
+        let facts = Facts::extract(&src.text());
+        let plan = plan(&src, &facts, Some("Valbrune"));
+        let headings: Vec<Option<&str>> = plan.sections.iter().map(|s| s.heading.as_deref()).collect();
+        assert_eq!(headings, vec![Some("Les travaux"), Some("Les réactions")]);
+        assert_eq!(plan.keyphrase, "Valbrune");
+    }
+
+    #[test]
+    fn keyphrase_is_the_most_prominent_entity() {
+        let blocks = vec![
+            para("Jeanne Morel a inauguré la passerelle de Valbrune. Jeanne Morel était ravie."),
+            para("Selon Paul Arnaud, les travaux ont duré huit mois. Jeanne Morel a remercié les ouvriers."),
+        ];
+        let src = source(blocks, None);
+        let facts = Facts::extract(&src.text());
+        assert_eq!(choose_keyphrase(&src, &facts), "Jeanne Morel");
+    }
+}

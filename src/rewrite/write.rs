@@ -1,0 +1,105 @@
+//! Asking the model for one piece of text at a time, and keeping it only when it passes the
+//! check. The first attempt is greedy; later ones sample with their own seed. When every
+//! attempt fails, the caller falls back to text built from the source.
+
+use std::collections::{BTreeMap, HashSet};
+
+use super::verify::{Bounds, Checker, Rejection};
+use crate::analysis::faithfulness::Facts;
+use crate::analysis::text::word_count;
+use crate::error::Result;
+use crate::generate::{GenerationSettings, SamplingSettings, TextGenerator};
+use crate::model::source::PromptStyle;
+use crate::prompt::{self, Task};
+
+/// How many pieces were asked for, kept, and why the others were rejected; and the speed.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct WriteStats {
+    pub requested: usize,
+    pub accepted: usize,
+    pub fallbacks: usize,
+    pub rejections: BTreeMap<String, usize>,
+    pub prompt_tokens: usize,
+    pub generated_tokens: usize,
+    pub prompt_seconds: f64,
+    pub generation_seconds: f64,
+}
+
+/// Generates checked pieces of text.
+pub struct Writer<'a> {
+    pub generator: &'a mut dyn TextGenerator,
+    pub style: PromptStyle,
+    pub architecture: String,
+    pub sampling: SamplingSettings,
+    pub attempts: usize,
+    pub facts: &'a Facts,
+    pub stats: WriteStats,
+    /// Counts requests, so every attempt of every piece has its own seed.
+    requests: u64,
+}
+
+impl<'a> Writer<'a> {
+    pub fn new(generator: &'a mut dyn TextGenerator, style: PromptStyle, architecture: String, sampling: SamplingSettings, attempts: usize, facts: &'a Facts) -> Self {
+        Writer { generator, style, architecture, sampling, attempts, facts, stats: WriteStats::default(), requests: 0 }
+    }
+
+    /// Asks for `task` on `input` until a candidate passes the check against `original`, or
+    /// the attempts run out (`None`). `used` holds the sentences already in the article.
+    pub fn write(&mut self, task: Task, input: &str, original: &str, bounds: Bounds, used: &HashSet<String>) -> Result<Option<String>> {
+        self.requests += 1;
+        self.stats.requested += 1;
+        let (prompt, stop) = prompt::build(self.style, &self.architecture, task, input);
+        let max_tokens = word_count(input) * 3 + 24;
+        for attempt in 0..self.attempts {
+            let sampling = if attempt == 0 {
+                SamplingSettings { seed: self.sampling.seed, ..SamplingSettings::greedy() }
+            } else {
+                SamplingSettings {
+                    seed: self.sampling.seed.wrapping_mul(1_000_003).wrapping_add(self.requests * 131 + attempt as u64),
+                    ..self.sampling.clone()
+                }
+            };
+            let settings = GenerationSettings { sampling, max_tokens, min_tokens: 1, stop: stop.clone() };
+            let generation = self.generator.generate(&prompt, &settings, &mut |_| {})?;
+            self.stats.prompt_tokens += generation.prompt_tokens_processed;
+            self.stats.generated_tokens += generation.generated_tokens;
+            self.stats.prompt_seconds += generation.prompt_seconds;
+            self.stats.generation_seconds += generation.generation_seconds;
+            let candidate = clean(&generation.text);
+            let checker = Checker { facts: self.facts, used };
+            match checker.check(&candidate, original, bounds) {
+                Ok(()) => {
+                    self.stats.accepted += 1;
+                    return Ok(Some(candidate));
+                }
+                Err(rejection) => *self.stats.rejections.entry(reason(&rejection)).or_default() += 1,
+            }
+        }
+        self.stats.fallbacks += 1;
+        Ok(None)
+    }
+}
+
+/// A short name for a rejection, for the statistics.
+fn reason(r: &Rejection) -> String {
+    match r {
+        Rejection::Empty => "empty",
+        Rejection::Length { .. } => "length",
+        Rejection::NotFrench => "not_french",
+        Rejection::UnknownNames(_) => "unknown_names",
+        Rejection::UnknownNumbers(_) => "unknown_numbers",
+        Rejection::BrokenQuotes(_) => "broken_quotes",
+        Rejection::DroppedNumbers => "dropped_numbers",
+        Rejection::DroppedNames(_) => "dropped_names",
+        Rejection::Repeated(_) => "repeated",
+        Rejection::Garbage(_) => "garbage",
+    }
+    .to_string()
+}
+
+/// The generated text without surrounding white space or stray quotes the frame invites.
+fn clean(text: &str) -> String {
+    let t = text.trim();
+    let t = t.strip_prefix('"').and_then(|t| t.strip_suffix('"')).unwrap_or(t);
+    t.split_whitespace().collect::<Vec<_>>().join(" ")
+}
