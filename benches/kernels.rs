@@ -18,6 +18,8 @@ use plume::generate::sampler::{Sampler, SamplingSettings};
 use plume::model::attention::{attend, KvCache};
 use plume::model::gguf::GgufFile;
 use plume::model::output::OutputHead;
+use plume::model::tokenizer::GgufTokenizer;
+use plume::model::vocab::french_token_ids;
 
 fn model_path() -> PathBuf {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/gemma-3-270m-q4_k_m.gguf");
@@ -128,19 +130,13 @@ fn output_benches(c: &mut Criterion) {
     let mut g = open();
     let embd = Arc::new(tensor(&mut g, "token_embd.weight"));
     let (vocab, hidden) = embd.shape().dims2().unwrap();
-    drop(g);
     // The French vocabulary comes from the tokenizer the file carries.
     let french = {
-        let model = plume::model::Model::load(
-            &path,
-            &plume::model::LoadOptions {
-                max_positions: 16,
-                ..Default::default()
-            },
-        )
-        .unwrap_or_else(|e| panic!("cannot load {}: {e}", path.display()));
-        plume::model::vocab::french_token_ids(model.tokenizer())
+        let tokenizer = GgufTokenizer::from_gguf(&g)
+            .unwrap_or_else(|e| panic!("cannot read the tokenizer of {}: {e}", path.display()));
+        french_token_ids(&tokenizer)
     };
+    drop(g);
     let x = activations(1, hidden);
     let mut group = c.benchmark_group("output_head");
     let full = OutputHead::new(embd.clone()).unwrap();

@@ -9,7 +9,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::analysis::{self, CheckOptions, Document};
 use crate::article::{self, Source};
-use crate::generate::{GenerationSettings, ModelGenerator, Prompt, SamplingSettings, TextGenerator};
+use crate::generate::{
+    GenerationSettings, ModelGenerator, Prompt, SamplingSettings, TextGenerator,
+};
 use crate::model::{source, vocab, DeviceKind, LoadOptions, Model};
 
 /// plume: rewrite any article into a grounded, SEO-ready French web article, offline.
@@ -82,7 +84,12 @@ struct SamplingArgs {
 
 impl SamplingArgs {
     fn settings(&self) -> Result<SamplingSettings> {
-        if !(self.temp >= 0.0 && self.top_p > 0.0 && self.top_p <= 1.0 && (0.0..=1.0).contains(&self.min_p) && self.repeat_penalty > 0.0) {
+        if !(self.temp >= 0.0
+            && self.top_p > 0.0
+            && self.top_p <= 1.0
+            && (0.0..=1.0).contains(&self.min_p)
+            && self.repeat_penalty > 0.0)
+        {
             bail!("sampling settings out of range: --temp ≥ 0, 0 < --top-p ≤ 1, 0 ≤ --min-p ≤ 1, --repeat-penalty > 0");
         }
         Ok(SamplingSettings {
@@ -276,15 +283,29 @@ fn set_threads(threads: Option<usize>) -> Result<()> {
 fn load_model(args: &ModelArgs, max_positions: usize) -> Result<(Model, source::ResolvedModel)> {
     set_threads(args.threads)?;
     let resolved = source::resolve(args.model.as_deref())?;
-    let model = Model::load(&resolved.path, &LoadOptions { device: args.device, max_positions })?;
+    let model = Model::load(
+        &resolved.path,
+        &LoadOptions {
+            device: args.device,
+            max_positions,
+        },
+    )?;
     Ok((model, resolved))
 }
 
 fn read_text_arg(text: Option<String>, file: Option<PathBuf>, what: &str) -> Result<String> {
     match (text, file) {
         (Some(t), _) => Ok(t),
-        (None, Some(path)) => std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display())),
-        (None, None) => bail!("give the {what} as an argument or with --{}", if what == "prompt" { "prompt-file" } else { "file" }),
+        (None, Some(path)) => std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display())),
+        (None, None) => bail!(
+            "give the {what} as an argument or with --{}",
+            if what == "prompt" {
+                "prompt-file"
+            } else {
+                "file"
+            }
+        ),
     }
 }
 
@@ -302,12 +323,19 @@ fn generate(args: GenerateArgs) -> Result<u8> {
         stop: args.stop,
     };
     let mut generator = ModelGenerator::new(model, resolved.id());
-    let prompt = if args.parse_special { Prompt::with_special_tokens(prompt) } else { Prompt::plain(prompt) };
+    let prompt = if args.parse_special {
+        Prompt::with_special_tokens(prompt)
+    } else {
+        Prompt::plain(prompt)
+    };
     let mut stdout = std::io::stdout().lock();
     let mut write_error = None;
     let result = generator.generate(&prompt, &settings, &mut |piece| {
         if write_error.is_none() {
-            if let Err(e) = stdout.write_all(piece.as_bytes()).and_then(|_| stdout.flush()) {
+            if let Err(e) = stdout
+                .write_all(piece.as_bytes())
+                .and_then(|_| stdout.flush())
+            {
                 write_error = Some(e);
             }
         }
@@ -348,7 +376,11 @@ fn tokenize(args: TokenizeArgs) -> Result<u8> {
 fn bench(args: BenchArgs) -> Result<u8> {
     set_threads(args.model.threads)?;
     let resolved = source::resolve(args.model.model.as_deref())?;
-    let threads = args.model.threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    let threads = args.model.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
     let options = crate::bench::BenchOptions {
         prompt_tokens: args.prompt_tokens,
         gen_tokens: args.gen_tokens,
@@ -356,7 +388,10 @@ fn bench(args: BenchArgs) -> Result<u8> {
         threads,
         french_vocab: args.french_vocab,
     };
-    let load = LoadOptions { device: args.model.device, max_positions: (args.prompt_tokens + args.gen_tokens + 8).max(64) };
+    let load = LoadOptions {
+        device: args.model.device,
+        max_positions: (args.prompt_tokens + args.gen_tokens + 8).max(64),
+    };
     let report = crate::bench::run(&resolved.path, &load, &options)?;
     let text = match args.format {
         BenchFormat::Md => crate::bench::render_markdown(&report),
@@ -377,11 +412,20 @@ fn model_command(cmd: ModelCommand) -> Result<u8> {
                     Ok(r) => r.path.display().to_string(),
                     Err(_) => "not installed".to_string(),
                 };
-                let default = if entry.id == catalog.default { " (default)" } else { "" };
+                let default = if entry.id == catalog.default {
+                    " (default)"
+                } else {
+                    ""
+                };
                 writeln!(
                     out,
                     "{}{default}\t{}\t{:?}\t{}/{}\t{}",
-                    entry.id, entry.architecture, entry.prompt_style, entry.repo, entry.hf_file, installed
+                    entry.id,
+                    entry.architecture,
+                    entry.prompt_style,
+                    entry.repo,
+                    entry.hf_file,
+                    installed
                 )?;
             }
             Ok(0)
@@ -400,11 +444,19 @@ fn model_command(cmd: ModelCommand) -> Result<u8> {
                     Ok(0)
                 }
                 Some(expected) => {
-                    writeln!(out, "MISMATCH\t{}\texpected {expected}\tgot {actual}", resolved.path.display())?;
+                    writeln!(
+                        out,
+                        "MISMATCH\t{}\texpected {expected}\tgot {actual}",
+                        resolved.path.display()
+                    )?;
                     Ok(1)
                 }
                 None => {
-                    writeln!(out, "unknown\t{}\t{actual}\t(no sha256 in the catalog for this file)", resolved.path.display())?;
+                    writeln!(
+                        out,
+                        "unknown\t{}\t{actual}\t(no sha256 in the catalog for this file)",
+                        resolved.path.display()
+                    )?;
                     Ok(0)
                 }
             }
@@ -416,20 +468,39 @@ fn check(args: CheckArgs) -> Result<u8> {
     if args.fix {
         let fixes = analysis::typography::fix_file(&args.article)?;
         for fix in &fixes {
-            eprintln!("plume: fixed {} at {}..{}: {:?} → {:?}", fix.rule, fix.span.0, fix.span.1, fix.before, fix.after);
+            eprintln!(
+                "plume: fixed {} at {}..{}: {:?} → {:?}",
+                fix.rule, fix.span.0, fix.span.1, fix.before, fix.after
+            );
         }
-        eprintln!("plume: {} typography fixes written to {}", fixes.len(), args.article.display());
+        eprintln!(
+            "plume: {} typography fixes written to {}",
+            fixes.len(),
+            args.article.display()
+        );
     }
     let text = read_utf8(&args.article)?;
-    let doc = Document::parse(&text).with_context(|| format!("cannot parse {}", args.article.display()))?;
+    let doc = Document::parse(&text)
+        .with_context(|| format!("cannot parse {}", args.article.display()))?;
     let source = match &args.source {
         Some(path) => Some(Source::from_path(path)?.text()),
         None => None,
     };
-    let report = analysis::analyze(&doc, &CheckOptions { keyphrase: args.keyphrase, source, min_words: args.min_words });
+    let report = analysis::analyze(
+        &doc,
+        &CheckOptions {
+            keyphrase: args.keyphrase,
+            source,
+            min_words: args.min_words,
+        },
+    );
     let mut out = std::io::stdout().lock();
     match args.format {
-        ReportFormat::Text => write!(out, "{}", analysis::render_text(&report, std::io::stdout().is_terminal()))?,
+        ReportFormat::Text => write!(
+            out,
+            "{}",
+            analysis::render_text(&report, std::io::stdout().is_terminal())
+        )?,
         ReportFormat::Json => writeln!(out, "{}", report.to_json())?,
     }
     Ok(report.exit_code() as u8)
@@ -438,14 +509,23 @@ fn check(args: CheckArgs) -> Result<u8> {
 fn read_utf8(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|e| crate::Error::io(path, e))?;
     String::from_utf8(bytes).map_err(|e| {
-        crate::Error::input(path, format!("not valid UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to())).into()
+        crate::Error::input(
+            path,
+            format!(
+                "not valid UTF-8 (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+        .into()
     })
 }
 
 fn rewrite(args: RewriteArgs) -> Result<u8> {
     let source = if args.input.as_os_str() == "-" {
         let mut bytes = Vec::new();
-        std::io::stdin().read_to_end(&mut bytes).context("cannot read standard input")?;
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .context("cannot read standard input")?;
         Source::from_bytes(&bytes, Path::new("<stdin>"), None)?
     } else {
         Source::from_path(&args.input)?
@@ -470,13 +550,20 @@ fn rewrite(args: RewriteArgs) -> Result<u8> {
         model_sha256,
     };
     let progress = crate::rewrite::Progress::new(!args.quiet && std::io::stderr().is_terminal());
-    let outcome = crate::rewrite::rewrite(&source, &mut generator as &mut dyn TextGenerator, &options, &progress)?;
+    let outcome = crate::rewrite::rewrite(
+        &source,
+        &mut generator as &mut dyn TextGenerator,
+        &options,
+        &progress,
+    )?;
     progress.finish();
 
     let rendered = match args.format {
         OutputFormat::Md => article::render_markdown(&outcome.article),
         OutputFormat::Html => article::render_html(&outcome.article, Some(&outcome.summary())),
-        OutputFormat::Json => article::render_json(&outcome.article, serde_json::to_value(&outcome.report)?),
+        OutputFormat::Json => {
+            article::render_json(&outcome.article, serde_json::to_value(&outcome.report)?)
+        }
     };
     match &args.out {
         Some(path) => article::write_atomically(path, &rendered)?,

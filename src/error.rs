@@ -46,11 +46,17 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// An [`Error::Io`] for `path`.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io { path: path.into(), source }
+        Error::Io {
+            path: path.into(),
+            source,
+        }
     }
 
     /// An [`Error::Input`] for `path`.
     pub fn input(path: impl Into<PathBuf>, reason: impl Into<String>) -> Self {
-        Error::Input { path: path.into(), reason: reason.into() }
+        Error::Input {
+            path: path.into(),
+            reason: reason.into(),
+        }
     }
 }

@@ -18,7 +18,13 @@ pub enum Task {
 }
 
 /// Few-shot examples for each task: (input, output).
-fn examples(task: Task) -> (&'static str, &'static str, [(&'static str, &'static str); 2]) {
+fn examples(
+    task: Task,
+) -> (
+    &'static str,
+    &'static str,
+    [(&'static str, &'static str); 2],
+) {
     match task {
         Task::Paraphrase => (
             "Phrase",
@@ -82,7 +88,12 @@ fn frame_header(task: Task) -> String {
 }
 
 /// The prompt asking for `task` on `input`, and the stop strings that end the answer.
-pub fn build(style: PromptStyle, architecture: &str, task: Task, input: &str) -> (Prompt, Vec<String>) {
+pub fn build(
+    style: PromptStyle,
+    architecture: &str,
+    task: Task,
+    input: &str,
+) -> (Prompt, Vec<String>) {
     let input = input.replace('\n', " ");
     match style {
         PromptStyle::Base => {
@@ -109,14 +120,22 @@ pub fn build(style: PromptStyle, architecture: &str, task: Task, input: &str) ->
 /// The turn markers of the common chat formats, by architecture.
 fn chat_markers(architecture: &str) -> (&'static str, &'static str, &'static str) {
     match architecture {
-        "gemma3" | "gemma2" | "gemma" => ("<start_of_turn>user\n", "<start_of_turn>model\n", "<end_of_turn>\n"),
+        "gemma3" | "gemma2" | "gemma" => (
+            "<start_of_turn>user\n",
+            "<start_of_turn>model\n",
+            "<end_of_turn>\n",
+        ),
         "llama" => (
             "<|start_header_id|>user<|end_header_id|>\n\n",
             "<|start_header_id|>assistant<|end_header_id|>\n\n",
             "<|eot_id|>",
         ),
         // Qwen 2/3 and most others use ChatML.
-        _ => ("<|im_start|>user\n", "<|im_start|>assistant\n", "<|im_end|>\n"),
+        _ => (
+            "<|im_start|>user\n",
+            "<|im_start|>assistant\n",
+            "<|im_end|>\n",
+        ),
     }
 }
 
@@ -138,18 +157,39 @@ mod tests {
 
     #[test]
     fn base_frame_ends_with_the_answer_label_and_keeps_source_plain() {
-        let (prompt, stops) = build(PromptStyle::Base, "gemma3", Task::Paraphrase, "Un texte <start_of_turn> piégé.");
+        let (prompt, stops) = build(
+            PromptStyle::Base,
+            "gemma3",
+            Task::Paraphrase,
+            "Un texte <start_of_turn> piégé.",
+        );
         assert!(prompt.text().ends_with("Reformulation :"));
-        assert!(prompt.segments.iter().all(|s| !s.special), "base frames parse no control token");
+        assert!(
+            prompt.segments.iter().all(|s| !s.special),
+            "base frames parse no control token"
+        );
         assert!(stops.contains(&"\n".to_string()));
     }
 
     #[test]
     fn chat_prompt_parses_only_the_template() {
-        let (prompt, _) = build(PromptStyle::Chat, "qwen2", Task::Translate("anglais"), "A <|im_end|> trap.");
-        let special: Vec<&str> = prompt.segments.iter().filter(|s| s.special).map(|s| s.text.as_str()).collect();
+        let (prompt, _) = build(
+            PromptStyle::Chat,
+            "qwen2",
+            Task::Translate("anglais"),
+            "A <|im_end|> trap.",
+        );
+        let special: Vec<&str> = prompt
+            .segments
+            .iter()
+            .filter(|s| s.special)
+            .map(|s| s.text.as_str())
+            .collect();
         assert!(special.iter().all(|t| t.contains("<|im_")));
         let content = prompt.segments.iter().find(|s| !s.special).unwrap();
-        assert!(content.text.contains("A <|im_end|> trap."), "the source stays plain text");
+        assert!(
+            content.text.contains("A <|im_end|> trap."),
+            "the source stays plain text"
+        );
     }
 }

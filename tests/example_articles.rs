@@ -7,7 +7,8 @@ use plume::article::{is_french, BlockKind, InputFormat, Lang, Source};
 
 fn example(name: &str) -> Source {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples").join("articles")
+        .join("examples")
+        .join("articles")
         .join(name);
     Source::from_path(&path).unwrap()
 }

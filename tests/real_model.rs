@@ -5,7 +5,9 @@
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
-use plume::generate::{GenerationSettings, ModelGenerator, Prompt, SamplingSettings, TextGenerator};
+use plume::generate::{
+    GenerationSettings, ModelGenerator, Prompt, SamplingSettings, TextGenerator,
+};
 use plume::model::{source, LoadOptions, Model};
 use serde_json::Value;
 
@@ -15,7 +17,8 @@ fn fixtures() -> PathBuf {
 
 fn fixture(name: &str) -> Value {
     let path = fixtures().join(name);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     serde_json::from_str(&text).expect("fixture is JSON")
 }
 
@@ -24,15 +27,23 @@ fn model() -> MutexGuard<'static, Model> {
     static MODEL: OnceLock<Mutex<Model>> = OnceLock::new();
     MODEL
         .get_or_init(|| {
-            let resolved = source::resolve(None).expect("the default model is provisioned (bash models/fetch-default.sh)");
-            Mutex::new(Model::load(&resolved.path, &LoadOptions::default()).expect("the default model loads"))
+            let resolved = source::resolve(None)
+                .expect("the default model is provisioned (bash models/fetch-default.sh)");
+            Mutex::new(
+                Model::load(&resolved.path, &LoadOptions::default())
+                    .expect("the default model loads"),
+            )
         })
         .lock()
         .unwrap_or_else(|e| e.into_inner())
 }
 
 fn ids(v: &Value) -> Vec<u32> {
-    v.as_array().unwrap().iter().map(|x| x.as_u64().unwrap() as u32).collect()
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_u64().unwrap() as u32)
+        .collect()
 }
 
 #[test]
@@ -57,7 +68,12 @@ fn tokenizer_matches_llama_cpp_on_every_fixture() {
             assert_eq!(decoded, text, "tokenizers' decoder gives the text back");
         }
     }
-    assert!(failures.is_empty(), "{} tokenizer mismatches:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} tokenizer mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -82,10 +98,16 @@ fn greedy_decoding_matches_llama_cpp() {
         }
         let text = model.tokenizer().decode(&generated);
         if !expected.starts_with(&text) {
-            failures.push(format!("{prompt:.60?}…\n  expected {expected:?}\n  got      {text:?}"));
+            failures.push(format!(
+                "{prompt:.60?}…\n  expected {expected:?}\n  got      {text:?}"
+            ));
         }
     }
-    assert!(failures.is_empty(), "greedy mismatches:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "greedy mismatches:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -98,15 +120,26 @@ fn top_logits_match_llama_cpp() {
         let (mut logits, _) = model.prefill(&prompt_ids).unwrap();
         for (i, step) in case["steps"].as_array().unwrap().iter().enumerate() {
             let top = step["top"].as_array().unwrap();
-            let (best, best_logit) = (top[0][0].as_u64().unwrap() as u32, top[0][1].as_f64().unwrap() as f32);
+            let (best, best_logit) = (
+                top[0][0].as_u64().unwrap() as u32,
+                top[0][1].as_f64().unwrap() as f32,
+            );
             let second = top[1][1].as_f64().unwrap() as f32;
             let argmax = plume::generate::sampler::argmax(&logits);
             if best_logit - second > 0.3 {
                 assert_eq!(argmax, best, "{} step {i}: argmax", case["name"]);
             }
             for pair in top {
-                let (id, want) = (pair[0].as_u64().unwrap() as usize, pair[1].as_f64().unwrap() as f32);
-                assert!((logits[id] - want).abs() < 0.5, "{} step {i}: logit of {id} is {} (llama.cpp {want})", case["name"], logits[id]);
+                let (id, want) = (
+                    pair[0].as_u64().unwrap() as usize,
+                    pair[1].as_f64().unwrap() as f32,
+                );
+                assert!(
+                    (logits[id] - want).abs() < 0.5,
+                    "{} step {i}: logit of {id} is {} (llama.cpp {want})",
+                    case["name"],
+                    logits[id]
+                );
             }
             let next = step["argmax"].as_u64().unwrap() as u32;
             logits = model.step(next).unwrap();
@@ -120,12 +153,21 @@ fn same_seed_same_text() {
     let model = Model::load(&resolved.path, &LoadOptions::default()).unwrap();
     let mut generator = ModelGenerator::new(model, "gemma-3-270m");
     let settings = |seed| GenerationSettings {
-        sampling: SamplingSettings { seed, temperature: 0.9, ..Default::default() },
+        sampling: SamplingSettings {
+            seed,
+            temperature: 0.9,
+            ..Default::default()
+        },
         max_tokens: 24,
         ..Default::default()
     };
     let prompt = Prompt::plain("Le conseil municipal a voté");
-    let mut run = |seed| generator.generate(&prompt, &settings(seed), &mut |_| {}).unwrap().text;
+    let mut run = |seed| {
+        generator
+            .generate(&prompt, &settings(seed), &mut |_| {})
+            .unwrap()
+            .text
+    };
     let a = run(1);
     let b = run(1);
     let c = run(2);
@@ -146,7 +188,11 @@ fn token_by_token_decoding_equals_one_pass() {
     for &t in &ids[3..] {
         logits = model.step(t).unwrap();
     }
-    let diff = one_pass.iter().zip(&logits).map(|(a, b)| (a - b).abs()).fold(0f32, f32::max);
+    let diff = one_pass
+        .iter()
+        .zip(&logits)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0f32, f32::max);
     assert!(diff < 0.05, "max logit difference {diff}");
     model.clear_cache();
 }

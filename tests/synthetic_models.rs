@@ -6,6 +6,9 @@
 //! processed in one pass, in pieces or token by token, a KV cache reused only when that changes
 //! nothing, a sliding window that hides exactly what it should, deterministic generation — and
 //! clean errors that name the file for every kind of bad file.
+//!
+//! The weights come from a fixed seed; `PLUME_TEST_SEED=N` draws other ones (the properties must
+//! hold for any seed).
 
 mod common {
     pub mod gguf_writer;
@@ -17,8 +20,10 @@ use std::time::{Duration, Instant};
 use candle_core::quantized::gguf_file::Value;
 use candle_core::quantized::GgmlDType;
 use common::gguf_writer::{self as gw, Arch, RawGguf, Rng, Spec};
-use plume::generate::{GenerationSettings, ModelGenerator, Prompt, SamplingSettings, TextGenerator};
 use plume::generate::StopReason;
+use plume::generate::{
+    GenerationSettings, ModelGenerator, Prompt, SamplingSettings, TextGenerator,
+};
 use plume::model::{DeviceKind, LoadOptions, Model};
 
 /// Logits computed along different paths (one pass, pieces, steps) agree within this, relative
@@ -30,7 +35,10 @@ fn tempdir() -> tempfile::TempDir {
 }
 
 fn options(max_positions: usize) -> LoadOptions {
-    LoadOptions { device: DeviceKind::Cpu, max_positions }
+    LoadOptions {
+        device: DeviceKind::Cpu,
+        max_positions,
+    }
 }
 
 fn load(path: &Path) -> Model {
@@ -49,7 +57,11 @@ fn load_error(path: &Path) -> String {
     let started = Instant::now();
     let result = Model::load(path, &options(64));
     let elapsed = started.elapsed();
-    assert!(elapsed < Duration::from_secs(2), "loading {} took {elapsed:?}: it must fail fast", path.display());
+    assert!(
+        elapsed < Duration::from_secs(2),
+        "loading {} took {elapsed:?}: it must fail fast",
+        path.display()
+    );
     match result {
         Ok(_) => panic!("{} loaded, but it is not a usable model", path.display()),
         Err(e) => {
@@ -66,38 +78,65 @@ fn load_error(path: &Path) -> String {
 
 fn max_diff(a: &[f32], b: &[f32]) -> f32 {
     assert_eq!(a.len(), b.len(), "logit vectors of different lengths");
-    a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f32::max)
 }
 
 fn scale(logits: &[f32]) -> f32 {
-    logits.iter().filter(|l| l.is_finite()).fold(1.0f32, |m, l| m.max(l.abs()))
+    logits
+        .iter()
+        .filter(|l| l.is_finite())
+        .fold(1.0f32, |m, l| m.max(l.abs()))
 }
 
 #[track_caller]
 fn assert_close(a: &[f32], b: &[f32], what: &str) {
     let d = max_diff(a, b);
     let tol = TOL * scale(b);
-    assert!(d <= tol, "{what}: logits differ by {d} (tolerance {tol}, largest logit {})", scale(b));
+    assert!(
+        d <= tol,
+        "{what}: logits differ by {d} (tolerance {tol}, largest logit {})",
+        scale(b)
+    );
 }
 
 #[track_caller]
 fn assert_differ(a: &[f32], b: &[f32], what: &str) {
     let d = max_diff(a, b);
-    assert!(d > 1e-3, "{what}: logits should differ, but differ by only {d}");
+    assert!(
+        d > 1e-3,
+        "{what}: logits should differ, but differ by only {d}"
+    );
 }
 
 #[track_caller]
 fn assert_sane(logits: &[f32], vocab: usize, what: &str) {
-    assert_eq!(logits.len(), vocab, "{what}: one logit per vocabulary entry");
-    assert!(logits.iter().all(|l| l.is_finite()), "{what}: non-finite logits");
-    let (lo, hi) = logits.iter().fold((f32::MAX, f32::MIN), |(lo, hi), &l| (lo.min(l), hi.max(l)));
-    assert!(hi - lo > 1e-3, "{what}: all logits are equal ({lo}), the model computes nothing");
+    assert_eq!(
+        logits.len(),
+        vocab,
+        "{what}: one logit per vocabulary entry"
+    );
+    assert!(
+        logits.iter().all(|l| l.is_finite()),
+        "{what}: non-finite logits"
+    );
+    let (lo, hi) = logits
+        .iter()
+        .fold((f32::MAX, f32::MIN), |(lo, hi), &l| (lo.min(l), hi.max(l)));
+    assert!(
+        hi - lo > 1e-3,
+        "{what}: all logits are equal ({lo}), the model computes nothing"
+    );
 }
 
 /// `n` random token ids among the model's normal and byte tokens (no control tokens).
 fn random_tokens(n: usize, seed: u64, arch: Arch) -> Vec<u32> {
     let vocab = gw::vocab_for(arch);
-    let normal: Vec<u32> = (0..vocab.len() as u32).filter(|&i| vocab.types[i as usize] != 3).collect();
+    let normal: Vec<u32> = (0..vocab.len() as u32)
+        .filter(|&i| vocab.types[i as usize] != 3)
+        .collect();
     let mut rng = Rng::new(seed);
     (0..n).map(|_| normal[rng.below(normal.len())]).collect()
 }
@@ -105,7 +144,11 @@ fn random_tokens(n: usize, seed: u64, arch: Arch) -> Vec<u32> {
 fn fresh_prefill(model: &mut Model, tokens: &[u32]) -> Vec<f32> {
     model.clear_cache();
     let (logits, processed) = model.prefill(tokens).expect("prefill");
-    assert_eq!(processed, tokens.len(), "a prefill after clear_cache processes the whole prompt");
+    assert_eq!(
+        processed,
+        tokens.len(),
+        "a prefill after clear_cache processes the whole prompt"
+    );
     logits
 }
 
@@ -114,16 +157,37 @@ fn fresh_prefill(model: &mut Model, tokens: &[u32]) -> Vec<f32> {
 /// last bits; F32 ones go through different GEMM kernels, and Gemma's GELU, read from an f16
 /// table as llama.cpp does, can turn a last-bit difference into a 1e-4 one.)
 fn gemma_spec() -> Spec {
-    Spec { layers: 6, weight_dtype: GgmlDType::Q8_0, embed_dtype: GgmlDType::Q8_0, ..Spec::new(Arch::Gemma3) }
+    Spec {
+        layers: 6,
+        weight_dtype: GgmlDType::Q8_0,
+        embed_dtype: GgmlDType::Q8_0,
+        ..Spec::new(Arch::Gemma3)
+    }
 }
 
 /// A spec per architecture, with a mix of weight types.
 fn spec_for(arch: Arch) -> Spec {
     match arch {
         Arch::Gemma3 => gemma_spec(),
-        Arch::Qwen2 => Spec { weight_dtype: GgmlDType::Q8_0, ..Spec::new(Arch::Qwen2) },
-        Arch::Qwen3 => Spec { seed: 11, ..Spec::new(Arch::Qwen3) },
-        Arch::Llama => Spec { weight_dtype: GgmlDType::Q4_0, seed: 13, ..Spec::new(Arch::Llama) },
+        Arch::Qwen2 => Spec {
+            weight_dtype: GgmlDType::Q8_0,
+            ..Spec::new(Arch::Qwen2)
+        },
+        Arch::Qwen3 => {
+            let base = Spec::new(Arch::Qwen3);
+            Spec {
+                seed: base.seed + 4,
+                ..base
+            }
+        }
+        Arch::Llama => {
+            let base = Spec::new(Arch::Llama);
+            Spec {
+                weight_dtype: GgmlDType::Q4_0,
+                seed: base.seed + 6,
+                ..base
+            }
+        }
     }
 }
 
@@ -148,8 +212,15 @@ fn every_architecture_loads_and_gives_finite_logits() {
         assert_eq!(info.context_length, 128);
         assert_eq!(info.path, path);
         assert_eq!(info.file_bytes, std::fs::metadata(&path).unwrap().len());
-        assert!(info.parameters > (vocab.len() * 64) as u64, "{arch:?}: parameters counted");
-        assert_eq!(model.max_positions(), 64, "{arch:?}: max_positions is the smaller of the option and the context");
+        assert!(
+            info.parameters > (vocab.len() * 64) as u64,
+            "{arch:?}: parameters counted"
+        );
+        assert_eq!(
+            model.max_positions(),
+            64,
+            "{arch:?}: max_positions is the smaller of the option and the context"
+        );
 
         let tokens = random_tokens(6, 1, arch);
         let (logits, processed) = model.prefill(&tokens).unwrap();
@@ -157,7 +228,11 @@ fn every_architecture_loads_and_gives_finite_logits() {
         assert_sane(&logits, vocab.len(), &format!("{arch:?} prefill"));
         let next = model.step(tokens[0]).unwrap();
         assert_sane(&next, vocab.len(), &format!("{arch:?} step"));
-        assert_differ(&logits, &next, &format!("{arch:?}: another token, other logits"));
+        assert_differ(
+            &logits,
+            &next,
+            &format!("{arch:?}: another token, other logits"),
+        );
     }
 }
 
@@ -170,7 +245,10 @@ fn the_file_tokenizers_encode_and_decode() {
         let model = load(&path);
         let tok = model.tokenizer();
         assert_eq!(tok.vocab_size(), vocab.len());
-        assert!(tok.end_of_generation().contains(&vocab.eos), "{arch:?}: EOS ends generation");
+        assert!(
+            tok.end_of_generation().contains(&vocab.eos),
+            "{arch:?}: EOS ends generation"
+        );
         let ids = tok.encode("le chat", false).unwrap();
         let text = "le chat est là, Zoë ☃";
         if arch.sentencepiece() {
@@ -180,27 +258,55 @@ fn the_file_tokenizers_encode_and_decode() {
             } else {
                 vec![vocab.id("le"), vocab.id(&format!("{s}chat"))]
             };
-            assert_eq!(ids, [vec![vocab.bos], expected_words].concat(), "{arch:?}: merges follow the scores");
+            assert_eq!(
+                ids,
+                [vec![vocab.bos], expected_words].concat(),
+                "{arch:?}: merges follow the scores"
+            );
             let ids = tok.encode(text, false).unwrap();
             assert_eq!(ids[0], vocab.bos);
             // Characters outside the vocabulary fall back to byte tokens.
-            assert!(ids.iter().any(|&i| vocab.types[i as usize] == 6), "{arch:?}: byte fallback");
+            assert!(
+                ids.iter().any(|&i| vocab.types[i as usize] == 6),
+                "{arch:?}: byte fallback"
+            );
             let decoded = tok.decode(&ids[1..]);
-            let expected = if arch == Arch::Llama { format!(" {text}") } else { text.to_string() };
+            let expected = if arch == Arch::Llama {
+                format!(" {text}")
+            } else {
+                text.to_string()
+            };
             assert_eq!(decoded, expected, "{arch:?}: decode(encode(text))");
-            assert_eq!(tok.encode_continuation(text, false).unwrap(), ids[1..].to_vec());
+            assert_eq!(
+                tok.encode_continuation(text, false).unwrap(),
+                ids[1..].to_vec()
+            );
         } else {
             let g = gw::byte_level_char(b' ');
-            assert_eq!(ids, vec![vocab.id("le"), vocab.id(&format!("{g}chat"))], "{arch:?}: merges applied");
+            assert_eq!(
+                ids,
+                vec![vocab.id("le"), vocab.id(&format!("{g}chat"))],
+                "{arch:?}: merges applied"
+            );
             let ids = tok.encode(text, false).unwrap();
             assert_eq!(tok.decode(&ids), text, "{arch:?}: decode(encode(text))");
         }
         // Control tokens in plain text stay text unless asked for.
-        let special = if arch.sentencepiece() { "<eos>" } else { "<|im_end|>" };
+        let special = if arch.sentencepiece() {
+            "<eos>"
+        } else {
+            "<|im_end|>"
+        };
         let plain = tok.encode(special, false).unwrap();
-        assert!(!plain.contains(&vocab.eos), "{arch:?}: {special} in plain text is not EOS");
+        assert!(
+            !plain.contains(&vocab.eos),
+            "{arch:?}: {special} in plain text is not EOS"
+        );
         let parsed = tok.encode(special, true).unwrap();
-        assert!(parsed.contains(&vocab.eos), "{arch:?}: {special} parsed as a control token");
+        assert!(
+            parsed.contains(&vocab.eos),
+            "{arch:?}: {special} parsed as a control token"
+        );
     }
 }
 
@@ -224,7 +330,11 @@ fn gemma3_chunked_and_stepped_prefill_match_one_pass() {
     for p in 7..20 {
         last = model.step(tokens[p]).unwrap();
         let fresh = fresh_prefill(&mut reference, &tokens[..=p]);
-        assert_close(&last, &fresh, &format!("step at position {p} vs one pass over {} tokens", p + 1));
+        assert_close(
+            &last,
+            &fresh,
+            &format!("step at position {p} vs one pass over {} tokens", p + 1),
+        );
     }
     assert_close(&last, &one_pass, "7 + 13 steps vs 20 in one pass");
 
@@ -232,7 +342,10 @@ fn gemma3_chunked_and_stepped_prefill_match_one_pass() {
     model.clear_cache();
     model.prefill(&tokens[..12]).unwrap();
     let (logits, processed) = model.prefill(&tokens).unwrap();
-    assert_eq!(processed, 8, "prefill(20) after prefill(12) processes only the 8 new tokens");
+    assert_eq!(
+        processed, 8,
+        "prefill(20) after prefill(12) processes only the 8 new tokens"
+    );
     assert_close(&logits, &one_pass, "12 then 20 vs 20 in one pass");
 
     // Uneven pieces: 1, 2, 3, 5, 9.
@@ -252,7 +365,10 @@ fn gemma3_chunked_and_stepped_prefill_match_one_pass() {
 fn gemma3_prefill_across_the_internal_chunk_boundary() {
     // The engine processes long prompts in chunks of 512 tokens; 530 tokens cross a boundary.
     let dir = tempdir();
-    let spec = Spec { context: 1024, ..gemma_spec() };
+    let spec = Spec {
+        context: 1024,
+        ..gemma_spec()
+    };
     let path = gw::write_model(dir.path(), "gemma-long.gguf", &spec);
     let tokens = random_tokens(530, 3, Arch::Gemma3);
     let mut model = load_with(&path, 600);
@@ -289,9 +405,17 @@ fn candle_architectures_stepped_and_extended_prefill_match_one_pass() {
         for p in 5..16 {
             let logits = model.step(tokens[p]).unwrap();
             let fresh = fresh_prefill(&mut reference, &tokens[..=p]);
-            assert_close(&logits, &fresh, &format!("{arch:?}: step at position {p} vs one pass"));
+            assert_close(
+                &logits,
+                &fresh,
+                &format!("{arch:?}: step at position {p} vs one pass"),
+            );
             if p == 15 {
-                assert_close(&logits, &one_pass, &format!("{arch:?}: 5 + 11 steps vs 16 in one pass"));
+                assert_close(
+                    &logits,
+                    &one_pass,
+                    &format!("{arch:?}: 5 + 11 steps vs 16 in one pass"),
+                );
             }
         }
 
@@ -299,7 +423,11 @@ fn candle_architectures_stepped_and_extended_prefill_match_one_pass() {
         model.prefill(&tokens[..5]).unwrap();
         let (logits, processed) = model.prefill(&tokens).unwrap();
         assert_eq!(processed, 11, "{arch:?}: only the new tokens are processed");
-        assert_close(&logits, &one_pass, &format!("{arch:?}: prefill(5) then prefill(16) vs one pass"));
+        assert_close(
+            &logits,
+            &one_pass,
+            &format!("{arch:?}: prefill(5) then prefill(16) vs one pass"),
+        );
     }
 }
 
@@ -318,12 +446,23 @@ fn kv_cache_reuse_and_divergence_give_fresh_results() {
         let (_, processed) = model.prefill(&a).unwrap();
         assert_eq!(processed, a.len());
         let (logits, processed) = model.prefill(&ab).unwrap();
-        assert_eq!(processed, b.len(), "{arch:?}: prefill(A + B) after prefill(A) processes only B");
-        assert_close(&logits, &fresh_prefill(&mut reference, &ab), &format!("{arch:?}: reused A + B vs fresh"));
+        assert_eq!(
+            processed,
+            b.len(),
+            "{arch:?}: prefill(A + B) after prefill(A) processes only B"
+        );
+        assert_close(
+            &logits,
+            &fresh_prefill(&mut reference, &ab),
+            &format!("{arch:?}: reused A + B vs fresh"),
+        );
 
         // The same prompt again: at least its last token is processed, same logits.
         let (again, processed) = model.prefill(&ab).unwrap();
-        assert!((1..=ab.len()).contains(&processed), "{arch:?}: {processed} processed");
+        assert!(
+            (1..=ab.len()).contains(&processed),
+            "{arch:?}: {processed} processed"
+        );
         assert_close(&again, &logits, &format!("{arch:?}: the same prompt twice"));
 
         // A prompt that diverges after two tokens.
@@ -334,22 +473,38 @@ fn kv_cache_reuse_and_divergence_give_fresh_results() {
             "{arch:?}: {processed} processed for a prompt sharing 2 of {} tokens",
             early.len()
         );
-        assert_close(&logits, &fresh_prefill(&mut reference, &early), &format!("{arch:?}: early divergence vs fresh"));
+        assert_close(
+            &logits,
+            &fresh_prefill(&mut reference, &early),
+            &format!("{arch:?}: early divergence vs fresh"),
+        );
 
         // A prompt that diverges on its last token, then a prefix of the cached sequence.
         model.prefill(&ab).unwrap();
         let mut late = ab.clone();
         *late.last_mut().unwrap() = c[0];
         let (logits, _) = model.prefill(&late).unwrap();
-        assert_close(&logits, &fresh_prefill(&mut reference, &late), &format!("{arch:?}: late divergence vs fresh"));
+        assert_close(
+            &logits,
+            &fresh_prefill(&mut reference, &late),
+            &format!("{arch:?}: late divergence vs fresh"),
+        );
         let (logits, _) = model.prefill(&a).unwrap();
-        assert_close(&logits, &fresh_prefill(&mut reference, &a), &format!("{arch:?}: shorter prefix vs fresh"));
+        assert_close(
+            &logits,
+            &fresh_prefill(&mut reference, &a),
+            &format!("{arch:?}: shorter prefix vs fresh"),
+        );
 
         // Steps after a reused prefill continue at the right position.
         model.prefill(&ab).unwrap();
         let stepped = model.step(c[1]).unwrap();
         let full = [ab.clone(), vec![c[1]]].concat();
-        assert_close(&stepped, &fresh_prefill(&mut reference, &full), &format!("{arch:?}: step after reuse vs fresh"));
+        assert_close(
+            &stepped,
+            &fresh_prefill(&mut reference, &full),
+            &format!("{arch:?}: step after reuse vs fresh"),
+        );
     }
 }
 
@@ -367,19 +522,33 @@ fn a_failed_prefill_leaves_the_model_usable() {
         let mut reference = load(&path);
         let mut model = load(&path);
 
-        assert!(model.prefill(&[]).is_err(), "{arch:?}: an empty prompt is an error");
-        assert!(model.prefill(&[vocab + 5]).is_err(), "{arch:?}: an unknown token id is an error");
+        assert!(
+            model.prefill(&[]).is_err(),
+            "{arch:?}: an empty prompt is an error"
+        );
+        assert!(
+            model.prefill(&[vocab + 5]).is_err(),
+            "{arch:?}: an unknown token id is an error"
+        );
         model.prefill(&a).unwrap();
         let bad = [a.clone(), extra.clone(), vec![vocab + 5]].concat();
-        assert!(model.prefill(&bad).is_err(), "{arch:?}: an unknown token id after a cached prefix is an error");
-        assert!(model.step(vocab + 5).is_err(), "{arch:?}: stepping an unknown token id is an error");
+        assert!(
+            model.prefill(&bad).is_err(),
+            "{arch:?}: an unknown token id after a cached prefix is an error"
+        );
+        assert!(
+            model.step(vocab + 5).is_err(),
+            "{arch:?}: stepping an unknown token id is an error"
+        );
 
         let good = [a.clone(), vec![extra[2]]].concat();
         let (logits, _) = model.prefill(&good).unwrap();
         let fresh = fresh_prefill(&mut reference, &good);
         let d = max_diff(&logits, &fresh);
         if d > TOL * scale(&fresh) {
-            failures.push(format!("{arch:?}: after a failed prefill, logits differ from a fresh pass by {d}"));
+            failures.push(format!(
+                "{arch:?}: after a failed prefill, logits differ from a fresh pass by {d}"
+            ));
         }
         // And a step right after a failed prefill.
         model.prefill(&a).unwrap();
@@ -393,10 +562,16 @@ fn a_failed_prefill_leaves_the_model_usable() {
                 "{arch:?}: a step after a failed prefill differs from a fresh pass by {}",
                 max_diff(&l, &fresh)
             )),
-            Err(e) => failures.push(format!("{arch:?}: a step after a failed prefill fails: {e}")),
+            Err(e) => failures.push(format!(
+                "{arch:?}: a step after a failed prefill fails: {e}"
+            )),
         }
     }
-    assert!(failures.is_empty(), "stale KV cache after a failed pass:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "stale KV cache after a failed pass:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -407,7 +582,10 @@ fn the_position_limit_is_an_error_not_a_panic() {
         let mut model = load_with(&path, 16);
         assert_eq!(model.max_positions(), 16);
         let tokens = random_tokens(17, 10, arch);
-        assert!(model.prefill(&tokens).is_err(), "{arch:?}: 17 tokens for 16 positions");
+        assert!(
+            model.prefill(&tokens).is_err(),
+            "{arch:?}: 17 tokens for 16 positions"
+        );
         model.prefill(&tokens[..15]).unwrap();
         model.step(tokens[15]).unwrap();
         assert!(model.step(tokens[16]).is_err(), "{arch:?}: a 17th position");
@@ -433,7 +611,14 @@ fn logits_both_ways(model: &mut Model, tokens: &[u32]) -> Vec<f32> {
 fn a_local_layer_sees_exactly_its_window() {
     let dir = tempdir();
     // One layer: layer 0 is local, window 4: position p sees the tokens p-3..=p.
-    let path = gw::write_model(dir.path(), "gemma-1.gguf", &Spec { layers: 1, ..gemma_spec() });
+    let path = gw::write_model(
+        dir.path(),
+        "gemma-1.gguf",
+        &Spec {
+            layers: 1,
+            ..gemma_spec()
+        },
+    );
     let mut model = load(&path);
     let tokens = random_tokens(12, 11, Arch::Gemma3);
     let mut changed = tokens.clone();
@@ -441,37 +626,64 @@ fn a_local_layer_sees_exactly_its_window() {
     for p in [1, 2, 3] {
         let x = logits_both_ways(&mut model, &tokens[..=p]);
         let y = logits_both_ways(&mut model, &changed[..=p]);
-        assert_differ(&x, &y, &format!("1 layer, window 4: position {p} sees position 0"));
+        assert_differ(
+            &x,
+            &y,
+            &format!("1 layer, window 4: position {p} sees position 0"),
+        );
     }
     for p in [4, 5, 10, 11] {
         let x = logits_both_ways(&mut model, &tokens[..=p]);
         let y = logits_both_ways(&mut model, &changed[..=p]);
-        assert_eq!(max_diff(&x, &y), 0.0, "1 layer, window 4: position {p} must not see position 0");
+        assert_eq!(
+            max_diff(&x, &y),
+            0.0,
+            "1 layer, window 4: position {p} must not see position 0"
+        );
     }
 
     // Two local layers: the receptive field is 2 × 3 positions back.
-    let path = gw::write_model(dir.path(), "gemma-2.gguf", &Spec { layers: 2, ..gemma_spec() });
+    let path = gw::write_model(
+        dir.path(),
+        "gemma-2.gguf",
+        &Spec {
+            layers: 2,
+            ..gemma_spec()
+        },
+    );
     let mut model = load(&path);
     let x = logits_both_ways(&mut model, &tokens[..=6]);
     let y = logits_both_ways(&mut model, &changed[..=6]);
     assert_differ(&x, &y, "2 local layers: position 6 depends on position 0");
     let x = logits_both_ways(&mut model, &tokens[..=7]);
     let y = logits_both_ways(&mut model, &changed[..=7]);
-    assert_eq!(max_diff(&x, &y), 0.0, "2 local layers: position 7 must not depend on position 0");
+    assert_eq!(
+        max_diff(&x, &y),
+        0.0,
+        "2 local layers: position 7 must not depend on position 0"
+    );
 
     // Six layers: layer 5 is global and sees everything.
     let path = gw::write_model(dir.path(), "gemma-6.gguf", &gemma_spec());
     let mut model = load(&path);
     let x = logits_both_ways(&mut model, &tokens);
     let y = logits_both_ways(&mut model, &changed);
-    assert_differ(&x, &y, "6 layers: the global layer sees position 0 from position 11");
+    assert_differ(
+        &x,
+        &y,
+        "6 layers: the global layer sees position 0 from position 11",
+    );
 }
 
 #[test]
 fn the_window_size_comes_from_the_file() {
     // Window 8 instead of 4: position 7 now sees position 0 through one local layer.
     let dir = tempdir();
-    let spec = Spec { layers: 1, sliding_window: 8, ..gemma_spec() };
+    let spec = Spec {
+        layers: 1,
+        sliding_window: 8,
+        ..gemma_spec()
+    };
     let path = gw::write_model(dir.path(), "gemma-w8.gguf", &spec);
     let mut model = load(&path);
     let tokens = random_tokens(10, 12, Arch::Gemma3);
@@ -482,7 +694,11 @@ fn the_window_size_comes_from_the_file() {
     assert_differ(&x, &y, "window 8: position 7 sees position 0");
     let x = logits_both_ways(&mut model, &tokens[..9]);
     let y = logits_both_ways(&mut model, &changed[..9]);
-    assert_eq!(max_diff(&x, &y), 0.0, "window 8: position 8 must not see position 0");
+    assert_eq!(
+        max_diff(&x, &y),
+        0.0,
+        "window 8: position 8 must not see position 0"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -497,25 +713,40 @@ fn a_restricted_vocabulary_masks_exactly_the_other_tokens() {
         let mut model = load(&path);
         let tokens = random_tokens(10, 13, arch);
         let full = fresh_prefill(&mut model, &tokens);
-        let allowed: Vec<u32> = (0..vocab as u32).filter(|i| i % 3 == 0 || *i == 7).collect();
+        let allowed: Vec<u32> = (0..vocab as u32)
+            .filter(|i| i % 3 == 0 || *i == 7)
+            .collect();
         model.restrict_vocabulary(Some(allowed.clone())).unwrap();
         assert!(model.is_restricted());
         let restricted = fresh_prefill(&mut model, &tokens);
         assert_eq!(restricted.len(), vocab);
         for (i, (&r, &f)) in restricted.iter().zip(&full).enumerate() {
             if allowed.contains(&(i as u32)) {
-                assert!((r - f).abs() <= TOL, "{arch:?}: allowed token {i}: {r} vs {f}");
+                assert!(
+                    (r - f).abs() <= TOL,
+                    "{arch:?}: allowed token {i}: {r} vs {f}"
+                );
             } else {
                 assert_eq!(r, f32::NEG_INFINITY, "{arch:?}: token {i} is not allowed");
             }
         }
         let stepped = model.step(tokens[0]).unwrap();
-        assert!(stepped.iter().enumerate().all(|(i, l)| allowed.contains(&(i as u32)) == l.is_finite()));
+        assert!(stepped
+            .iter()
+            .enumerate()
+            .all(|(i, l)| allowed.contains(&(i as u32)) == l.is_finite()));
         model.restrict_vocabulary(None).unwrap();
         assert!(!model.is_restricted());
-        assert_close(&fresh_prefill(&mut model, &tokens), &full, &format!("{arch:?}: restriction lifted"));
+        assert_close(
+            &fresh_prefill(&mut model, &tokens),
+            &full,
+            &format!("{arch:?}: restriction lifted"),
+        );
         assert!(
-            model.restrict_vocabulary(Some(vec![vocab as u32 + 3])).is_err() || arch != Arch::Gemma3,
+            model
+                .restrict_vocabulary(Some(vec![vocab as u32 + 3]))
+                .is_err()
+                || arch != Arch::Gemma3,
             "{arch:?}: a restriction outside the vocabulary is refused"
         );
     }
@@ -524,8 +755,17 @@ fn a_restricted_vocabulary_masks_exactly_the_other_tokens() {
 // ---------------------------------------------------------------------------------------------
 // Generation
 
-fn settings(sampling: SamplingSettings, max_tokens: usize, min_tokens: usize) -> GenerationSettings {
-    GenerationSettings { sampling, max_tokens, min_tokens, stop: Vec::new() }
+fn settings(
+    sampling: SamplingSettings,
+    max_tokens: usize,
+    min_tokens: usize,
+) -> GenerationSettings {
+    GenerationSettings {
+        sampling,
+        max_tokens,
+        min_tokens,
+        stop: Vec::new(),
+    }
 }
 
 fn generator(path: &Path) -> ModelGenerator {
@@ -533,11 +773,27 @@ fn generator(path: &Path) -> ModelGenerator {
 }
 
 /// Generates and checks that the streamed pieces add up to the returned text.
-fn generate(g: &mut ModelGenerator, prompt: &str, s: &GenerationSettings) -> plume::generate::Generation {
+fn generate(
+    g: &mut ModelGenerator,
+    prompt: &str,
+    s: &GenerationSettings,
+) -> plume::generate::Generation {
     let mut streamed = String::new();
-    let out = g.generate(&Prompt::plain(prompt), s, &mut |piece| streamed.push_str(piece)).unwrap();
-    assert_eq!(streamed, out.text, "the streamed pieces add up to the returned text");
-    assert!(out.generated_tokens <= s.max_tokens, "{} tokens for max_tokens {}", out.generated_tokens, s.max_tokens);
+    let out = g
+        .generate(&Prompt::plain(prompt), s, &mut |piece| {
+            streamed.push_str(piece)
+        })
+        .unwrap();
+    assert_eq!(
+        streamed, out.text,
+        "the streamed pieces add up to the returned text"
+    );
+    assert!(
+        out.generated_tokens <= s.max_tokens,
+        "{} tokens for max_tokens {}",
+        out.generated_tokens,
+        s.max_tokens
+    );
     assert!(out.mean_logprob <= 0.0 && out.mean_logprob.is_finite() || out.generated_tokens == 0);
     out
 }
@@ -548,31 +804,77 @@ fn generation_is_reproducible_bounded_and_streamed() {
     for arch in [Arch::Gemma3, Arch::Qwen2] {
         let path = write_arch(dir.path(), arch);
         let prompt = "le chat de la";
-        let seeded = |seed| settings(SamplingSettings { seed, ..SamplingSettings::default() }, 24, 24);
+        let seeded = |seed| {
+            settings(
+                SamplingSettings {
+                    seed,
+                    ..SamplingSettings::default()
+                },
+                24,
+                24,
+            )
+        };
 
         let mut g = generator(&path);
         assert_eq!(g.name(), "tiny");
         let first = generate(&mut g, prompt, &seeded(5));
-        assert_eq!(first.generated_tokens, 24, "{arch:?}: min_tokens = max_tokens = 24");
+        assert_eq!(
+            first.generated_tokens, 24,
+            "{arch:?}: min_tokens = max_tokens = 24"
+        );
         assert_eq!(first.stop_reason, StopReason::MaxTokens);
         assert!(first.prompt_tokens > 0 && first.prompt_tokens_processed <= first.prompt_tokens);
         // The same generator again (its cache holds the previous run) and a fresh one.
         let again = generate(&mut g, prompt, &seeded(5));
-        assert_eq!(again.text, first.text, "{arch:?}: same seed, same text (cache reused)");
+        assert_eq!(
+            again.text, first.text,
+            "{arch:?}: same seed, same text (cache reused)"
+        );
         let fresh = generate(&mut generator(&path), prompt, &seeded(5));
-        assert_eq!(fresh.text, first.text, "{arch:?}: same seed, same text (fresh model)");
+        assert_eq!(
+            fresh.text, first.text,
+            "{arch:?}: same seed, same text (fresh model)"
+        );
         // With the whole distribution in play, other seeds pick other tokens.
-        let flat = |seed| SamplingSettings { temperature: 1.0, top_k: 0, top_p: 1.0, min_p: 0.0, seed, ..SamplingSettings::default() };
-        let texts: Vec<String> = [6, 7, 8].iter().map(|&s| generate(&mut g, prompt, &settings(flat(s), 24, 24)).text).collect();
-        assert_eq!(generate(&mut g, prompt, &settings(flat(7), 24, 24)).text, texts[1], "{arch:?}: seed 7 again");
-        assert!(texts[0] != texts[1] || texts[1] != texts[2], "{arch:?}: other seeds, other texts: {texts:?}");
+        let flat = |seed| SamplingSettings {
+            temperature: 1.0,
+            top_k: 0,
+            top_p: 1.0,
+            min_p: 0.0,
+            seed,
+            ..SamplingSettings::default()
+        };
+        let texts: Vec<String> = [6, 7, 8]
+            .iter()
+            .map(|&s| generate(&mut g, prompt, &settings(flat(s), 24, 24)).text)
+            .collect();
+        assert_eq!(
+            generate(&mut g, prompt, &settings(flat(7), 24, 24)).text,
+            texts[1],
+            "{arch:?}: seed 7 again"
+        );
+        assert!(
+            texts[0] != texts[1] || texts[1] != texts[2],
+            "{arch:?}: other seeds, other texts: {texts:?}"
+        );
 
         for max in [0, 1, 3, 7] {
-            let out = generate(&mut g, prompt, &settings(SamplingSettings::default(), max, 0));
+            let out = generate(
+                &mut g,
+                prompt,
+                &settings(SamplingSettings::default(), max, 0),
+            );
             assert!(out.generated_tokens <= max, "{arch:?}: max_tokens {max}");
         }
-        let bad = g.generate(&Prompt::plain(prompt), &settings(SamplingSettings::default(), 2, 3), &mut |_| {});
-        assert!(bad.is_err(), "{arch:?}: min_tokens above max_tokens is refused");
+        let bad = g.generate(
+            &Prompt::plain(prompt),
+            &settings(SamplingSettings::default(), 2, 3),
+            &mut |_| {},
+        );
+        assert!(
+            bad.is_err(),
+            "{arch:?}: min_tokens above max_tokens is refused"
+        );
     }
 }
 
@@ -585,7 +887,11 @@ fn greedy_generation_follows_the_argmax_of_the_logits() {
         let greedy = settings(SamplingSettings::greedy(), 16, 16);
         let mut g = generator(&path);
         let out = generate(&mut g, prompt, &greedy);
-        assert_eq!(generate(&mut g, prompt, &greedy).text, out.text, "{arch:?}: greedy is deterministic");
+        assert_eq!(
+            generate(&mut g, prompt, &greedy).text,
+            out.text,
+            "{arch:?}: greedy is deterministic"
+        );
         assert_eq!(out.generated_tokens, 16);
 
         // The same tokens by hand: argmax of the logits (end-of-generation tokens banned, as
@@ -602,14 +908,24 @@ fn greedy_generation_follows_the_argmax_of_the_logits() {
             let next = logits
                 .iter()
                 .enumerate()
-                .fold((0usize, f32::NEG_INFINITY), |best, (j, &l)| if l > best.1 { (j, l) } else { best })
+                .fold((0usize, f32::NEG_INFINITY), |best, (j, &l)| {
+                    if l > best.1 {
+                        (j, l)
+                    } else {
+                        best
+                    }
+                })
                 .0 as u32;
             generated.push(next);
             if i < 15 {
                 logits = model.step(next).unwrap();
             }
         }
-        assert_eq!(out.text, model.tokenizer().decode(&generated), "{arch:?}: greedy text is the argmax path");
+        assert_eq!(
+            out.text,
+            model.tokenizer().decode(&generated),
+            "{arch:?}: greedy text is the argmax path"
+        );
     }
 }
 
@@ -618,23 +934,48 @@ fn min_tokens_holds_back_an_eager_end_of_generation() {
     // A model that wants to stop at once: its EOS logit dominates whatever the context.
     let dir = tempdir();
     for arch in [Arch::Llama, Arch::Qwen3] {
-        let spec = Spec { eager_eos: true, ..Spec::new(arch) };
+        let spec = Spec {
+            eager_eos: true,
+            ..Spec::new(arch)
+        };
         let path = gw::write_model(dir.path(), &format!("eager-{}.gguf", arch.name()), &spec);
         let eos = gw::vocab_for(arch).eos;
         let mut g = generator(&path);
-        let logits = g.model_mut().prefill(&random_tokens(5, 14, arch)).unwrap().0;
+        let logits = g
+            .model_mut()
+            .prefill(&random_tokens(5, 14, arch))
+            .unwrap()
+            .0;
         let argmax = plume::generate::sampler::argmax(&logits);
         assert_eq!(argmax, eos, "{arch:?}: the synthetic model prefers EOS");
 
-        let out = generate(&mut g, "le chat", &settings(SamplingSettings::greedy(), 20, 0));
+        let out = generate(
+            &mut g,
+            "le chat",
+            &settings(SamplingSettings::greedy(), 20, 0),
+        );
         assert_eq!(out.stop_reason, StopReason::EndOfGeneration, "{arch:?}");
         assert_eq!(out.generated_tokens, 1, "{arch:?}: EOS first");
         assert_eq!(out.text, "");
         for min in [1, 4, 9] {
-            for sampling in [SamplingSettings::greedy(), SamplingSettings { seed: min as u64, ..Default::default() }] {
+            for sampling in [
+                SamplingSettings::greedy(),
+                SamplingSettings {
+                    seed: min as u64,
+                    ..Default::default()
+                },
+            ] {
                 let out = generate(&mut g, "le chat", &settings(sampling, 20, min));
-                assert_eq!(out.stop_reason, StopReason::EndOfGeneration, "{arch:?} min {min}");
-                assert_eq!(out.generated_tokens, min + 1, "{arch:?}: no EOS before {min} tokens, then EOS");
+                assert_eq!(
+                    out.stop_reason,
+                    StopReason::EndOfGeneration,
+                    "{arch:?} min {min}"
+                );
+                assert_eq!(
+                    out.generated_tokens,
+                    min + 1,
+                    "{arch:?}: no EOS before {min} tokens, then EOS"
+                );
             }
         }
     }
@@ -648,16 +989,43 @@ fn stop_strings_cut_the_text_where_they_first_appear() {
     // Restrict to letters so the text is clean ASCII to cut.
     let vocab = gw::vocab_for(Arch::Gemma3);
     let letters: Vec<u32> = (0..vocab.len() as u32)
-        .filter(|&i| vocab.types[i as usize] == 1 && vocab.tokens[i as usize].chars().all(|c| c.is_ascii_lowercase()))
+        .filter(|&i| {
+            vocab.types[i as usize] == 1
+                && vocab.tokens[i as usize]
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase())
+        })
         .collect();
     g.model_mut().restrict_vocabulary(Some(letters)).unwrap();
-    let base = settings(SamplingSettings { seed: 3, ..SamplingSettings::default() }, 30, 0);
+    let base = settings(
+        SamplingSettings {
+            seed: 3,
+            ..SamplingSettings::default()
+        },
+        30,
+        0,
+    );
     let full = generate(&mut g, "le chat", &base);
-    assert!(full.text.len() >= 12, "30 letter tokens make some text: {:?}", full.text);
-    assert!(full.text.chars().all(|c| c.is_ascii_lowercase()), "restricted to letters: {:?}", full.text);
+    assert!(
+        full.text.len() >= 12,
+        "30 letter tokens make some text: {:?}",
+        full.text
+    );
+    assert!(
+        full.text.chars().all(|c| c.is_ascii_lowercase()),
+        "restricted to letters: {:?}",
+        full.text
+    );
     let stop = full.text[6..9].to_string();
     let cut = full.text.find(&stop).unwrap();
-    let out = generate(&mut g, "le chat", &GenerationSettings { stop: vec![stop.clone()], ..base.clone() });
+    let out = generate(
+        &mut g,
+        "le chat",
+        &GenerationSettings {
+            stop: vec![stop.clone()],
+            ..base.clone()
+        },
+    );
     assert_eq!(out.stop_reason, StopReason::StopString);
     assert_eq!(out.text, full.text[..cut], "text up to the first {stop:?}");
 }
@@ -667,7 +1035,11 @@ fn generation_stops_when_the_context_is_full() {
     let dir = tempdir();
     let path = write_arch(dir.path(), Arch::Gemma3);
     let mut g = ModelGenerator::new(load_with(&path, 24), "tiny");
-    let out = generate(&mut g, "le chat", &settings(SamplingSettings::default(), 100, 100));
+    let out = generate(
+        &mut g,
+        "le chat",
+        &settings(SamplingSettings::default(), 100, 100),
+    );
     assert_eq!(out.stop_reason, StopReason::ContextFull);
     assert_eq!(out.prompt_tokens + out.generated_tokens, 24);
 }
@@ -679,7 +1051,10 @@ fn generation_stops_when_the_context_is_full() {
 fn a_missing_file_is_named() {
     let dir = tempdir();
     let msg = load_error(&dir.path().join("absent.gguf"));
-    assert!(msg.to_lowercase().contains("no such file") || msg.contains("cannot access"), "{msg}");
+    assert!(
+        msg.to_lowercase().contains("no such file") || msg.contains("cannot access"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -728,7 +1103,11 @@ fn an_unsupported_architecture_is_named() {
     let msg = load_error(&path);
     assert!(msg.contains("mamba"), "the architecture is named: {msg}");
     // No architecture at all.
-    let path = gw::write_model(dir.path(), "noarch.gguf", &Spec::new(Arch::Gemma3).without("general.architecture"));
+    let path = gw::write_model(
+        dir.path(),
+        "noarch.gguf",
+        &Spec::new(Arch::Gemma3).without("general.architecture"),
+    );
     let msg = load_error(&path);
     assert!(msg.contains("general.architecture"), "{msg}");
 }
@@ -738,17 +1117,43 @@ fn absurd_lengths_in_the_header_fail_fast() {
     let dir = tempdir();
     let cases: Vec<(&str, RawGguf)> = vec![
         // An array of 2^40 strings.
-        ("array-2e40", RawGguf::header(0, 1).string("tokenizer.ggml.tokens").u32(9).u32(8).u64(1 << 40).padding(64)),
+        (
+            "array-2e40",
+            RawGguf::header(0, 1)
+                .string("tokenizer.ggml.tokens")
+                .u32(9)
+                .u32(8)
+                .u64(1 << 40)
+                .padding(64),
+        ),
         // Under any element cap, but far more than the file holds.
-        ("array-2e29", RawGguf::header(0, 1).string("tokenizer.ggml.scores").u32(9).u32(6).u64(1 << 29).padding(64)),
+        (
+            "array-2e29",
+            RawGguf::header(0, 1)
+                .string("tokenizer.ggml.scores")
+                .u32(9)
+                .u32(6)
+                .u64(1 << 29)
+                .padding(64),
+        ),
         // A string of 2^40 bytes.
         (
             "string-2e40",
-            RawGguf::header(0, 1).string("general.architecture").u32(8).u64(1 << 40).padding(64),
+            RawGguf::header(0, 1)
+                .string("general.architecture")
+                .u32(8)
+                .u64(1 << 40)
+                .padding(64),
         ),
         // 2^40 metadata entries, 2^40 tensors.
-        ("kv-2e40", RawGguf::header(0, 1 << 40).kv_string("general.architecture", "gemma3")),
-        ("tensors-2e40", RawGguf::header(1 << 40, 1).kv_string("general.architecture", "gemma3")),
+        (
+            "kv-2e40",
+            RawGguf::header(0, 1 << 40).kv_string("general.architecture", "gemma3"),
+        ),
+        (
+            "tensors-2e40",
+            RawGguf::header(1 << 40, 1).kv_string("general.architecture", "gemma3"),
+        ),
         // A key of 2^50 bytes.
         ("key-2e50", RawGguf::header(0, 1).u64(1 << 50).padding(64)),
     ];
@@ -768,7 +1173,9 @@ const CHILD_MODEL_ENV: &str = "PLUME_SYNTHETIC_BAD_MODEL";
 #[test]
 #[ignore = "run in a child process by absurd_tensor_shapes_fail_fast"]
 fn child_process_loads_one_bad_file() {
-    let Some(path) = std::env::var_os(CHILD_MODEL_ENV) else { return };
+    let Some(path) = std::env::var_os(CHILD_MODEL_ENV) else {
+        return;
+    };
     let path = PathBuf::from(path);
     let msg = load_error(&path);
     println!("load error: {msg}");
@@ -789,17 +1196,39 @@ fn load_in_a_child_process(path: &Path) -> Result<(), String> {
         .output()
         .expect("run the test binary");
     let elapsed = started.elapsed();
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     if !out.status.success() {
         let why: Vec<&str> = text
             .lines()
-            .filter(|l| ["loaded, but", "memory allocation", "panicked at", "out of range", "overflow"].iter().any(|k| l.contains(k)))
+            .filter(|l| {
+                [
+                    "loaded, but",
+                    "memory allocation",
+                    "panicked at",
+                    "out of range",
+                    "overflow",
+                ]
+                .iter()
+                .any(|k| l.contains(k))
+            })
             .take(3)
             .collect();
-        return Err(format!("{}: {} ({})", path.display(), out.status, why.join(" | ")));
+        return Err(format!(
+            "{}: {} ({})",
+            path.display(),
+            out.status,
+            why.join(" | ")
+        ));
     }
     if !text.contains("load error:") || !text.contains("1 passed") {
-        return Err(format!("{}: the child test did not run: {text}", path.display()));
+        return Err(format!(
+            "{}: the child test did not run: {text}",
+            path.display()
+        ));
     }
     if elapsed > Duration::from_secs(10) {
         return Err(format!("{}: took {elapsed:?}", path.display()));
@@ -811,7 +1240,10 @@ fn load_in_a_child_process(path: &Path) -> Result<(), String> {
 fn patch_tensor_dims(bytes: &mut [u8], name: &str, dims: &[u64]) {
     let mut needle = (name.len() as u64).to_le_bytes().to_vec();
     needle.extend_from_slice(name.as_bytes());
-    let at = bytes.windows(needle.len()).position(|w| w == needle.as_slice()).expect("tensor info found");
+    let at = bytes
+        .windows(needle.len())
+        .position(|w| w == needle.as_slice())
+        .expect("tensor info found");
     let mut p = at + needle.len();
     let n_dims = u32::from_le_bytes(bytes[p..p + 4].try_into().unwrap()) as usize;
     assert_eq!(n_dims, dims.len());
@@ -833,7 +1265,11 @@ fn absurd_tensor_shapes_fail_fast() {
     for arch in Arch::ALL {
         let good = gw::write_model(dir.path(), "good.gguf", &Spec::new(arch));
         let bytes = std::fs::read(&good).unwrap();
-        for (case, dims) in [("huge", [64u64, 1 << 36]), ("overflow", [1 << 32, 1 << 32]), ("wrapping", [64, 1 << 58])] {
+        for (case, dims) in [
+            ("huge", [64u64, 1 << 36]),
+            ("overflow", [1 << 32, 1 << 32]),
+            ("wrapping", [64, 1 << 58]),
+        ] {
             let mut patched = bytes.clone();
             patch_tensor_dims(&mut patched, "token_embd.weight", &dims);
             let path = dir.path().join(format!("{}-{case}.gguf", arch.name()));
@@ -851,15 +1287,24 @@ fn absurd_tensor_shapes_fail_fast() {
             failures.push(e);
         }
     }
-    assert!(failures.is_empty(), "{} files with absurd tensor shapes were not refused cleanly:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} files with absurd tensor shapes were not refused cleanly:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn an_unknown_tokenizer_kind_is_named() {
     let dir = tempdir();
-    let spec = Spec::new(Arch::Gemma3).with("tokenizer.ggml.model", Value::String("wordpiece".into()));
+    let spec =
+        Spec::new(Arch::Gemma3).with("tokenizer.ggml.model", Value::String("wordpiece".into()));
     let msg = load_error(&gw::write_model(dir.path(), "wordpiece.gguf", &spec));
-    assert!(msg.contains("wordpiece"), "the tokenizer kind is named: {msg}");
+    assert!(
+        msg.contains("wordpiece"),
+        "the tokenizer kind is named: {msg}"
+    );
     let spec = Spec::new(Arch::Gemma3).without("tokenizer.ggml.model");
     let msg = load_error(&gw::write_model(dir.path(), "notok.gguf", &spec));
     assert!(msg.contains("tokenizer.ggml.model"), "{msg}");
@@ -871,11 +1316,18 @@ fn an_unknown_tokenizer_kind_is_named() {
 #[test]
 fn an_unknown_pre_tokenizer_is_named() {
     let dir = tempdir();
-    let spec = Spec::new(Arch::Qwen2).with("tokenizer.ggml.pre", Value::String("klingon-bpe".into()));
+    let spec =
+        Spec::new(Arch::Qwen2).with("tokenizer.ggml.pre", Value::String("klingon-bpe".into()));
     let msg = load_error(&gw::write_model(dir.path(), "pre.gguf", &spec));
-    assert!(msg.contains("klingon-bpe"), "the pre-tokenizer is named: {msg}");
+    assert!(
+        msg.contains("klingon-bpe"),
+        "the pre-tokenizer is named: {msg}"
+    );
     // Merges that are not two pieces.
-    let spec = Spec::new(Arch::Qwen2).with("tokenizer.ggml.merges", Value::Array(vec![Value::String("abc".into())]));
+    let spec = Spec::new(Arch::Qwen2).with(
+        "tokenizer.ggml.merges",
+        Value::Array(vec![Value::String("abc".into())]),
+    );
     let msg = load_error(&gw::write_model(dir.path(), "merges.gguf", &spec));
     assert!(msg.contains("abc"), "the bad merge is named: {msg}");
 }
@@ -883,10 +1335,16 @@ fn an_unknown_pre_tokenizer_is_named() {
 #[test]
 fn inconsistent_tokenizer_arrays_are_errors() {
     let dir = tempdir();
-    let spec = Spec::new(Arch::Gemma3).with("tokenizer.ggml.token_type", Value::Array(vec![Value::I32(1); 5]));
+    let spec = Spec::new(Arch::Gemma3).with(
+        "tokenizer.ggml.token_type",
+        Value::Array(vec![Value::I32(1); 5]),
+    );
     let msg = load_error(&gw::write_model(dir.path(), "types.gguf", &spec));
     assert!(msg.contains("token_type"), "{msg}");
-    let spec = Spec::new(Arch::Llama).with("tokenizer.ggml.scores", Value::Array(vec![Value::F32(0.0); 5]));
+    let spec = Spec::new(Arch::Llama).with(
+        "tokenizer.ggml.scores",
+        Value::Array(vec![Value::F32(0.0); 5]),
+    );
     let msg = load_error(&gw::write_model(dir.path(), "scores.gguf", &spec));
     assert!(msg.contains("scores"), "{msg}");
     let spec = Spec::new(Arch::Gemma3).with("tokenizer.ggml.bos_token_id", Value::U32(100_000));
@@ -908,11 +1366,18 @@ fn missing_weights_and_hyper_parameters_are_errors() {
         load_error(&path);
 
         let key = format!("{}.attention.head_count", arch.name());
-        let path = gw::write_model(dir.path(), &format!("{}-no-heads.gguf", arch.name()), &spec.clone().without(&key));
+        let path = gw::write_model(
+            dir.path(),
+            &format!("{}-no-heads.gguf", arch.name()),
+            &spec.clone().without(&key),
+        );
         load_error(&path);
 
         // Weights of the wrong width.
-        let wide = Spec { hidden: 96, ..Spec::new(arch) };
+        let wide = Spec {
+            hidden: 96,
+            ..Spec::new(arch)
+        };
         let mut md = gw::metadata(&wide, &vocab);
         let tensors = gw::tensors(&spec, &vocab);
         for entry in md.iter_mut() {
@@ -925,11 +1390,17 @@ fn missing_weights_and_hyper_parameters_are_errors() {
         // Refused at load time (naming the file), or at the latest by the first forward pass.
         match Model::load(&path, &options(64)) {
             Err(e) => assert!(e.to_string().contains(&path.display().to_string()), "{e}"),
-            Ok(mut m) => assert!(m.prefill(&[2, 5, 7]).is_err(), "{arch:?}: weights narrower than the metadata says"),
+            Ok(mut m) => assert!(
+                m.prefill(&[2, 5, 7]).is_err(),
+                "{arch:?}: weights narrower than the metadata says"
+            ),
         }
     }
     // Gemma 3's own checks: zero heads, a window of 0.
-    for (key, value) in [("gemma3.attention.head_count", 0u32), ("gemma3.attention.sliding_window", 0)] {
+    for (key, value) in [
+        ("gemma3.attention.head_count", 0u32),
+        ("gemma3.attention.sliding_window", 0),
+    ] {
         let spec = Spec::new(Arch::Gemma3).with(key, Value::U32(value));
         let msg = load_error(&gw::write_model(dir.path(), "gemma-bad-hp.gguf", &spec));
         assert!(msg.contains("implausible"), "{msg}");

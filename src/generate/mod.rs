@@ -27,7 +27,12 @@ pub struct GenerationSettings {
 
 impl Default for GenerationSettings {
     fn default() -> Self {
-        GenerationSettings { sampling: SamplingSettings::default(), max_tokens: 256, min_tokens: 0, stop: Vec::new() }
+        GenerationSettings {
+            sampling: SamplingSettings::default(),
+            max_tokens: 256,
+            min_tokens: 0,
+            stop: Vec::new(),
+        }
     }
 }
 
@@ -50,29 +55,47 @@ pub struct Segment {
 impl Prompt {
     /// A plain-text prompt.
     pub fn plain(text: impl Into<String>) -> Self {
-        Prompt { segments: vec![Segment { text: text.into(), special: false }] }
+        Prompt {
+            segments: vec![Segment {
+                text: text.into(),
+                special: false,
+            }],
+        }
     }
 
     /// A prompt whose control tokens are parsed (the user asked for it).
     pub fn with_special_tokens(text: impl Into<String>) -> Self {
-        Prompt { segments: vec![Segment { text: text.into(), special: true }] }
+        Prompt {
+            segments: vec![Segment {
+                text: text.into(),
+                special: true,
+            }],
+        }
     }
 
     /// Appends template text (control tokens parsed).
     pub fn template(mut self, text: impl Into<String>) -> Self {
-        self.segments.push(Segment { text: text.into(), special: true });
+        self.segments.push(Segment {
+            text: text.into(),
+            special: true,
+        });
         self
     }
 
     /// Appends content (plain text).
     pub fn content(mut self, text: impl Into<String>) -> Self {
-        self.segments.push(Segment { text: text.into(), special: false });
+        self.segments.push(Segment {
+            text: text.into(),
+            special: false,
+        });
         self
     }
 
     /// An empty prompt to build with [`Prompt::template`] and [`Prompt::content`].
     pub fn empty() -> Self {
-        Prompt { segments: Vec::new() }
+        Prompt {
+            segments: Vec::new(),
+        }
     }
 
     /// All the text, for fakes and logs.
@@ -130,7 +153,12 @@ pub fn rate(tokens: usize, seconds: f64) -> f64 {
 /// Anything that writes text from a prompt: the real model, or a fake in tests.
 pub trait TextGenerator {
     /// Generates a continuation of `prompt`; `on_text` receives the text as it is produced.
-    fn generate(&mut self, prompt: &Prompt, settings: &GenerationSettings, on_text: &mut dyn FnMut(&str)) -> Result<Generation>;
+    fn generate(
+        &mut self,
+        prompt: &Prompt,
+        settings: &GenerationSettings,
+        on_text: &mut dyn FnMut(&str),
+    ) -> Result<Generation>;
 
     /// A name for provenance (model id).
     fn name(&self) -> String;
@@ -144,7 +172,10 @@ pub struct ModelGenerator {
 
 impl ModelGenerator {
     pub fn new(model: Model, name: impl Into<String>) -> Self {
-        ModelGenerator { model, name: name.into() }
+        ModelGenerator {
+            model,
+            name: name.into(),
+        }
     }
 
     /// The model behind the generator.
@@ -159,7 +190,12 @@ impl ModelGenerator {
 }
 
 impl TextGenerator for ModelGenerator {
-    fn generate(&mut self, prompt: &Prompt, settings: &GenerationSettings, on_text: &mut dyn FnMut(&str)) -> Result<Generation> {
+    fn generate(
+        &mut self,
+        prompt: &Prompt,
+        settings: &GenerationSettings,
+        on_text: &mut dyn FnMut(&str),
+    ) -> Result<Generation> {
         if settings.min_tokens > settings.max_tokens {
             return Err(Error::Invalid(format!(
                 "minimum new tokens ({}) is above the maximum ({})",
@@ -192,7 +228,11 @@ impl TextGenerator for ModelGenerator {
             if generated >= settings.max_tokens {
                 break StopReason::MaxTokens;
             }
-            let banned: &[u32] = if generated < settings.min_tokens { &eog } else { &[] };
+            let banned: &[u32] = if generated < settings.min_tokens {
+                &eog
+            } else {
+                &[]
+            };
             let raw = logits.clone();
             let next = sampler.sample(&mut logits, &tokens, generated, banned);
             logprob_sum += sampler::log_prob(&raw, next);
@@ -226,7 +266,11 @@ impl TextGenerator for ModelGenerator {
             prompt_tokens,
             prompt_tokens_processed: processed,
             generated_tokens: generated,
-            mean_logprob: if generated > 0 { logprob_sum / generated as f32 } else { 0.0 },
+            mean_logprob: if generated > 0 {
+                logprob_sum / generated as f32
+            } else {
+                0.0
+            },
             prompt_seconds,
             generation_seconds: started.elapsed().as_secs_f64(),
         })

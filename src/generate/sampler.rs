@@ -43,7 +43,15 @@ impl Default for SamplingSettings {
 impl SamplingSettings {
     /// Greedy decoding, no penalties.
     pub fn greedy() -> Self {
-        SamplingSettings { temperature: 0.0, top_k: 0, top_p: 1.0, min_p: 0.0, repeat_penalty: 1.0, no_repeat_ngram: 0, ..Default::default() }
+        SamplingSettings {
+            temperature: 0.0,
+            top_k: 0,
+            top_p: 1.0,
+            min_p: 0.0,
+            repeat_penalty: 1.0,
+            no_repeat_ngram: 0,
+            ..Default::default()
+        }
     }
 
     /// A one-line summary for provenance.
@@ -70,10 +78,20 @@ impl Sampler {
     /// Picks the next token. `history` is every token so far (prompt and generated);
     /// `generated` how many of its last tokens were generated (penalties and the n-gram ban only
     /// look at those); `banned` tokens are never picked.
-    pub fn sample(&mut self, logits: &mut [f32], history: &[u32], generated: usize, banned: &[u32]) -> u32 {
+    pub fn sample(
+        &mut self,
+        logits: &mut [f32],
+        history: &[u32],
+        generated: usize,
+        banned: &[u32],
+    ) -> u32 {
         let s = &self.settings;
         let recent = &history[history.len() - generated.min(history.len())..];
-        apply_repeat_penalty(logits, s.repeat_penalty, &recent[recent.len().saturating_sub(s.repeat_last_n)..]);
+        apply_repeat_penalty(
+            logits,
+            s.repeat_penalty,
+            &recent[recent.len().saturating_sub(s.repeat_last_n)..],
+        );
         ban_repeated_ngrams(logits, recent, s.no_repeat_ngram);
         for &b in banned {
             if let Some(l) = logits.get_mut(b as usize) {
@@ -150,7 +168,11 @@ pub fn apply_repeat_penalty(logits: &mut [f32], penalty: f32, window: &[u32]) {
     for &t in window {
         if seen.insert(t) {
             if let Some(l) = logits.get_mut(t as usize) {
-                *l = if *l >= 0.0 { *l / penalty } else { *l * penalty };
+                *l = if *l >= 0.0 {
+                    *l / penalty
+                } else {
+                    *l * penalty
+                };
             }
         }
     }
@@ -173,9 +195,19 @@ pub fn ban_repeated_ngrams(logits: &mut [f32], tokens: &[u32], n: usize) {
 
 /// `log p(token)` under the softmax of `logits` (temperature 1), for ranking candidates.
 pub fn log_prob(logits: &[f32], token: u32) -> f32 {
-    let max = logits.iter().copied().filter(|l| l.is_finite()).fold(f32::NEG_INFINITY, f32::max);
-    let sum: f32 = logits.iter().filter(|l| l.is_finite()).map(|l| (l - max).exp()).sum();
-    logits.get(token as usize).map_or(f32::NEG_INFINITY, |l| l - max - sum.ln())
+    let max = logits
+        .iter()
+        .copied()
+        .filter(|l| l.is_finite())
+        .fold(f32::NEG_INFINITY, f32::max);
+    let sum: f32 = logits
+        .iter()
+        .filter(|l| l.is_finite())
+        .map(|l| (l - max).exp())
+        .sum();
+    logits
+        .get(token as usize)
+        .map_or(f32::NEG_INFINITY, |l| l - max - sum.ln())
 }
 
 #[cfg(test)]
@@ -183,7 +215,15 @@ mod tests {
     use super::*;
 
     fn settings(temperature: f32) -> SamplingSettings {
-        SamplingSettings { temperature, top_k: 0, top_p: 1.0, min_p: 0.0, repeat_penalty: 1.0, no_repeat_ngram: 0, ..Default::default() }
+        SamplingSettings {
+            temperature,
+            top_k: 0,
+            top_p: 1.0,
+            min_p: 0.0,
+            repeat_penalty: 1.0,
+            no_repeat_ngram: 0,
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -203,8 +243,13 @@ mod tests {
     #[test]
     fn same_seed_same_choices_other_seed_differs() {
         let run = |seed| {
-            let mut s = Sampler::new(SamplingSettings { seed, ..settings(1.0) });
-            (0..64).map(|_| s.sample(&mut vec![1.0; 8], &[], 0, &[])).collect::<Vec<_>>()
+            let mut s = Sampler::new(SamplingSettings {
+                seed,
+                ..settings(1.0)
+            });
+            (0..64)
+                .map(|_| s.sample(&mut vec![1.0; 8], &[], 0, &[]))
+                .collect::<Vec<_>>()
         };
         assert_eq!(run(7), run(7));
         assert_ne!(run(7), run(8));
@@ -212,7 +257,10 @@ mod tests {
 
     #[test]
     fn top_k_one_is_greedy() {
-        let mut s = Sampler::new(SamplingSettings { top_k: 1, ..settings(1.5) });
+        let mut s = Sampler::new(SamplingSettings {
+            top_k: 1,
+            ..settings(1.5)
+        });
         for _ in 0..20 {
             assert_eq!(s.sample(&mut vec![0.0, 0.5, 3.0, 0.2], &[], 0, &[]), 2);
         }
@@ -221,15 +269,24 @@ mod tests {
     #[test]
     fn min_p_drops_unlikely_tokens() {
         // p(2) ≈ 0.88, p(1) ≈ 0.12: min_p 0.2 keeps only token 2.
-        let mut s = Sampler::new(SamplingSettings { min_p: 0.2, ..settings(1.0) });
+        let mut s = Sampler::new(SamplingSettings {
+            min_p: 0.2,
+            ..settings(1.0)
+        });
         for _ in 0..50 {
-            assert_eq!(s.sample(&mut vec![f32::NEG_INFINITY, 0.0, 2.0], &[], 0, &[]), 2);
+            assert_eq!(
+                s.sample(&mut vec![f32::NEG_INFINITY, 0.0, 2.0], &[], 0, &[]),
+                2
+            );
         }
     }
 
     #[test]
     fn top_p_keeps_the_nucleus() {
-        let mut s = Sampler::new(SamplingSettings { top_p: 0.5, ..settings(1.0) });
+        let mut s = Sampler::new(SamplingSettings {
+            top_p: 0.5,
+            ..settings(1.0)
+        });
         for _ in 0..50 {
             assert_eq!(s.sample(&mut vec![0.0, 0.0, 3.0, 0.0], &[], 0, &[]), 2);
         }
@@ -252,7 +309,10 @@ mod tests {
         apply_repeat_penalty(&mut logits, 2.0, &[0, 0, 2]);
         assert_eq!(logits, vec![1.0, 2.0, -2.0, 2.0]);
         // through the sampler: history holds a prompt token 3 that is not penalised
-        let mut s = Sampler::new(SamplingSettings { repeat_penalty: 10.0, ..settings(0.0) });
+        let mut s = Sampler::new(SamplingSettings {
+            repeat_penalty: 10.0,
+            ..settings(0.0)
+        });
         let mut logits = vec![1.0, 2.0, 0.0, 3.0];
         assert_eq!(s.sample(&mut logits, &[3, 1], 1, &[]), 3);
     }
@@ -263,7 +323,10 @@ mod tests {
         // 1 2 3 ... 1 2 → 3 would repeat the trigram 1 2 3
         ban_repeated_ngrams(&mut logits, &[1, 2, 3, 4, 1, 2], 3);
         assert_eq!(logits[3], f32::NEG_INFINITY);
-        assert!(logits.iter().enumerate().all(|(i, l)| i == 3 || l.is_finite()));
+        assert!(logits
+            .iter()
+            .enumerate()
+            .all(|(i, l)| i == 3 || l.is_finite()));
     }
 
     #[test]

@@ -14,7 +14,10 @@ pub struct TextStream {
 
 impl TextStream {
     pub fn new(stops: &[String]) -> Self {
-        TextStream { stops: stops.iter().filter(|s| !s.is_empty()).cloned().collect(), ..Default::default() }
+        TextStream {
+            stops: stops.iter().filter(|s| !s.is_empty()).cloned().collect(),
+            ..Default::default()
+        }
     }
 
     /// Adds a token's bytes. Returns the text that can be shown now (possibly empty).
@@ -33,7 +36,8 @@ impl TextStream {
                 Err(e) => {
                     let valid = e.valid_up_to();
                     // valid prefix is UTF-8 by construction
-                    self.text.push_str(std::str::from_utf8(&self.pending[..valid]).unwrap_or_default());
+                    self.text
+                        .push_str(std::str::from_utf8(&self.pending[..valid]).unwrap_or_default());
                     match e.error_len() {
                         // An invalid sequence: replace it and go on.
                         Some(bad) => {
@@ -49,7 +53,12 @@ impl TextStream {
                 }
             }
         }
-        if let Some(pos) = self.stops.iter().filter_map(|s| self.text.find(s.as_str())).min() {
+        if let Some(pos) = self
+            .stops
+            .iter()
+            .filter_map(|s| self.text.find(s.as_str()))
+            .min()
+        {
             self.text.truncate(pos);
             self.stopped = true;
             return self.release(self.text.len());
@@ -109,7 +118,10 @@ mod tests {
         let mut out = String::new();
         for b in bytes {
             let piece = s.push(&[*b]);
-            assert!(piece.is_empty() || piece == "é" || piece == "€", "{piece:?}");
+            assert!(
+                piece.is_empty() || piece == "é" || piece == "€",
+                "{piece:?}"
+            );
             out.push_str(&piece);
         }
         assert_eq!(out, "é€");

@@ -22,7 +22,10 @@ pub struct KvCache {
 
 impl KvCache {
     pub fn new(kv_heads: usize, head_dim: usize) -> Self {
-        KvCache { stride: kv_heads * head_dim, ..Default::default() }
+        KvCache {
+            stride: kv_heads * head_dim,
+            ..Default::default()
+        }
     }
 
     /// Absolute position of the first cached entry.
@@ -78,36 +81,47 @@ impl KvCache {
 /// Attention of `t` queries at positions `offset..offset + t` over `cache` (which already holds
 /// their own keys). `q` is `[t][heads][dim]`, already scaled; the result has the same layout.
 /// With `window`, a query at position p sees keys p − window + 1 ..= p, else all keys ≤ p.
-pub fn attend(q: &[f32], cache: &KvCache, offset: usize, heads: usize, head_dim: usize, window: Option<usize>) -> Vec<f32> {
+pub fn attend(
+    q: &[f32],
+    cache: &KvCache,
+    offset: usize,
+    heads: usize,
+    head_dim: usize,
+    window: Option<usize>,
+) -> Vec<f32> {
     let kv_heads = cache.stride / head_dim;
     let rep = heads / kv_heads;
     let mut out = vec![0f32; q.len()];
-    out.par_chunks_mut(head_dim).enumerate().for_each(|(row, out)| {
-        let (i, h) = (row / heads, row % heads);
-        let pos = offset + i;
-        let g = h / rep;
-        let first = match window {
-            Some(w) => (pos + 1).saturating_sub(w).max(cache.start),
-            None => cache.start,
-        };
-        let last = pos.min(cache.end() - 1);
-        let qh = &q[row * head_dim..(row + 1) * head_dim];
-        let at = |p: usize| (p - cache.start) * cache.stride + g * head_dim;
-        let mut weights: Vec<f32> = (first..=last).map(|p| dot(qh, &cache.k[at(p)..at(p) + head_dim])).collect();
-        let max = weights.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        let mut sum = 0f64;
-        for w in weights.iter_mut() {
-            *w = (*w - max).exp();
-            sum += *w as f64;
-        }
-        let inv = (1.0 / sum) as f32;
-        for (p, w) in (first..=last).zip(&weights) {
-            let w = w * inv;
-            for (o, &v) in out.iter_mut().zip(&cache.v[at(p)..at(p) + head_dim]) {
-                *o += w * v;
+    out.par_chunks_mut(head_dim)
+        .enumerate()
+        .for_each(|(row, out)| {
+            let (i, h) = (row / heads, row % heads);
+            let pos = offset + i;
+            let g = h / rep;
+            let first = match window {
+                Some(w) => (pos + 1).saturating_sub(w).max(cache.start),
+                None => cache.start,
+            };
+            let last = pos.min(cache.end() - 1);
+            let qh = &q[row * head_dim..(row + 1) * head_dim];
+            let at = |p: usize| (p - cache.start) * cache.stride + g * head_dim;
+            let mut weights: Vec<f32> = (first..=last)
+                .map(|p| dot(qh, &cache.k[at(p)..at(p) + head_dim]))
+                .collect();
+            let max = weights.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            let mut sum = 0f64;
+            for w in weights.iter_mut() {
+                *w = (*w - max).exp();
+                sum += *w as f64;
             }
-        }
-    });
+            let inv = (1.0 / sum) as f32;
+            for (p, w) in (first..=last).zip(&weights) {
+                let w = w * inv;
+                for (o, &v) in out.iter_mut().zip(&cache.v[at(p)..at(p) + head_dim]) {
+                    *o += w * v;
+                }
+            }
+        });
     out
 }
 
@@ -121,7 +135,11 @@ fn dot(a: &[f32], b: &[f32]) -> f32 {
             sums[l] += ca[l] * cb[l];
         }
     }
-    let tail: f32 = a[chunks..].iter().zip(&b[chunks..]).map(|(x, y)| x * y).sum();
+    let tail: f32 = a[chunks..]
+        .iter()
+        .zip(&b[chunks..])
+        .map(|(x, y)| x * y)
+        .sum();
     sums.iter().sum::<f32>() + tail
 }
 
@@ -130,7 +148,13 @@ mod tests {
     use super::*;
 
     /// Plain softmax attention in f64 for comparison.
-    fn reference(q: &[f32], k: &[f32], v: &[f32], d: usize, visible: std::ops::RangeInclusive<usize>) -> Vec<f64> {
+    fn reference(
+        q: &[f32],
+        k: &[f32],
+        v: &[f32],
+        d: usize,
+        visible: std::ops::RangeInclusive<usize>,
+    ) -> Vec<f64> {
         let scores: Vec<f64> = visible
             .clone()
             .map(|p| (0..d).map(|j| q[j] as f64 * k[p * d + j] as f64).sum())
@@ -138,11 +162,22 @@ mod tests {
         let max = scores.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
         let w: Vec<f64> = scores.iter().map(|s| (s - max).exp()).collect();
         let total: f64 = w.iter().sum();
-        (0..d).map(|j| visible.clone().zip(&w).map(|(p, w)| w * v[p * d + j] as f64).sum::<f64>() / total).collect()
+        (0..d)
+            .map(|j| {
+                visible
+                    .clone()
+                    .zip(&w)
+                    .map(|(p, w)| w * v[p * d + j] as f64)
+                    .sum::<f64>()
+                    / total
+            })
+            .collect()
     }
 
     fn values(n: usize, seed: u32) -> Vec<f32> {
-        (0..n).map(|i| (((i as u32 * 2654435761u32) ^ seed) % 1000) as f32 / 500.0 - 1.0).collect()
+        (0..n)
+            .map(|i| (((i as u32 * 2654435761u32) ^ seed) % 1000) as f32 / 500.0 - 1.0)
+            .collect()
     }
 
     #[test]
@@ -159,7 +194,10 @@ mod tests {
             let visible = i.saturating_sub(3)..=i;
             let want = reference(&q[i * d..(i + 1) * d], &k, &v, d, visible);
             for j in 0..d {
-                assert!((out[i * d + j] as f64 - want[j]).abs() < 1e-5, "query {i} dim {j}");
+                assert!(
+                    (out[i * d + j] as f64 - want[j]).abs() < 1e-5,
+                    "query {i} dim {j}"
+                );
             }
         }
     }
@@ -172,7 +210,11 @@ mod tests {
         let q1 = values(d, 6);
         let q = [q1.clone(), q1].concat();
         let out = attend(&q, &cache, 2, 2, d, None);
-        assert_eq!(out[..d], out[d..], "two query heads with the same query give the same output");
+        assert_eq!(
+            out[..d],
+            out[d..],
+            "two query heads with the same query give the same output"
+        );
     }
 
     #[test]

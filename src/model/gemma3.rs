@@ -44,15 +44,21 @@ impl Config {
         let key = |k: &str| format!("gemma3.{k}");
         let hidden = g.u64(&key("embedding_length"))? as usize;
         let heads = g.u64(&key("attention.head_count"))? as usize;
-        let kv_heads = g.u64_opt(&key("attention.head_count_kv"))?.unwrap_or(heads as u64) as usize;
-        let head_dim = g.u64_opt(&key("attention.key_length"))?.unwrap_or((hidden / heads.max(1)) as u64) as usize;
+        let kv_heads = g
+            .u64_opt(&key("attention.head_count_kv"))?
+            .unwrap_or(heads as u64) as usize;
+        let head_dim = g
+            .u64_opt(&key("attention.key_length"))?
+            .unwrap_or((hidden / heads.max(1)) as u64) as usize;
         let cfg = Config {
             hidden,
             layers: g.u64(&key("block_count"))? as usize,
             heads,
             kv_heads,
             head_dim,
-            eps: g.f64_opt(&key("attention.layer_norm_rms_epsilon"))?.unwrap_or(1e-6),
+            eps: g
+                .f64_opt(&key("attention.layer_norm_rms_epsilon"))?
+                .unwrap_or(1e-6),
             rope_global: g.f64_opt(&key("rope.freq_base"))?.unwrap_or(1_000_000.0),
             rope_local: g.f64_opt(&key("rope.freq_base_swa"))?.unwrap_or(10_000.0),
             sliding_window: g.u64_opt(&key("attention.sliding_window"))?.unwrap_or(512) as usize,
@@ -144,17 +150,27 @@ impl Gemma3 {
     pub fn load(g: &mut GgufFile, device: &Device, max_positions: usize) -> Result<Self> {
         let cfg = Config::from_gguf(g)?;
         let max_positions = max_positions.min(cfg.context_length).max(1);
-        let vector = |g: &mut GgufFile, name: &str| -> Result<Vec<f32>> { Ok(g.tensor(name, device)?.dequantize(&Device::Cpu)?.flatten_all()?.to_vec1()?) };
+        let vector = |g: &mut GgufFile, name: &str| -> Result<Vec<f32>> {
+            Ok(g.tensor(name, device)?
+                .dequantize(&Device::Cpu)?
+                .flatten_all()?
+                .to_vec1()?)
+        };
         let embeddings = Arc::new(g.tensor("token_embd.weight", device)?);
         let (vocab, hidden) = embeddings.shape().dims2()?;
         if hidden != cfg.hidden {
-            return Err(g.error(format!("token_embd.weight is {vocab}×{hidden}, expected a width of {}", cfg.hidden)));
+            return Err(g.error(format!(
+                "token_embd.weight is {vocab}×{hidden}, expected a width of {}",
+                cfg.hidden
+            )));
         }
         let mut layers = Vec::with_capacity(cfg.layers);
         for i in 0..cfg.layers {
             let p = format!("blk.{i}");
             let mm = |g: &mut GgufFile, n: &str| -> Result<QMatMul> {
-                Ok(QMatMul::from_qtensor(g.tensor(&format!("{p}.{n}.weight"), device)?)?)
+                Ok(QMatMul::from_qtensor(
+                    g.tensor(&format!("{p}.{n}.weight"), device)?,
+                )?)
             };
             layers.push(Layer {
                 attn_norm: vector(g, &format!("{p}.attn_norm.weight"))?,
@@ -266,7 +282,9 @@ impl Gemma3 {
         let t = tokens.len();
         let offset = self.len;
         if t == 0 {
-            return Err(crate::error::Error::Invalid("forward pass on an empty token sequence".into()));
+            return Err(crate::error::Error::Invalid(
+                "forward pass on an empty token sequence".into(),
+            ));
         }
         if offset + t > self.max_positions {
             return Err(crate::error::Error::Invalid(format!(
@@ -276,11 +294,18 @@ impl Gemma3 {
             )));
         }
         let ids = Tensor::from_slice(tokens, (t,), &self.device)?;
-        let mut x = self.embeddings.embedding(&ids)?.reshape((1, t, self.cfg.hidden))?;
+        let mut x = self
+            .embeddings
+            .embedding(&ids)?
+            .reshape((1, t, self.cfg.hidden))?;
         x = (x * (self.cfg.hidden as f64).sqrt())?;
         let cfg = self.cfg.clone();
         for layer in &mut self.layers {
-            let rope = if layer.local { &self.rope_local } else { &self.rope_global };
+            let rope = if layer.local {
+                &self.rope_local
+            } else {
+                &self.rope_global
+            };
             let residual = x.clone();
             let h = rms_norm(&x, &layer.attn_norm, cfg.eps)?;
             let h = attention(layer, &cfg, rope, &h, offset)?;
@@ -300,10 +325,17 @@ impl Gemma3 {
 }
 
 /// Self-attention of one layer for `t` new positions starting at `offset`, updating its cache.
-fn attention(layer: &mut Layer, cfg: &Config, rope: &Rope, x: &Tensor, offset: usize) -> Result<Tensor> {
+fn attention(
+    layer: &mut Layer,
+    cfg: &Config,
+    rope: &Rope,
+    x: &Tensor,
+    offset: usize,
+) -> Result<Tensor> {
     let (b, t, _) = x.dims3()?;
     let d = cfg.head_dim;
-    let heads = |y: Tensor, n: usize| -> Result<Tensor> { Ok(y.reshape((b, t, n, d))?.transpose(1, 2)?) };
+    let heads =
+        |y: Tensor, n: usize| -> Result<Tensor> { Ok(y.reshape((b, t, n, d))?.transpose(1, 2)?) };
     // [t][heads][d] as a flat vector
     let flat = |y: Tensor| -> Result<Vec<f32>> { Ok(y.transpose(1, 2)?.flatten_all()?.to_vec1()?) };
     let q = heads(layer.q.forward(x)?, cfg.heads)?;
@@ -319,7 +351,11 @@ fn attention(layer: &mut Layer, cfg: &Config, rope: &Rope, x: &Tensor, offset: u
         cache.reset(offset);
     }
     cache.append(&k, &v);
-    let window = if layer.local { Some(cfg.sliding_window) } else { None };
+    let window = if layer.local {
+        Some(cfg.sliding_window)
+    } else {
+        None
+    };
     let out = attend(&q, cache, offset, cfg.heads, d, window);
     // Local layers keep only the keys a later position can still see.
     if let Some(w) = window {

@@ -29,7 +29,11 @@ impl GgufFile {
             path: path.to_path_buf(),
             reason: format!("not a readable GGUF file ({e})"),
         })?;
-        Ok(GgufFile { path: path.to_path_buf(), content, reader })
+        Ok(GgufFile {
+            path: path.to_path_buf(),
+            content,
+            reader,
+        })
     }
 
     /// The file this was read from.
@@ -49,7 +53,10 @@ impl GgufFile {
 
     /// An error about this file.
     pub fn error(&self, reason: impl Into<String>) -> Error {
-        Error::Model { path: self.path.clone(), reason: reason.into() }
+        Error::Model {
+            path: self.path.clone(),
+            reason: reason.into(),
+        }
     }
 
     fn get(&self, key: &str) -> Result<&Value> {
@@ -61,7 +68,8 @@ impl GgufFile {
 
     /// A metadata entry as an unsigned integer, whatever integer type the file used.
     pub fn u64(&self, key: &str) -> Result<u64> {
-        value_u64(self.get(key)?).ok_or_else(|| self.error(format!("metadata key `{key}` is not an unsigned integer")))
+        value_u64(self.get(key)?)
+            .ok_or_else(|| self.error(format!("metadata key `{key}` is not an unsigned integer")))
     }
 
     /// Like [`GgufFile::u64`] but `None` when the key is absent.
@@ -141,19 +149,25 @@ impl GgufFile {
             return Err(self.error(format!("tensor `{name}` is missing")));
         }
         let path = self.path.clone();
-        self.content.tensor(&mut self.reader, name, device).map_err(|e| Error::Model {
-            path,
-            reason: format!("cannot read tensor `{name}` ({e})"),
-        })
+        self.content
+            .tensor(&mut self.reader, name, device)
+            .map_err(|e| Error::Model {
+                path,
+                reason: format!("cannot read tensor `{name}` ({e})"),
+            })
     }
 
     /// The total size of the tensors, in bytes, and the number of parameters.
     pub fn tensor_totals(&self) -> (u64, u64) {
-        self.content.tensor_infos.values().fold((0, 0), |(bytes, params), info| {
-            let elems = info.shape.elem_count() as u64;
-            let size = elems / info.ggml_dtype.block_size() as u64 * info.ggml_dtype.type_size() as u64;
-            (bytes + size, params + elems)
-        })
+        self.content
+            .tensor_infos
+            .values()
+            .fold((0, 0), |(bytes, params), info| {
+                let elems = info.shape.elem_count() as u64;
+                let size = elems / info.ggml_dtype.block_size() as u64
+                    * info.ggml_dtype.type_size() as u64;
+                (bytes + size, params + elems)
+            })
     }
 }
 

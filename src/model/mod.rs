@@ -60,7 +60,10 @@ pub struct LoadOptions {
 
 impl Default for LoadOptions {
     fn default() -> Self {
-        LoadOptions { device: DeviceKind::Cpu, max_positions: 8192 }
+        LoadOptions {
+            device: DeviceKind::Cpu,
+            max_positions: 8192,
+        }
     }
 }
 
@@ -110,7 +113,9 @@ impl Model {
         let context_key = format!("{architecture}.context_length");
         let context_length = gguf.u64_opt(&context_key)?.unwrap_or(2048) as usize;
         let name = gguf.str_opt("general.name")?.unwrap_or("").to_string();
-        let file_bytes = std::fs::metadata(path).map_err(|e| Error::io(path, e))?.len();
+        let file_bytes = std::fs::metadata(path)
+            .map_err(|e| Error::io(path, e))?
+            .len();
         let model_error = |e: candle_core::Error| Error::Model {
             path: path.to_path_buf(),
             reason: format!("cannot load the {architecture} weights ({e})"),
@@ -155,7 +160,15 @@ impl Model {
             vocab_size: tokenizer.vocab_size(),
             context_length,
         };
-        Ok(Model { engine, tokenizer, info, device, cached: Vec::new(), allowed: None, max_positions })
+        Ok(Model {
+            engine,
+            tokenizer,
+            info,
+            device,
+            cached: Vec::new(),
+            allowed: None,
+            max_positions,
+        })
     }
 
     /// The tokenizer the file carries.
@@ -213,7 +226,12 @@ impl Model {
                 self.max_positions
             )));
         }
-        let common = self.cached.iter().zip(prompt).take_while(|(a, b)| a == b).count();
+        let common = self
+            .cached
+            .iter()
+            .zip(prompt)
+            .take_while(|(a, b)| a == b)
+            .count();
         // At least one token must be processed to get logits.
         let keep = common.min(prompt.len() - 1);
         let kept = match &mut self.engine {
@@ -280,7 +298,10 @@ impl Model {
     }
 
     fn finish(&self, logits: Tensor) -> Result<Vec<f32>> {
-        let mut logits: Vec<f32> = logits.flatten_all()?.to_dtype(candle_core::DType::F32)?.to_vec1()?;
+        let mut logits: Vec<f32> = logits
+            .flatten_all()?
+            .to_dtype(candle_core::DType::F32)?
+            .to_vec1()?;
         if let (Some(allowed), false) = (&self.allowed, matches!(self.engine, Engine::Gemma3(_))) {
             let mut masked = vec![f32::NEG_INFINITY; logits.len()];
             for &id in allowed {

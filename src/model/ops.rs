@@ -35,7 +35,11 @@ fn gelu_f32(x: f32) -> f32 {
 /// GELU (tanh approximation) of every f16 value, as llama.cpp tabulates it.
 fn gelu_table() -> &'static [f16] {
     static TABLE: OnceLock<Vec<f16>> = OnceLock::new();
-    TABLE.get_or_init(|| (0..=u16::MAX).map(|bits| f16::from_f32(gelu_f32(f16::from_bits(bits).to_f32()))).collect())
+    TABLE.get_or_init(|| {
+        (0..=u16::MAX)
+            .map(|bits| f16::from_f32(gelu_f32(f16::from_bits(bits).to_f32())))
+            .collect()
+    })
 }
 
 /// GELU of one value: exact outside (−10, 10), through the f16 table inside.
@@ -60,7 +64,12 @@ pub fn geglu(gate: &Tensor, up: &Tensor) -> Result<Tensor> {
 
 /// RoPE cosines and sines for positions `0..positions`, shape `(positions, head_dim / 2)`:
 /// θ = p · base^(−2i/d), the powers taken by repeated multiplication as llama.cpp does.
-pub fn rope_table(base: f64, head_dim: usize, positions: usize, device: &Device) -> Result<(Tensor, Tensor)> {
+pub fn rope_table(
+    base: f64,
+    head_dim: usize,
+    positions: usize,
+    device: &Device,
+) -> Result<(Tensor, Tensor)> {
     let half = head_dim / 2;
     let theta_scale = (base as f32).powf(-2.0 / head_dim as f32);
     let mut cos = Vec::with_capacity(positions * half);
@@ -73,7 +82,10 @@ pub fn rope_table(base: f64, head_dim: usize, positions: usize, device: &Device)
             theta *= theta_scale;
         }
     }
-    Ok((Tensor::from_vec(cos, (positions, half), device)?, Tensor::from_vec(sin, (positions, half), device)?))
+    Ok((
+        Tensor::from_vec(cos, (positions, half), device)?,
+        Tensor::from_vec(sin, (positions, half), device)?,
+    ))
 }
 
 #[cfg(test)]
@@ -84,7 +96,10 @@ mod tests {
     fn gelu_is_close_to_the_exact_tanh_form() {
         for x in [-12.0f32, -3.0, -0.5, 0.0, 0.3, 1.0, 2.5, 9.9, 15.0] {
             let exact = gelu_f32(x);
-            assert!((gelu(x) - exact).abs() <= 1e-3 * exact.abs().max(1.0), "gelu({x})");
+            assert!(
+                (gelu(x) - exact).abs() <= 1e-3 * exact.abs().max(1.0),
+                "gelu({x})"
+            );
         }
         assert_eq!(gelu(-20.0), 0.0);
         assert_eq!(gelu(20.0), 20.0);
@@ -92,7 +107,8 @@ mod tests {
 
     #[test]
     fn rms_norm_normalises_rows() {
-        let x = Tensor::from_vec(vec![3.0f32, 4.0, 0.0, 0.0, 1.0, 1.0], (3, 2), &Device::Cpu).unwrap();
+        let x =
+            Tensor::from_vec(vec![3.0f32, 4.0, 0.0, 0.0, 1.0, 1.0], (3, 2), &Device::Cpu).unwrap();
         let y: Vec<Vec<f32>> = rms_norm(&x, &[1.0, 2.0], 0.0).unwrap().to_vec2().unwrap();
         let r = (12.5f32).sqrt();
         assert!((y[0][0] - 3.0 / r).abs() < 1e-6 && (y[0][1] - 8.0 / r).abs() < 1e-6);
@@ -103,7 +119,8 @@ mod tests {
     #[test]
     fn rope_table_starts_at_angle_zero_and_follows_the_base() {
         let (cos, sin) = rope_table(10_000.0, 4, 3, &Device::Cpu).unwrap();
-        let (cos, sin): (Vec<Vec<f32>>, Vec<Vec<f32>>) = (cos.to_vec2().unwrap(), sin.to_vec2().unwrap());
+        let (cos, sin): (Vec<Vec<f32>>, Vec<Vec<f32>>) =
+            (cos.to_vec2().unwrap(), sin.to_vec2().unwrap());
         assert_eq!(cos[0], vec![1.0, 1.0]);
         assert_eq!(sin[0], vec![0.0, 0.0]);
         // position 2, pair 1: θ = 2 · 10000^(−1/2) = 0.02

@@ -27,7 +27,12 @@ impl OutputHead {
     /// The full projection over every token.
     pub fn new(weights: Arc<QTensor>) -> Result<Self> {
         let vocab = weights.shape().dims2()?.0;
-        Ok(OutputHead { matmul: QMatMul::from_arc(weights.clone())?, full: weights, rows: None, vocab })
+        Ok(OutputHead {
+            matmul: QMatMul::from_arc(weights.clone())?,
+            full: weights,
+            rows: None,
+            vocab,
+        })
     }
 
     /// Computes only the rows of `ids` from now on (`None`: all rows again).
@@ -40,7 +45,9 @@ impl OutputHead {
         ids.sort_unstable();
         ids.dedup();
         if ids.last().is_some_and(|&id| id as usize >= self.vocab) || ids.is_empty() {
-            return Err(Error::Invalid("vocabulary restriction names tokens outside the vocabulary".into()));
+            return Err(Error::Invalid(
+                "vocabulary restriction names tokens outside the vocabulary".into(),
+            ));
         }
         let (_, hidden) = self.full.shape().dims2()?;
         let dtype = self.full.dtype();

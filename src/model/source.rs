@@ -60,7 +60,8 @@ impl Catalog {
 
     /// The default model's entry.
     pub fn default_entry(&self) -> &CatalogEntry {
-        self.get(&self.default).expect("the default model is in the catalog (tested)")
+        self.get(&self.default)
+            .expect("the default model is in the catalog (tested)")
     }
 }
 
@@ -76,7 +77,11 @@ impl ResolvedModel {
     pub fn id(&self) -> String {
         match &self.entry {
             Some(e) => e.id.clone(),
-            None => self.path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default(),
+            None => self
+                .path
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default(),
         }
     }
 
@@ -116,13 +121,23 @@ pub fn resolve(spec: Option<&str>) -> Result<ResolvedModel> {
     let catalog = Catalog::builtin();
     let spec = spec.unwrap_or(&catalog.default);
     let as_path = Path::new(spec);
-    let looks_like_path = spec.contains(std::path::MAIN_SEPARATOR) || spec.contains('/') || spec.ends_with(".gguf");
+    let looks_like_path =
+        spec.contains(std::path::MAIN_SEPARATOR) || spec.contains('/') || spec.ends_with(".gguf");
     if looks_like_path || as_path.is_file() {
         if !as_path.is_file() {
-            return Err(Error::ModelNotFound(format!("model file {spec} does not exist")));
+            return Err(Error::ModelNotFound(format!(
+                "model file {spec} does not exist"
+            )));
         }
-        let entry = catalog.models.iter().find(|m| as_path.file_name().is_some_and(|f| f == m.file.as_str())).cloned();
-        return Ok(ResolvedModel { path: as_path.to_path_buf(), entry });
+        let entry = catalog
+            .models
+            .iter()
+            .find(|m| as_path.file_name().is_some_and(|f| f == m.file.as_str()))
+            .cloned();
+        return Ok(ResolvedModel {
+            path: as_path.to_path_buf(),
+            entry,
+        });
     }
     let Some(entry) = catalog.get(spec) else {
         let known: Vec<&str> = catalog.models.iter().map(|m| m.id.as_str()).collect();
@@ -135,17 +150,31 @@ pub fn resolve(spec: Option<&str>) -> Result<ResolvedModel> {
     for dir in model_dirs() {
         let candidate = dir.join(&entry.file);
         if candidate.is_file() {
-            return Ok(ResolvedModel { path: candidate, entry: Some(entry.clone()) });
+            return Ok(ResolvedModel {
+                path: candidate,
+                entry: Some(entry.clone()),
+            });
         }
         looked.push(candidate.display().to_string());
     }
     let cache = hf_hub::Cache::from_env();
     if let Some(path) = cache.model(entry.repo.clone()).get(&entry.hf_file) {
-        return Ok(ResolvedModel { path, entry: Some(entry.clone()) });
+        return Ok(ResolvedModel {
+            path,
+            entry: Some(entry.clone()),
+        });
     }
-    looked.push(format!("the Hugging Face cache at {} ({}/{})", cache.path().display(), entry.repo, entry.hf_file));
+    looked.push(format!(
+        "the Hugging Face cache at {} ({}/{})",
+        cache.path().display(),
+        entry.repo,
+        entry.hf_file
+    ));
     let provision = if entry.id == catalog.default {
-        format!("bash models/fetch-default.sh (from the plume source tree), or plume model pull {}", entry.id)
+        format!(
+            "bash models/fetch-default.sh (from the plume source tree), or plume model pull {}",
+            entry.id
+        )
     } else {
         format!("plume model pull {}", entry.id)
     };
@@ -160,11 +189,15 @@ pub fn resolve(spec: Option<&str>) -> Result<ResolvedModel> {
 /// The only place plume uses the network.
 pub fn pull(id: &str) -> Result<PathBuf> {
     let catalog = Catalog::builtin();
-    let entry = catalog
-        .get(id)
-        .ok_or_else(|| Error::ModelNotFound(format!("unknown model `{id}`; `plume model list` shows the catalog")))?;
+    let entry = catalog.get(id).ok_or_else(|| {
+        Error::ModelNotFound(format!(
+            "unknown model `{id}`; `plume model list` shows the catalog"
+        ))
+    })?;
     if std::env::var("HF_HUB_OFFLINE").is_ok_and(|v| v == "1" || v.eq_ignore_ascii_case("true")) {
-        return Err(Error::Invalid("HF_HUB_OFFLINE is set: plume will not download; unset it to pull a model".into()));
+        return Err(Error::Invalid(
+            "HF_HUB_OFFLINE is set: plume will not download; unset it to pull a model".into(),
+        ));
     }
     let api = hf_hub::api::sync::ApiBuilder::from_env()
         .with_progress(true)
@@ -173,7 +206,12 @@ pub fn pull(id: &str) -> Result<PathBuf> {
     let path = api
         .model(entry.repo.clone())
         .get(&entry.hf_file)
-        .map_err(|e| Error::Invalid(format!("download of {}/{} failed: {e}", entry.repo, entry.hf_file)))?;
+        .map_err(|e| {
+            Error::Invalid(format!(
+                "download of {}/{} failed: {e}",
+                entry.repo, entry.hf_file
+            ))
+        })?;
     if let Some(expected) = &entry.sha256 {
         let actual = sha256_file(&path)?;
         if &actual != expected {
@@ -225,7 +263,9 @@ mod tests {
 
     #[test]
     fn missing_explicit_path_is_named() {
-        let err = resolve(Some("/nonexistent/dir/model.gguf")).unwrap_err().to_string();
+        let err = resolve(Some("/nonexistent/dir/model.gguf"))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("/nonexistent/dir/model.gguf"), "{err}");
     }
 }

@@ -26,7 +26,9 @@ use tokenizers::normalizers::{Prepend, Replace, Sequence as NormalizerSequence};
 use tokenizers::pre_tokenizers::sequence::Sequence as PreSequence;
 use tokenizers::pre_tokenizers::split::{Split, SplitPattern};
 use tokenizers::processors::template::TemplateProcessing;
-use tokenizers::{AddedToken, NormalizerWrapper, PreTokenizerWrapper, SplitDelimiterBehavior, Tokenizer};
+use tokenizers::{
+    AddedToken, NormalizerWrapper, PreTokenizerWrapper, SplitDelimiterBehavior, Tokenizer,
+};
 
 use super::gguf::{value_i64, GgufFile};
 use crate::error::{Error, Result};
@@ -80,7 +82,10 @@ impl GgufTokenizer {
         let kind = gguf.str("tokenizer.ggml.model")?;
         let tokens = string_array(gguf, "tokenizer.ggml.tokens")?;
         let types: Vec<TokenKind> = match gguf.array_opt("tokenizer.ggml.token_type")? {
-            Some(a) => a.iter().map(|v| TokenKind::from_gguf(value_i64(v).unwrap_or(1))).collect(),
+            Some(a) => a
+                .iter()
+                .map(|v| TokenKind::from_gguf(value_i64(v).unwrap_or(1)))
+                .collect(),
             None => vec![TokenKind::Normal; tokens.len()],
         };
         if types.len() != tokens.len() {
@@ -123,13 +128,18 @@ impl GgufTokenizer {
         tokenizer.add_special_tokens(control).map_err(tok_err)?;
         tokenizer.add_tokens(user).map_err(tok_err)?;
 
-        let bos = gguf.u64_opt("tokenizer.ggml.bos_token_id")?.map(|v| v as u32);
+        let bos = gguf
+            .u64_opt("tokenizer.ggml.bos_token_id")?
+            .map(|v| v as u32);
         let default_add_bos = kind == "llama";
-        let add_bos = gguf.bool_opt("tokenizer.ggml.add_bos_token")?.unwrap_or(default_add_bos) && bos.is_some();
+        let add_bos = gguf
+            .bool_opt("tokenizer.ggml.add_bos_token")?
+            .unwrap_or(default_add_bos)
+            && bos.is_some();
         if let (true, Some(bos_id)) = (add_bos, bos) {
-            let bos_text = tokens
-                .get(bos_id as usize)
-                .ok_or_else(|| gguf.error(format!("bos token id {bos_id} is outside the vocabulary")))?;
+            let bos_text = tokens.get(bos_id as usize).ok_or_else(|| {
+                gguf.error(format!("bos token id {bos_id} is outside the vocabulary"))
+            })?;
             let template = TemplateProcessing::builder()
                 .try_single(format!("{bos_text} $A"))
                 .map_err(|e| Error::Tokenizer(e.to_string()))?
@@ -139,7 +149,11 @@ impl GgufTokenizer {
             tokenizer.with_post_processor(Some(template));
         }
 
-        let by_text: HashMap<String, u32> = tokens.iter().enumerate().map(|(i, t)| (t.clone(), i as u32)).collect();
+        let by_text: HashMap<String, u32> = tokens
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.clone(), i as u32))
+            .collect();
         let mut end_of_generation = Vec::new();
         if let Some(eos) = gguf.u64_opt("tokenizer.ggml.eos_token_id")? {
             end_of_generation.push(eos as u32);
@@ -147,7 +161,15 @@ impl GgufTokenizer {
         if let Some(eot) = gguf.u64_opt("tokenizer.ggml.eot_token_id")? {
             end_of_generation.push(eot as u32);
         }
-        for name in ["<end_of_turn>", "<|im_end|>", "<|eot_id|>", "<|endoftext|>", "<|end_of_text|>", "</s>", "<eos>"] {
+        for name in [
+            "<end_of_turn>",
+            "<|im_end|>",
+            "<|eot_id|>",
+            "<|endoftext|>",
+            "<|end_of_text|>",
+            "</s>",
+            "<eos>",
+        ] {
             if let Some(&id) = by_text.get(name) {
                 if types[id as usize] == TokenKind::Control {
                     end_of_generation.push(id);
@@ -173,7 +195,9 @@ impl GgufTokenizer {
     pub fn encode(&self, text: &str, parse_special: bool) -> Result<Vec<u32>> {
         let mut tokenizer = self.tokenizer.lock().unwrap_or_else(|e| e.into_inner());
         tokenizer.set_encode_special_tokens(!parse_special);
-        let encoding = tokenizer.encode(text, true).map_err(|e| Error::Tokenizer(e.to_string()))?;
+        let encoding = tokenizer
+            .encode(text, true)
+            .map_err(|e| Error::Tokenizer(e.to_string()))?;
         Ok(encoding.get_ids().to_vec())
     }
 
@@ -188,13 +212,19 @@ impl GgufTokenizer {
 
     /// The text of `ids`, control tokens left out, invalid UTF-8 replaced.
     pub fn decode(&self, ids: &[u32]) -> String {
-        let bytes: Vec<u8> = ids.iter().flat_map(|&id| self.bytes_of(id).iter().copied()).collect();
+        let bytes: Vec<u8> = ids
+            .iter()
+            .flat_map(|&id| self.bytes_of(id).iter().copied())
+            .collect();
         String::from_utf8_lossy(&bytes).into_owned()
     }
 
     /// The bytes token `id` adds to the text (empty for control tokens and unknown ids).
     pub fn bytes_of(&self, id: u32) -> &[u8] {
-        self.token_bytes.get(id as usize).map(Vec::as_slice).unwrap_or(&[])
+        self.token_bytes
+            .get(id as usize)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// The underlying `tokenizers` object (plain-text mode is the default).
@@ -246,7 +276,10 @@ fn float_array(gguf: &GgufFile, key: &str, expected: usize) -> Result<Vec<f32>> 
         None => return Ok(vec![0.0; expected]),
     };
     if values.len() != expected {
-        return Err(gguf.error(format!("`{key}` has {} entries for {expected} tokens", values.len())));
+        return Err(gguf.error(format!(
+            "`{key}` has {} entries for {expected} tokens",
+            values.len()
+        )));
     }
     values
         .iter()
@@ -278,12 +311,18 @@ fn sentencepiece(
     types: &[TokenKind],
     space_prefix: bool,
 ) -> Result<(Tokenizer, Vec<Vec<u8>>)> {
-    let vocab: Vocab = tokens.iter().enumerate().map(|(i, t)| (t.clone(), i as u32)).collect();
+    let vocab: Vocab = tokens
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.clone(), i as u32))
+        .collect();
 
     // Every way of writing a mergeable piece as two pieces of the vocabulary.
     let mut merges: Vec<(f32, u32, usize)> = Vec::new();
     for (id, piece) in tokens.iter().enumerate() {
-        if !matches!(types[id], TokenKind::Normal | TokenKind::UserDefined) || piece.chars().nth(1).is_none() {
+        if !matches!(types[id], TokenKind::Normal | TokenKind::UserDefined)
+            || piece.chars().nth(1).is_none()
+        {
             continue;
         }
         for (split, _) in piece.char_indices().skip(1) {
@@ -307,7 +346,10 @@ fn sentencepiece(
         .zip(types)
         .find(|(_, k)| **k == TokenKind::Unknown)
         .map(|(t, _)| t.clone());
-    let mut builder = BPE::builder().vocab_and_merges(vocab, merges).byte_fallback(true).fuse_unk(true);
+    let mut builder = BPE::builder()
+        .vocab_and_merges(vocab, merges)
+        .byte_fallback(true)
+        .fuse_unk(true);
     if let Some(unk) = unk {
         builder = builder.unk_token(unk);
     }
@@ -318,8 +360,14 @@ fn sentencepiece(
     if space_prefix {
         normalizers.push(Prepend::new(SPM_SPACE.to_string()).into());
     }
-    normalizers.push(Replace::new(" ", SPM_SPACE.to_string()).map_err(tok_err)?.into());
-    tokenizer.with_normalizer(Some(NormalizerSequence::new(normalizers))).map_err(tok_err)?;
+    normalizers.push(
+        Replace::new(" ", SPM_SPACE.to_string())
+            .map_err(tok_err)?
+            .into(),
+    );
+    tokenizer
+        .with_normalizer(Some(NormalizerSequence::new(normalizers)))
+        .map_err(tok_err)?;
     let decoders: Vec<DecoderWrapper> = vec![
         tokenizers::decoders::DecoderWrapper::Replace(
             tokenizers::normalizers::Replace::new(SPM_SPACE.to_string(), " ").map_err(tok_err)?,
@@ -357,24 +405,43 @@ fn byte_level_bpe(
             )))
         }
     };
-    let vocab: Vocab = tokens.iter().enumerate().map(|(i, t)| (t.clone(), i as u32)).collect();
+    let vocab: Vocab = tokens
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.clone(), i as u32))
+        .collect();
     let merges: Vec<(String, String)> = merges
         .iter()
         .map(|m| {
             m.split_once(' ')
                 .map(|(a, b)| (a.to_string(), b.to_string()))
-                .ok_or_else(|| gguf.error(format!("merge `{m}` is not two pieces separated by a space")))
+                .ok_or_else(|| {
+                    gguf.error(format!(
+                        "merge `{m}` is not two pieces separated by a space"
+                    ))
+                })
         })
         .collect::<Result<_>>()?;
-    let bpe = BPE::builder().vocab_and_merges(vocab, merges).build().map_err(tok_err)?;
-    let mut tokenizer = Tokenizer::new(bpe);
-    let split = Split::new(SplitPattern::Regex(pattern.to_string()), SplitDelimiterBehavior::Isolated, false)
+    let bpe = BPE::builder()
+        .vocab_and_merges(vocab, merges)
+        .build()
         .map_err(tok_err)?;
-    let pre_tokenizers: Vec<PreTokenizerWrapper> = vec![split.into(), ByteLevel::new(false, false, false).into()];
+    let mut tokenizer = Tokenizer::new(bpe);
+    let split = Split::new(
+        SplitPattern::Regex(pattern.to_string()),
+        SplitDelimiterBehavior::Isolated,
+        false,
+    )
+    .map_err(tok_err)?;
+    let pre_tokenizers: Vec<PreTokenizerWrapper> =
+        vec![split.into(), ByteLevel::new(false, false, false).into()];
     tokenizer.with_pre_tokenizer(Some(PreSequence::new(pre_tokenizers)));
     tokenizer.with_decoder(Some(ByteLevel::new(false, false, false)));
 
-    let unicode_to_byte: HashMap<char, u8> = byte_level_alphabet().into_iter().map(|(b, c)| (c, b)).collect();
+    let unicode_to_byte: HashMap<char, u8> = byte_level_alphabet()
+        .into_iter()
+        .map(|(b, c)| (c, b))
+        .collect();
     let token_bytes = tokens
         .iter()
         .map(|piece| {
@@ -390,7 +457,9 @@ fn byte_level_bpe(
 
 /// GPT-2's reversible map from bytes to printable characters.
 fn byte_level_alphabet() -> Vec<(u8, char)> {
-    let printable = |b: u8| (b'!'..=b'~').contains(&b) || (0xA1..=0xAC).contains(&b) || (0xAE..=0xFF).contains(&b);
+    let printable = |b: u8| {
+        (b'!'..=b'~').contains(&b) || (0xA1..=0xAC).contains(&b) || (0xAE..=0xFF).contains(&b)
+    };
     let mut next = 256u32;
     (0..=255u8)
         .map(|b| {

@@ -43,7 +43,8 @@ mod tests {
 
     #[test]
     fn french_characters_are_in_and_other_scripts_out() {
-        for c in "L’été, « déjà » : 12,5 € – œuvre ! ÀÉÎÔÙÇ\u{202F}\u{00A0}".chars() {
+        for c in "L’été, « déjà » : 12,5 € – œuvre ! ÀÉÎÔÙÇ\u{202F}\u{00A0}".chars()
+        {
             assert!(is_french_char(c), "{c:?} should be allowed");
         }
         for c in "Лавров 北京 ع 🙂 ☃".chars().filter(|c| !c.is_whitespace()) {

@@ -31,7 +31,10 @@ pub struct Body {
 impl Body {
     /// Every sentence of the body, in order.
     pub fn sentences(&self) -> Vec<String> {
-        let mut out: Vec<String> = sentences(&self.lead).into_iter().map(str::to_string).collect();
+        let mut out: Vec<String> = sentences(&self.lead)
+            .into_iter()
+            .map(str::to_string)
+            .collect();
         for s in &self.sections {
             for p in &s.paragraphs {
                 out.extend(sentences(p).into_iter().map(str::to_string));
@@ -58,7 +61,9 @@ fn lower_first(s: &str) -> String {
     match (chars.next(), s.chars().nth(1)) {
         // Keep acronyms and names: only lower a capital followed by a lower-case letter, and
         // only when the word is an ordinary one.
-        (Some(c), Some(n)) if c.is_uppercase() && n.is_lowercase() => c.to_lowercase().chain(chars).collect(),
+        (Some(c), Some(n)) if c.is_uppercase() && n.is_lowercase() => {
+            c.to_lowercase().chain(chars).collect()
+        }
         _ => s.to_string(),
     }
 }
@@ -80,8 +85,8 @@ fn cut_words(text: &str, max_chars: usize) -> String {
 
 /// Words a title should not end on.
 const DANGLING: [&str; 24] = [
-    "pour", "de", "d’", "du", "des", "la", "le", "les", "l’", "à", "au", "aux", "et", "en", "un", "une", "que", "qui", "sur", "dans", "par",
-    "avec", "alors", "mais",
+    "pour", "de", "d’", "du", "des", "la", "le", "les", "l’", "à", "au", "aux", "et", "en", "un",
+    "une", "que", "qui", "sur", "dans", "par", "avec", "alors", "mais",
 ];
 
 /// `text` cut to `max` characters at a word boundary, without a dangling last word.
@@ -91,8 +96,14 @@ fn trim_title(text: &str, max: usize) -> String {
         return text.to_string();
     }
     let cut = cut_words(text, max);
-    let mut out: Vec<&str> = cut.split(' ').map(|w| w.trim_end_matches([',', ';', ':'])).collect();
-    while out.last().is_some_and(|w| DANGLING.contains(&w.to_lowercase().as_str()) || w.ends_with('’')) {
+    let mut out: Vec<&str> = cut
+        .split(' ')
+        .map(|w| w.trim_end_matches([',', ';', ':']))
+        .collect();
+    while out
+        .last()
+        .is_some_and(|w| DANGLING.contains(&w.to_lowercase().as_str()) || w.ends_with('’'))
+    {
         out.pop();
     }
     out.join(" ")
@@ -103,7 +114,12 @@ fn trim_title(text: &str, max: usize) -> String {
 pub fn title(headline: Option<&str>, body: &Body, keyphrase: &str) -> String {
     let base = headline.map(str::to_string).unwrap_or_else(|| {
         let first = body.sentences().into_iter().next().unwrap_or_default();
-        first.split([',', ';', ':']).next().unwrap_or(&first).trim().to_string()
+        first
+            .split([',', ';', ':'])
+            .next()
+            .unwrap_or(&first)
+            .trim()
+            .to_string()
     });
     let base = trim_title(&base, TITLE_MAX_CHARS);
     let folded = fold(&base);
@@ -111,7 +127,10 @@ pub fn title(headline: Option<&str>, body: &Body, keyphrase: &str) -> String {
     let title = if folded.find(&key).is_some_and(|i| i < 25) {
         base
     } else {
-        let rest = trim_title(&base, TITLE_MAX_CHARS.saturating_sub(keyphrase.chars().count() + 3));
+        let rest = trim_title(
+            &base,
+            TITLE_MAX_CHARS.saturating_sub(keyphrase.chars().count() + 3),
+        );
         if rest.split_whitespace().count() >= 3 {
             format!("{keyphrase} : {}", lower_first(&rest))
         } else {
@@ -124,13 +143,21 @@ pub fn title(headline: Option<&str>, body: &Body, keyphrase: &str) -> String {
 /// The meta description: the lead's sentences, cut to 120–156 characters, with the keyphrase.
 pub fn meta_description(body: &Body, keyphrase: &str) -> String {
     let mut text = String::new();
-    if !body.sentences().first().is_some_and(|s| contains_folded(s, keyphrase)) {
+    if !body
+        .sentences()
+        .first()
+        .is_some_and(|s| contains_folded(s, keyphrase))
+    {
         text.push_str(keyphrase);
         text.push_str(" : ");
     }
     let mut first = true;
     for sentence in body.sentences() {
-        let sentence = if first && !text.is_empty() { lower_first(&sentence) } else { sentence };
+        let sentence = if first && !text.is_empty() {
+            lower_first(&sentence)
+        } else {
+            sentence
+        };
         first = false;
         for word in sentence.split_whitespace() {
             if text.chars().count() + word.chars().count() + 2 + META_MARGIN > META_MAX {
@@ -166,95 +193,166 @@ fn key_point(sentence: &str) -> Option<String> {
     if words < 6 {
         return None;
     }
-    let clause = if words > 22 {
-        let cut = sentence.split(", ").next().unwrap_or(sentence);
-        if word_count(cut) < 6 {
-            return None;
-        }
-        format!("{}.", cut.trim_end_matches(['.', ',', ';', ':']))
-    } else {
-        sentence.to_string()
-    };
-    Some(clause)
+    if words <= 22 {
+        return Some(sentence.to_string());
+    }
+    let cut = sentence.split(", ").next().unwrap_or(sentence);
+    (word_count(cut) >= 6 && balanced(cut))
+        .then(|| format!("{}.", cut.trim_end_matches(['.', ',', ';', ':'])))
 }
 
-/// Grounded extras that need no new facts: key points, a FAQ whose answers are sentences of the
-/// source already checked, and a conclusion. `spare` holds checked sentences not yet in the body
-/// (the source's own sentences where the body has a rewrite). Added until `min_words` is met,
-/// then the conclusion.
-pub fn extras(body: &Body, spare: &[String], keyphrase: &str, min_words: usize, has_date: impl Fn(&str) -> bool, has_number: impl Fn(&str) -> bool) -> Vec<Section> {
-    let mut used: HashSet<String> = body.sentences().iter().map(|s| sentence_key(s)).collect();
+/// Whether quotation marks and brackets are balanced (a clause cut from a sentence must not
+/// leave a quotation open).
+fn balanced(text: &str) -> bool {
+    let count = |c: char| text.chars().filter(|&x| x == c).count();
+    count('«') == count('»')
+        && count('(') == count(')')
+        && count('"') % 2 == 0
+        && count('“') == count('”')
+}
+
+/// The clauses of a sentence that stand as sentences of their own: its parts between commas
+/// with at least seven words, capitalised and closed. Grounded (words of the source, in the
+/// source's order) and never the sentence itself.
+fn clauses(sentence: &str) -> Vec<String> {
+    let parts: Vec<&str> = sentence.split(", ").collect();
+    if parts.len() < 2 {
+        return Vec::new();
+    }
+    parts
+        .iter()
+        .map(|p| p.trim().trim_end_matches(['.', ',', ';', ':', '!', '?']))
+        .filter(|p| {
+            word_count(p) >= 7
+                && balanced(p)
+                && !p.starts_with("a déclaré")
+                && !p.starts_with("a rapporté")
+        })
+        .map(|p| format!("{}.", capitalise(p)))
+        .collect()
+}
+
+/// Grounded extras that need no new facts: key points, a FAQ, more material while the article
+/// is short, and a conclusion. Everything comes from sentences already checked: `spare` holds
+/// checked sentences not yet in the body (the source's own, where the body has a rewrite), and
+/// the body's sentences give clauses. Nothing is used twice.
+pub fn extras(
+    body: &Body,
+    spare: &[String],
+    keyphrase: &str,
+    min_words: usize,
+    has_date: impl Fn(&str) -> bool,
+    has_number: impl Fn(&str) -> bool,
+) -> Vec<Section> {
+    let body_sentences = body.sentences();
+    let mut used: HashSet<String> = body_sentences.iter().map(|s| sentence_key(s)).collect();
     let mut words = word_count(&body.lead) + body.sections.iter().map(section_words).sum::<usize>();
     let mut out = Vec::new();
-    let take = |s: &str, used: &mut HashSet<String>| -> bool { used.insert(sentence_key(s)) };
+    let fresh = |s: &str, used: &HashSet<String>| !used.contains(&sentence_key(s));
 
     // Key points: the body's sentences with numbers or names, shortened.
     let mut bullets = Vec::new();
-    for s in body.sentences() {
-        if bullets.len() >= 5 {
+    for s in &body_sentences {
+        if bullets.len() >= 6 {
             break;
         }
-        if has_number(&s) || s.split_whitespace().skip(1).any(|w| w.chars().next().is_some_and(char::is_uppercase)) {
-            if let Some(point) = key_point(&s) {
-                if take(&point, &mut used) {
-                    bullets.push(point);
-                }
-            }
+        let salient = has_number(s)
+            || s.split_whitespace()
+                .skip(1)
+                .any(|w| w.chars().next().is_some_and(char::is_uppercase));
+        if let Some(point) = key_point(s).filter(|p| salient && p != s && fresh(p, &used)) {
+            used.insert(sentence_key(&point));
+            bullets.push(point);
         }
     }
     if bullets.len() >= 2 {
-        words += bullets.iter().map(|b| word_count(b)).sum::<usize>() + 4;
-        out.push(Section { heading: format!("{keyphrase} : les points clés"), level: 2, paragraphs: Vec::new(), bullets });
+        words += bullets.iter().map(|b| word_count(b)).sum::<usize>() + word_count(keyphrase) + 3;
+        out.push(Section {
+            heading: format!("{keyphrase} : les points clés"),
+            level: 2,
+            paragraphs: Vec::new(),
+            bullets,
+        });
     }
 
-    // FAQ: generic questions, answered with checked sentences not yet used.
-    if words < min_words + 60 {
-        let pool: Vec<&String> = spare.iter().collect();
-        let mut answers: Vec<(String, String)> = Vec::new();
-        let mut pick = |question: &str, pred: &dyn Fn(&str) -> bool, used: &mut HashSet<String>| {
-            if let Some(s) = pool.iter().find(|s| pred(s) && word_count(s) >= 8 && !used.contains(&sentence_key(s))) {
-                used.insert(sentence_key(s));
-                answers.push((question.to_string(), s.to_string()));
-            }
-        };
-        pick("Que s’est-il passé ?", &|_| true, &mut used);
-        pick("Quand cela s’est-il passé ?", &|s| has_date(s), &mut used);
-        pick("Quels chiffres faut-il retenir ?", &|s| has_number(s), &mut used);
-        pick("Que disent les personnes citées ?", &|s| s.contains('«') || s.contains('"') || s.contains('“'), &mut used);
-        pick("Qui est concerné ?", &|s| s.split_whitespace().skip(1).filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count() >= 2, &mut used);
-        pick("Que faut-il retenir d’autre ?", &|_| true, &mut used);
-        answers.truncate(4);
-        if answers.len() >= 2 {
-            out.push(Section { heading: format!("Questions fréquentes sur {keyphrase}"), level: 2, paragraphs: Vec::new(), bullets: Vec::new() });
-            for (q, a) in answers {
-                words += word_count(&q) + word_count(&a);
-                out.push(Section { heading: q, level: 3, paragraphs: vec![a], bullets: Vec::new() });
-            }
+    // What the FAQ and the rest may use: spare sentences first, then clauses of the body.
+    let mut pool: Vec<String> = spare.to_vec();
+    pool.extend(body_sentences.iter().flat_map(|s| clauses(s)));
+    pool.retain(|s| word_count(s) >= 7);
+
+    // FAQ: generic questions, each answered by a sentence of the pool that fits it.
+    let questions: [(&str, &dyn Fn(&str) -> bool); 5] = [
+        ("Que s’est-il passé ?", &|_| true),
+        ("Quand cela s’est-il passé ?", &|s| has_date(s)),
+        ("Quels chiffres faut-il retenir ?", &|s| has_number(s)),
+        ("Que disent les personnes citées ?", &|s| {
+            s.contains('«') || s.contains('“')
+        }),
+        ("Qui est concerné ?", &|s| {
+            s.split_whitespace()
+                .skip(1)
+                .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+                .count()
+                >= 2
+        }),
+    ];
+    let mut answers: Vec<(String, String)> = Vec::new();
+    for (question, fits) in questions {
+        if let Some(answer) = pool.iter().find(|s| fits(s) && fresh(s, &used)) {
+            used.insert(sentence_key(answer));
+            answers.push((question.to_string(), answer.clone()));
+        }
+    }
+    if answers.len() >= 2 {
+        out.push(Section {
+            heading: format!("Questions fréquentes sur {keyphrase}"),
+            level: 2,
+            paragraphs: Vec::new(),
+            bullets: Vec::new(),
+        });
+        words += word_count(keyphrase) + 3;
+        for (q, a) in answers {
+            words += word_count(&q) + word_count(&a);
+            out.push(Section {
+                heading: q,
+                level: 3,
+                paragraphs: vec![a],
+                bullets: Vec::new(),
+            });
         }
     }
 
-    // More of the source's own checked sentences while the article is short.
+    // More of the pool while the article is short.
     let mut more = Vec::new();
-    for s in spare {
+    for s in &pool {
         if words >= min_words + 30 {
             break;
         }
-        if take(s, &mut used) {
+        if fresh(s, &used) {
+            used.insert(sentence_key(s));
             words += word_count(s);
             more.push(s.clone());
         }
     }
     if !more.is_empty() {
-        out.push(Section { heading: "Pour aller plus loin".into(), level: 2, paragraphs: group_paragraphs(&more), bullets: Vec::new() });
+        out.push(Section {
+            heading: "Pour aller plus loin".into(),
+            level: 2,
+            paragraphs: group_paragraphs(&more),
+            bullets: Vec::new(),
+        });
     }
 
     // Conclusion: the lead's key fact, introduced as a summary.
-    if let Some(first) = body.sentences().first() {
-        if let Some(point) = key_point(first) {
-            let conclusion = format!("En résumé, {}", lower_first(&point));
-            if take(&conclusion, &mut used) {
-                out.push(Section { heading: "En conclusion".into(), level: 2, paragraphs: vec![conclusion], bullets: Vec::new() });
-            }
+    if let Some(point) = body_sentences.first().and_then(|s| key_point(s)) {
+        let conclusion = format!("En résumé, {}", lower_first(&point));
+        if fresh(&conclusion, &used) {
+            out.push(Section {
+                heading: "En conclusion".into(),
+                level: 2,
+                paragraphs: vec![conclusion],
+                bullets: Vec::new(),
+            });
         }
     }
     out
@@ -280,7 +378,9 @@ pub fn group_paragraphs(sentences: &[String]) -> Vec<String> {
 }
 
 fn section_words(s: &Section) -> usize {
-    word_count(&s.heading) + s.paragraphs.iter().map(|p| word_count(p)).sum::<usize>() + s.bullets.iter().map(|b| word_count(b)).sum::<usize>()
+    word_count(&s.heading)
+        + s.paragraphs.iter().map(|p| word_count(p)).sum::<usize>()
+        + s.bullets.iter().map(|b| word_count(b)).sum::<usize>()
 }
 
 /// Applies the structural rules and French typography to the article in place.
@@ -288,18 +388,34 @@ pub fn enforce(article: &mut Article) {
     // No sentence twice, anywhere.
     let mut seen = HashSet::new();
     let mut dedupe = |text: &str| -> String {
-        sentences(text).into_iter().filter(|s| sentence_key(s).is_empty() || seen.insert(sentence_key(s))).collect::<Vec<_>>().join(" ")
+        sentences(text)
+            .into_iter()
+            .filter(|s| sentence_key(s).is_empty() || seen.insert(sentence_key(s)))
+            .collect::<Vec<_>>()
+            .join(" ")
     };
     article.lead = dedupe(&article.lead);
     for section in &mut article.sections {
-        section.paragraphs = section.paragraphs.iter().map(|p| dedupe(p)).filter(|p| !p.trim().is_empty()).collect();
-        section.bullets = section.bullets.iter().map(|b| dedupe(b)).filter(|b| !b.trim().is_empty()).collect();
+        section.paragraphs = section
+            .paragraphs
+            .iter()
+            .map(|p| dedupe(p))
+            .filter(|p| !p.trim().is_empty())
+            .collect();
+        section.bullets = section
+            .bullets
+            .iter()
+            .map(|b| dedupe(b))
+            .filter(|b| !b.trim().is_empty())
+            .collect();
     }
     // Drop emptied sections, but keep an H2 that introduces H3 sections.
     let keep: Vec<bool> = (0..article.sections.len())
         .map(|i| {
             let s = &article.sections[i];
-            !s.paragraphs.is_empty() || !s.bullets.is_empty() || (s.level == 2 && article.sections.get(i + 1).is_some_and(|n| n.level == 3))
+            !s.paragraphs.is_empty()
+                || !s.bullets.is_empty()
+                || (s.level == 2 && article.sections.get(i + 1).is_some_and(|n| n.level == 3))
         })
         .collect();
     let mut flags = keep.into_iter();
@@ -307,7 +423,11 @@ pub fn enforce(article: &mut Article) {
 
     // Paragraphs ≤ 150 words.
     for section in &mut article.sections {
-        section.paragraphs = section.paragraphs.iter().flat_map(|p| split_paragraph(p)).collect();
+        section.paragraphs = section
+            .paragraphs
+            .iter()
+            .flat_map(|p| split_paragraph(p))
+            .collect();
     }
     // Sections ≤ 300 words.
     let mut sections = Vec::new();
@@ -317,20 +437,36 @@ pub fn enforce(article: &mut Article) {
     article.sections = sections;
     // At least three H2.
     while article.sections.iter().filter(|s| s.level == 2).count() < 3 {
-        let Some(i) = article.sections.iter().position(|s| s.level == 2 && s.paragraphs.len() >= 2) else {
+        let Some(i) = article
+            .sections
+            .iter()
+            .position(|s| s.level == 2 && s.paragraphs.len() >= 2)
+        else {
             break;
         };
         let half = article.sections[i].paragraphs.len() / 2;
         let rest = article.sections[i].paragraphs.split_off(half);
         let heading = format!("{} (suite)", article.sections[i].heading);
-        article.sections.insert(i + 1, Section { heading, level: 2, paragraphs: rest, bullets: Vec::new() });
+        article.sections.insert(
+            i + 1,
+            Section {
+                heading,
+                level: 2,
+                paragraphs: rest,
+                bullets: Vec::new(),
+            },
+        );
     }
 
     // The keyphrase in 30 to 75 % of the subheadings: prefix H2 headings that lack it.
     let key = fold(&article.keyphrase);
     let has_key = |h: &str| fold(h).contains(&key);
     let total = article.sections.len();
-    let mut with_key = article.sections.iter().filter(|s| has_key(&s.heading)).count();
+    let mut with_key = article
+        .sections
+        .iter()
+        .filter(|s| has_key(&s.heading))
+        .count();
     for section in article.sections.iter_mut().filter(|s| s.level == 2) {
         if with_key * 100 >= total * 35 || key.is_empty() {
             break;
@@ -342,7 +478,17 @@ pub fn enforce(article: &mut Article) {
     }
 
     // French typography everywhere; sentence case for the title and headings.
-    let vocabulary = lowercase_vocabulary(&format!("{} {}", article.lead, article.sections.iter().flat_map(|s| s.paragraphs.iter()).cloned().collect::<Vec<_>>().join(" ")));
+    let vocabulary = lowercase_vocabulary(&format!(
+        "{} {}",
+        article.lead,
+        article
+            .sections
+            .iter()
+            .flat_map(|s| s.paragraphs.iter())
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" ")
+    ));
     let typo = |s: &str| fix_typography(s).0;
     let sentence_case = |s: &str| {
         let mut chars: Vec<char> = s.chars().collect();
@@ -374,7 +520,9 @@ fn split_paragraph(p: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut current = String::new();
     for s in sents {
-        if !current.is_empty() && word_count(&current) + word_count(&s) > MAX_PARAGRAPH_WORDS * 2 / 3 {
+        if !current.is_empty()
+            && word_count(&current) + word_count(&s) > MAX_PARAGRAPH_WORDS * 2 / 3
+        {
             out.push(std::mem::take(&mut current));
         }
         if !current.is_empty() {
@@ -389,7 +537,10 @@ fn split_paragraph(p: &str) -> Vec<String> {
     out.into_iter()
         .flat_map(|p| {
             let words: Vec<&str> = p.split_whitespace().collect();
-            words.chunks(MAX_PARAGRAPH_WORDS).map(|c| c.join(" ")).collect::<Vec<_>>()
+            words
+                .chunks(MAX_PARAGRAPH_WORDS)
+                .map(|c| c.join(" "))
+                .collect::<Vec<_>>()
         })
         .collect()
 }
@@ -399,10 +550,22 @@ fn split_section(section: Section) -> Vec<Section> {
         return vec![section];
     }
     let mut out = Vec::new();
-    let mut current = Section { heading: section.heading.clone(), level: section.level, paragraphs: Vec::new(), bullets: Vec::new() };
+    let mut current = Section {
+        heading: section.heading.clone(),
+        level: section.level,
+        paragraphs: Vec::new(),
+        bullets: Vec::new(),
+    };
     for p in section.paragraphs {
-        if !current.paragraphs.is_empty() && section_words(&current) + word_count(&p) > MAX_SECTION_WORDS - 20 {
-            let next = Section { heading: format!("{} (suite)", section.heading), level: section.level, paragraphs: Vec::new(), bullets: Vec::new() };
+        if !current.paragraphs.is_empty()
+            && section_words(&current) + word_count(&p) > MAX_SECTION_WORDS - 20
+        {
+            let next = Section {
+                heading: format!("{} (suite)", section.heading),
+                level: section.level,
+                paragraphs: Vec::new(),
+                bullets: Vec::new(),
+            };
             out.push(std::mem::replace(&mut current, next));
         }
         current.paragraphs.push(p);
@@ -451,25 +614,47 @@ mod tests {
             keyphrase: "budget".into(),
             lang: "fr-FR".into(),
             lead: "Un chapô.".into(),
-            sections: vec![Section { heading: "Le Budget De La Commune".into(), level: 2, paragraphs: (0..5).map(|i| format!("Partie {i}. {p}").replace("point", &format!("volet {i} point"))).collect(), bullets: vec![] }],
+            sections: vec![Section {
+                heading: "Le Budget De La Commune".into(),
+                level: 2,
+                paragraphs: (0..5)
+                    .map(|i| {
+                        format!("Partie {i}. {p}").replace("point", &format!("volet {i} point"))
+                    })
+                    .collect(),
+                bullets: vec![],
+            }],
             provenance: crate::article::Provenance {
                 plume_version: "t".into(),
                 model_id: "t".into(),
                 model_sha256: "t".into(),
                 seed: 1,
-                sampling: crate::article::Sampling { temperature: 0.0, top_k: 0, top_p: 1.0, min_p: 0.0, repeat_penalty: 1.0 },
+                sampling: crate::article::Sampling {
+                    temperature: 0.0,
+                    top_k: 0,
+                    top_p: 1.0,
+                    min_p: 0.0,
+                    repeat_penalty: 1.0,
+                },
                 source_path: "t".into(),
                 generated: false,
             },
         };
         enforce(&mut article);
         for s in &article.sections {
-            assert!(section_words(s) <= MAX_SECTION_WORDS, "{}", section_words(s));
+            assert!(
+                section_words(s) <= MAX_SECTION_WORDS,
+                "{}",
+                section_words(s)
+            );
             for p in &s.paragraphs {
                 assert!(word_count(p) <= MAX_PARAGRAPH_WORDS);
             }
         }
         assert!(article.sections.len() >= 3);
-        assert_eq!(article.sections[0].heading, "Le budget de la commune", "sentence case");
+        assert_eq!(
+            article.sections[0].heading, "Le budget de la commune",
+            "sentence case"
+        );
     }
 }

@@ -92,7 +92,10 @@ impl Progress {
     pub fn new(visible: bool) -> Self {
         let bar = visible.then(|| {
             let bar = ProgressBar::new(0);
-            bar.set_style(ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()));
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
             bar
         });
         Progress { bar }
@@ -125,29 +128,63 @@ impl Progress {
 }
 
 /// Rewrites `source` into a French article with `generator`.
-pub fn rewrite(source: &Source, generator: &mut dyn TextGenerator, options: &RewriteOptions, progress: &Progress) -> Result<Outcome> {
+pub fn rewrite(
+    source: &Source,
+    generator: &mut dyn TextGenerator,
+    options: &RewriteOptions,
+    progress: &Progress,
+) -> Result<Outcome> {
     let source_text = source.text();
     let facts = Facts::extract(&source_text);
     let plan = plan::plan(source, &facts, options.keyphrase.as_deref());
     let french = source.lang == Lang::Fr;
-    let task = if french { Task::Paraphrase } else { Task::Translate(language_name(source.lang.code())) };
+    let task = if french {
+        Task::Paraphrase
+    } else {
+        Task::Translate(language_name(source.lang.code()))
+    };
     let model_name = generator.name();
-    let mut writer = Writer::new(generator, options.prompt_style, options.architecture.clone(), options.sampling.clone(), options.attempts, &facts);
+    let mut writer = Writer::new(
+        generator,
+        options.prompt_style,
+        options.architecture.clone(),
+        options.sampling.clone(),
+        options.attempts,
+        &facts,
+    );
 
-    let sentence_count = plan.lead.len() + plan.sections.iter().flat_map(|s| &s.paragraphs).map(Vec::len).sum::<usize>();
-    progress.set_length(sentence_count + plan.sections.len() + usize::from(!french || plan.title.is_none()));
+    let sentence_count = plan.lead.len()
+        + plan
+            .sections
+            .iter()
+            .flat_map(|s| &s.paragraphs)
+            .map(Vec::len)
+            .sum::<usize>();
+    progress.set_length(
+        sentence_count + plan.sections.len() + usize::from(!french || plan.title.is_none()),
+    );
 
     let mut used: HashSet<String> = HashSet::new();
     // Checked sentences not used in the body: the source's own, when the body has a rewrite.
     let mut spare: Vec<String> = Vec::new();
-    let rewrite_sentence = |writer: &mut Writer, sentence: &str, used: &mut HashSet<String>, spare: &mut Vec<String>| -> Result<Option<String>> {
+    let rewrite_sentence = |writer: &mut Writer,
+                            sentence: &str,
+                            used: &mut HashSet<String>,
+                            spare: &mut Vec<String>|
+     -> Result<Option<String>> {
         progress.step("phrases");
         let words = word_count(sentence);
-        let bounds = Bounds { min: (words / 2).max(2), max: words * 2 + 8 };
+        let bounds = Bounds {
+            min: (words / 2).max(2),
+            max: words * 2 + 8,
+        };
         let written = writer.write(task, sentence, sentence, bounds, used)?;
         let chosen = match (written, french) {
             (Some(w), _) => {
-                if french && !used.contains(&sentence_key(sentence)) && sentence_key(sentence) != sentence_key(&w) {
+                if french
+                    && !used.contains(&sentence_key(sentence))
+                    && sentence_key(sentence) != sentence_key(&w)
+                {
                     spare.push(sentence.to_string());
                 }
                 Some(w)
@@ -167,7 +204,10 @@ pub fn rewrite(source: &Source, generator: &mut dyn TextGenerator, options: &Rew
             lead.push(w);
         }
     }
-    let mut body = Body { lead: lead.join(" "), sections: Vec::new() };
+    let mut body = Body {
+        lead: lead.join(" "),
+        sections: Vec::new(),
+    };
     for (i, planned) in plan.sections.iter().enumerate() {
         let mut paragraphs = Vec::new();
         for p in &planned.paragraphs {
@@ -186,8 +226,21 @@ pub fn rewrite(source: &Source, generator: &mut dyn TextGenerator, options: &Rew
             continue;
         }
         progress.step("intertitres");
-        let heading = heading(&mut writer, planned.heading.as_deref(), &paragraphs[0], french, task, &used)?.unwrap_or_else(|| fallback_heading(i));
-        body.sections.push(Section { heading, level: 2, paragraphs, bullets: Vec::new() });
+        let heading = heading(
+            &mut writer,
+            planned.heading.as_deref(),
+            &paragraphs[0],
+            french,
+            task,
+            &used,
+        )?
+        .unwrap_or_else(|| fallback_heading(i));
+        body.sections.push(Section {
+            heading,
+            level: 2,
+            paragraphs,
+            bullets: Vec::new(),
+        });
     }
     // Without any lead sentence, the first paragraph becomes the lead.
     if body.lead.is_empty() {
@@ -204,19 +257,43 @@ pub fn rewrite(source: &Source, generator: &mut dyn TextGenerator, options: &Rew
         (Some(t), false) => {
             progress.step("titre");
             let words = word_count(t);
-            writer.write(task, t, t, Bounds { min: 2, max: words * 2 + 6 }, &used)?
+            writer.write(
+                task,
+                t,
+                t,
+                Bounds {
+                    min: 2,
+                    max: words * 2 + 6,
+                },
+                &used,
+            )?
         }
         // No headline: the model's heading for the lead, if it passes the check.
         (None, _) if !body.lead.is_empty() => {
             progress.step("titre");
-            writer.write(Task::Heading, &body.lead, "", Bounds { min: 4, max: 12 }, &used)?.map(|h| h.trim_end_matches(['.', ':', ';']).to_string())
+            writer
+                .write(
+                    Task::Heading,
+                    &body.lead,
+                    "",
+                    Bounds { min: 4, max: 12 },
+                    &used,
+                )?
+                .map(|h| h.trim_end_matches(['.', ':', ';']).to_string())
         }
         (None, _) => None,
     };
     let keyphrase = plan.keyphrase.clone();
     let has_number = |s: &str| s.chars().any(|c| c.is_ascii_digit());
     let has_date = |s: &str| !Facts::extract(s).dates.is_empty();
-    let extras = assemble::extras(&body, &spare, &keyphrase, options.min_words, has_date, has_number);
+    let extras = assemble::extras(
+        &body,
+        &spare,
+        &keyphrase,
+        options.min_words,
+        has_date,
+        has_number,
+    );
     let title = assemble::title(headline.as_deref(), &body, &keyphrase);
     let stats = writer.stats.clone();
     let mut sections = body.sections.clone();
@@ -249,19 +326,46 @@ pub fn rewrite(source: &Source, generator: &mut dyn TextGenerator, options: &Rew
 
     let markdown = article::render_markdown(&article);
     let doc = Document::parse(&markdown)?;
-    let report = analysis::analyze(&doc, &CheckOptions { keyphrase: Some(keyphrase), source: Some(source_text), min_words: options.min_words });
-    Ok(Outcome { article, report, stats })
+    let report = analysis::analyze(
+        &doc,
+        &CheckOptions {
+            keyphrase: Some(keyphrase),
+            source: Some(source_text),
+            min_words: options.min_words,
+        },
+    );
+    Ok(Outcome {
+        article,
+        report,
+        stats,
+    })
 }
 
 /// A section heading: the source's own (translated when needed) or one the model writes from
 /// the section's first paragraph; `None` when neither passes the check.
-fn heading(writer: &mut Writer, source_heading: Option<&str>, paragraph: &str, french: bool, task: Task, used: &HashSet<String>) -> Result<Option<String>> {
+fn heading(
+    writer: &mut Writer,
+    source_heading: Option<&str>,
+    paragraph: &str,
+    french: bool,
+    task: Task,
+    used: &HashSet<String>,
+) -> Result<Option<String>> {
     let bounds = Bounds { min: 2, max: 12 };
     if let Some(h) = source_heading {
         if french {
             return Ok(Some(h.to_string()));
         }
-        if let Some(t) = writer.write(task, h, h, Bounds { min: 1, max: word_count(h) * 2 + 4 }, used)? {
+        if let Some(t) = writer.write(
+            task,
+            h,
+            h,
+            Bounds {
+                min: 1,
+                max: word_count(h) * 2 + 4,
+            },
+            used,
+        )? {
             return Ok(Some(t));
         }
     }

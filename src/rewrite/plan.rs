@@ -35,7 +35,9 @@ const LEAD_WORDS: usize = 70;
 
 /// Plans the article for `source`, whose facts are `facts`.
 pub fn plan(source: &Source, facts: &Facts, keyphrase: Option<&str>) -> Plan {
-    let keyphrase = keyphrase.map(str::to_string).unwrap_or_else(|| choose_keyphrase(source, facts));
+    let keyphrase = keyphrase
+        .map(str::to_string)
+        .unwrap_or_else(|| choose_keyphrase(source, facts));
 
     // Source blocks → headings and paragraphs of sentences.
     let mut parts: Vec<(Option<String>, Vec<Paragraph>)> = vec![(None, Vec::new())];
@@ -43,7 +45,11 @@ pub fn plan(source: &Source, facts: &Facts, keyphrase: Option<&str>) -> Plan {
         match block.kind {
             BlockKind::Heading(_) => parts.push((Some(block.text.clone()), Vec::new())),
             _ => {
-                let sents: Vec<String> = sentences(&block.text).into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+                let sents: Vec<String> = sentences(&block.text)
+                    .into_iter()
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect();
                 if let Some(last) = parts.last_mut() {
                     last.1.extend(split_long(sents));
                 }
@@ -56,7 +62,10 @@ pub fn plan(source: &Source, facts: &Facts, keyphrase: Option<&str>) -> Plan {
     let mut lead = Vec::new();
     if let Some((_, paragraphs)) = parts.first_mut() {
         if let Some(first) = paragraphs.first_mut() {
-            while !first.is_empty() && (lead.is_empty() || word_count(&lead.join(" ")) + word_count(&first[0]) <= LEAD_WORDS) {
+            while !first.is_empty()
+                && (lead.is_empty()
+                    || word_count(&lead.join(" ")) + word_count(&first[0]) <= LEAD_WORDS)
+            {
                 lead.push(first.remove(0));
             }
             if first.is_empty() {
@@ -68,12 +77,23 @@ pub fn plan(source: &Source, facts: &Facts, keyphrase: Option<&str>) -> Plan {
 
     let headed = parts.iter().filter(|(h, _)| h.is_some()).count();
     let sections = if headed >= 2 {
-        parts.into_iter().map(|(heading, paragraphs)| PlannedSection { heading, paragraphs }).collect()
+        parts
+            .into_iter()
+            .map(|(heading, paragraphs)| PlannedSection {
+                heading,
+                paragraphs,
+            })
+            .collect()
     } else {
         let paragraphs: Vec<Paragraph> = parts.into_iter().flat_map(|(_, p)| p).collect();
         distribute(paragraphs)
     };
-    Plan { keyphrase, title: source.title.clone(), lead, sections }
+    Plan {
+        keyphrase,
+        title: source.title.clone(),
+        lead,
+        sections,
+    }
 }
 
 /// Splits a paragraph that is too long into paragraphs of whole sentences.
@@ -81,7 +101,9 @@ fn split_long(sentences: Vec<String>) -> Vec<Paragraph> {
     let mut out: Vec<Paragraph> = Vec::new();
     let mut current: Paragraph = Vec::new();
     for s in sentences {
-        if !current.is_empty() && word_count(&current.join(" ")) + word_count(&s) > MAX_PARAGRAPH_WORDS {
+        if !current.is_empty()
+            && word_count(&current.join(" ")) + word_count(&s) > MAX_PARAGRAPH_WORDS
+        {
             out.push(std::mem::take(&mut current));
         }
         current.push(s);
@@ -96,7 +118,12 @@ fn split_long(sentences: Vec<String>) -> Vec<Paragraph> {
 fn distribute(mut paragraphs: Vec<Paragraph>) -> Vec<PlannedSection> {
     // Fewer than three paragraphs: split them between sentences.
     while paragraphs.len() < 3 {
-        let Some((i, _)) = paragraphs.iter().enumerate().filter(|(_, p)| p.len() > 1).max_by_key(|(_, p)| p.len()) else {
+        let Some((i, _)) = paragraphs
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.len() > 1)
+            .max_by_key(|(_, p)| p.len())
+        else {
             break;
         };
         let p = paragraphs.remove(i);
@@ -105,10 +132,16 @@ fn distribute(mut paragraphs: Vec<Paragraph>) -> Vec<PlannedSection> {
         paragraphs.insert(i, a.to_vec());
     }
     let total: usize = paragraphs.iter().map(|p| word_count(&p.join(" "))).sum();
-    let count = (total / SECTION_WORDS).clamp(3, 8).min(paragraphs.len()).max(1);
+    let count = (total / SECTION_WORDS)
+        .clamp(3, 8)
+        .min(paragraphs.len())
+        .max(1);
     let target = total.div_ceil(count);
     let mut sections: Vec<PlannedSection> = Vec::new();
-    let mut current = PlannedSection { heading: None, paragraphs: Vec::new() };
+    let mut current = PlannedSection {
+        heading: None,
+        paragraphs: Vec::new(),
+    };
     let mut words = 0;
     let n = paragraphs.len();
     for (i, p) in paragraphs.into_iter().enumerate() {
@@ -116,8 +149,16 @@ fn distribute(mut paragraphs: Vec<Paragraph>) -> Vec<PlannedSection> {
         let remaining_paragraphs = n - i;
         let sections_left = count - sections.len();
         let must_close = !current.paragraphs.is_empty() && remaining_paragraphs < sections_left;
-        if !current.paragraphs.is_empty() && (must_close || (words + w / 2 > target && sections.len() + 1 < count)) {
-            sections.push(std::mem::replace(&mut current, PlannedSection { heading: None, paragraphs: Vec::new() }));
+        if !current.paragraphs.is_empty()
+            && (must_close || (words + w / 2 > target && sections.len() + 1 < count))
+        {
+            sections.push(std::mem::replace(
+                &mut current,
+                PlannedSection {
+                    heading: None,
+                    paragraphs: Vec::new(),
+                },
+            ));
             words = 0;
         }
         words += w;
@@ -132,8 +173,13 @@ fn distribute(mut paragraphs: Vec<Paragraph>) -> Vec<PlannedSection> {
 /// The most prominent named entity: frequent, and early (title and first paragraph count double).
 pub fn choose_keyphrase(source: &Source, facts: &Facts) -> String {
     let text = format!(" {} ", fold(&source.text()));
-    let head = format!(" {} {} ", fold(source.title.as_deref().unwrap_or("")), fold(source.paragraphs().first().copied().unwrap_or("")));
-    let occurrences = |haystack: &str, needle: &str| haystack.matches(&format!(" {needle} ")).count();
+    let head = format!(
+        " {} {} ",
+        fold(source.title.as_deref().unwrap_or("")),
+        fold(source.paragraphs().first().copied().unwrap_or(""))
+    );
+    let occurrences =
+        |haystack: &str, needle: &str| haystack.matches(&format!(" {needle} ")).count();
     let mut best: Option<(usize, &str)> = None;
     for entity in &facts.entities {
         let words = entity.text.split_whitespace().count();
@@ -141,14 +187,20 @@ pub fn choose_keyphrase(source: &Source, facts: &Facts) -> String {
             continue;
         }
         let needle = fold(&entity.text);
-        let score = occurrences(&text, &needle) * 2 + occurrences(&head, &needle) * 3 + usize::from(words > 1);
+        let score = occurrences(&text, &needle) * 2
+            + occurrences(&head, &needle) * 3
+            + usize::from(words > 1);
         if best.is_none_or(|(s, _)| score > s) {
             best = Some((score, &entity.text));
         }
     }
     match best {
         Some((_, text)) => text.to_string(),
-        None => source.title.clone().map(|t| t.split_whitespace().take(3).collect::<Vec<_>>().join(" ")).unwrap_or_else(|| "actualité".into()),
+        None => source
+            .title
+            .clone()
+            .map(|t| t.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+            .unwrap_or_else(|| "actualité".into()),
     }
 }
 
@@ -159,7 +211,13 @@ mod tests {
     use std::path::PathBuf;
 
     fn source(blocks: Vec<SourceBlock>, title: Option<&str>) -> Source {
-        Source { path: PathBuf::from("t.txt"), format: InputFormat::Text, title: title.map(str::to_string), blocks, lang: Lang::Fr }
+        Source {
+            path: PathBuf::from("t.txt"),
+            format: InputFormat::Text,
+            title: title.map(str::to_string),
+            blocks,
+            lang: Lang::Fr,
+        }
     }
 
     fn para(text: &str) -> SourceBlock {
@@ -178,8 +236,17 @@ mod tests {
         let plan = plan(&src, &facts, None);
         assert_eq!(plan.lead.len(), 2, "the first paragraph is the lead");
         assert!(plan.sections.len() >= 3, "{:?}", plan.sections);
-        let planned: usize = plan.sections.iter().flat_map(|s| &s.paragraphs).map(|p| p.len()).sum();
-        assert_eq!(planned + plan.lead.len(), 6, "every sentence is planned once");
+        let planned: usize = plan
+            .sections
+            .iter()
+            .flat_map(|s| &s.paragraphs)
+            .map(|p| p.len())
+            .sum();
+        assert_eq!(
+            planned + plan.lead.len(),
+            6,
+            "every sentence is planned once"
+        );
     }
 
     #[test]
@@ -194,7 +261,8 @@ mod tests {
         let src = source(blocks, Some("Valbrune inaugure"));
         let facts = Facts::extract(&src.text());
         let plan = plan(&src, &facts, Some("Valbrune"));
-        let headings: Vec<Option<&str>> = plan.sections.iter().map(|s| s.heading.as_deref()).collect();
+        let headings: Vec<Option<&str>> =
+            plan.sections.iter().map(|s| s.heading.as_deref()).collect();
         assert_eq!(headings, vec![Some("Les travaux"), Some("Les réactions")]);
         assert_eq!(plan.keyphrase, "Valbrune");
     }

@@ -11,7 +11,11 @@ use crate::article::lang::{detect, is_french, Lang};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Rejection {
     Empty,
-    Length { words: usize, min: usize, max: usize },
+    Length {
+        words: usize,
+        min: usize,
+        max: usize,
+    },
     NotFrench,
     UnknownNames(Vec<String>),
     UnknownNumbers(Vec<String>),
@@ -26,13 +30,19 @@ impl std::fmt::Display for Rejection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Rejection::Empty => write!(f, "empty"),
-            Rejection::Length { words, min, max } => write!(f, "{words} words, expected {min}–{max}"),
+            Rejection::Length { words, min, max } => {
+                write!(f, "{words} words, expected {min}–{max}")
+            }
             Rejection::NotFrench => write!(f, "not French"),
             Rejection::UnknownNames(n) => write!(f, "names not in the source: {}", n.join(", ")),
-            Rejection::UnknownNumbers(n) => write!(f, "numbers not in the source: {}", n.join(", ")),
+            Rejection::UnknownNumbers(n) => {
+                write!(f, "numbers not in the source: {}", n.join(", "))
+            }
             Rejection::BrokenQuotes(q) => write!(f, "quotation changed: {}", q.join(" / ")),
             Rejection::DroppedNumbers => write!(f, "a number of the sentence is missing"),
-            Rejection::DroppedNames(n) => write!(f, "names of the sentence are missing: {}", n.join(", ")),
+            Rejection::DroppedNames(n) => {
+                write!(f, "names of the sentence are missing: {}", n.join(", "))
+            }
             Rejection::Repeated(s) => write!(f, "repeats a sentence: {s}"),
             Rejection::Garbage(why) => write!(f, "{why}"),
         }
@@ -75,7 +85,11 @@ impl Checker<'_> {
         }
         let words = word_count(text);
         if words < bounds.min || words > bounds.max {
-            return Err(Rejection::Length { words, min: bounds.min, max: bounds.max });
+            return Err(Rejection::Length {
+                words,
+                min: bounds.min,
+                max: bounds.max,
+            });
         }
         garbage(text)?;
         if !reads_as_french(text) {
@@ -128,7 +142,15 @@ pub fn reads_as_french(text: &str) -> bool {
 
 /// Labels of the frames, markup, loops: signs the model went off the rails.
 fn garbage(text: &str) -> Result<(), Rejection> {
-    const LABELS: [&str; 7] = ["Phrase :", "Reformulation :", "Original :", "Français :", "Paragraphe :", "Intertitre :", "http"];
+    const LABELS: [&str; 7] = [
+        "Phrase :",
+        "Reformulation :",
+        "Original :",
+        "Français :",
+        "Paragraphe :",
+        "Intertitre :",
+        "http",
+    ];
     if LABELS.iter().any(|l| text.contains(l)) {
         return Err(Rejection::Garbage("frame label or link in the text"));
     }
@@ -154,7 +176,11 @@ mod tests {
     fn check(candidate: &str, original: &str) -> Result<(), Rejection> {
         let facts = Facts::extract(SOURCE);
         let used = HashSet::new();
-        Checker { facts: &facts, used: &used }.check(candidate, original, Bounds { min: 3, max: 60 })
+        Checker {
+            facts: &facts,
+            used: &used,
+        }
+        .check(candidate, original, Bounds { min: 3, max: 60 })
     }
 
     #[test]
@@ -200,7 +226,8 @@ mod tests {
 
     #[test]
     fn changed_quotation_is_rejected() {
-        let original = "« C’est un grand jour pour la commune », a-t-elle déclaré devant 300 habitants.";
+        let original =
+            "« C’est un grand jour pour la commune », a-t-elle déclaré devant 300 habitants.";
         assert!(matches!(
             check("« C’est un beau jour pour la commune », a déclaré Jeanne Morel devant 300 habitants.", original),
             Err(Rejection::BrokenQuotes(_))
@@ -213,7 +240,13 @@ mod tests {
         let mut used = HashSet::new();
         let sentence = "Jeanne Morel a inauguré une passerelle de 48 mètres à Valbrune.";
         used.insert(sentence_key(sentence));
-        let checker = Checker { facts: &facts, used: &used };
-        assert!(matches!(checker.check(sentence, sentence, Bounds { min: 3, max: 60 }), Err(Rejection::Repeated(_))));
+        let checker = Checker {
+            facts: &facts,
+            used: &used,
+        };
+        assert!(matches!(
+            checker.check(sentence, sentence, Bounds { min: 3, max: 60 }),
+            Err(Rejection::Repeated(_))
+        ));
     }
 }

@@ -39,40 +39,80 @@ pub struct Writer<'a> {
 }
 
 impl<'a> Writer<'a> {
-    pub fn new(generator: &'a mut dyn TextGenerator, style: PromptStyle, architecture: String, sampling: SamplingSettings, attempts: usize, facts: &'a Facts) -> Self {
-        Writer { generator, style, architecture, sampling, attempts, facts, stats: WriteStats::default(), requests: 0 }
+    pub fn new(
+        generator: &'a mut dyn TextGenerator,
+        style: PromptStyle,
+        architecture: String,
+        sampling: SamplingSettings,
+        attempts: usize,
+        facts: &'a Facts,
+    ) -> Self {
+        Writer {
+            generator,
+            style,
+            architecture,
+            sampling,
+            attempts,
+            facts,
+            stats: WriteStats::default(),
+            requests: 0,
+        }
     }
 
     /// Asks for `task` on `input` until a candidate passes the check against `original`, or
     /// the attempts run out (`None`). `used` holds the sentences already in the article.
-    pub fn write(&mut self, task: Task, input: &str, original: &str, bounds: Bounds, used: &HashSet<String>) -> Result<Option<String>> {
+    pub fn write(
+        &mut self,
+        task: Task,
+        input: &str,
+        original: &str,
+        bounds: Bounds,
+        used: &HashSet<String>,
+    ) -> Result<Option<String>> {
         self.requests += 1;
         self.stats.requested += 1;
         let (prompt, stop) = prompt::build(self.style, &self.architecture, task, input);
         let max_tokens = word_count(input) * 3 + 24;
         for attempt in 0..self.attempts {
             let sampling = if attempt == 0 {
-                SamplingSettings { seed: self.sampling.seed, ..SamplingSettings::greedy() }
+                SamplingSettings {
+                    seed: self.sampling.seed,
+                    ..SamplingSettings::greedy()
+                }
             } else {
                 SamplingSettings {
-                    seed: self.sampling.seed.wrapping_mul(1_000_003).wrapping_add(self.requests * 131 + attempt as u64),
+                    seed: self
+                        .sampling
+                        .seed
+                        .wrapping_mul(1_000_003)
+                        .wrapping_add(self.requests * 131 + attempt as u64),
                     ..self.sampling.clone()
                 }
             };
-            let settings = GenerationSettings { sampling, max_tokens, min_tokens: 1, stop: stop.clone() };
+            let settings = GenerationSettings {
+                sampling,
+                max_tokens,
+                min_tokens: 1,
+                stop: stop.clone(),
+            };
             let generation = self.generator.generate(&prompt, &settings, &mut |_| {})?;
             self.stats.prompt_tokens += generation.prompt_tokens_processed;
             self.stats.generated_tokens += generation.generated_tokens;
             self.stats.prompt_seconds += generation.prompt_seconds;
             self.stats.generation_seconds += generation.generation_seconds;
             let candidate = clean(&generation.text);
-            let checker = Checker { facts: self.facts, used };
+            let checker = Checker {
+                facts: self.facts,
+                used,
+            };
             match checker.check(&candidate, original, bounds) {
                 Ok(()) => {
                     self.stats.accepted += 1;
                     return Ok(Some(candidate));
                 }
-                Err(rejection) => *self.stats.rejections.entry(reason(&rejection)).or_default() += 1,
+                Err(rejection) => {
+                    *self.stats.rejections.entry(reason(&rejection)).or_default() += 1
+                }
             }
         }
         self.stats.fallbacks += 1;
@@ -100,6 +140,9 @@ fn reason(r: &Rejection) -> String {
 /// The generated text without surrounding white space or stray quotes the frame invites.
 fn clean(text: &str) -> String {
     let t = text.trim();
-    let t = t.strip_prefix('"').and_then(|t| t.strip_suffix('"')).unwrap_or(t);
+    let t = t
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .unwrap_or(t);
     t.split_whitespace().collect::<Vec<_>>().join(" ")
 }

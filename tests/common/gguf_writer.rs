@@ -105,7 +105,10 @@ impl Spec {
             sliding_window: 4,
             weight_dtype: GgmlDType::F32,
             embed_dtype: GgmlDType::F32,
-            seed: std::env::var("PLUME_TEST_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(7),
+            seed: std::env::var("PLUME_TEST_SEED")
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(7),
             eager_eos: false,
             overrides: Vec::new(),
             removed: Vec::new(),
@@ -144,7 +147,10 @@ pub struct Vocab {
 
 impl Vocab {
     pub fn id(&self, piece: &str) -> u32 {
-        self.tokens.iter().position(|t| t == piece).unwrap_or_else(|| panic!("no piece {piece:?}")) as u32
+        self.tokens
+            .iter()
+            .position(|t| t == piece)
+            .unwrap_or_else(|| panic!("no piece {piece:?}")) as u32
     }
 
     pub fn len(&self) -> usize {
@@ -158,7 +164,14 @@ pub fn sentencepiece_vocab() -> Vocab {
     let mut tokens: Vec<String> = Vec::new();
     let mut types = Vec::new();
     let mut scores = Vec::new();
-    for (t, ty) in [("<pad>", 3), ("<eos>", 3), ("<bos>", 3), ("<unk>", 2), ("<start_of_turn>", 3), ("<end_of_turn>", 3)] {
+    for (t, ty) in [
+        ("<pad>", 3),
+        ("<eos>", 3),
+        ("<bos>", 3),
+        ("<unk>", 2),
+        ("<start_of_turn>", 3),
+        ("<end_of_turn>", 3),
+    ] {
         tokens.push(t.to_string());
         types.push(ty);
         scores.push(0.0);
@@ -202,12 +215,21 @@ pub fn sentencepiece_vocab() -> Vocab {
     }
     let bos = 2;
     let eos = 1;
-    Vocab { tokens, scores, types, merges: Vec::new(), bos, eos }
+    Vocab {
+        tokens,
+        scores,
+        types,
+        merges: Vec::new(),
+        bos,
+        eos,
+    }
 }
 
 /// GPT-2's reversible byte → printable character map.
 pub fn byte_level_char(b: u8) -> char {
-    let printable = |b: u8| (b'!'..=b'~').contains(&b) || (0xA1..=0xAC).contains(&b) || (0xAE..=0xFF).contains(&b);
+    let printable = |b: u8| {
+        (b'!'..=b'~').contains(&b) || (0xA1..=0xAC).contains(&b) || (0xAE..=0xFF).contains(&b)
+    };
     if printable(b) {
         return b as char;
     }
@@ -218,7 +240,9 @@ pub fn byte_level_char(b: u8) -> char {
 /// A byte-level BPE vocabulary in Qwen's style: the 256 byte characters, a few merges, and the
 /// control tokens at the end.
 pub fn byte_level_vocab() -> Vocab {
-    let mut tokens: Vec<String> = (0..=255u8).map(|b| byte_level_char(b).to_string()).collect();
+    let mut tokens: Vec<String> = (0..=255u8)
+        .map(|b| byte_level_char(b).to_string())
+        .collect();
     let g = byte_level_char(b' ');
     let merges: Vec<(String, String)> = vec![
         ("l".into(), "e".into()),
@@ -248,7 +272,10 @@ pub fn byte_level_vocab() -> Vocab {
         tokens,
         scores,
         types,
-        merges: merges.into_iter().map(|(a, b)| format!("{a} {b}")).collect(),
+        merges: merges
+            .into_iter()
+            .map(|(a, b)| format!("{a} {b}"))
+            .collect(),
         bos,
         eos,
     }
@@ -279,7 +306,10 @@ pub fn metadata(spec: &Spec, vocab: &Vocab) -> Vec<(String, Value)> {
         (k("block_count"), Value::U32(spec.layers as u32)),
         (k("feed_forward_length"), Value::U32(spec.ffn as u32)),
         (k("attention.head_count"), Value::U32(spec.heads as u32)),
-        (k("attention.head_count_kv"), Value::U32(spec.kv_heads as u32)),
+        (
+            k("attention.head_count_kv"),
+            Value::U32(spec.kv_heads as u32),
+        ),
         (k("attention.layer_norm_rms_epsilon"), Value::F32(1e-6)),
     ];
     match spec.arch {
@@ -287,7 +317,10 @@ pub fn metadata(spec: &Spec, vocab: &Vocab) -> Vec<(String, Value)> {
             md.push((k("attention.key_length"), Value::U32(hd)));
             md.push((k("attention.value_length"), Value::U32(hd)));
             md.push((k("rope.freq_base"), Value::F32(1_000_000.0)));
-            md.push((k("attention.sliding_window"), Value::U32(spec.sliding_window)));
+            md.push((
+                k("attention.sliding_window"),
+                Value::U32(spec.sliding_window),
+            ));
         }
         Arch::Qwen2 => md.push((k("rope.freq_base"), Value::F32(1_000_000.0))),
         Arch::Qwen3 => {
@@ -315,7 +348,10 @@ pub fn metadata(spec: &Spec, vocab: &Vocab) -> Vec<(String, Value)> {
         ));
         md.push(("tokenizer.ggml.add_bos_token".into(), Value::Bool(true)));
         // Gemma writes no space prefix; Llama 2's SentencePiece adds one.
-        md.push(("tokenizer.ggml.add_space_prefix".into(), Value::Bool(spec.arch == Arch::Llama)));
+        md.push((
+            "tokenizer.ggml.add_space_prefix".into(),
+            Value::Bool(spec.arch == Arch::Llama),
+        ));
         md.push(("tokenizer.ggml.unknown_token_id".into(), Value::U32(3)));
         md.push(("tokenizer.ggml.padding_token_id".into(), Value::U32(0)));
     } else {
@@ -356,9 +392,16 @@ pub fn tensors(spec: &Spec, vocab: &Vocab) -> Vec<(String, QTensor)> {
             embd[row * h] = 4.0;
         }
     }
-    out.push(("token_embd.weight".into(), qtensor(embd, &[n_vocab, h], spec.embed_dtype)));
+    out.push((
+        "token_embd.weight".into(),
+        qtensor(embd, &[n_vocab, h], spec.embed_dtype),
+    ));
     let norm = |rng: &mut Rng, n: usize| -> QTensor {
-        qtensor((0..n).map(|_| 1.0 + 0.2 * rng.uniform()).collect(), &[n], GgmlDType::F32)
+        qtensor(
+            (0..n).map(|_| 1.0 + 0.2 * rng.uniform()).collect(),
+            &[n],
+            GgmlDType::F32,
+        )
     };
     let matrix = |rng: &mut Rng, rows: usize, cols: usize, gain: f32| -> QTensor {
         let scale = gain / (cols as f32).sqrt();
@@ -367,10 +410,22 @@ pub fn tensors(spec: &Spec, vocab: &Vocab) -> Vec<(String, QTensor)> {
     for i in 0..spec.layers {
         let p = format!("blk.{i}");
         out.push((format!("{p}.attn_norm.weight"), norm(&mut rng, h)));
-        out.push((format!("{p}.attn_q.weight"), matrix(&mut rng, q_out, h, 3.0)));
-        out.push((format!("{p}.attn_k.weight"), matrix(&mut rng, kv_out, h, 3.0)));
-        out.push((format!("{p}.attn_v.weight"), matrix(&mut rng, kv_out, h, 1.7)));
-        out.push((format!("{p}.attn_output.weight"), matrix(&mut rng, h, q_out, 1.7)));
+        out.push((
+            format!("{p}.attn_q.weight"),
+            matrix(&mut rng, q_out, h, 3.0),
+        ));
+        out.push((
+            format!("{p}.attn_k.weight"),
+            matrix(&mut rng, kv_out, h, 3.0),
+        ));
+        out.push((
+            format!("{p}.attn_v.weight"),
+            matrix(&mut rng, kv_out, h, 1.7),
+        ));
+        out.push((
+            format!("{p}.attn_output.weight"),
+            matrix(&mut rng, h, q_out, 1.7),
+        ));
         out.push((format!("{p}.ffn_norm.weight"), norm(&mut rng, h)));
         out.push((format!("{p}.ffn_gate.weight"), matrix(&mut rng, f, h, 1.7)));
         out.push((format!("{p}.ffn_up.weight"), matrix(&mut rng, f, h, 1.7)));
@@ -388,7 +443,10 @@ pub fn tensors(spec: &Spec, vocab: &Vocab) -> Vec<(String, QTensor)> {
             }
             Arch::Qwen2 => {
                 for (n, len) in [("attn_q", q_out), ("attn_k", kv_out), ("attn_v", kv_out)] {
-                    out.push((format!("{p}.{n}.bias"), qtensor(rng.values(len, 0.1), &[len], GgmlDType::F32)));
+                    out.push((
+                        format!("{p}.{n}.bias"),
+                        qtensor(rng.values(len, 0.1), &[len], GgmlDType::F32),
+                    ));
                 }
             }
             Arch::Llama => {}
@@ -398,7 +456,10 @@ pub fn tensors(spec: &Spec, vocab: &Vocab) -> Vec<(String, QTensor)> {
     if spec.eager_eos {
         let mut w = rng.values(n_vocab * h, 0.05);
         w[vocab.eos as usize * h] = 30.0;
-        out.push(("output.weight".into(), qtensor(w, &[n_vocab, h], GgmlDType::F32)));
+        out.push((
+            "output.weight".into(),
+            qtensor(w, &[n_vocab, h], GgmlDType::F32),
+        ));
     }
     out
 }
@@ -446,7 +507,8 @@ impl RawGguf {
     }
 
     pub fn string(mut self, s: &str) -> Self {
-        self.bytes.extend_from_slice(&(s.len() as u64).to_le_bytes());
+        self.bytes
+            .extend_from_slice(&(s.len() as u64).to_le_bytes());
         self.bytes.extend_from_slice(s.as_bytes());
         self
     }

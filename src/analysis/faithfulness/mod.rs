@@ -223,7 +223,14 @@ impl Facts {
                 report.unverifiable_quotes.push(q);
             }
         }
-        let cand_tokens: HashSet<String> = folded_tokens(candidate).collect();
+        let mut cand_tokens: HashSet<String> = folded_tokens(candidate).collect();
+        // Hyphenated names (Hautes-Combes, Saint-Aubin-des-Prés) are keys of their own.
+        cand_tokens.extend(
+            candidate
+                .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+                .filter(|w| w.contains('-'))
+                .map(fold),
+        );
         let cand_norm = quotes::normalise(candidate);
         for e in &self.entities {
             let kept = e.keys.iter().any(|k| {
@@ -399,5 +406,29 @@ mod tests {
         assert!(same_word("sergei", "serguei"));
         assert!(!same_word("macron", "micron2x"));
         assert!(!same_word("paris", "boris"));
+    }
+}
+
+#[cfg(test)]
+mod hyphen_tests {
+    use super::*;
+
+    #[test]
+    fn hyphenated_names_count_as_kept() {
+        let facts = Facts::extract("La ligne traverse les Hautes-Combes jusqu’à Saint-Aubin-des-Prés, a dit Léa Marchetti.");
+        let report =
+            facts.check("Dans les Hautes-Combes, le train s’arrête à Saint-Aubin-des-Prés.");
+        assert!(
+            report.kept_entities.iter().any(|e| e == "Hautes-Combes"),
+            "{report:?}"
+        );
+        assert!(
+            report
+                .kept_entities
+                .iter()
+                .any(|e| e == "Saint-Aubin-des-Prés"),
+            "{report:?}"
+        );
+        assert!(report.missing_entities.iter().any(|e| e == "Léa Marchetti"));
     }
 }
