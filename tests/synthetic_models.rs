@@ -271,12 +271,17 @@ fn the_file_tokenizers_encode_and_decode() {
                 "{arch:?}: byte fallback"
             );
             let decoded = tok.decode(&ids[1..]);
-            let expected = if arch == Arch::Llama {
-                format!(" {text}")
+            // With add_space_prefix (Llama) the prefix space may or may not be given back.
+            let space = if arch == Arch::Llama {
+                decoded.strip_prefix(' ')
             } else {
-                text.to_string()
+                None
             };
-            assert_eq!(decoded, expected, "{arch:?}: decode(encode(text))");
+            assert_eq!(
+                space.unwrap_or(&decoded),
+                text,
+                "{arch:?}: decode(encode(text))"
+            );
             assert_eq!(
                 tok.encode_continuation(text, false).unwrap(),
                 ids[1..].to_vec()
@@ -550,21 +555,23 @@ fn a_failed_prefill_leaves_the_model_usable() {
                 "{arch:?}: after a failed prefill, logits differ from a fresh pass by {d}"
             ));
         }
-        // And a step right after a failed prefill.
+        // And a step right after a failed prefill: it continues either the prefix that was
+        // cached before (A) or nothing (the cache was dropped), never a mix with the tokens of
+        // the failed pass.
         model.prefill(&a).unwrap();
         assert!(model.prefill(&bad).is_err());
         let stepped = model.step(extra[0]);
-        let full = [a.clone(), vec![extra[0]]].concat();
-        let fresh = fresh_prefill(&mut reference, &full);
+        let after_a = fresh_prefill(&mut reference, &[a.clone(), vec![extra[0]]].concat());
+        let alone = fresh_prefill(&mut reference, &[extra[0]]);
+        let matches = |l: &[f32], want: &[f32]| max_diff(l, want) <= TOL * scale(want);
         match stepped {
-            Ok(l) if max_diff(&l, &fresh) <= TOL * scale(&fresh) => {}
+            Ok(l) if matches(&l, &after_a) || matches(&l, &alone) => {}
             Ok(l) => failures.push(format!(
-                "{arch:?}: a step after a failed prefill differs from a fresh pass by {}",
-                max_diff(&l, &fresh)
+                "{arch:?}: a step after a failed prefill matches neither A + token ({}) nor the token alone ({})",
+                max_diff(&l, &after_a),
+                max_diff(&l, &alone)
             )),
-            Err(e) => failures.push(format!(
-                "{arch:?}: a step after a failed prefill fails: {e}"
-            )),
+            Err(e) => failures.push(format!("{arch:?}: a step after a failed prefill fails: {e}")),
         }
     }
     assert!(

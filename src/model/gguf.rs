@@ -29,6 +29,15 @@ impl GgufFile {
             path: path.to_path_buf(),
             reason: format!("not a readable GGUF file ({e})"),
         })?;
+        let file_len = reader
+            .get_ref()
+            .metadata()
+            .map_err(|e| Error::io(path, e))?
+            .len();
+        check_tensor_infos(&content, file_len).map_err(|reason| Error::Model {
+            path: path.to_path_buf(),
+            reason,
+        })?;
         Ok(GgufFile {
             path: path.to_path_buf(),
             content,
@@ -169,6 +178,32 @@ impl GgufFile {
                 (bytes + size, params + elems)
             })
     }
+}
+
+/// Every tensor's element count, computed without overflow, must be whole blocks of its type, and
+/// its bytes must lie inside the file: candle computes these sizes with wrapping arithmetic, so a
+/// crafted shape whose count wraps to 0 would otherwise load and crash the first forward pass.
+fn check_tensor_infos(content: &Content, file_len: u64) -> std::result::Result<(), String> {
+    for (name, info) in &content.tensor_infos {
+        let dims = info.shape.dims();
+        let dtype = info.ggml_dtype;
+        let elems = dims.iter().try_fold(1u64, |n, &d| n.checked_mul(d as u64));
+        let bytes = elems
+            .filter(|e| e % dtype.block_size() as u64 == 0)
+            .and_then(|e| (e / dtype.block_size() as u64).checked_mul(dtype.type_size() as u64));
+        let end = bytes.and_then(|b| {
+            content
+                .tensor_data_offset
+                .checked_add(info.offset)?
+                .checked_add(b)
+        });
+        if !end.is_some_and(|end| end <= file_len) {
+            return Err(format!(
+                "tensor `{name}` of shape {dims:?} ({dtype:?}) does not fit in the file's {file_len} bytes"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Any unsigned or non-negative integer value as `u64`.

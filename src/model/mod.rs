@@ -245,22 +245,12 @@ impl Model {
         }
         let start = self.cached.len();
         let new = &prompt[start..];
-        let logits = match &mut self.engine {
-            Engine::Gemma3(m) => {
-                let mut last = None;
-                for chunk in new.chunks(PREFILL_CHUNK) {
-                    last = Some(m.forward(chunk)?);
-                }
-                last.ok_or_else(|| Error::Invalid("nothing to process".into()))?
-            }
-            _ if start == 0 => self.forward_other(new, 0)?,
-            // candle's models only mask a multi-token pass that starts at position 0.
-            _ => {
-                let mut last = None;
-                for (i, &t) in new.iter().enumerate() {
-                    last = Some(self.forward_other(&[t], start + i)?);
-                }
-                last.ok_or_else(|| Error::Invalid("nothing to process".into()))?
+        let logits = match self.process(new, start) {
+            Ok(logits) => logits,
+            Err(e) => {
+                // Part of `new` may already be in the KV cache: forget it all.
+                self.clear_cache();
+                return Err(e);
             }
         };
         self.cached.extend_from_slice(new);
@@ -275,15 +265,38 @@ impl Model {
                 self.max_positions
             )));
         }
-        let logits = match &mut self.engine {
-            Engine::Gemma3(m) => m.forward(&[token])?,
-            _ => {
-                let pos = self.cached.len();
-                self.forward_other(&[token], pos)?
+        let pos = self.cached.len();
+        let logits = match self.process(&[token], pos) {
+            Ok(logits) => logits,
+            Err(e) => {
+                self.clear_cache();
+                return Err(e);
             }
         };
         self.cached.push(token);
         self.finish(logits)
+    }
+
+    /// Runs `new` (positions `start..`) through the model; logits of the last token.
+    fn process(&mut self, new: &[u32], start: usize) -> Result<Tensor> {
+        match &mut self.engine {
+            Engine::Gemma3(m) => {
+                let mut last = None;
+                for chunk in new.chunks(PREFILL_CHUNK) {
+                    last = Some(m.forward(chunk)?);
+                }
+                last.ok_or_else(|| Error::Invalid("nothing to process".into()))
+            }
+            _ if start == 0 => self.forward_other(new, 0),
+            // candle's models only mask a multi-token pass that starts at position 0.
+            _ => {
+                let mut last = None;
+                for (i, &t) in new.iter().enumerate() {
+                    last = Some(self.forward_other(&[t], start + i)?);
+                }
+                last.ok_or_else(|| Error::Invalid("nothing to process".into()))
+            }
+        }
     }
 
     fn forward_other(&mut self, tokens: &[u32], pos: usize) -> Result<Tensor> {
