@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use candle_core::quantized::{GgmlDType, QMatMul, QTensor};
-use candle_core::{Device, Module, Tensor};
+use candle_core::quantized::{GgmlDType, QTensor};
+use candle_core::{Device, Tensor};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
 use plume::generate::sampler::{Sampler, SamplingSettings};
@@ -87,7 +87,7 @@ fn matmul_benches(c: &mut Criterion) {
     for (name, t) in &weights {
         let (n, k) = t.shape().dims2().unwrap();
         let id = label(name, t);
-        let mm = QMatMul::from_qtensor(clone_qtensor(t)).unwrap();
+        let mm = plume::model::matmul::QuantMatrix::new(clone_qtensor(t)).unwrap();
         let x = activations(1, k);
         group.throughput(Throughput::Elements((n * k) as u64));
         group.bench_function(BenchmarkId::from_parameter(id), |b| {
@@ -103,7 +103,7 @@ fn matmul_benches(c: &mut Criterion) {
             || (n.ends_with("attn_output.weight") && t.dtype() == GgmlDType::Q4K)
     }) {
         let (n, k) = t.shape().dims2().unwrap();
-        let mm = QMatMul::from_qtensor(clone_qtensor(t)).unwrap();
+        let mm = plume::model::matmul::QuantMatrix::new(clone_qtensor(t)).unwrap();
         let x = activations(64, k);
         group.throughput(Throughput::Elements((64 * n * k) as u64));
         group.bench_function(BenchmarkId::from_parameter(label(name, t)), |b| {

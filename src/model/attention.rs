@@ -5,7 +5,10 @@
 //! `[position][kv head][dim]`, so appending a position is a push and the sliding window drops
 //! from the front.
 
+use candle_core::{Device, Tensor};
 use rayon::prelude::*;
+
+use crate::error::Result;
 
 /// Keys and values seen so far by one layer.
 #[derive(Debug, Clone, Default)]
@@ -81,7 +84,75 @@ impl KvCache {
 /// Attention of `t` queries at positions `offset..offset + t` over `cache` (which already holds
 /// their own keys). `q` is `[t][heads][dim]`, already scaled; the result has the same layout.
 /// With `window`, a query at position p sees keys p − window + 1 ..= p, else all keys ≤ p.
+/// Many queries (prompt processing) go through matrix multiplies; a few (generation) through
+/// a direct loop.
 pub fn attend(
+    q: &[f32],
+    cache: &KvCache,
+    offset: usize,
+    heads: usize,
+    head_dim: usize,
+    window: Option<usize>,
+) -> Result<Vec<f32>> {
+    let t = q.len() / (heads * head_dim);
+    if t >= 8 {
+        attend_batched(q, cache, offset, heads, head_dim, window)
+    } else {
+        Ok(attend_direct(q, cache, offset, heads, head_dim, window))
+    }
+}
+
+/// The batched form: scores and weighted values as matrix multiplies, a mask for causality
+/// and the window.
+fn attend_batched(
+    q: &[f32],
+    cache: &KvCache,
+    offset: usize,
+    heads: usize,
+    d: usize,
+    window: Option<usize>,
+) -> Result<Vec<f32>> {
+    let dev = &Device::Cpu;
+    let t = q.len() / (heads * d);
+    let kv = cache.stride / d;
+    let rep = heads / kv;
+    let total = cache.len;
+    let q = Tensor::from_slice(q, (t, heads, d), dev)?
+        .transpose(0, 1)?
+        .contiguous()?
+        .reshape((kv, rep * t, d))?;
+    let k = Tensor::from_slice(&cache.k, (total, kv, d), dev)?
+        .transpose(0, 1)?
+        .contiguous()?;
+    let v = Tensor::from_slice(&cache.v, (total, kv, d), dev)?
+        .transpose(0, 1)?
+        .contiguous()?;
+    let scores = q.matmul(&k.t()?)?.reshape((kv, rep, t, total))?;
+    let mut mask = Vec::with_capacity(t * total);
+    for i in 0..t {
+        let pos = offset + i;
+        for j in 0..total {
+            let key = cache.start + j;
+            let visible = key <= pos && window.is_none_or(|w| pos - key < w);
+            mask.push(if visible { 0f32 } else { f32::NEG_INFINITY });
+        }
+    }
+    let mask = Tensor::from_vec(mask, (t, total), dev)?;
+    let probs = candle_nn::ops::softmax_last_dim(&scores.broadcast_add(&mask)?)?.reshape((
+        kv,
+        rep * t,
+        total,
+    ))?;
+    let out = probs
+        .matmul(&v)?
+        .reshape((heads, t, d))?
+        .transpose(0, 1)?
+        .contiguous()?;
+    Ok(out.flatten_all()?.to_vec1()?)
+}
+
+/// The direct form, one (query, head) pair at a time.
+fn attend_direct(
     q: &[f32],
     cache: &KvCache,
     offset: usize,
@@ -189,7 +260,7 @@ mod tests {
         let q = values(n * d, 3);
         let mut cache = KvCache::new(1, d);
         cache.append(&k, &v);
-        let out = attend(&q, &cache, 0, 1, d, Some(4));
+        let out = attend(&q, &cache, 0, 1, d, Some(4)).unwrap();
         for i in 0..n {
             let visible = i.saturating_sub(3)..=i;
             let want = reference(&q[i * d..(i + 1) * d], &k, &v, d, visible);
@@ -209,12 +280,28 @@ mod tests {
         cache.append(&values(3 * d, 4), &values(3 * d, 5));
         let q1 = values(d, 6);
         let q = [q1.clone(), q1].concat();
-        let out = attend(&q, &cache, 2, 2, d, None);
+        let out = attend(&q, &cache, 2, 2, d, None).unwrap();
         assert_eq!(
             out[..d],
             out[d..],
             "two query heads with the same query give the same output"
         );
+    }
+
+    #[test]
+    fn batched_and_direct_forms_agree() {
+        let d = 8;
+        let n = 12;
+        let mut cache = KvCache::new(2, d);
+        cache.append(&values(n * 2 * d, 7), &values(n * 2 * d, 8));
+        let q = values(n * 4 * d, 9);
+        for window in [None, Some(5)] {
+            let a = attend_batched(&q, &cache, 0, 4, d, window).unwrap();
+            let b = attend_direct(&q, &cache, 0, 4, d, window);
+            for (x, y) in a.iter().zip(&b) {
+                assert!((x - y).abs() < 1e-5, "{x} vs {y}");
+            }
+        }
     }
 
     #[test]

@@ -13,11 +13,12 @@
 
 use std::sync::Arc;
 
-use candle_core::quantized::{QMatMul, QTensor};
-use candle_core::{Device, Module, Tensor};
+use candle_core::quantized::QTensor;
+use candle_core::{Device, Tensor};
 
 use super::attention::{attend, KvCache};
 use super::gguf::GgufFile;
+use super::matmul::QuantMatrix;
 use super::ops;
 use super::output::OutputHead;
 use crate::error::Result;
@@ -109,17 +110,17 @@ impl Rope {
 
 struct Layer {
     attn_norm: Vec<f32>,
-    q: QMatMul,
-    k: QMatMul,
-    v: QMatMul,
+    q: QuantMatrix,
+    k: QuantMatrix,
+    v: QuantMatrix,
     q_norm: Vec<f32>,
     k_norm: Vec<f32>,
-    o: QMatMul,
+    o: QuantMatrix,
     post_attn_norm: Vec<f32>,
     ffn_norm: Vec<f32>,
-    gate: QMatMul,
-    up: QMatMul,
-    down: QMatMul,
+    gate: QuantMatrix,
+    up: QuantMatrix,
+    down: QuantMatrix,
     post_ffn_norm: Vec<f32>,
     local: bool,
     cache: KvCache,
@@ -167,10 +168,8 @@ impl Gemma3 {
         let mut layers = Vec::with_capacity(cfg.layers);
         for i in 0..cfg.layers {
             let p = format!("blk.{i}");
-            let mm = |g: &mut GgufFile, n: &str| -> Result<QMatMul> {
-                Ok(QMatMul::from_qtensor(
-                    g.tensor(&format!("{p}.{n}.weight"), device)?,
-                )?)
+            let mm = |g: &mut GgufFile, n: &str| -> Result<QuantMatrix> {
+                QuantMatrix::new(g.tensor(&format!("{p}.{n}.weight"), device)?)
             };
             layers.push(Layer {
                 attn_norm: vector(g, &format!("{p}.attn_norm.weight"))?,
@@ -356,7 +355,7 @@ fn attention(
     } else {
         None
     };
-    let out = attend(&q, cache, offset, cfg.heads, d, window);
+    let out = attend(&q, cache, offset, cfg.heads, d, window)?;
     // Local layers keep only the keys a later position can still see.
     if let Some(w) = window {
         cache.keep_last(w - 1);

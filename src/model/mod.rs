@@ -8,8 +8,10 @@
 pub mod attention;
 pub mod gemma3;
 pub mod gguf;
+pub mod matmul;
 pub mod ops;
 pub mod output;
+pub mod repack;
 pub mod source;
 pub mod tokenizer;
 pub mod vocab;

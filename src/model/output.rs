@@ -5,31 +5,30 @@
 //! work per generated token than all the transformer blocks. Computing only the rows of tokens a
 //! text can use (for a French article: Latin script, digits, punctuation, bytes and control
 //! tokens) is the same as masking the others to −∞, so greedy output is unchanged whenever the
-//! full model's choice is in the set. The rows are copied once at load time, losslessly.
+//! full model's choice is in the set. The selected rows are read in place: the restriction
+//! costs no memory.
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
-use candle_core::quantized::{QMatMul, QStorage, QTensor};
-use candle_core::{Device, Module, Tensor};
+use candle_core::quantized::QTensor;
+use candle_core::{Device, Tensor};
 
+use super::matmul::QuantMatrix;
 use crate::error::{Error, Result};
 
-/// The output projection and, when restricted, the token id of each of its rows.
+/// The output projection and, when restricted, the token ids it computes.
 pub struct OutputHead {
-    full: Arc<QTensor>,
-    matmul: QMatMul,
+    matrix: QuantMatrix,
     rows: Option<Vec<u32>>,
     vocab: usize,
 }
 
 impl OutputHead {
-    /// The full projection over every token.
+    /// The full projection over every token (shares the tensor, e.g. with the embeddings).
     pub fn new(weights: Arc<QTensor>) -> Result<Self> {
         let vocab = weights.shape().dims2()?.0;
         Ok(OutputHead {
-            matmul: QMatMul::from_arc(weights.clone())?,
-            full: weights,
+            matrix: QuantMatrix::shared(weights)?,
             rows: None,
             vocab,
         })
@@ -38,30 +37,16 @@ impl OutputHead {
     /// Computes only the rows of `ids` from now on (`None`: all rows again).
     pub fn restrict(&mut self, ids: Option<Vec<u32>>) -> Result<()> {
         let Some(mut ids) = ids else {
-            self.matmul = QMatMul::from_arc(self.full.clone())?;
             self.rows = None;
             return Ok(());
         };
         ids.sort_unstable();
         ids.dedup();
-        if ids.last().is_some_and(|&id| id as usize >= self.vocab) || ids.is_empty() {
+        if ids.is_empty() || ids.last().is_some_and(|&id| id as usize >= self.vocab) {
             return Err(Error::Invalid(
                 "vocabulary restriction names tokens outside the vocabulary".into(),
             ));
         }
-        let (_, hidden) = self.full.shape().dims2()?;
-        let dtype = self.full.dtype();
-        let row_bytes = hidden / dtype.block_size() * dtype.type_size();
-        let data = self.full.data()?;
-        let mut subset = Vec::with_capacity(ids.len() * row_bytes);
-        for &id in &ids {
-            let start = id as usize * row_bytes;
-            subset.extend_from_slice(&data[start..start + row_bytes]);
-        }
-        let device = self.full.device();
-        let storage = QStorage::from_data(Cow::Owned(subset), &device, dtype)?;
-        let tensor = QTensor::new(storage, (ids.len(), hidden))?;
-        self.matmul = QMatMul::from_qtensor(tensor)?;
         self.rows = Some(ids);
         Ok(())
     }
@@ -74,19 +59,29 @@ impl OutputHead {
     /// Logits for hidden states `x` of shape `(n, hidden)`: `(n, vocab)`, with −∞ for the tokens
     /// left out by a restriction.
     pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        let logits = self.matmul.forward(x)?;
         let Some(rows) = &self.rows else {
-            return Ok(logits);
+            return self.matrix.forward(x);
         };
-        let n = logits.dim(0)?;
-        let partial: Vec<Vec<f32>> = logits.to_vec2()?;
-        let mut full = vec![f32::NEG_INFINITY; n * self.vocab];
-        for (r, row) in partial.iter().enumerate() {
+        let xs: Vec<Vec<f32>> = x.to_vec2()?;
+        let mut full = vec![f32::NEG_INFINITY; xs.len() * self.vocab];
+        for (r, row) in xs.iter().enumerate() {
             let base = r * self.vocab;
-            for (&id, &v) in rows.iter().zip(row) {
+            let partial = match self.matrix.rows(rows, row)? {
+                Some(p) => p,
+                // A block type we do not run ourselves: compute every row, keep the chosen.
+                None => {
+                    let all: Vec<f32> = self
+                        .matrix
+                        .forward(&Tensor::new(row.as_slice(), &Device::Cpu)?.unsqueeze(0)?)?
+                        .flatten_all()?
+                        .to_vec1()?;
+                    rows.iter().map(|&id| all[id as usize]).collect()
+                }
+            };
+            for (&id, &v) in rows.iter().zip(&partial) {
                 full[base + id as usize] = v;
             }
         }
-        Ok(Tensor::from_vec(full, (n, self.vocab), &Device::Cpu)?.to_device(x.device())?)
+        Ok(Tensor::from_vec(full, (xs.len(), self.vocab), &Device::Cpu)?.to_device(x.device())?)
     }
 }

@@ -1,0 +1,278 @@
+//! Quantised matrix products computed in place on the GGUF blocks, with candle's per-block dot
+//! products and our own loop order.
+//!
+//! Every output is `vec_dot(weight row, quantised activation row)`, the same function whatever
+//! the number of rows, so a prompt gives bit-identical results in one pass, in chunks or token
+//! by token. For many rows (prompt processing) the weights are walked in tiles that stay in
+//! cache while every activation row passes over them, instead of streaming the whole matrix
+//! from memory once per row.
+
+use std::sync::Arc;
+
+use candle_core::quantized::k_quants::{
+    BlockQ4K, BlockQ4_0, BlockQ5K, BlockQ6K, BlockQ8K, BlockQ8_0, GgmlType,
+};
+use candle_core::quantized::{GgmlDType, QMatMul, QTensor};
+use candle_core::{Device, Module, Tensor};
+use rayon::prelude::*;
+
+use super::repack::faster_layout;
+use crate::error::{Error, Result};
+
+/// Weight rows per tile: 32 rows of a 2048-wide Q8_0 matrix are about 70 KB.
+const TILE_ROWS: usize = 32;
+
+/// A weight matrix `(n, k)` applied as `x · Wᵀ`.
+pub struct QuantMatrix {
+    weights: Arc<QTensor>,
+    /// Candle's kernel, for block types we do not run ourselves and for non-CPU devices.
+    fallback: Option<QMatMul>,
+}
+
+impl QuantMatrix {
+    /// Wraps a quantised tensor, repacked to a faster lossless layout where one exists.
+    pub fn new(tensor: QTensor) -> Result<Self> {
+        Self::shared(Arc::new(faster_layout(tensor)?))
+    }
+
+    /// Wraps a tensor shared with other users (tied embeddings), as it is.
+    pub fn shared(weights: Arc<QTensor>) -> Result<Self> {
+        let own = weights.device().is_cpu()
+            && matches!(
+                weights.dtype(),
+                GgmlDType::Q8_0
+                    | GgmlDType::Q4_0
+                    | GgmlDType::Q4K
+                    | GgmlDType::Q5K
+                    | GgmlDType::Q6K
+            );
+        let fallback = if own {
+            None
+        } else {
+            Some(QMatMul::from_arc(weights.clone())?)
+        };
+        Ok(QuantMatrix { weights, fallback })
+    }
+
+    /// The weights.
+    pub fn weights(&self) -> &Arc<QTensor> {
+        &self.weights
+    }
+
+    /// `x · Wᵀ` for `x` of shape `(…, k)`.
+    pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        if let Some(mm) = &self.fallback {
+            return Ok(mm.forward(x)?);
+        }
+        let (n, k) = self.weights.shape().dims2()?;
+        let dims = x.dims().to_vec();
+        if dims.last() != Some(&k) {
+            return Err(Error::Invalid(format!(
+                "matrix product of {dims:?} with a {n}×{k} matrix"
+            )));
+        }
+        let xs: Vec<f32> = x.flatten_all()?.to_vec1()?;
+        let data = self.weights.data()?;
+        let out = match self.weights.dtype() {
+            GgmlDType::Q8_0 => matmul::<BlockQ8_0>(&data, n, k, &xs)?,
+            GgmlDType::Q4_0 => matmul::<BlockQ4_0>(&data, n, k, &xs)?,
+            GgmlDType::Q4K => matmul::<BlockQ4K>(&data, n, k, &xs)?,
+            GgmlDType::Q5K => matmul::<BlockQ5K>(&data, n, k, &xs)?,
+            GgmlDType::Q6K => matmul::<BlockQ6K>(&data, n, k, &xs)?,
+            other => return Err(Error::Invalid(format!("no kernel for {other:?}"))),
+        };
+        let mut out_dims = dims;
+        *out_dims.last_mut().unwrap_or(&mut 0) = n;
+        Ok(Tensor::from_vec(out, out_dims, &Device::Cpu)?)
+    }
+
+    /// Dot products of one activation row `x` with the given rows of W (for a restricted
+    /// output projection), or `None` when the block type is not one we run.
+    pub fn rows(&self, rows: &[u32], x: &[f32]) -> Result<Option<Vec<f32>>> {
+        if self.fallback.is_some() {
+            return Ok(None);
+        }
+        let (n, k) = self.weights.shape().dims2()?;
+        let data = self.weights.data()?;
+        Ok(Some(match self.weights.dtype() {
+            GgmlDType::Q8_0 => gather::<BlockQ8_0>(&data, n, k, rows, x)?,
+            GgmlDType::Q4_0 => gather::<BlockQ4_0>(&data, n, k, rows, x)?,
+            GgmlDType::Q4K => gather::<BlockQ4K>(&data, n, k, rows, x)?,
+            GgmlDType::Q5K => gather::<BlockQ5K>(&data, n, k, rows, x)?,
+            GgmlDType::Q6K => gather::<BlockQ6K>(&data, n, k, rows, x)?,
+            _ => return Ok(None),
+        }))
+    }
+}
+
+/// The tensor's bytes as blocks of `T`, checked.
+fn blocks<T: GgmlType>(data: &[u8], n: usize, k: usize) -> Result<&[T]> {
+    let size = std::mem::size_of::<T>();
+    let per_row = k / T::BLCK_SIZE;
+    if k % T::BLCK_SIZE != 0
+        || data.len() != n * per_row * size
+        || (data.as_ptr() as usize) % std::mem::align_of::<T>() != 0
+    {
+        return Err(Error::Invalid(format!(
+            "weights are not a well-formed {n}×{k} {:?} matrix",
+            T::DTYPE
+        )));
+    }
+    // SAFETY: the bytes are the tensor's own `repr(C)` blocks of type `T` as candle stores
+    // them; length and alignment are checked above.
+    Ok(unsafe { std::slice::from_raw_parts(data.as_ptr() as *const T, n * per_row) })
+}
+
+/// Activation rows quantised to the type the dot product takes.
+fn quantise_rows<T: GgmlType>(xs: &[f32], k: usize) -> Vec<T::VecDotType> {
+    let per_row = k / <T::VecDotType as GgmlType>::BLCK_SIZE;
+    let m = xs.len() / k;
+    let mut q = vec![<T::VecDotType as GgmlType>::zeros(); m * per_row];
+    q.par_chunks_mut(per_row)
+        .zip(xs.par_chunks(k))
+        .for_each(|(q, x)| <T::VecDotType as GgmlType>::from_float(x, q));
+    q
+}
+
+/// `(m, k) · (n, k)ᵀ → (m, n)`.
+fn matmul<T: GgmlType>(data: &[u8], n: usize, k: usize, xs: &[f32]) -> Result<Vec<f32>> {
+    let w = blocks::<T>(data, n, k)?;
+    let m = xs.len() / k;
+    let per_row = k / T::BLCK_SIZE;
+    let xq_per_row = k / <T::VecDotType as GgmlType>::BLCK_SIZE;
+    let xq = quantise_rows::<T>(xs, k);
+    // Computed as (n, m): each task owns a tile of weight rows.
+    let mut out_t = vec![0f32; n * m];
+    out_t
+        .par_chunks_mut(TILE_ROWS * m)
+        .enumerate()
+        .for_each(|(tile, out)| {
+            let first = tile * TILE_ROWS;
+            let rows = out.len() / m;
+            for i in 0..m {
+                let x = &xq[i * xq_per_row..(i + 1) * xq_per_row];
+                for r in 0..rows {
+                    let j = first + r;
+                    out[r * m + i] = T::vec_dot(k, &w[j * per_row..(j + 1) * per_row], x);
+                }
+            }
+        });
+    if m == 1 {
+        return Ok(out_t);
+    }
+    let mut out = vec![0f32; m * n];
+    for j in 0..n {
+        for i in 0..m {
+            out[i * n + j] = out_t[j * m + i];
+        }
+    }
+    Ok(out)
+}
+
+/// Dot products of `x` with the listed rows.
+fn gather<T: GgmlType>(
+    data: &[u8],
+    n: usize,
+    k: usize,
+    rows: &[u32],
+    x: &[f32],
+) -> Result<Vec<f32>> {
+    let w = blocks::<T>(data, n, k)?;
+    let per_row = k / T::BLCK_SIZE;
+    if rows.iter().any(|&r| r as usize >= n) {
+        return Err(Error::Invalid("row outside the weight matrix".into()));
+    }
+    let xq = quantise_rows::<T>(x, k);
+    let mut out = vec![0f32; rows.len()];
+    out.par_chunks_mut(4096)
+        .zip(rows.par_chunks(4096))
+        .for_each(|(out, rows)| {
+            for (o, &r) in out.iter_mut().zip(rows) {
+                let j = r as usize;
+                *o = T::vec_dot(k, &w[j * per_row..(j + 1) * per_row], &xq);
+            }
+        });
+    Ok(out)
+}
+
+/// Keeps `BlockQ8K` referenced: it is the activation type of the K-quants.
+#[allow(dead_code)]
+type KQuantActivations = BlockQ8K;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matrix(n: usize, k: usize, dtype: GgmlDType) -> (QuantMatrix, Tensor) {
+        let w: Vec<f32> = (0..n * k)
+            .map(|i| (((i * 7919) % 1000) as f32 / 500.0 - 1.0) * 0.1)
+            .collect();
+        let w = Tensor::from_vec(w, (n, k), &Device::Cpu).unwrap();
+        let q = QTensor::quantize(&w, dtype).unwrap();
+        let deq = q.dequantize(&Device::Cpu).unwrap();
+        (QuantMatrix::new(q).unwrap(), deq)
+    }
+
+    #[test]
+    fn rows_are_bit_identical_whatever_the_batch() {
+        for dtype in [
+            GgmlDType::Q8_0,
+            GgmlDType::Q5_0,
+            GgmlDType::Q4_0,
+            GgmlDType::Q4K,
+            GgmlDType::Q6K,
+        ] {
+            let (mat, deq) = matrix(70, 512, dtype);
+            let x: Vec<f32> = (0..20 * 512)
+                .map(|i| (((i * 104729) % 997) as f32 / 498.0 - 1.0) * 3.0)
+                .collect();
+            let x = Tensor::from_vec(x, (1, 20, 512), &Device::Cpu).unwrap();
+            let batched: Vec<Vec<f32>> = mat
+                .forward(&x)
+                .unwrap()
+                .squeeze(0)
+                .unwrap()
+                .to_vec2()
+                .unwrap();
+            let exact: Vec<Vec<f32>> = x
+                .squeeze(0)
+                .unwrap()
+                .matmul(&deq.t().unwrap())
+                .unwrap()
+                .to_vec2()
+                .unwrap();
+            for r in [0, 7, 19] {
+                let single: Vec<f32> = mat
+                    .forward(&x.narrow(1, r, 1).unwrap())
+                    .unwrap()
+                    .flatten_all()
+                    .unwrap()
+                    .to_vec1()
+                    .unwrap();
+                assert_eq!(single, batched[r], "{dtype:?} row {r}");
+                let err = single
+                    .iter()
+                    .zip(&exact[r])
+                    .map(|(a, b)| (a - b).abs())
+                    .fold(0f32, f32::max);
+                let scale = exact[r].iter().map(|v| v.abs()).fold(0f32, f32::max);
+                assert!(
+                    err < 0.05 * scale,
+                    "{dtype:?}: quantised product far from the exact one ({err} vs {scale})"
+                );
+            }
+            let rows = [3u32, 0, 69];
+            let x0: Vec<f32> = x
+                .narrow(1, 0, 1)
+                .unwrap()
+                .flatten_all()
+                .unwrap()
+                .to_vec1()
+                .unwrap();
+            let gathered = mat.rows(&rows, &x0).unwrap().unwrap();
+            for (g, &r) in gathered.iter().zip(&rows) {
+                assert_eq!(*g, batched[0][r as usize]);
+            }
+        }
+    }
+}

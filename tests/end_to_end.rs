@@ -1,0 +1,300 @@
+//! Full rewrites by the `plume` binary on the real default model: the seed article to Markdown,
+//! a French example to an HTML page (twice, for determinism), an English example from stdin to
+//! JSON. Every output rule is checked with the same function as the pipeline tests.
+//!
+//! Slow: each rewrite takes minutes on a CPU. CI provisions the model
+//! (`bash models/fetch-default.sh`); without it these tests fail, never skip.
+
+mod common {
+    pub mod rules;
+}
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use common::rules::{assert_rules, front_matter_value};
+use plume::analysis::text::word_count;
+use plume::article::{is_french, Source};
+use serde_json::Value;
+
+const MODEL_SHA256: &str = "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818";
+
+/// Generous, but a hung rewrite still ends the test.
+const REWRITE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+
+/// One rewrite at a time: each uses every core.
+fn rewrite_lock() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn manifest_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn require_model() {
+    let path = manifest_dir().join("models/gemma-3-270m-q4_k_m.gguf");
+    assert!(
+        path.is_file(),
+        "the default model is missing at {}: run bash models/fetch-default.sh",
+        path.display()
+    );
+}
+
+fn example(name: &str) -> PathBuf {
+    manifest_dir().join("examples/articles").join(name)
+}
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `plume rewrite ARGS` (with `stdin` if given), one at a time.
+fn rewrite(args: &[&str], stdin: Option<Vec<u8>>) -> Run {
+    require_model();
+    let _lock = rewrite_lock();
+    let mut cmd = Command::cargo_bin("plume").expect("the plume binary is built");
+    cmd.current_dir(manifest_dir())
+        .arg("rewrite")
+        .args(args)
+        .timeout(REWRITE_TIMEOUT);
+    if let Some(bytes) = stdin {
+        cmd.write_stdin(bytes);
+    }
+    let start = Instant::now();
+    let out = cmd.output().expect("plume runs");
+    eprintln!(
+        "plume rewrite {args:?}: {:?} in {:.0} s",
+        out.status.code(),
+        start.elapsed().as_secs_f64()
+    );
+    let run = Run {
+        code: out.status.code(),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    };
+    assert_eq!(
+        run.code,
+        Some(0),
+        "plume rewrite {args:?} succeeds\nstderr: {}\nstdout: {}",
+        run.stderr,
+        run.stdout
+    );
+    run
+}
+
+#[test]
+fn seed_article_to_markdown_meets_every_rule() {
+    let path = manifest_dir().join("../shared/seed/article.txt");
+    let source = Source::from_path(&path).expect("the seed article (../shared/seed/) is readable");
+    let r = rewrite(&[path.to_str().unwrap(), "--quiet"], None);
+    assert!(
+        r.stderr.is_empty(),
+        "--quiet writes nothing on stderr:\n{}",
+        r.stderr
+    );
+    let md = &r.stdout;
+    eprintln!("{md}");
+
+    assert!(
+        md.lines()
+            .any(|l| l == format!("model_sha256: \"{MODEL_SHA256}\"")),
+        "the front matter names the model's sha256:\n{md}"
+    );
+    assert_eq!(
+        front_matter_value(md, "model_sha256").as_deref(),
+        Some(MODEL_SHA256)
+    );
+    assert_eq!(front_matter_value(md, "seed").as_deref(), Some("42"));
+    let sampling = front_matter_value(md, "sampling").expect("sampling in the front matter");
+    for key in [
+        "temperature=",
+        "top_k=",
+        "top_p=",
+        "min_p=",
+        "repeat_penalty=",
+    ] {
+        assert!(sampling.contains(key), "sampling has {key}: {sampling:?}");
+    }
+    assert!(md.lines().any(|l| l == "lang: \"fr-FR\""), "{md}");
+    assert_eq!(front_matter_value(md, "lang").as_deref(), Some("fr-FR"));
+
+    let report = assert_rules(md, &source, 700);
+    eprintln!(
+        "seed article: {} words, SEO {}, readability {}, faithfulness {:?}",
+        report.word_count, report.seo_score, report.readability_score, report.faithfulness
+    );
+}
+
+/// The JSON-LD block of an HTML page.
+fn json_ld(html: &str) -> Value {
+    let open = "<script type=\"application/ld+json\">";
+    let start = html.find(open).expect("a JSON-LD block") + open.len();
+    let end = start
+        + html[start..]
+            .find("</script>")
+            .expect("the block is closed");
+    serde_json::from_str(&html[start..end])
+        .unwrap_or_else(|e| panic!("the JSON-LD parses ({e}):\n{}", &html[start..end]))
+}
+
+fn dir_entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// When the binary was last written: a rebuild between two runs explains different outputs.
+fn binary_stamp() -> Option<std::time::SystemTime> {
+    std::fs::metadata(env!("CARGO_BIN_EXE_plume"))
+        .and_then(|m| m.modified())
+        .ok()
+}
+
+#[test]
+fn french_example_to_html_page_twice_gives_the_same_bytes() {
+    let input = example("ligne-ferroviaire.txt");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("a.html");
+    let args = [
+        input.to_str().unwrap(),
+        "--format",
+        "html",
+        "--out",
+        out.to_str().unwrap(),
+        "--seed",
+        "7",
+    ];
+
+    let stamp = binary_stamp();
+    let r = rewrite(&args, None);
+    assert!(
+        r.stdout.is_empty(),
+        "with --out, nothing on stdout:\n{}",
+        r.stdout
+    );
+    let html = std::fs::read_to_string(&out).expect("the page was written");
+    eprintln!("{html}");
+    assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
+    assert!(html.contains("<html lang=\"fr\""), "{html}");
+    assert!(html.contains("<title>") && html.contains("</title>"));
+    assert!(html.contains("<meta name=\"description\" content=\""));
+    assert_eq!(html.matches("<h1").count(), 1, "exactly one <h1>");
+    let h2 = html.matches("<h2").count();
+    assert!(h2 >= 3, "at least three <h2>, got {h2}");
+    assert!(html.trim_end().ends_with("</html>"));
+    let ld = json_ld(&html);
+    assert_eq!(ld["@type"], "NewsArticle", "{ld}");
+    assert_eq!(ld["inLanguage"], "fr-FR", "{ld}");
+    assert!(
+        ld["headline"].as_str().is_some_and(|h| !h.is_empty()),
+        "{ld}"
+    );
+    let description = ld["description"].as_str().unwrap_or_default();
+    assert!(
+        (120..=156).contains(&description.chars().count()),
+        "meta description of {} characters: {description:?}",
+        description.chars().count()
+    );
+    assert!(
+        ld.to_string().contains(MODEL_SHA256),
+        "the JSON-LD names the model's sha256: {ld}"
+    );
+    assert_eq!(
+        dir_entries(dir.path()),
+        ["a.html"],
+        "no temporary file left"
+    );
+
+    // Same command, same seed: the same bytes.
+    let r = rewrite(&args, None);
+    assert!(r.stdout.is_empty());
+    let again = std::fs::read_to_string(&out).unwrap();
+    let rebuilt = if binary_stamp() != stamp {
+        " (NB: the plume binary was rebuilt while this test ran, so the two runs may not have \
+         used the same program)"
+    } else {
+        ""
+    };
+    assert!(
+        again == html,
+        "two runs with --seed 7 differ{rebuilt}:\n--- first\n{html}\n--- second\n{again}"
+    );
+    assert_eq!(
+        dir_entries(dir.path()),
+        ["a.html"],
+        "no temporary file left"
+    );
+}
+
+#[test]
+fn english_example_from_stdin_to_json_is_french_and_faithful() {
+    let input = example("library-opening.md");
+    let bytes = std::fs::read(&input).unwrap();
+    let r = rewrite(&["-", "--format", "json"], Some(bytes));
+    let json: Value = serde_json::from_str(&r.stdout)
+        .unwrap_or_else(|e| panic!("stdout is JSON ({e}):\n{}", r.stdout));
+    eprintln!("{}", r.stdout);
+
+    for key in ["title", "meta_description", "slug", "keyphrase", "lang"] {
+        assert!(
+            json[key].as_str().is_some_and(|v| !v.trim().is_empty()),
+            "`{key}` is a non-empty string: {}",
+            json[key]
+        );
+    }
+    assert_eq!(json["lang"], "fr-FR");
+    assert_eq!(json["provenance"]["source_path"], "<stdin>");
+    assert_eq!(json["provenance"]["model_sha256"], MODEL_SHA256);
+    let report = &json["report"];
+    assert!(
+        report["findings"].is_array(),
+        "report with findings: {report}"
+    );
+
+    // Every text field is French.
+    let mut texts: Vec<String> = vec![
+        json["title"].as_str().unwrap().to_string(),
+        json["meta_description"].as_str().unwrap().to_string(),
+        json["lead"].as_str().unwrap_or_default().to_string(),
+    ];
+    for section in json["sections"].as_array().expect("sections") {
+        texts.push(section["heading"].as_str().unwrap_or_default().to_string());
+        for key in ["paragraphs", "bullets"] {
+            for p in section[key].as_array().into_iter().flatten() {
+                texts.push(p.as_str().unwrap().to_string());
+            }
+        }
+    }
+    let mut checked = 0;
+    for text in &texts {
+        if word_count(text) >= 12 {
+            checked += 1;
+            assert!(is_french(text), "not French: {text}");
+        }
+    }
+    assert!(
+        checked > 0,
+        "some paragraph has 12 words or more: {texts:#?}"
+    );
+
+    // No number that the source does not have.
+    let faith = &report["faithfulness"];
+    assert!(faith.is_object(), "checked against the source: {report}");
+    assert_eq!(
+        faith["unknown_numbers"],
+        Value::Array(vec![]),
+        "numbers absent from the source: {faith}"
+    );
+    eprintln!(
+        "library-opening: {} words, faithfulness {faith}",
+        json["word_count"]
+    );
+}
