@@ -311,13 +311,14 @@ fn read_text_arg(text: Option<String>, file: Option<PathBuf>, what: &str) -> Res
 
 fn generate(args: GenerateArgs) -> Result<u8> {
     let prompt = read_text_arg(args.prompt, args.prompt_file, "prompt")?;
+    let sampling = args.sampling.settings()?;
     let (mut model, resolved) = load_model(&args.model, 8192)?;
     if args.french_vocab {
         let ids = vocab::french_token_ids(model.tokenizer());
         model.restrict_vocabulary(Some(ids))?;
     }
     let settings = GenerationSettings {
-        sampling: args.sampling.settings()?,
+        sampling,
         max_tokens: args.max_tokens,
         min_tokens: args.min_tokens,
         stop: args.stop,
@@ -530,6 +531,7 @@ fn rewrite(args: RewriteArgs) -> Result<u8> {
     } else {
         Source::from_path(&args.input)?
     };
+    let sampling = args.sampling.settings()?;
     let (mut model, resolved) = load_model(&args.model, 8192)?;
     if !args.full_vocab {
         let ids = vocab::french_token_ids(model.tokenizer());
@@ -544,7 +546,7 @@ fn rewrite(args: RewriteArgs) -> Result<u8> {
         keyphrase: args.keyphrase,
         min_words: args.min_words,
         attempts: args.attempts.max(1),
-        sampling: args.sampling.settings()?,
+        sampling,
         prompt_style: resolved.prompt_style(),
         architecture: generator.model().info().architecture.clone(),
         model_sha256,

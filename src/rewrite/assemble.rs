@@ -6,8 +6,9 @@
 use std::collections::HashSet;
 
 use super::verify::sentence_key;
+use crate::analysis::lists::{COMMON_WORDS, FUNCTION_WORDS};
 use crate::analysis::slug::slugify;
-use crate::analysis::text::{fold, sentences, word_count};
+use crate::analysis::text::{fold, lower_fr, sentences, word_count};
 use crate::analysis::typography::fix_typography;
 use crate::analysis::typography::title_case::{lowercase_vocabulary, words_to_lower};
 use crate::article::{Article, Section};
@@ -56,12 +57,15 @@ fn capitalise(s: &str) -> String {
     }
 }
 
+/// The text with its first letter lowered when its first word is an ordinary French word
+/// (« Les travaux » → « les travaux »), never for names or acronyms (« Lavrov », « CIA »).
 fn lower_first(s: &str) -> String {
+    let first_word: String = s.chars().take_while(|c| c.is_alphabetic()).collect();
+    let lower = lower_fr(&first_word);
+    let ordinary = FUNCTION_WORDS.contains(lower.as_str()) || COMMON_WORDS.contains(lower.as_str());
     let mut chars = s.chars();
     match (chars.next(), s.chars().nth(1)) {
-        // Keep acronyms and names: only lower a capital followed by a lower-case letter, and
-        // only when the word is an ordinary one.
-        (Some(c), Some(n)) if c.is_uppercase() && n.is_lowercase() => {
+        (Some(c), Some(n)) if ordinary && c.is_uppercase() && n.is_lowercase() => {
             c.to_lowercase().chain(chars).collect()
         }
         _ => s.to_string(),
@@ -89,11 +93,37 @@ const DANGLING: [&str; 24] = [
     "une", "que", "qui", "sur", "dans", "par", "avec", "alors", "mais",
 ];
 
-/// `text` cut to `max` characters at a word boundary, without a dangling last word.
+/// Where a clause may end in a title that is too long: before these words.
+const CLAUSE_BREAKS: [&str; 12] = [
+    ", ",
+    " pour ",
+    " alors que ",
+    " afin de ",
+    " après ",
+    " avant ",
+    " qui ",
+    " dont ",
+    " mais ",
+    " car ",
+    " tandis que ",
+    " lorsque ",
+];
+
+/// `text` cut to `max` characters: at the last clause break that leaves at least four words,
+/// else at a word boundary, without a dangling last word.
 fn trim_title(text: &str, max: usize) -> String {
     let text = text.trim().trim_end_matches(['.', ',', ';', ':']);
     if text.chars().count() <= max {
         return text.to_string();
+    }
+    let limit = text.char_indices().nth(max).map_or(text.len(), |(i, _)| i);
+    let best = CLAUSE_BREAKS
+        .iter()
+        .filter_map(|b| text[..limit].rfind(b))
+        .filter(|&i| word_count(&text[..i]) >= 4)
+        .max();
+    if let Some(i) = best {
+        return text[..i].trim_end_matches([',', ';', ':']).to_string();
     }
     let cut = cut_words(text, max);
     let mut out: Vec<&str> = cut
@@ -211,24 +241,46 @@ fn balanced(text: &str) -> bool {
         && count('“') == count('”')
 }
 
-/// The clauses of a sentence that stand as sentences of their own: its parts between commas
-/// with at least seven words, capitalised and closed. Grounded (words of the source, in the
-/// source's order) and never the sentence itself.
+/// Words that open a clause able to stand as a sentence: determiners and subject pronouns.
+const CLAUSE_OPENERS: [&str; 18] = [
+    "le", "la", "les", "l’", "l'", "un", "une", "des", "ce", "cet", "cette", "ces", "il", "elle",
+    "ils", "elles", "on", "leur",
+];
+
+fn opens_clause(part: &str) -> bool {
+    let lower = lower_fr(part.trim());
+    CLAUSE_OPENERS.iter().any(|o| {
+        lower.starts_with(&format!("{o} ")) || (o.ends_with(['’', '\'']) && lower.starts_with(o))
+    })
+}
+
+/// Shorter sentences carried by a sentence: its first part when it opens like a clause
+/// (« Le premier train est parti lundi », without what follows the comma), and its end from
+/// a later part that opens like one (« Fermée en 2014, la ligne a rouvert » → « La ligne a
+/// rouvert »). Words of the source in the source's order, never the sentence itself.
 fn clauses(sentence: &str) -> Vec<String> {
     let parts: Vec<&str> = sentence.split(", ").collect();
     if parts.len() < 2 {
         return Vec::new();
     }
-    parts
-        .iter()
-        .map(|p| p.trim().trim_end_matches(['.', ',', ';', ':', '!', '?']))
-        .filter(|p| {
-            word_count(p) >= 7
-                && balanced(p)
-                && !p.starts_with("a déclaré")
-                && !p.starts_with("a rapporté")
+    let mut out = Vec::new();
+    if opens_clause(parts[0]) {
+        out.push(parts[0].to_string());
+    }
+    for i in 1..parts.len() {
+        if opens_clause(parts[i]) {
+            out.push(parts[i..].join(", "));
+            break;
+        }
+    }
+    out.into_iter()
+        .map(|p| {
+            p.trim()
+                .trim_end_matches(['.', ',', ';', ':', '!', '?'])
+                .to_string()
         })
-        .map(|p| format!("{}.", capitalise(p)))
+        .filter(|p| word_count(p) >= 7 && balanced(p))
+        .map(|p| format!("{}.", capitalise(&p)))
         .collect()
 }
 
@@ -305,7 +357,7 @@ pub fn extras(
     }
     if answers.len() >= 2 {
         out.push(Section {
-            heading: format!("Questions fréquentes sur {keyphrase}"),
+            heading: format!("{keyphrase} : questions fréquentes"),
             level: 2,
             paragraphs: Vec::new(),
             bullets: Vec::new(),
@@ -341,6 +393,49 @@ pub fn extras(
             paragraphs: group_paragraphs(&more),
             bullets: Vec::new(),
         });
+    }
+
+    // Still short: the figures and the quotations of the body as reference lists, each with
+    // the part of its sentence that carries it.
+    let lists: [(&str, &dyn Fn(&str) -> bool); 2] = [
+        ("Les chiffres à retenir", &|p: &str| has_number(p)),
+        ("Les phrases à retenir", &|p: &str| {
+            p.contains('«')
+                || p.split_whitespace()
+                    .skip(1)
+                    .any(|w| w.chars().next().is_some_and(char::is_uppercase))
+        }),
+    ];
+    for (heading, wanted) in lists {
+        if words >= min_words + 10 {
+            break;
+        }
+        let mut bullets = Vec::new();
+        for sentence in &body_sentences {
+            for part in sentence
+                .split(", ")
+                .map(|p| p.trim().trim_end_matches(['.', ';', ':']))
+            {
+                if words >= min_words + 10 {
+                    break;
+                }
+                let item = capitalise(part);
+                if word_count(part) >= 5 && balanced(part) && wanted(part) && fresh(&item, &used) {
+                    used.insert(sentence_key(&item));
+                    words += word_count(part);
+                    bullets.push(item);
+                }
+            }
+        }
+        if !bullets.is_empty() {
+            words += word_count(heading);
+            out.push(Section {
+                heading: heading.into(),
+                level: 2,
+                paragraphs: Vec::new(),
+                bullets,
+            });
+        }
     }
 
     // Conclusion: the lead's key fact, introduced as a summary.

@@ -177,6 +177,7 @@ pub fn rewrite(
         let bounds = Bounds {
             min: (words / 2).max(2),
             max: words * 2 + 8,
+            sentence: true,
         };
         let written = writer.write(task, sentence, sentence, bounds, used)?;
         let chosen = match (written, french) {
@@ -257,16 +258,19 @@ pub fn rewrite(
         (Some(t), false) => {
             progress.step("titre");
             let words = word_count(t);
-            writer.write(
-                task,
-                t,
-                t,
-                Bounds {
-                    min: 2,
-                    max: words * 2 + 6,
-                },
-                &used,
-            )?
+            writer
+                .write(
+                    task,
+                    t,
+                    t,
+                    Bounds {
+                        min: 2,
+                        max: words * 2 + 6,
+                        sentence: false,
+                    },
+                    &used,
+                )?
+                .map(|h| clean_heading(&h))
         }
         // No headline: the model's heading for the lead, if it passes the check.
         (None, _) if !body.lead.is_empty() => {
@@ -276,10 +280,14 @@ pub fn rewrite(
                     Task::Heading,
                     &body.lead,
                     "",
-                    Bounds { min: 4, max: 12 },
+                    Bounds {
+                        min: 4,
+                        max: 12,
+                        sentence: false,
+                    },
                     &used,
                 )?
-                .map(|h| h.trim_end_matches(['.', ':', ';']).to_string())
+                .map(|h| clean_heading(&h))
         }
         (None, _) => None,
     };
@@ -351,10 +359,14 @@ fn heading(
     task: Task,
     used: &HashSet<String>,
 ) -> Result<Option<String>> {
-    let bounds = Bounds { min: 2, max: 12 };
+    let bounds = Bounds {
+        min: 2,
+        max: 12,
+        sentence: false,
+    };
     if let Some(h) = source_heading {
         if french {
-            return Ok(Some(h.to_string()));
+            return Ok(Some(clean_heading(h)));
         }
         if let Some(t) = writer.write(
             task,
@@ -363,14 +375,23 @@ fn heading(
             Bounds {
                 min: 1,
                 max: word_count(h) * 2 + 4,
+                sentence: false,
             },
             used,
         )? {
-            return Ok(Some(t));
+            return Ok(Some(clean_heading(&t)));
         }
     }
     let written = writer.write(Task::Heading, paragraph, "", bounds, used)?;
-    Ok(written.map(|h| h.trim_end_matches(['.', ':', ';']).to_string()))
+    Ok(written.map(|h| clean_heading(&h)))
+}
+
+/// A heading without final punctuation.
+fn clean_heading(h: &str) -> String {
+    h.trim()
+        .trim_end_matches(['.', ':', ';', ','])
+        .trim()
+        .to_string()
 }
 
 /// Neutral headings that claim nothing, for when the model's fail the check.

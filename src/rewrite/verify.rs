@@ -69,11 +69,13 @@ pub struct Checker<'a> {
     pub used: &'a HashSet<String>,
 }
 
-/// Bounds on a piece's length, in words.
+/// Bounds on a piece's length, in words, and whether it must read as whole sentences.
 #[derive(Debug, Clone, Copy)]
 pub struct Bounds {
     pub min: usize,
     pub max: usize,
+    /// Starts with a capital (or a digit or «) and ends with . ! ? or ».
+    pub sentence: bool,
 }
 
 impl Checker<'_> {
@@ -92,6 +94,9 @@ impl Checker<'_> {
             });
         }
         garbage(text)?;
+        if bounds.sentence && !whole_sentence(text) {
+            return Err(Rejection::Garbage("not a whole sentence"));
+        }
         if !reads_as_french(text) {
             return Err(Rejection::NotFrench);
         }
@@ -140,6 +145,16 @@ pub fn reads_as_french(text: &str) -> bool {
     }
 }
 
+/// Starts like a sentence and ends like one.
+fn whole_sentence(text: &str) -> bool {
+    let starts = text
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || c == '«');
+    let ends = text.trim_end().ends_with(['.', '!', '?', '»', '…']);
+    starts && ends
+}
+
 /// Labels of the frames, markup, loops: signs the model went off the rails.
 fn garbage(text: &str) -> Result<(), Rejection> {
     const LABELS: [&str; 7] = [
@@ -180,7 +195,15 @@ mod tests {
             facts: &facts,
             used: &used,
         }
-        .check(candidate, original, Bounds { min: 3, max: 60 })
+        .check(
+            candidate,
+            original,
+            Bounds {
+                min: 3,
+                max: 60,
+                sentence: true,
+            },
+        )
     }
 
     #[test]
@@ -245,7 +268,15 @@ mod tests {
             used: &used,
         };
         assert!(matches!(
-            checker.check(sentence, sentence, Bounds { min: 3, max: 60 }),
+            checker.check(
+                sentence,
+                sentence,
+                Bounds {
+                    min: 3,
+                    max: 60,
+                    sentence: true
+                }
+            ),
             Err(Rejection::Repeated(_))
         ));
     }

@@ -24,7 +24,7 @@ use std::sync::LazyLock;
 
 use serde::Serialize;
 
-use crate::analysis::lists::{COMMON_WORDS, EXONYMS, FUNCTION_WORDS};
+use crate::analysis::lists::{COMMON_WORDS, EXONYMS, FOREIGN_ORDINARY, FUNCTION_WORDS, MONTHS};
 use crate::analysis::text::{fold, lower_fr};
 use lang::Lang;
 use names::Name;
@@ -78,6 +78,8 @@ fn is_listed(word: &str) -> bool {
     let lower = lower_fr(word);
     FUNCTION_WORDS.contains(lower.as_str())
         || COMMON_WORDS.contains(lower.as_str())
+        || FOREIGN_ORDINARY.contains(lower.as_str())
+        || MONTHS.contains_key(lower.as_str())
         || crate::analysis::transition::SINGLE_WORDS.contains(&lower)
 }
 
