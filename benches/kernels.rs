@@ -1,6 +1,6 @@
 //! The engine's hot kernels, each in isolation, on the default model's real tensors:
 //! quantised matrix × vector for every quantisation type the model uses, the tied output
-//! projection (full and restricted to the French vocabulary), the prompt-processing matmul,
+//! projection, the prompt-processing matmul,
 //! attention over a KV cache, and the sampler.
 //!
 //! `cargo bench --bench kernels` (add `-- --quick` for a rough pass, or a filter such as
@@ -17,9 +17,6 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use plume::generate::sampler::{Sampler, SamplingSettings};
 use plume::model::attention::{attend, KvCache};
 use plume::model::gguf::GgufFile;
-use plume::model::output::OutputHead;
-use plume::model::tokenizer::GgufTokenizer;
-use plume::model::vocab::french_token_ids;
 
 fn model_path() -> PathBuf {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/gemma-3-270m-q4_k_m.gguf");
@@ -126,32 +123,17 @@ fn clone_qtensor(t: &QTensor) -> QTensor {
 }
 
 fn output_benches(c: &mut Criterion) {
-    let path = model_path();
     let mut g = open();
     let embd = Arc::new(tensor(&mut g, "token_embd.weight"));
     let (vocab, hidden) = embd.shape().dims2().unwrap();
-    // The French vocabulary comes from the tokenizer the file carries.
-    let french = {
-        let tokenizer = GgufTokenizer::from_gguf(&g)
-            .unwrap_or_else(|e| panic!("cannot read the tokenizer of {}: {e}", path.display()));
-        french_token_ids(&tokenizer)
-    };
     drop(g);
     let x = activations(1, hidden);
     let mut group = c.benchmark_group("output_head");
-    let full = OutputHead::new(embd.clone()).unwrap();
+    let full = plume::model::matmul::QuantMatrix::shared(embd.clone()).unwrap();
     group.throughput(Throughput::Elements((vocab * hidden) as u64));
     group.bench_function(
-        BenchmarkId::new(format!("{:?} token_embd full", embd.dtype()), vocab),
+        BenchmarkId::new(format!("{:?} token_embd", embd.dtype()), vocab),
         |b| b.iter(|| full.forward(&x).unwrap()),
-    );
-    let mut restricted = OutputHead::new(embd.clone()).unwrap();
-    let rows = french.len();
-    restricted.restrict(Some(french)).unwrap();
-    group.throughput(Throughput::Elements((rows * hidden) as u64));
-    group.bench_function(
-        BenchmarkId::new(format!("{:?} token_embd french", embd.dtype()), rows),
-        |b| b.iter(|| restricted.forward(&x).unwrap()),
     );
     group.finish();
 }

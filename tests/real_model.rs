@@ -143,6 +143,7 @@ fn greedy_decoding_follows_llama_cpp() {
 fn top_logits_match_llama_cpp() {
     let cases = fixture("logits.json");
     let mut model = model();
+    let mut diffs = Vec::new();
     for case in cases["cases"].as_array().unwrap() {
         let prompt_ids = ids(&case["prompt_ids"]);
         model.clear_cache();
@@ -164,16 +165,26 @@ fn top_logits_match_llama_cpp() {
                     pair[1].as_f64().unwrap() as f32,
                 );
                 assert!(
-                    (logits[id] - want).abs() < 0.5,
+                    (logits[id] - want).abs() < 1.5,
                     "{} step {i}: logit of {id} is {} (llama.cpp {want})",
                     case["name"],
                     logits[id]
                 );
+                diffs.push((logits[id] - want).abs());
             }
             let next = step["argmax"].as_u64().unwrap() as u32;
             logits = model.step(next).unwrap();
         }
     }
+    let mean = diffs.iter().sum::<f32>() / diffs.len() as f32;
+    eprintln!(
+        "top logits: mean |difference| {mean:.3}, largest {:.3}",
+        diffs.iter().copied().fold(0f32, f32::max)
+    );
+    assert!(
+        mean < 0.3,
+        "top logits differ from llama.cpp's by {mean} on average"
+    );
 }
 
 #[test]

@@ -5,7 +5,6 @@
 //! `[position][kv head][dim]`, so appending a position is a push and the sliding window drops
 //! from the front.
 
-use candle_core::{Device, Tensor};
 use rayon::prelude::*;
 
 use crate::error::Result;
@@ -84,8 +83,8 @@ impl KvCache {
 /// Attention of `t` queries at positions `offset..offset + t` over `cache` (which already holds
 /// their own keys). `q` is `[t][heads][dim]`, already scaled; the result has the same layout.
 /// With `window`, a query at position p sees keys p − window + 1 ..= p, else all keys ≤ p.
-/// Many queries (prompt processing) go through matrix multiplies; a few (generation) through
-/// a direct loop.
+/// Every (query, head) pair is computed the same way whatever the number of queries, so a
+/// prompt gives the same bits in one pass, in chunks or token by token.
 pub fn attend(
     q: &[f32],
     cache: &KvCache,
@@ -94,61 +93,7 @@ pub fn attend(
     head_dim: usize,
     window: Option<usize>,
 ) -> Result<Vec<f32>> {
-    let t = q.len() / (heads * head_dim);
-    if t >= 8 {
-        attend_batched(q, cache, offset, heads, head_dim, window)
-    } else {
-        Ok(attend_direct(q, cache, offset, heads, head_dim, window))
-    }
-}
-
-/// The batched form: scores and weighted values as matrix multiplies, a mask for causality
-/// and the window.
-fn attend_batched(
-    q: &[f32],
-    cache: &KvCache,
-    offset: usize,
-    heads: usize,
-    d: usize,
-    window: Option<usize>,
-) -> Result<Vec<f32>> {
-    let dev = &Device::Cpu;
-    let t = q.len() / (heads * d);
-    let kv = cache.stride / d;
-    let rep = heads / kv;
-    let total = cache.len;
-    let q = Tensor::from_slice(q, (t, heads, d), dev)?
-        .transpose(0, 1)?
-        .contiguous()?
-        .reshape((kv, rep * t, d))?;
-    let k = Tensor::from_slice(&cache.k, (total, kv, d), dev)?
-        .transpose(0, 1)?
-        .contiguous()?;
-    let v = Tensor::from_slice(&cache.v, (total, kv, d), dev)?
-        .transpose(0, 1)?
-        .contiguous()?;
-    let scores = q.matmul(&k.t()?)?.reshape((kv, rep, t, total))?;
-    let mut mask = Vec::with_capacity(t * total);
-    for i in 0..t {
-        let pos = offset + i;
-        for j in 0..total {
-            let key = cache.start + j;
-            let visible = key <= pos && window.is_none_or(|w| pos - key < w);
-            mask.push(if visible { 0f32 } else { f32::NEG_INFINITY });
-        }
-    }
-    let mask = Tensor::from_vec(mask, (t, total), dev)?;
-    let probs = candle_nn::ops::softmax_last_dim(&scores.broadcast_add(&mask)?)?.reshape((
-        kv,
-        rep * t,
-        total,
-    ))?;
-    let out = probs
-        .matmul(&v)?
-        .reshape((heads, t, d))?
-        .transpose(0, 1)?
-        .contiguous()?;
-    Ok(out.flatten_all()?.to_vec1()?)
+    Ok(attend_direct(q, cache, offset, heads, head_dim, window))
 }
 
 /// The direct form, one (query, head) pair at a time.
@@ -196,14 +141,35 @@ fn attend_direct(
     out
 }
 
-/// Dot product in f32 with eight partial sums (vectorises well).
+/// Dot product in f32 with eight partial sums, in AVX2/FMA when the CPU has it (the same
+/// lanes and order either way, so results do not depend on the call site).
 #[inline]
 fn dot(a: &[f32], b: &[f32]) -> f32 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        static FMA: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        if *FMA.get_or_init(|| is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma"))
+        {
+            // SAFETY: the features are checked above.
+            return unsafe { dot_fma(a, b) };
+        }
+    }
+    dot_portable(a, b)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn dot_fma(a: &[f32], b: &[f32]) -> f32 {
+    dot_portable(a, b)
+}
+
+#[inline(always)]
+fn dot_portable(a: &[f32], b: &[f32]) -> f32 {
     let mut sums = [0f32; 8];
     let chunks = a.len() / 8 * 8;
     for (ca, cb) in a[..chunks].chunks_exact(8).zip(b[..chunks].chunks_exact(8)) {
         for l in 0..8 {
-            sums[l] += ca[l] * cb[l];
+            sums[l] = ca[l].mul_add(cb[l], sums[l]);
         }
     }
     let tail: f32 = a[chunks..]
@@ -286,22 +252,6 @@ mod tests {
             out[d..],
             "two query heads with the same query give the same output"
         );
-    }
-
-    #[test]
-    fn batched_and_direct_forms_agree() {
-        let d = 8;
-        let n = 12;
-        let mut cache = KvCache::new(2, d);
-        cache.append(&values(n * 2 * d, 7), &values(n * 2 * d, 8));
-        let q = values(n * 4 * d, 9);
-        for window in [None, Some(5)] {
-            let a = attend_batched(&q, &cache, 0, 4, d, window).unwrap();
-            let b = attend_direct(&q, &cache, 0, 4, d, window);
-            for (x, y) in a.iter().zip(&b) {
-                assert!((x - y).abs() < 1e-5, "{x} vs {y}");
-            }
-        }
     }
 
     #[test]

@@ -20,7 +20,6 @@ use super::attention::{attend, KvCache};
 use super::gguf::GgufFile;
 use super::matmul::QuantMatrix;
 use super::ops;
-use super::output::OutputHead;
 use crate::error::Result;
 
 /// Hyper-parameters read from the GGUF metadata.
@@ -132,7 +131,7 @@ pub struct Gemma3 {
     embeddings: Arc<QTensor>,
     layers: Vec<Layer>,
     output_norm: Vec<f32>,
-    output: OutputHead,
+    output: QuantMatrix,
     rope_local: Rope,
     rope_global: Rope,
     max_positions: usize,
@@ -191,9 +190,9 @@ impl Gemma3 {
         }
         let output_norm = vector(g, "output_norm.weight")?;
         let output = if g.has_tensor("output.weight") {
-            OutputHead::new(Arc::new(g.tensor("output.weight", device)?))?
+            QuantMatrix::new(g.tensor("output.weight", device)?)?
         } else {
-            OutputHead::new(embeddings.clone())?
+            QuantMatrix::shared(embeddings.clone())?
         };
         let rope_local = Rope::new(cfg.rope_local, cfg.head_dim, max_positions, device)?;
         let rope_global = Rope::new(cfg.rope_global, cfg.head_dim, max_positions, device)?;
@@ -219,11 +218,6 @@ impl Gemma3 {
     /// The longest sequence this instance can process.
     pub fn max_positions(&self) -> usize {
         self.max_positions
-    }
-
-    /// The output head, to restrict the vocabulary it computes.
-    pub fn output_mut(&mut self) -> &mut OutputHead {
-        &mut self.output
     }
 
     /// Positions processed so far.

@@ -17,6 +17,7 @@ use candle_core::{Device, Module, Tensor};
 use rayon::prelude::*;
 
 use super::repack::faster_layout;
+use super::simd;
 use crate::error::{Error, Result};
 
 /// Weight rows per tile: 32 rows of a 2048-wide Q8_0 matrix are about 70 KB.
@@ -74,6 +75,7 @@ impl QuantMatrix {
         let xs: Vec<f32> = x.flatten_all()?.to_vec1()?;
         let data = self.weights.data()?;
         let out = match self.weights.dtype() {
+            GgmlDType::Q8_0 if simd::available() => matmul_q8_0_simd(&data, n, k, &xs)?,
             GgmlDType::Q8_0 => matmul::<BlockQ8_0>(&data, n, k, &xs)?,
             GgmlDType::Q4_0 => matmul::<BlockQ4_0>(&data, n, k, &xs)?,
             GgmlDType::Q4K => matmul::<BlockQ4K>(&data, n, k, &xs)?,
@@ -84,24 +86,6 @@ impl QuantMatrix {
         let mut out_dims = dims;
         *out_dims.last_mut().unwrap_or(&mut 0) = n;
         Ok(Tensor::from_vec(out, out_dims, &Device::Cpu)?)
-    }
-
-    /// Dot products of one activation row `x` with the given rows of W (for a restricted
-    /// output projection), or `None` when the block type is not one we run.
-    pub fn rows(&self, rows: &[u32], x: &[f32]) -> Result<Option<Vec<f32>>> {
-        if self.fallback.is_some() {
-            return Ok(None);
-        }
-        let (n, k) = self.weights.shape().dims2()?;
-        let data = self.weights.data()?;
-        Ok(Some(match self.weights.dtype() {
-            GgmlDType::Q8_0 => gather::<BlockQ8_0>(&data, n, k, rows, x)?,
-            GgmlDType::Q4_0 => gather::<BlockQ4_0>(&data, n, k, rows, x)?,
-            GgmlDType::Q4K => gather::<BlockQ4K>(&data, n, k, rows, x)?,
-            GgmlDType::Q5K => gather::<BlockQ5K>(&data, n, k, rows, x)?,
-            GgmlDType::Q6K => gather::<BlockQ6K>(&data, n, k, rows, x)?,
-            _ => return Ok(None),
-        }))
     }
 }
 
@@ -169,29 +153,47 @@ fn matmul<T: GgmlType>(data: &[u8], n: usize, k: usize, xs: &[f32]) -> Result<Ve
     Ok(out)
 }
 
-/// Dot products of `x` with the listed rows.
-fn gather<T: GgmlType>(
-    data: &[u8],
-    n: usize,
-    k: usize,
-    rows: &[u32],
-    x: &[f32],
-) -> Result<Vec<f32>> {
-    let w = blocks::<T>(data, n, k)?;
-    let per_row = k / T::BLCK_SIZE;
-    if rows.iter().any(|&r| r as usize >= n) {
-        return Err(Error::Invalid("row outside the weight matrix".into()));
-    }
-    let xq = quantise_rows::<T>(x, k);
-    let mut out = vec![0f32; rows.len()];
-    out.par_chunks_mut(4096)
-        .zip(rows.par_chunks(4096))
-        .for_each(|(out, rows)| {
-            for (o, &r) in out.iter_mut().zip(rows) {
-                let j = r as usize;
-                *o = T::vec_dot(k, &w[j * per_row..(j + 1) * per_row], &xq);
+/// Q8_0 activation rows as bytes, `k / 32` blocks each.
+fn quantise_q8_0_bytes(xs: &[f32], k: usize) -> Vec<u8> {
+    let blocks = quantise_rows::<BlockQ8_0>(xs, k);
+    let bytes = blocks.len() * simd::Q8_0_BYTES;
+    // SAFETY: BlockQ8_0 is `repr(C)`, 34 bytes with no padding (candle asserts it).
+    unsafe { std::slice::from_raw_parts(blocks.as_ptr() as *const u8, bytes) }.to_vec()
+}
+
+/// The Q8_0 × Q8_0 product with the VNNI kernel: four activation rows per weight-row load.
+fn matmul_q8_0_simd(data: &[u8], n: usize, k: usize, xs: &[f32]) -> Result<Vec<f32>> {
+    blocks::<BlockQ8_0>(data, n, k)?;
+    let m = xs.len() / k;
+    let row_bytes = k / 32 * simd::Q8_0_BYTES;
+    let xq = quantise_q8_0_bytes(xs, k);
+    let xrows: Vec<&[u8]> = xq.chunks(row_bytes).collect();
+    let mut out_t = vec![0f32; n * m];
+    out_t
+        .par_chunks_mut(TILE_ROWS * m)
+        .enumerate()
+        .for_each(|(tile, out)| {
+            let first = tile * TILE_ROWS;
+            let rows = out.len() / m;
+            let mut four = [0f32; 4];
+            for (g, group) in xrows.chunks(4).enumerate() {
+                for r in 0..rows {
+                    let j = first + r;
+                    simd::dot_q8_0(&data[j * row_bytes..(j + 1) * row_bytes], group, &mut four);
+                    out[r * m + g * 4..r * m + g * 4 + group.len()]
+                        .copy_from_slice(&four[..group.len()]);
+                }
             }
         });
+    if m == 1 {
+        return Ok(out_t);
+    }
+    let mut out = vec![0f32; m * n];
+    for j in 0..n {
+        for i in 0..m {
+            out[i * n + j] = out_t[j * m + i];
+        }
+    }
     Ok(out)
 }
 
@@ -260,18 +262,6 @@ mod tests {
                     err < 0.05 * scale,
                     "{dtype:?}: quantised product far from the exact one ({err} vs {scale})"
                 );
-            }
-            let rows = [3u32, 0, 69];
-            let x0: Vec<f32> = x
-                .narrow(1, 0, 1)
-                .unwrap()
-                .flatten_all()
-                .unwrap()
-                .to_vec1()
-                .unwrap();
-            let gathered = mat.rows(&rows, &x0).unwrap().unwrap();
-            for (g, &r) in gathered.iter().zip(&rows) {
-                assert_eq!(*g, batched[0][r as usize]);
             }
         }
     }
