@@ -484,7 +484,7 @@ fn check(args: CheckArgs) -> Result<u8> {
     let doc = Document::parse(&text)
         .with_context(|| format!("cannot parse {}", args.article.display()))?;
     let source = match &args.source {
-        Some(path) => Some(Source::from_path(path)?.text()),
+        Some(path) => Some(Source::from_path(path)?.full_text()),
         None => None,
     };
     let report = analysis::analyze(

@@ -217,6 +217,15 @@ impl Source {
         parts.join("\n\n")
     }
 
+    /// Everything the source says: its title, then its body. This is what facts are taken
+    /// from (a name in the headline is a name of the source).
+    pub fn full_text(&self) -> String {
+        match &self.title {
+            Some(title) => format!("{title}\n\n{}", self.text()),
+            None => self.text(),
+        }
+    }
+
     /// The number of words in [`Source::text`].
     pub fn word_count(&self) -> usize {
         self.blocks.iter().map(|b| words::word_count(&b.text)).sum()

@@ -134,7 +134,7 @@ pub fn rewrite(
     options: &RewriteOptions,
     progress: &Progress,
 ) -> Result<Outcome> {
-    let source_text = source.text();
+    let source_text = source.full_text();
     let facts = Facts::extract(&source_text);
     let plan = plan::plan(source, &facts, options.keyphrase.as_deref());
     let french = source.lang == Lang::Fr;

@@ -15,7 +15,7 @@ pub fn assert_rules(markdown: &str, source: &Source, min_words: usize) -> Report
         &doc,
         &CheckOptions {
             keyphrase: None,
-            source: Some(source.text()),
+            source: Some(source.full_text()),
             min_words,
         },
     );
