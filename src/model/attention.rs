@@ -7,7 +7,6 @@
 
 use rayon::prelude::*;
 
-use crate::error::Result;
 
 /// Keys and values seen so far by one layer.
 #[derive(Debug, Clone, Default)]
@@ -83,21 +82,10 @@ impl KvCache {
 /// Attention of `t` queries at positions `offset..offset + t` over `cache` (which already holds
 /// their own keys). `q` is `[t][heads][dim]`, already scaled; the result has the same layout.
 /// With `window`, a query at position p sees keys p − window + 1 ..= p, else all keys ≤ p.
-/// Every (query, head) pair is computed the same way whatever the number of queries, so a
-/// prompt gives the same bits in one pass, in chunks or token by token.
+/// Every (query, head) pair is computed on its own, the same way whatever the number of
+/// queries, so a prompt gives the same bits in one pass, in chunks or token by token. The
+/// pairs run in parallel.
 pub fn attend(
-    q: &[f32],
-    cache: &KvCache,
-    offset: usize,
-    heads: usize,
-    head_dim: usize,
-    window: Option<usize>,
-) -> Result<Vec<f32>> {
-    Ok(attend_direct(q, cache, offset, heads, head_dim, window))
-}
-
-/// The direct form, one (query, head) pair at a time.
-fn attend_direct(
     q: &[f32],
     cache: &KvCache,
     offset: usize,
@@ -226,7 +214,7 @@ mod tests {
         let q = values(n * d, 3);
         let mut cache = KvCache::new(1, d);
         cache.append(&k, &v);
-        let out = attend(&q, &cache, 0, 1, d, Some(4)).unwrap();
+        let out = attend(&q, &cache, 0, 1, d, Some(4));
         for i in 0..n {
             let visible = i.saturating_sub(3)..=i;
             let want = reference(&q[i * d..(i + 1) * d], &k, &v, d, visible);
@@ -246,7 +234,7 @@ mod tests {
         cache.append(&values(3 * d, 4), &values(3 * d, 5));
         let q1 = values(d, 6);
         let q = [q1.clone(), q1].concat();
-        let out = attend(&q, &cache, 2, 2, d, None).unwrap();
+        let out = attend(&q, &cache, 2, 2, d, None);
         assert_eq!(
             out[..d],
             out[d..],

@@ -349,7 +349,7 @@ fn attention(
     } else {
         None
     };
-    let out = attend(&q, cache, offset, cfg.heads, d, window)?;
+    let out = attend(&q, cache, offset, cfg.heads, d, window);
     // Local layers keep only the keys a later position can still see.
     if let Some(w) = window {
         cache.keep_last(w - 1);

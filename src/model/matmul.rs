@@ -89,6 +89,20 @@ impl QuantMatrix {
     }
 }
 
+/// `(n, m)` → `(m, n)`; nothing to do for one row.
+fn transpose(out_t: Vec<f32>, n: usize, m: usize) -> Vec<f32> {
+    if m == 1 {
+        return out_t;
+    }
+    let mut out = vec![0f32; m * n];
+    for j in 0..n {
+        for i in 0..m {
+            out[i * n + j] = out_t[j * m + i];
+        }
+    }
+    out
+}
+
 /// The tensor's bytes as blocks of `T`, checked.
 fn blocks<T: GgmlType>(data: &[u8], n: usize, k: usize) -> Result<&[T]> {
     let size = std::mem::size_of::<T>();
@@ -141,16 +155,7 @@ fn matmul<T: GgmlType>(data: &[u8], n: usize, k: usize, xs: &[f32]) -> Result<Ve
                 }
             }
         });
-    if m == 1 {
-        return Ok(out_t);
-    }
-    let mut out = vec![0f32; m * n];
-    for j in 0..n {
-        for i in 0..m {
-            out[i * n + j] = out_t[j * m + i];
-        }
-    }
-    Ok(out)
+    Ok(transpose(out_t, n, m))
 }
 
 /// Q8_0 activation rows as bytes, `k / 32` blocks each.
@@ -185,16 +190,7 @@ fn matmul_q8_0_simd(data: &[u8], n: usize, k: usize, xs: &[f32]) -> Result<Vec<f
                 }
             }
         });
-    if m == 1 {
-        return Ok(out_t);
-    }
-    let mut out = vec![0f32; m * n];
-    for j in 0..n {
-        for i in 0..m {
-            out[i * n + j] = out_t[j * m + i];
-        }
-    }
-    Ok(out)
+    Ok(transpose(out_t, n, m))
 }
 
 /// Keeps `BlockQ8K` referenced: it is the activation type of the K-quants.
