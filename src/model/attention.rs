@@ -7,7 +7,6 @@
 
 use rayon::prelude::*;
 
-
 /// Keys and values seen so far by one layer.
 #[derive(Debug, Clone, Default)]
 pub struct KvCache {

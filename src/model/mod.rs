@@ -108,9 +108,39 @@ impl Model {
     /// Loads the GGUF file at `path`. The architecture comes from `general.architecture`.
     pub fn load(path: &Path, options: &LoadOptions) -> Result<Self> {
         let device = options.device.device()?;
+        // The tokenizer (262,144 pieces for Gemma) is built on another thread while the
+        // weights load; it reads its own copy of the metadata.
+        let (weights, tokenizer) = std::thread::scope(|scope| {
+            let tokenizer = scope.spawn(|| GgufTokenizer::from_gguf(&GgufFile::open(path)?));
+            let weights = Self::load_weights(path, &device, options);
+            let tokenizer = tokenizer
+                .join()
+                .unwrap_or_else(|_| Err(Error::Tokenizer("the tokenizer thread panicked".into())));
+            (weights, tokenizer)
+        });
+        let (engine, mut info, max_positions) = weights?;
+        let tokenizer = tokenizer?;
+        info.vocab_size = tokenizer.vocab_size();
+        Ok(Model {
+            engine,
+            tokenizer,
+            info,
+            device,
+            cached: Vec::new(),
+            disallowed: None,
+            max_positions,
+        })
+    }
+
+    /// The weights of `path` on `device`, what the file says about them, and the longest
+    /// sequence the instance supports.
+    fn load_weights(
+        path: &Path,
+        device: &Device,
+        options: &LoadOptions,
+    ) -> Result<(Engine, ModelInfo, usize)> {
         let mut gguf = GgufFile::open(path)?;
         let architecture = gguf.architecture()?.to_string();
-        let tokenizer = GgufTokenizer::from_gguf(&gguf)?;
         let (_, parameters) = gguf.tensor_totals();
         let context_key = format!("{architecture}.context_length");
         let context_length = gguf.u64_opt(&context_key)?.unwrap_or(2048) as usize;
@@ -123,24 +153,18 @@ impl Model {
             reason: format!("cannot load the {architecture} weights ({e})"),
         };
         let engine = match architecture.as_str() {
-            "gemma3" => Engine::Gemma3(Box::new(Gemma3::load(&mut gguf, &device, options.max_positions)?)),
+            "gemma3" => Engine::Gemma3(Box::new(Gemma3::load(&mut gguf, device, options.max_positions)?)),
             "qwen2" => {
                 let (content, mut reader) = gguf.into_parts();
-                Engine::Qwen2(Box::new(
-                    quantized_qwen2::ModelWeights::from_gguf(content, &mut reader, &device).map_err(model_error)?,
-                ))
+                Engine::Qwen2(Box::new(quantized_qwen2::ModelWeights::from_gguf(content, &mut reader, device).map_err(model_error)?))
             }
             "qwen3" => {
                 let (content, mut reader) = gguf.into_parts();
-                Engine::Qwen3(Box::new(
-                    quantized_qwen3::ModelWeights::from_gguf(content, &mut reader, &device).map_err(model_error)?,
-                ))
+                Engine::Qwen3(Box::new(quantized_qwen3::ModelWeights::from_gguf(content, &mut reader, device).map_err(model_error)?))
             }
             "llama" => {
                 let (content, mut reader) = gguf.into_parts();
-                Engine::Llama(Box::new(
-                    quantized_llama::ModelWeights::from_gguf(content, &mut reader, &device).map_err(model_error)?,
-                ))
+                Engine::Llama(Box::new(quantized_llama::ModelWeights::from_gguf(content, &mut reader, device).map_err(model_error)?))
             }
             other => {
                 return Err(Error::Model {
@@ -159,18 +183,10 @@ impl Model {
             architecture,
             file_bytes,
             parameters,
-            vocab_size: tokenizer.vocab_size(),
+            vocab_size: 0,
             context_length,
         };
-        Ok(Model {
-            engine,
-            tokenizer,
-            info,
-            device,
-            cached: Vec::new(),
-            disallowed: None,
-            max_positions,
-        })
+        Ok((engine, info, max_positions))
     }
 
     /// The tokenizer the file carries.

@@ -73,7 +73,6 @@ pub struct GgufTokenizer {
     bos: Option<u32>,
     add_bos: bool,
     end_of_generation: Vec<u32>,
-    by_text: HashMap<String, u32>,
 }
 
 impl GgufTokenizer {
@@ -149,11 +148,6 @@ impl GgufTokenizer {
             tokenizer.with_post_processor(Some(template));
         }
 
-        let by_text: HashMap<String, u32> = tokens
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.clone(), i as u32))
-            .collect();
         let mut end_of_generation = Vec::new();
         if let Some(eos) = gguf.u64_opt("tokenizer.ggml.eos_token_id")? {
             end_of_generation.push(eos as u32);
@@ -170,7 +164,7 @@ impl GgufTokenizer {
             "</s>",
             "<eos>",
         ] {
-            if let Some(&id) = by_text.get(name) {
+            if let Some(id) = tokenizer.token_to_id(name) {
                 if types[id as usize] == TokenKind::Control {
                     end_of_generation.push(id);
                 }
@@ -186,7 +180,6 @@ impl GgufTokenizer {
             bos,
             add_bos,
             end_of_generation,
-            by_text,
         })
     }
 
@@ -255,7 +248,7 @@ impl GgufTokenizer {
 
     /// The id of a token by its exact text (`<start_of_turn>`, …).
     pub fn token_id(&self, text: &str) -> Option<u32> {
-        self.by_text.get(text).copied()
+        self.with_inner(|t| t.token_to_id(text))
     }
 }
 
