@@ -60,9 +60,16 @@ fn capitalise(s: &str) -> String {
 /// The text with its first letter lowered when its first word is an ordinary French word
 /// (« Les travaux » → « les travaux »), never for names or acronyms (« Lavrov », « CIA »).
 fn lower_first(s: &str) -> String {
+    lower_first_if(s, |_| false)
+}
+
+/// Like [`lower_first`], also lowering words that `ordinary` accepts (in lower case).
+fn lower_first_if(s: &str, ordinary: impl Fn(&str) -> bool) -> String {
     let first_word: String = s.chars().take_while(|c| c.is_alphabetic()).collect();
     let lower = lower_fr(&first_word);
-    let ordinary = FUNCTION_WORDS.contains(lower.as_str()) || COMMON_WORDS.contains(lower.as_str());
+    let ordinary = FUNCTION_WORDS.contains(lower.as_str())
+        || COMMON_WORDS.contains(lower.as_str())
+        || ordinary(&lower);
     let mut chars = s.chars();
     match (chars.next(), s.chars().nth(1)) {
         (Some(c), Some(n)) if ordinary && c.is_uppercase() && n.is_lowercase() => {
@@ -553,6 +560,19 @@ pub fn enforce(article: &mut Article) {
         );
     }
 
+    // French typography everywhere; sentence case for the title and headings.
+    let vocabulary = lowercase_vocabulary(&format!(
+        "{} {}",
+        article.lead,
+        article
+            .sections
+            .iter()
+            .flat_map(|s| s.paragraphs.iter())
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" ")
+    ));
+
     // The keyphrase in 30 to 75 % of the subheadings: prefix H2 headings that lack it.
     let key = fold(&article.keyphrase);
     let has_key = |h: &str| fold(h).contains(&key);
@@ -567,23 +587,15 @@ pub fn enforce(article: &mut Article) {
             break;
         }
         if !has_key(&section.heading) {
-            section.heading = format!("{} : {}", article.keyphrase, lower_first(&section.heading));
+            section.heading = format!(
+                "{} : {}",
+                article.keyphrase,
+                lower_first_if(&section.heading, |w| vocabulary.contains(w))
+            );
             with_key += 1;
         }
     }
 
-    // French typography everywhere; sentence case for the title and headings.
-    let vocabulary = lowercase_vocabulary(&format!(
-        "{} {}",
-        article.lead,
-        article
-            .sections
-            .iter()
-            .flat_map(|s| s.paragraphs.iter())
-            .cloned()
-            .collect::<Vec<_>>()
-            .join(" ")
-    ));
     let typo = |s: &str| fix_typography(s).0;
     let sentence_case = |s: &str| {
         let mut chars: Vec<char> = s.chars().collect();
