@@ -174,7 +174,7 @@ impl Report {
             _ => (90, "bon"),
         };
         let ready = findings.iter().all(|f| f.severity != Severity::Problem)
-            && faithfulness.as_ref().map_or(true, |v| v.faithful);
+            && faithfulness.as_ref().is_none_or(|v| v.faithful);
         Report {
             findings,
             seo_score,

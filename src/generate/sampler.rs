@@ -248,7 +248,7 @@ mod tests {
                 ..settings(1.0)
             });
             (0..64)
-                .map(|_| s.sample(&mut vec![1.0; 8], &[], 0, &[]))
+                .map(|_| s.sample(&mut [1.0; 8], &[], 0, &[]))
                 .collect::<Vec<_>>()
         };
         assert_eq!(run(7), run(7));
@@ -262,7 +262,7 @@ mod tests {
             ..settings(1.5)
         });
         for _ in 0..20 {
-            assert_eq!(s.sample(&mut vec![0.0, 0.5, 3.0, 0.2], &[], 0, &[]), 2);
+            assert_eq!(s.sample(&mut [0.0, 0.5, 3.0, 0.2], &[], 0, &[]), 2);
         }
     }
 
@@ -274,10 +274,7 @@ mod tests {
             ..settings(1.0)
         });
         for _ in 0..50 {
-            assert_eq!(
-                s.sample(&mut vec![f32::NEG_INFINITY, 0.0, 2.0], &[], 0, &[]),
-                2
-            );
+            assert_eq!(s.sample(&mut [f32::NEG_INFINITY, 0.0, 2.0], &[], 0, &[]), 2);
         }
     }
 
@@ -288,7 +285,7 @@ mod tests {
             ..settings(1.0)
         });
         for _ in 0..50 {
-            assert_eq!(s.sample(&mut vec![0.0, 0.0, 3.0, 0.0], &[], 0, &[]), 2);
+            assert_eq!(s.sample(&mut [0.0, 0.0, 3.0, 0.0], &[], 0, &[]), 2);
         }
     }
 
@@ -297,7 +294,7 @@ mod tests {
         let mut s = Sampler::new(settings(1.0));
         let mut counts = [0usize; 2];
         for _ in 0..2000 {
-            counts[s.sample(&mut vec![0.0, (3.0f32).ln()], &[], 0, &[]) as usize] += 1;
+            counts[s.sample(&mut [0.0, (3.0f32).ln()], &[], 0, &[]) as usize] += 1;
         }
         // p(1) = 0.75
         assert!((1350..1650).contains(&counts[1]), "{counts:?}");

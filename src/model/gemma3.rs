@@ -72,8 +72,8 @@ impl Config {
             && sane(cfg.heads, 1024)
             && sane(cfg.kv_heads, 1024)
             && sane(cfg.head_dim, 4096)
-            && cfg.heads % cfg.kv_heads == 0
-            && cfg.head_dim % 2 == 0
+            && cfg.heads.is_multiple_of(cfg.kv_heads)
+            && cfg.head_dim.is_multiple_of(2)
             && sane(cfg.sliding_window, 1 << 24))
         {
             return Err(g.error(format!("implausible Gemma 3 hyper-parameters: {cfg:?}")));
@@ -355,5 +355,5 @@ fn attention(
         cache.keep_last(w - 1);
     }
     let out = Tensor::from_vec(out, (b, t, cfg.heads * d), x.device())?;
-    Ok(layer.o.forward(&out)?)
+    layer.o.forward(&out)
 }

@@ -197,7 +197,7 @@ fn check_tensor_infos(content: &Content, file_len: u64) -> std::result::Result<(
                 .checked_add(info.offset)?
                 .checked_add(b)
         });
-        if !end.is_some_and(|end| end <= file_len) {
+        if end.is_none_or(|end| end > file_len) {
             return Err(format!(
                 "tensor `{name}` of shape {dims:?} ({dtype:?}) does not fit in the file's {file_len} bytes"
             ));

@@ -107,9 +107,9 @@ fn transpose(out_t: Vec<f32>, n: usize, m: usize) -> Vec<f32> {
 fn blocks<T: GgmlType>(data: &[u8], n: usize, k: usize) -> Result<&[T]> {
     let size = std::mem::size_of::<T>();
     let per_row = k / T::BLCK_SIZE;
-    if k % T::BLCK_SIZE != 0
+    if !k.is_multiple_of(T::BLCK_SIZE)
         || data.len() != n * per_row * size
-        || (data.as_ptr() as usize) % std::mem::align_of::<T>() != 0
+        || !(data.as_ptr() as usize).is_multiple_of(std::mem::align_of::<T>())
     {
         return Err(Error::Invalid(format!(
             "weights are not a well-formed {n}×{k} {:?} matrix",

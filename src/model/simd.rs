@@ -39,7 +39,7 @@ pub fn available() -> bool {
 pub fn dot_q8_0(w: &[u8], xs: &[&[u8]], out: &mut [f32]) {
     assert!(available(), "dot_q8_0 needs AVX-512 VNNI");
     assert!(xs.len() <= 4 && out.len() >= xs.len());
-    assert!(w.len() % Q8_0_BYTES == 0 && xs.iter().all(|x| x.len() == w.len()));
+    assert!(w.len().is_multiple_of(Q8_0_BYTES) && xs.iter().all(|x| x.len() == w.len()));
     #[cfg(target_arch = "x86_64")]
     // SAFETY: the CPU features are checked by `available`; every load below reads inside the
     // slices (whole blocks, equal lengths, checked above).

@@ -291,6 +291,9 @@ fn clauses(sentence: &str) -> Vec<String> {
         .collect()
 }
 
+/// A test on a sentence.
+type Test<'a> = &'a dyn Fn(&str) -> bool;
+
 /// Grounded extras that need no new facts: key points, a FAQ, more material while the article
 /// is short, and a conclusion. Everything comes from sentences already checked: `spare` holds
 /// checked sentences not yet in the body (the source's own, where the body has a rewrite), and
@@ -340,7 +343,7 @@ pub fn extras(
     pool.retain(|s| word_count(s) >= 7);
 
     // FAQ: generic questions, each answered by a sentence of the pool that fits it.
-    let questions: [(&str, &dyn Fn(&str) -> bool); 5] = [
+    let questions: [(&str, Test); 5] = [
         ("Que s’est-il passé ?", &|_| true),
         ("Quand cela s’est-il passé ?", &|s| has_date(s)),
         ("Quels chiffres faut-il retenir ?", &|s| has_number(s)),
@@ -404,7 +407,7 @@ pub fn extras(
 
     // Still short: the figures and the quotations of the body as reference lists, each with
     // the part of its sentence that carries it.
-    let lists: [(&str, &dyn Fn(&str) -> bool); 2] = [
+    let lists: [(&str, Test); 2] = [
         ("Les chiffres à retenir", &|p: &str| has_number(p)),
         ("Les phrases à retenir", &|p: &str| {
             p.contains('«')

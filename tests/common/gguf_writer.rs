@@ -519,7 +519,7 @@ impl RawGguf {
     }
 
     pub fn padding(mut self, n: usize) -> Self {
-        self.bytes.extend(std::iter::repeat(0u8).take(n));
+        self.bytes.extend(std::iter::repeat_n(0u8, n));
         self
     }
 }

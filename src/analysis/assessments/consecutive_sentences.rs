@@ -30,7 +30,7 @@ pub fn assess(ctx: &Context) -> Finding {
         {
             j += 1;
         }
-        if j - i >= 3 && worst.map_or(true, |w| j - i > w.1) {
+        if j - i >= 3 && worst.is_none_or(|w| j - i > w.1) {
             worst = Some((i, j - i));
         }
         i = j;

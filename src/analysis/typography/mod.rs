@@ -180,7 +180,7 @@ fn fix_characters(text: &str) -> (String, Vec<Fix>) {
             '«' => i = open_quote(&chars, i, &mut out, &mut fixes, GUILLEMET_SPACE),
             '»' => i = close_quote(&chars, i, &mut out, &mut fixes, GUILLEMET_SPACE),
             ':' | ';' | '!' | '?' => {
-                let next_ok = next.map_or(true, |x| {
+                let next_ok = next.is_none_or(|x| {
                     x.is_whitespace()
                         || matches!(
                             x,
