@@ -217,12 +217,7 @@ mod tests {
     fn settings(temperature: f32) -> SamplingSettings {
         SamplingSettings {
             temperature,
-            top_k: 0,
-            top_p: 1.0,
-            min_p: 0.0,
-            repeat_penalty: 1.0,
-            no_repeat_ngram: 0,
-            ..Default::default()
+            ..SamplingSettings::greedy()
         }
     }
 
