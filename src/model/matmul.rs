@@ -89,17 +89,25 @@ impl QuantMatrix {
     }
 }
 
-/// `(n, m)` → `(m, n)`; nothing to do for one row.
+/// `(n, m)` → `(m, n)`, in parallel bands of 16 output rows (the reads of a band are
+/// contiguous runs of 16); nothing to do for one row.
 fn transpose(out_t: Vec<f32>, n: usize, m: usize) -> Vec<f32> {
+    const BAND: usize = 16;
     if m == 1 {
         return out_t;
     }
     let mut out = vec![0f32; m * n];
-    for j in 0..n {
-        for i in 0..m {
-            out[i * n + j] = out_t[j * m + i];
-        }
-    }
+    out.par_chunks_mut(BAND * n)
+        .enumerate()
+        .for_each(|(band, rows)| {
+            let i0 = band * BAND;
+            let count = rows.len() / n;
+            for j in 0..n {
+                for (di, &v) in out_t[j * m + i0..j * m + i0 + count].iter().enumerate() {
+                    rows[di * n + j] = v;
+                }
+            }
+        });
     out
 }
 
@@ -158,21 +166,12 @@ fn matmul<T: GgmlType>(data: &[u8], n: usize, k: usize, xs: &[f32]) -> Result<Ve
     Ok(transpose(out_t, n, m))
 }
 
-/// Q8_0 activation rows as bytes, `k / 32` blocks each.
-fn quantise_q8_0_bytes(xs: &[f32], k: usize) -> Vec<u8> {
-    let blocks = quantise_rows::<BlockQ8_0>(xs, k);
-    let bytes = blocks.len() * simd::Q8_0_BYTES;
-    // SAFETY: BlockQ8_0 is `repr(C)`, 34 bytes with no padding (candle asserts it).
-    unsafe { std::slice::from_raw_parts(blocks.as_ptr() as *const u8, bytes) }.to_vec()
-}
-
 /// The Q8_0 × Q8_0 product with the VNNI kernel: four activation rows per weight-row load.
 fn matmul_q8_0_simd(data: &[u8], n: usize, k: usize, xs: &[f32]) -> Result<Vec<f32>> {
     blocks::<BlockQ8_0>(data, n, k)?;
     let m = xs.len() / k;
     let row_bytes = k / 32 * simd::Q8_0_BYTES;
-    let xq = quantise_q8_0_bytes(xs, k);
-    let xrows: Vec<&[u8]> = xq.chunks(row_bytes).collect();
+    let act = simd::Activations::quantise(xs, k);
     let mut out_t = vec![0f32; n * m];
     out_t
         .par_chunks_mut(TILE_ROWS * m)
@@ -181,12 +180,17 @@ fn matmul_q8_0_simd(data: &[u8], n: usize, k: usize, xs: &[f32]) -> Result<Vec<f
             let first = tile * TILE_ROWS;
             let rows = out.len() / m;
             let mut four = [0f32; 4];
-            for (g, group) in xrows.chunks(4).enumerate() {
+            for group in (0..m).step_by(4) {
+                let len = (m - group).min(4);
                 for r in 0..rows {
                     let j = first + r;
-                    simd::dot_q8_0(&data[j * row_bytes..(j + 1) * row_bytes], group, &mut four);
-                    out[r * m + g * 4..r * m + g * 4 + group.len()]
-                        .copy_from_slice(&four[..group.len()]);
+                    simd::dot_q8_0(
+                        &data[j * row_bytes..(j + 1) * row_bytes],
+                        &act,
+                        group,
+                        &mut four[..len],
+                    );
+                    out[r * m + group..r * m + group + len].copy_from_slice(&four[..len]);
                 }
             }
         });

@@ -1,14 +1,20 @@
 //! An x86 kernel for the product that dominates the default model: Q8_0 weights × Q8_0
-//! activations, with AVX-512 VNNI (`vpdpbusd` on 256-bit vectors). Each weight block is loaded
-//! once and multiplied with up to four activation rows, so prompt processing reuses the weights
-//! in registers. The integer sums per block are exact; blocks are scaled and accumulated in f32
-//! in a fixed order, the same for one row or many.
+//! activations, with AVX-512 VNNI (`vpdpbusd` on 256-bit vectors).
 //!
-//! [`available`] says whether the CPU has the instructions; callers fall back to candle's dot
-//! product otherwise.
+//! The activations are stored offset by 128 (unsigned bytes, as `vpdpbusd` wants them) with
+//! their scales as f32; the offset is taken back per weight block with one more `vpdpbusd`
+//! over the weights alone, so the integer sums are exactly those of the signed product. Each
+//! weight block is loaded once and multiplied with up to four activation rows, and blocks are
+//! scaled and accumulated in f32 in a fixed order, the same for one row or many.
+//!
+//! [`available`] says whether the CPU has the instructions (and `PLUME_SIMD=0` is not set, to
+//! compare with candle's kernel); callers fall back to candle's dot product otherwise.
+
+use candle_core::quantized::k_quants::{BlockQ8_0, GgmlType};
 
 /// Bytes of one Q8_0 block: an f16 scale and 32 signed bytes.
 pub const Q8_0_BYTES: usize = 34;
+const BLOCK: usize = 32;
 
 /// Whether this CPU runs [`dot_q8_0`].
 pub fn available() -> bool {
@@ -31,35 +37,61 @@ pub fn available() -> bool {
     }
 }
 
-/// Dot products of one Q8_0 weight row `w` with up to four Q8_0 activation rows `xs` (all of
-/// the same length in bytes, whole blocks); results in `out[..xs.len()]`.
+/// Activation rows quantised to Q8_0 as the kernel reads them.
+pub struct Activations {
+    /// `rows × k` bytes: each quantised value plus 128.
+    qs: Vec<u8>,
+    /// `rows × k/32` block scales.
+    scales: Vec<f32>,
+    k: usize,
+}
+
+impl Activations {
+    /// Quantises `xs` (rows of `k` values; `k` a multiple of 32) exactly as candle's Q8_0 does.
+    pub fn quantise(xs: &[f32], k: usize) -> Self {
+        assert!(k % BLOCK == 0 && xs.len() % k == 0);
+        let mut blocks = vec![BlockQ8_0::zeros(); xs.len() / BLOCK];
+        BlockQ8_0::from_float(xs, &mut blocks);
+        // SAFETY: BlockQ8_0 is `repr(C)`, 34 bytes with no padding (candle asserts it).
+        let bytes = unsafe {
+            std::slice::from_raw_parts(blocks.as_ptr() as *const u8, blocks.len() * Q8_0_BYTES)
+        };
+        let mut qs = Vec::with_capacity(xs.len());
+        let mut scales = Vec::with_capacity(blocks.len());
+        for block in bytes.chunks_exact(Q8_0_BYTES) {
+            scales.push(half::f16::from_bits(u16::from_le_bytes([block[0], block[1]])).to_f32());
+            qs.extend(block[2..].iter().map(|&q| q ^ 0x80));
+        }
+        Activations { qs, scales, k }
+    }
+
+    /// Number of rows.
+    pub fn rows(&self) -> usize {
+        self.qs.len() / self.k
+    }
+}
+
+/// Dot products of one Q8_0 weight row `w` (`k/32` blocks) with activation rows
+/// `first..first + out.len()` (at most four); results in `out`.
 ///
 /// # Panics
-/// If [`available`] is false, or the rows are not whole blocks of equal length.
-pub fn dot_q8_0(w: &[u8], xs: &[&[u8]], out: &mut [f32]) {
+/// If [`available`] is false or the sizes do not match.
+pub fn dot_q8_0(w: &[u8], act: &Activations, first: usize, out: &mut [f32]) {
     assert!(available(), "dot_q8_0 needs AVX-512 VNNI");
-    assert!(xs.len() <= 4 && out.len() >= xs.len());
-    assert!(w.len().is_multiple_of(Q8_0_BYTES) && xs.iter().all(|x| x.len() == w.len()));
+    assert!(out.len() <= 4 && first + out.len() <= act.rows());
+    assert!(w.len() == act.k / BLOCK * Q8_0_BYTES);
     #[cfg(target_arch = "x86_64")]
     // SAFETY: the CPU features are checked by `available`; every load below reads inside the
-    // slices (whole blocks, equal lengths, checked above).
+    // slices (sizes checked above).
     unsafe {
-        x86::dot_rows(w, xs, out)
+        x86::dot_rows(w, act, first, out)
     }
 }
 
 #[cfg(target_arch = "x86_64")]
 mod x86 {
-    use super::Q8_0_BYTES;
+    use super::{Activations, BLOCK, Q8_0_BYTES};
     use std::arch::x86_64::*;
-
-    /// The f16 scale at the start of a block.
-    #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512vnni")]
-    #[inline]
-    unsafe fn scale(block: *const u8) -> f32 {
-        let bits = u16::from_le_bytes([*block, *block.add(1)]) as i32;
-        _mm_cvtss_f32(_mm_cvtph_ps(_mm_cvtsi32_si128(bits)))
-    }
 
     #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512vnni")]
     unsafe fn hsum(v: __m256) -> f32 {
@@ -70,33 +102,32 @@ mod x86 {
         _mm_cvtss_f32(s)
     }
 
-    /// Σ over the 32 bytes of `x[i]·w[i]` as 8 i32 lanes, converted to f32.
     #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512vnni")]
-    #[inline]
-    unsafe fn block_dot(wq: __m256i, x: *const u8) -> __m256 {
-        let xq = _mm256_loadu_si256(x as *const __m256i);
-        // |x| as unsigned bytes, w carrying x's sign: the products keep their signs.
-        let ax = _mm256_sign_epi8(xq, xq);
-        let sw = _mm256_sign_epi8(wq, xq);
-        _mm256_cvtepi32_ps(_mm256_dpbusd_epi32(_mm256_setzero_si256(), ax, sw))
-    }
-
-    #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512vnni")]
-    pub unsafe fn dot_rows(w: &[u8], xs: &[&[u8]], out: &mut [f32]) {
-        let blocks = w.len() / Q8_0_BYTES;
+    pub unsafe fn dot_rows(w: &[u8], act: &Activations, first: usize, out: &mut [f32]) {
+        let k = act.k;
+        let blocks = k / BLOCK;
+        let ones = _mm256_set1_epi8(1);
         let mut acc = [_mm256_setzero_ps(); 4];
         for b in 0..blocks {
-            let off = b * Q8_0_BYTES;
-            let wd = scale(w.as_ptr().add(off));
-            let wq = _mm256_loadu_si256(w.as_ptr().add(off + 2) as *const __m256i);
-            for (r, x) in xs.iter().enumerate() {
-                let d = _mm256_set1_ps(wd * scale(x.as_ptr().add(off)));
-                let p = block_dot(wq, x.as_ptr().add(off + 2));
-                acc[r] = _mm256_fmadd_ps(d, p, acc[r]);
+            let wb = w.as_ptr().add(b * Q8_0_BYTES);
+            let bits = u16::from_le_bytes([*wb, *wb.add(1)]) as i32;
+            let wd = _mm_cvtss_f32(_mm_cvtph_ps(_mm_cvtsi32_si128(bits)));
+            let wq = _mm256_loadu_si256(wb.add(2) as *const __m256i);
+            // Σ (x + 128)·w − 128·Σ w = Σ x·w, lane by lane.
+            let offset =
+                _mm256_slli_epi32(_mm256_dpbusd_epi32(_mm256_setzero_si256(), ones, wq), 7);
+            for (r, acc) in acc.iter_mut().enumerate().take(out.len()) {
+                let row = first + r;
+                let xq =
+                    _mm256_loadu_si256(act.qs.as_ptr().add(row * k + b * BLOCK) as *const __m256i);
+                let sum =
+                    _mm256_sub_epi32(_mm256_dpbusd_epi32(_mm256_setzero_si256(), xq, wq), offset);
+                let d = _mm256_set1_ps(wd * *act.scales.get_unchecked(row * blocks + b));
+                *acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(sum), *acc);
             }
         }
-        for (r, o) in out.iter_mut().enumerate().take(xs.len()) {
-            *o = hsum(acc[r]);
+        for (o, acc) in out.iter_mut().zip(acc) {
+            *o = hsum(acc);
         }
     }
 }
@@ -104,7 +135,6 @@ mod x86 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use candle_core::quantized::k_quants::{BlockQ8_0, GgmlType};
 
     fn quantise(values: &[f32]) -> Vec<u8> {
         let mut blocks = vec![BlockQ8_0::zeros(); values.len() / 32];
@@ -125,31 +155,26 @@ mod tests {
         let w: Vec<f32> = (0..k)
             .map(|i| ((i * 37 % 101) as f32 - 50.0) / 9.0)
             .collect();
-        let rows: Vec<Vec<f32>> = (0..4)
-            .map(|r| {
-                (0..k)
-                    .map(|i| (((i + r * 7) * 53 % 97) as f32 - 48.0) / 5.0)
-                    .collect()
-            })
+        let rows: Vec<f32> = (0..4 * k)
+            .map(|i| (((i + (i / k) * 7) * 53 % 97) as f32 - 48.0) / 5.0)
             .collect();
         let wq = quantise(&w);
-        let xq: Vec<Vec<u8>> = rows.iter().map(|r| quantise(r)).collect();
-        let xs: Vec<&[u8]> = xq.iter().map(Vec::as_slice).collect();
+        let act = Activations::quantise(&rows, k);
         let mut out = [0f32; 4];
-        dot_q8_0(&wq, &xs, &mut out);
+        dot_q8_0(&wq, &act, 0, &mut out);
         let mut single = [0f32; 1];
         for r in 0..4 {
             let mut wb = vec![BlockQ8_0::zeros(); k / 32];
             let mut xb = vec![BlockQ8_0::zeros(); k / 32];
             BlockQ8_0::from_float(&w, &mut wb);
-            BlockQ8_0::from_float(&rows[r], &mut xb);
+            BlockQ8_0::from_float(&rows[r * k..(r + 1) * k], &mut xb);
             let candle = BlockQ8_0::vec_dot(k, &wb, &xb);
             assert!(
                 (out[r] - candle).abs() <= 1e-4 * candle.abs().max(1.0),
                 "row {r}: {} vs {candle}",
                 out[r]
             );
-            dot_q8_0(&wq, &xs[r..r + 1], &mut single);
+            dot_q8_0(&wq, &act, r, &mut single);
             assert_eq!(single[0], out[r], "one row or four, the same bits");
         }
     }
