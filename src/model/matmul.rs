@@ -224,7 +224,7 @@ mod tests {
             GgmlDType::Q4K,
             GgmlDType::Q6K,
         ] {
-            let (mat, deq) = matrix(70, 512, dtype);
+            let (mat, deq) = matrix(96, 512, dtype);
             let x: Vec<f32> = (0..20 * 512)
                 .map(|i| (((i * 104729) % 997) as f32 / 498.0 - 1.0) * 3.0)
                 .collect();
