@@ -49,7 +49,7 @@ pub struct Activations {
 impl Activations {
     /// Quantises `xs` (rows of `k` values; `k` a multiple of 32) exactly as candle's Q8_0 does.
     pub fn quantise(xs: &[f32], k: usize) -> Self {
-        assert!(k % BLOCK == 0 && xs.len() % k == 0);
+        assert!(k.is_multiple_of(BLOCK) && xs.len().is_multiple_of(k));
         let mut blocks = vec![BlockQ8_0::zeros(); xs.len() / BLOCK];
         BlockQ8_0::from_float(xs, &mut blocks);
         // SAFETY: BlockQ8_0 is `repr(C)`, 34 bytes with no padding (candle asserts it).
