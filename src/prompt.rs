@@ -87,6 +87,17 @@ fn frame_header(task: Task) -> String {
     }
 }
 
+/// All the text of `task`'s examples, to recognise a model that copies them instead of
+/// writing about the source.
+pub fn example_text(task: Task) -> String {
+    let (_, _, shots) = examples(task);
+    shots
+        .iter()
+        .flat_map(|(q, a)| [*q, *a])
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The prompt asking for `task` on `input`, and the stop strings that end the answer.
 pub fn build(
     style: PromptStyle,

@@ -105,7 +105,12 @@ impl<'a> Writer<'a> {
                 facts: self.facts,
                 used,
             };
-            match checker.check(&candidate, original, bounds) {
+            let checked = if copies_examples(&candidate, &prompt::example_text(task), input) {
+                Err(Rejection::Garbage("copies the prompt's examples"))
+            } else {
+                checker.check(&candidate, original, bounds)
+            };
+            match checked {
                 Ok(()) => {
                     self.stats.accepted += 1;
                     return Ok(Some(candidate));
@@ -118,6 +123,25 @@ impl<'a> Writer<'a> {
         self.stats.fallbacks += 1;
         Ok(None)
     }
+}
+
+/// Whether `candidate` repeats three words in a row from the frame's examples that `input`
+/// does not have: the model wrote about the example, not about the source.
+fn copies_examples(candidate: &str, examples: &str, input: &str) -> bool {
+    let words = |t: &str| -> Vec<String> {
+        t.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(|w| w.to_lowercase())
+            .collect()
+    };
+    let trigrams = |w: &[String]| -> std::collections::HashSet<String> {
+        w.windows(3).map(|g| g.join(" ")).collect()
+    };
+    let from_examples = trigrams(&words(examples));
+    let from_input = trigrams(&words(input));
+    trigrams(&words(candidate))
+        .iter()
+        .any(|g| from_examples.contains(g) && !from_input.contains(g))
 }
 
 /// A short name for a rejection, for the statistics.
@@ -145,4 +169,31 @@ fn clean(text: &str) -> String {
         .and_then(|t| t.strip_suffix('"'))
         .unwrap_or(t);
     t.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_copied_example_is_recognised() {
+        let examples = prompt::example_text(Task::Heading);
+        let input = "La ligne de train rouvre après douze ans de fermeture.";
+        assert!(copies_examples(
+            "La route départementale fermée jusqu’à la fin du mois",
+            &examples,
+            input
+        ));
+        assert!(!copies_examples(
+            "La ligne rouvre après douze ans",
+            &examples,
+            input
+        ));
+        // Words the source itself has are not a copy, even if an example has them too.
+        assert!(!copies_examples(
+            "jusqu’à la fin du mois",
+            &examples,
+            "Les travaux dureront jusqu’à la fin du mois."
+        ));
+    }
 }
