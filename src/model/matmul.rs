@@ -10,7 +10,7 @@
 use std::sync::Arc;
 
 use candle_core::quantized::k_quants::{
-    BlockQ4K, BlockQ4_0, BlockQ5K, BlockQ6K, BlockQ8K, BlockQ8_0, GgmlType,
+    BlockQ4K, BlockQ4_0, BlockQ5K, BlockQ6K, BlockQ8_0, GgmlType,
 };
 use candle_core::quantized::{GgmlDType, QMatMul, QTensor};
 use candle_core::{Device, Module, Tensor};
@@ -196,10 +196,6 @@ fn matmul_q8_0_simd(data: &[u8], n: usize, k: usize, xs: &[f32]) -> Result<Vec<f
         });
     Ok(transpose(out_t, n, m))
 }
-
-/// Keeps `BlockQ8K` referenced: it is the activation type of the K-quants.
-#[allow(dead_code)]
-type KQuantActivations = BlockQ8K;
 
 #[cfg(test)]
 mod tests {
