@@ -6,6 +6,7 @@
 use std::collections::HashSet;
 
 use super::verify::sentence_key;
+use crate::analysis::assessments::title_width::{width_px, MAX_PX};
 use crate::analysis::lists::{COMMON_WORDS, FUNCTION_WORDS};
 use crate::analysis::slug::slugify;
 use crate::analysis::text::{fold, lower_fr, sentences, word_count};
@@ -20,7 +21,6 @@ const META_MIN: usize = 120;
 const META_MAX: usize = 156;
 /// Room left for the no-break spaces typography may add.
 const META_MARGIN: usize = 3;
-const TITLE_MAX_CHARS: usize = 65;
 
 /// The written body before the extras: lead and sections of paragraphs.
 #[derive(Debug, Clone, Default)]
@@ -79,21 +79,6 @@ fn lower_first_if(s: &str, ordinary: impl Fn(&str) -> bool) -> String {
     }
 }
 
-/// Words up to `max_chars`, cut at a word boundary.
-fn cut_words(text: &str, max_chars: usize) -> String {
-    let mut out = String::new();
-    for w in text.split_whitespace() {
-        if out.chars().count() + w.chars().count() + 1 > max_chars {
-            break;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(w);
-    }
-    out
-}
-
 /// Words a title should not end on.
 const DANGLING: [&str; 24] = [
     "pour", "de", "d’", "du", "des", "la", "le", "les", "l’", "à", "au", "aux", "et", "en", "un",
@@ -116,14 +101,20 @@ const CLAUSE_BREAKS: [&str; 12] = [
     " lorsque ",
 ];
 
-/// `text` cut to `max` characters: at the last clause break that leaves at least four words,
-/// else at a word boundary, without a dangling last word.
-fn trim_title(text: &str, max: usize) -> String {
+/// `text` cut to `max_px` (its width as search results show it, the measure of `plume
+/// check`): at the last clause break that leaves at least four words, else at a word boundary,
+/// without a dangling last word.
+fn trim_title(text: &str, max_px: f64) -> String {
     let text = text.trim().trim_end_matches(['.', ',', ';', ':']);
-    if text.chars().count() <= max {
+    if width_px(text) <= max_px {
         return text.to_string();
     }
-    let limit = text.char_indices().nth(max).map_or(text.len(), |(i, _)| i);
+    let limit = text
+        .match_indices(' ')
+        .map(|(i, _)| i)
+        .take_while(|&i| width_px(&text[..i]) <= max_px)
+        .last()
+        .unwrap_or(0);
     let best = CLAUSE_BREAKS
         .iter()
         .filter_map(|b| text[..limit].rfind(b))
@@ -132,7 +123,7 @@ fn trim_title(text: &str, max: usize) -> String {
     if let Some(i) = best {
         return text[..i].trim_end_matches([',', ';', ':']).to_string();
     }
-    let cut = cut_words(text, max);
+    let cut = &text[..limit];
     let mut out: Vec<&str> = cut
         .split(' ')
         .map(|w| w.trim_end_matches([',', ';', ':']))
@@ -158,16 +149,13 @@ pub fn title(headline: Option<&str>, body: &Body, keyphrase: &str) -> String {
             .trim()
             .to_string()
     });
-    let base = trim_title(&base, TITLE_MAX_CHARS);
+    let base = trim_title(&base, MAX_PX);
     let folded = fold(&base);
     let key = fold(keyphrase);
     let title = if folded.find(&key).is_some_and(|i| i < 25) {
         base
     } else {
-        let rest = trim_title(
-            &base,
-            TITLE_MAX_CHARS.saturating_sub(keyphrase.chars().count() + 3),
-        );
+        let rest = trim_title(&base, MAX_PX - width_px(&format!("{keyphrase} : ")));
         if rest.split_whitespace().count() >= 3 {
             format!("{keyphrase} : {}", lower_first(&rest))
         } else {
@@ -702,6 +690,23 @@ mod tests {
         assert!(t.starts_with("Jeanne Morel : "), "{t}");
         let t = title(Some("Valbrune inaugure sa passerelle"), &body(), "Valbrune");
         assert_eq!(t, "Valbrune inaugure sa passerelle");
+    }
+
+    #[test]
+    fn titles_fit_the_search_result_width() {
+        let kept = "La ligne Valmorin–Castelbrune rouvre après douze ans d’interruption";
+        assert_eq!(
+            title(Some(kept), &body(), "Valmorin"),
+            kept,
+            "under 600 px: kept whole"
+        );
+        let long = "Les États-Unis semblent préparer le terrain pour mettre fin à la guerre russo-ukrainienne";
+        let t = title(Some(long), &body(), "États-Unis");
+        assert_eq!(
+            t, "Les États-Unis semblent préparer le terrain",
+            "cut at a clause break"
+        );
+        assert!(width_px(&t) <= MAX_PX);
     }
 
     #[test]
