@@ -140,6 +140,17 @@ fn quantise_rows<T: GgmlType>(xs: &[f32], k: usize) -> Vec<T::VecDotType> {
     q
 }
 
+/// The tile driver shared by the kernels: `(m, n)` outputs computed as `(n, m)`, each parallel
+/// task owning a tile of weight rows; `tile(first_row, out)` fills `out`, `rows × m` values.
+fn tiled(n: usize, m: usize, tile: impl Fn(usize, &mut [f32]) + Sync) -> Vec<f32> {
+    let mut out_t = vec![0f32; n * m];
+    out_t
+        .par_chunks_mut(TILE_ROWS * m)
+        .enumerate()
+        .for_each(|(t, out)| tile(t * TILE_ROWS, out));
+    transpose(out_t, n, m)
+}
+
 /// `(m, k) · (n, k)ᵀ → (m, n)`.
 fn matmul<T: GgmlType>(data: &[u8], n: usize, k: usize, xs: &[f32]) -> Result<Vec<f32>> {
     let w = blocks::<T>(data, n, k)?;
@@ -147,23 +158,15 @@ fn matmul<T: GgmlType>(data: &[u8], n: usize, k: usize, xs: &[f32]) -> Result<Ve
     let per_row = k / T::BLCK_SIZE;
     let xq_per_row = k / <T::VecDotType as GgmlType>::BLCK_SIZE;
     let xq = quantise_rows::<T>(xs, k);
-    // Computed as (n, m): each task owns a tile of weight rows.
-    let mut out_t = vec![0f32; n * m];
-    out_t
-        .par_chunks_mut(TILE_ROWS * m)
-        .enumerate()
-        .for_each(|(tile, out)| {
-            let first = tile * TILE_ROWS;
-            let rows = out.len() / m;
-            for i in 0..m {
-                let x = &xq[i * xq_per_row..(i + 1) * xq_per_row];
-                for r in 0..rows {
-                    let j = first + r;
-                    out[r * m + i] = T::vec_dot(k, &w[j * per_row..(j + 1) * per_row], x);
-                }
+    Ok(tiled(n, m, |first, out| {
+        for i in 0..m {
+            let x = &xq[i * xq_per_row..(i + 1) * xq_per_row];
+            for r in 0..out.len() / m {
+                let j = first + r;
+                out[r * m + i] = T::vec_dot(k, &w[j * per_row..(j + 1) * per_row], x);
             }
-        });
-    Ok(transpose(out_t, n, m))
+        }
+    }))
 }
 
 /// The Q8_0 × Q8_0 product with the VNNI kernel: four activation rows per weight-row load.
@@ -172,29 +175,22 @@ fn matmul_q8_0_simd(data: &[u8], n: usize, k: usize, xs: &[f32]) -> Result<Vec<f
     let m = xs.len() / k;
     let row_bytes = k / 32 * simd::Q8_0_BYTES;
     let act = simd::Activations::quantise(xs, k);
-    let mut out_t = vec![0f32; n * m];
-    out_t
-        .par_chunks_mut(TILE_ROWS * m)
-        .enumerate()
-        .for_each(|(tile, out)| {
-            let first = tile * TILE_ROWS;
-            let rows = out.len() / m;
-            let mut four = [0f32; 4];
-            for group in (0..m).step_by(4) {
-                let len = (m - group).min(4);
-                for r in 0..rows {
-                    let j = first + r;
-                    simd::dot_q8_0(
-                        &data[j * row_bytes..(j + 1) * row_bytes],
-                        &act,
-                        group,
-                        &mut four[..len],
-                    );
-                    out[r * m + group..r * m + group + len].copy_from_slice(&four[..len]);
-                }
+    Ok(tiled(n, m, |first, out| {
+        let mut four = [0f32; 4];
+        for group in (0..m).step_by(4) {
+            let len = (m - group).min(4);
+            for r in 0..out.len() / m {
+                let j = first + r;
+                simd::dot_q8_0(
+                    &data[j * row_bytes..(j + 1) * row_bytes],
+                    &act,
+                    group,
+                    &mut four[..len],
+                );
+                out[r * m + group..r * m + group + len].copy_from_slice(&four[..len]);
             }
-        });
-    Ok(transpose(out_t, n, m))
+        }
+    }))
 }
 
 #[cfg(test)]

@@ -55,6 +55,15 @@ mod tests {
     use super::*;
     use candle_core::{Device, Tensor};
 
+    fn dequantized(t: &QTensor) -> Vec<f32> {
+        t.dequantize(&Device::Cpu)
+            .unwrap()
+            .flatten_all()
+            .unwrap()
+            .to_vec1()
+            .unwrap()
+    }
+
     #[test]
     fn repacked_q5_0_dequantizes_to_the_same_values() {
         let values: Vec<f32> = (0..64 * 8)
@@ -62,22 +71,10 @@ mod tests {
             .collect();
         let t = Tensor::from_vec(values, (8, 64), &Device::Cpu).unwrap();
         let q5 = QTensor::quantize(&t, GgmlDType::Q5_0).unwrap();
-        let before: Vec<f32> = q5
-            .dequantize(&Device::Cpu)
-            .unwrap()
-            .flatten_all()
-            .unwrap()
-            .to_vec1()
-            .unwrap();
+        let before = dequantized(&q5);
         let q8 = faster_layout(q5).unwrap();
         assert_eq!(q8.dtype(), GgmlDType::Q8_0);
-        let after: Vec<f32> = q8
-            .dequantize(&Device::Cpu)
-            .unwrap()
-            .flatten_all()
-            .unwrap()
-            .to_vec1()
-            .unwrap();
+        let after = dequantized(&q8);
         assert_eq!(before, after);
     }
 }

@@ -489,18 +489,13 @@ pub fn enforce(article: &mut Article) {
     };
     article.lead = dedupe(&article.lead);
     for section in &mut article.sections {
-        section.paragraphs = section
-            .paragraphs
-            .iter()
-            .map(|p| dedupe(p))
-            .filter(|p| !p.trim().is_empty())
-            .collect();
-        section.bullets = section
-            .bullets
-            .iter()
-            .map(|b| dedupe(b))
-            .filter(|b| !b.trim().is_empty())
-            .collect();
+        for items in [&mut section.paragraphs, &mut section.bullets] {
+            *items = items
+                .iter()
+                .map(|p| dedupe(p))
+                .filter(|p| !p.trim().is_empty())
+                .collect();
+        }
     }
     // Drop emptied sections, but keep an H2 that introduces H3 sections.
     let keep: Vec<bool> = (0..article.sections.len())

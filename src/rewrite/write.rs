@@ -73,6 +73,7 @@ impl<'a> Writer<'a> {
         self.stats.requested += 1;
         let (prompt, stop) = prompt::build(self.style, &self.architecture, task, input);
         let max_tokens = word_count(input) * 3 + 24;
+        let examples = prompt::example_text(task);
         for attempt in 0..self.attempts {
             let sampling = if attempt == 0 {
                 SamplingSettings {
@@ -105,7 +106,7 @@ impl<'a> Writer<'a> {
                 facts: self.facts,
                 used,
             };
-            let checked = if copies_examples(&candidate, &prompt::example_text(task), input) {
+            let checked = if copies_examples(&candidate, &examples, input) {
                 Err(Rejection::Garbage("copies the prompt's examples"))
             } else {
                 checker.check(&candidate, original, bounds)
