@@ -8,11 +8,14 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::analysis::{self, CheckOptions, Document};
+use crate::article::OutputFormat;
 use crate::article::{self, Source};
+use crate::batch;
 use crate::generate::{
     GenerationSettings, ModelGenerator, Prompt, SamplingSettings, TextGenerator,
 };
 use crate::model::{source, vocab, DeviceKind, LoadOptions, Model};
+use crate::rewrite::{Progress, RewriteOptions};
 
 /// plume: rewrite any article into a grounded, SEO-ready French web article, offline.
 #[derive(Debug, Parser)]
@@ -105,18 +108,13 @@ impl SamplingArgs {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum OutputFormat {
-    Md,
-    Html,
-    Json,
-}
-
 #[derive(Debug, Args)]
 struct RewriteArgs {
-    /// The article: a .txt, .md or .html file, or - for standard input.
-    input: PathBuf,
-    /// Write the article here (atomically) instead of standard output.
+    /// The articles: .txt, .md or .html files, folders of them, or - for standard input.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Where to write (atomically): a file for one article, else a folder (created if
+    /// missing) that gets one output per input, named after it.
     #[arg(long, short = 'o')]
     out: Option<PathBuf>,
     /// Output format.
@@ -134,13 +132,36 @@ struct RewriteArgs {
     /// Compute logits for every token, not only those French text can use.
     #[arg(long)]
     full_vocab: bool,
-    /// No progress bar, no summary on stderr.
+    /// No progress bar, no summary on stderr (errors are still reported).
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// Batch: redo articles whose output is already up to date.
+    #[arg(long)]
+    force: bool,
+    /// Batch: stop at the first article that fails.
+    #[arg(long)]
+    fail_fast: bool,
+    /// Batch: append one JSON line per article to this file.
+    #[arg(long)]
+    log: Option<PathBuf>,
     #[command(flatten)]
     model: ModelArgs,
     #[command(flatten)]
     sampling: SamplingArgs,
+}
+
+impl RewriteArgs {
+    /// A batch: several inputs, a folder, or an output that is (or ends like) a folder.
+    fn is_batch(&self) -> bool {
+        self.inputs.len() > 1
+            || self.inputs.iter().any(|p| p.is_dir())
+            || self.out.as_ref().is_some_and(|o| {
+                o.is_dir()
+                    || o.as_os_str()
+                        .to_string_lossy()
+                        .ends_with(std::path::MAIN_SEPARATOR)
+            })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -522,51 +543,28 @@ fn read_utf8(path: &Path) -> Result<String> {
 }
 
 fn rewrite(args: RewriteArgs) -> Result<u8> {
-    let source = if args.input.as_os_str() == "-" {
+    if args.is_batch() {
+        return rewrite_batch(args);
+    }
+    if args.force || args.fail_fast || args.log.is_some() {
+        bail!("--force, --fail-fast and --log are for batches: give several articles, a folder, or --out FOLDER/");
+    }
+    let input = &args.inputs[0];
+    let source = if input.as_os_str() == "-" {
         let mut bytes = Vec::new();
         std::io::stdin()
             .read_to_end(&mut bytes)
             .context("cannot read standard input")?;
         Source::from_bytes(&bytes, Path::new("<stdin>"), None)?
     } else {
-        Source::from_path(&args.input)?
+        Source::from_path(input)?
     };
-    let sampling = args.sampling.settings()?;
-    let (mut model, resolved) = load_model(&args.model, 8192)?;
-    if !args.full_vocab {
-        let ids = vocab::french_token_ids(model.tokenizer());
-        model.restrict_vocabulary(Some(ids))?;
-    }
-    let model_sha256 = match resolved.entry.as_ref().and_then(|e| e.sha256.clone()) {
-        Some(sha) => sha,
-        None => source::sha256_file(&resolved.path)?,
-    };
-    let mut generator = ModelGenerator::new(model, resolved.id());
-    let options = crate::rewrite::RewriteOptions {
-        keyphrase: args.keyphrase,
-        min_words: args.min_words,
-        attempts: args.attempts.max(1),
-        sampling,
-        prompt_style: resolved.prompt_style(),
-        architecture: generator.model().info().architecture.clone(),
-        model_sha256,
-    };
-    let progress = crate::rewrite::Progress::new(!args.quiet && std::io::stderr().is_terminal());
-    let outcome = crate::rewrite::rewrite(
-        &source,
-        &mut generator as &mut dyn TextGenerator,
-        &options,
-        &progress,
-    )?;
+    let (mut generator, options) = rewrite_setup(&args)?;
+    let progress = Progress::new(!args.quiet && std::io::stderr().is_terminal());
+    let outcome = crate::rewrite::rewrite(&source, &mut generator, &options, &progress)?;
     progress.finish();
 
-    let rendered = match args.format {
-        OutputFormat::Md => article::render_markdown(&outcome.article),
-        OutputFormat::Html => article::render_html(&outcome.article, Some(&outcome.summary())),
-        OutputFormat::Json => {
-            article::render_json(&outcome.article, serde_json::to_value(&outcome.report)?)
-        }
-    };
+    let rendered = outcome.render(args.format);
     match &args.out {
         Some(path) => article::write_atomically(path, &rendered)?,
         None => {
@@ -577,9 +575,118 @@ fn rewrite(args: RewriteArgs) -> Result<u8> {
             }
         }
     }
+    if let Some(warning) = outcome.shortfall(options.min_words) {
+        eprintln!("plume: {}: {warning}", source.path.display());
+    }
     if !args.quiet {
         eprintln!("{}", outcome.summary());
         eprintln!("{}", outcome.speed_line());
     }
     Ok(0)
+}
+
+/// Loads the model for `plume rewrite` and gathers its options.
+fn rewrite_setup(args: &RewriteArgs) -> Result<(ModelGenerator, RewriteOptions)> {
+    let sampling = args.sampling.settings()?;
+    let (mut model, resolved) = load_model(&args.model, 8192)?;
+    if !args.full_vocab {
+        let ids = vocab::french_token_ids(model.tokenizer());
+        model.restrict_vocabulary(Some(ids))?;
+    }
+    let model_sha256 = match resolved.entry.as_ref().and_then(|e| e.sha256.clone()) {
+        Some(sha) => sha,
+        None => source::sha256_file(&resolved.path)?,
+    };
+    let architecture = model.info().architecture.clone();
+    let options = RewriteOptions {
+        keyphrase: args.keyphrase.clone(),
+        min_words: args.min_words,
+        attempts: args.attempts.max(1),
+        sampling,
+        prompt_style: resolved.prompt_style(),
+        architecture,
+        model_sha256,
+        full_vocabulary: args.full_vocab,
+    };
+    Ok((ModelGenerator::new(model, resolved.id()), options))
+}
+
+/// `plume rewrite` over several articles into a folder.
+fn rewrite_batch(args: RewriteArgs) -> Result<u8> {
+    let Some(out_dir) = args.out.clone() else {
+        bail!("several articles need --out FOLDER: each gets its own file there");
+    };
+    if args.inputs.iter().any(|p| p.as_os_str() == "-") {
+        bail!("standard input (-) can only be rewritten alone");
+    }
+    batch::prepare_out_dir(&out_dir)?;
+    let mut log = match &args.log {
+        Some(path) => Some(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .map_err(|e| crate::Error::io(path, e))?,
+        ),
+        None => None,
+    };
+    let inputs = batch::collect(&args.inputs, &out_dir, args.format);
+    let started = std::time::Instant::now();
+    let progress = Progress::batch(
+        !args.quiet && std::io::stderr().is_terminal(),
+        inputs.jobs.len(),
+    );
+    let batch_options = batch::BatchOptions {
+        out_dir,
+        format: args.format,
+        force: args.force,
+        fail_fast: args.fail_fast,
+    };
+    let quiet = args.quiet;
+    let mut report = |result: &batch::ArticleResult| -> crate::Result<()> {
+        let path = result.path.display();
+        match (&result.status, &result.error) {
+            (batch::Status::Failed, Some(error)) => {
+                progress.println(&format!("plume: failed: {error}"))
+            }
+            (batch::Status::Skipped, _) if !quiet => progress.println(&format!(
+                "plume: skipped {path}: its output is up to date (--force redoes it)"
+            )),
+            (batch::Status::Done, _) if !quiet => progress.println(&format!(
+                "plume: done {path} → {} ({} words, {:.1} s)",
+                result.output.as_deref().unwrap_or(Path::new("")).display(),
+                result.words.unwrap_or(0),
+                result.seconds
+            )),
+            _ => {}
+        }
+        if let Some(warning) = &result.warning {
+            progress.println(&format!("plume: {path}: {warning}"));
+        }
+        if let (Some(file), Some(path)) = (log.as_mut(), &args.log) {
+            let mut line =
+                serde_json::to_string(result).map_err(|e| crate::Error::Invalid(e.to_string()))?;
+            line.push('\n');
+            file.write_all(line.as_bytes())
+                .and_then(|_| file.flush())
+                .map_err(|e| crate::Error::io(path, e))?;
+        }
+        Ok(())
+    };
+    let mut summary = batch::report_problems(&inputs, args.fail_fast, &mut report)?;
+    if summary.not_tried == 0 && !inputs.jobs.is_empty() {
+        let (mut generator, options) = rewrite_setup(&args)?;
+        summary = summary
+            + batch::run(
+                &inputs.jobs,
+                &mut generator,
+                &options,
+                &batch_options,
+                &progress,
+                &mut report,
+            )?;
+    }
+    progress.finish();
+    eprintln!("{}", summary.line(started.elapsed().as_secs_f64()));
+    Ok(u8::from(summary.failed > 0))
 }

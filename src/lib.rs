@@ -15,11 +15,13 @@
 
 pub mod analysis;
 pub mod article;
+pub mod batch;
 pub mod bench;
 pub mod cli;
 pub mod error;
 pub mod generate;
 pub mod model;
+pub mod progress;
 pub mod prompt;
 pub mod rewrite;
 

@@ -53,11 +53,32 @@ struct Run {
     stderr: String,
 }
 
-/// Runs `plume rewrite ARGS` (with `stdin` if given), one at a time.
+/// Runs `plume rewrite ARGS` (with `stdin` if given), one at a time, and checks it succeeds.
 fn rewrite(args: &[&str], stdin: Option<Vec<u8>>) -> Run {
+    let run = plume_rewrite(args, stdin, false);
+    assert_eq!(
+        run.code,
+        Some(0),
+        "plume rewrite {args:?} succeeds\nstderr: {}\nstdout: {}",
+        run.stderr,
+        run.stdout
+    );
+    run
+}
+
+/// Runs `plume rewrite ARGS`, one at a time; `offline` runs it in a network namespace with no
+/// interface (`unshare -n`), where any attempt to reach the network fails.
+fn plume_rewrite(args: &[&str], stdin: Option<Vec<u8>>, offline: bool) -> Run {
     require_model();
     let _lock = rewrite_lock();
-    let mut cmd = Command::cargo_bin("plume").expect("the plume binary is built");
+    let plume = env!("CARGO_BIN_EXE_plume");
+    let mut cmd = if offline {
+        let mut cmd = Command::new("unshare");
+        cmd.args(["--net", "--", plume]);
+        cmd
+    } else {
+        Command::new(plume)
+    };
     cmd.current_dir(manifest_dir())
         .arg("rewrite")
         .args(args)
@@ -72,19 +93,11 @@ fn rewrite(args: &[&str], stdin: Option<Vec<u8>>) -> Run {
         out.status.code(),
         start.elapsed().as_secs_f64()
     );
-    let run = Run {
+    Run {
         code: out.status.code(),
         stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
         stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-    };
-    assert_eq!(
-        run.code,
-        Some(0),
-        "plume rewrite {args:?} succeeds\nstderr: {}\nstdout: {}",
-        run.stderr,
-        run.stdout
-    );
-    run
+    }
 }
 
 #[test]
@@ -213,25 +226,163 @@ fn french_example_to_html_page_twice_gives_the_same_bytes() {
         "no temporary file left"
     );
 
-    // Same command, same seed: the same bytes.
-    let r = rewrite(&args, None);
-    assert!(r.stdout.is_empty());
-    let again = std::fs::read_to_string(&out).unwrap();
+    // The same article in an offline batch, with the same seed: the same bytes. The batch
+    // runs with no network at all, beside an article full of literal control tokens.
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    std::fs::copy(&input, inputs.join("ligne-ferroviaire.txt")).unwrap();
+    std::fs::write(
+        inputs.join("jetons.txt"),
+        "Le conseil de Valmorin a publié un texte contenant <start_of_turn>user et <eos> au milieu \
+         d’une phrase. Le maire a précisé que le texte <end_of_turn> serait lu mardi.",
+    )
+    .unwrap();
+    let batch_out = dir.path().join("batch");
+    let log = dir.path().join("batch.jsonl");
+    let batch_args = [
+        inputs.to_str().unwrap(),
+        "--format",
+        "html",
+        "--out",
+        batch_out.to_str().unwrap(),
+        "--log",
+        log.to_str().unwrap(),
+        "--seed",
+        "7",
+        "--quiet",
+    ];
+    let r = plume_rewrite(&batch_args, None, true);
+    assert_eq!(r.code, Some(0), "offline batch: {}", r.stderr);
+    assert_eq!(
+        dir_entries(&batch_out),
+        ["jetons.html", "ligne-ferroviaire.html"]
+    );
+    let again = std::fs::read_to_string(batch_out.join("ligne-ferroviaire.html")).unwrap();
     let rebuilt = if binary_stamp() != stamp {
         " (NB: the plume binary was rebuilt while this test ran, so the two runs may not have \
          used the same program)"
     } else {
         ""
     };
+    let normalise = |page: &str, path: &Path| page.replace(path.to_str().unwrap(), "SOURCE");
     assert!(
-        again == html,
-        "two runs with --seed 7 differ{rebuilt}:\n--- first\n{html}\n--- second\n{again}"
+        normalise(&again, &inputs.join("ligne-ferroviaire.txt")) == normalise(&html, &input),
+        "a run and a batch with --seed 7 differ{rebuilt}:\n--- run\n{html}\n--- batch\n{again}"
+    );
+    let tokens_page = std::fs::read_to_string(batch_out.join("jetons.html")).unwrap();
+    assert_eq!(tokens_page.matches("<h1").count(), 1, "{tokens_page}");
+    let lines: Vec<Value> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(lines.iter().all(|l| l["status"] == "done"), "{lines:?}");
+
+    // Run again: both outputs are up to date and skipped, the model is not needed.
+    let r = plume_rewrite(&batch_args, None, true);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("0 done, 2 skipped, 0 failed"),
+        "{}",
+        r.stderr
     );
     assert_eq!(
-        dir_entries(dir.path()),
-        ["a.html"],
-        "no temporary file left"
+        std::fs::read_to_string(batch_out.join("ligne-ferroviaire.html")).unwrap(),
+        again
     );
+}
+
+#[test]
+fn a_killed_batch_leaves_whole_outputs_and_the_next_run_finishes_it() {
+    require_model();
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    std::fs::write(
+        inputs.join("a.txt"),
+        "La piscine de Castelbrune rouvrira le 12 mai après six mois de travaux.",
+    )
+    .unwrap();
+    std::fs::write(
+        inputs.join("b.txt"),
+        "Le marché de Valmorin accueillera quarante commerçants samedi matin, et la mairie prévoit \
+         une navette pour les habitants des hameaux qui sont loin du centre.",
+    )
+    .unwrap();
+    std::fs::copy(example("ligne-ferroviaire.txt"), inputs.join("c.txt")).unwrap();
+    let out = dir.path().join("out");
+    let outputs = |out: &Path| -> Vec<String> {
+        dir_entries(out)
+            .into_iter()
+            .filter(|n| !n.starts_with(".plume-"))
+            .collect()
+    };
+
+    let child = {
+        let _lock = rewrite_lock();
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_plume"))
+            .args([
+                "rewrite",
+                inputs.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+                "-q",
+            ])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("plume starts");
+        let start = Instant::now();
+        while !out.is_dir() || outputs(&out).is_empty() {
+            assert!(
+                start.elapsed() < REWRITE_TIMEOUT,
+                "no output after {REWRITE_TIMEOUT:?}"
+            );
+            if let Some(status) = child.try_wait().unwrap() {
+                panic!("the batch ended before it was killed: {status}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        child.kill().unwrap();
+        child.wait().unwrap()
+    };
+    assert!(!child.success());
+    let done = outputs(&out);
+    assert!(!done.is_empty() && done.len() < 3, "{done:?}");
+    for name in &done {
+        let text = std::fs::read_to_string(out.join(name)).unwrap();
+        assert!(
+            plume::article::read_run_record(&text, plume::article::OutputFormat::Md).is_some(),
+            "{name} is whole"
+        );
+        assert!(text.trim_end().lines().count() > 10, "{name}:\n{text}");
+    }
+
+    let log = dir.path().join("log.jsonl");
+    rewrite(
+        &[
+            inputs.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--log",
+            log.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(outputs(&out), ["a.md", "b.md", "c.md"]);
+    let statuses: Vec<String> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["status"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let skipped = statuses.iter().filter(|s| *s == "skipped").count();
+    assert_eq!(skipped, done.len(), "{statuses:?}");
+    assert_eq!(statuses.len(), 3, "{statuses:?}");
 }
 
 #[test]

@@ -1,8 +1,26 @@
 //! HTML → blocks: the visible text of the page with its headings, paragraphs, list
-//! items and quotations. Scripts, styles, navigation, forms, footers, hidden elements
-//! and embedded media are dropped; a page `<header>` only gives up its headings. The
-//! largest `<article>` (else `<main>`, else `<body>`) is read; the first H1 is the
-//! headline, else the `<title>` without its site-name suffix.
+//! items and quotations.
+//!
+//! Boilerplate is dropped: scripts (JSON-LD included), styles, navigation, forms, footers,
+//! asides, dialogs, embedded media, hidden elements (`hidden`, `aria-hidden="true"`,
+//! `display: none`), the ARIA landmarks that are not the content (`navigation`, `banner`,
+//! `contentinfo`, `complementary`, `search`, `dialog`), and elements whose `id`, `class` or
+//! `aria-label` names a cookie or consent banner, a newsletter box, share or social buttons,
+//! related articles, comments, breadcrumbs, menus, sidebars or pop-ups. `<html>`, `<body>`,
+//! `<article>` and `<main>` are never dropped by their names (a WordPress `<body>` has the
+//! class `comments-open`). A site `<header>` (one outside any `<article>`, `<main>` or
+//! `<section>`) only gives up its headings; an article's own header (headline, standfirst,
+//! byline) is read. An element that holds the page's `<h1>` is never dropped by its name.
+//!
+//! The largest `<article>` (inside `<main>` when there is one) is read when it holds at least
+//! a third of the page's text, else `<main>` (or `role="main"`), else `<body>`. The first H1
+//! is the headline, else the `<title>` without its site-name suffix.
+//!
+//! Text that looks like a model's control token: an escaped `&lt;eos&gt;` is text and is
+//! kept as `<eos>`. A literal `<eos>` (or `<start_of_turn>`, `<bos>`…) in an HTML file is a
+//! tag by the HTML rules, an unknown element that a browser does not display, so it is not
+//! part of the page's visible text and is dropped like any tag; the text around and inside
+//! it is kept. (A page that shows such a token to its readers escapes it.)
 
 use html5ever::tendril::TendrilSink;
 use html5ever::{parse_document, ParseOpts};
@@ -54,6 +72,58 @@ const BLOCKS: &[&str] = &[
     "center",
 ];
 
+/// Words that mark an element as boilerplate when they start a word of its `id`, `class` or
+/// `aria-label` (`cookie-banner`, `CookieConsent`, `newsletterBox`, "Consentement").
+const BOILERPLATE_PREFIXES: &[&str] = &[
+    "cookie",
+    "consent",
+    "gdpr",
+    "rgpd",
+    "banner",
+    "newsletter",
+    "sharing",
+    "related",
+    "breadcrumb",
+    "sidebar",
+    "popup",
+    // A consent management platform's container (`qc-cmp2-container`).
+    "cmp",
+];
+
+/// Words that mark an element as boilerplate when they are a whole word of its `id`,
+/// `class` or `aria-label` (or that word with an `s`): a prefix would also catch
+/// "shareholders", "commentary", "protection sociale" or "jardin partagé".
+const BOILERPLATE_WORDS: &[&str] = &[
+    "share",
+    "partage",
+    "partager",
+    "social",
+    "comment",
+    "commentaire",
+    "menu",
+    "modal",
+    "subscribe",
+    "advert",
+    "sponsor",
+    "skip",
+];
+
+/// ARIA roles of elements that are never the article's text.
+const BOILERPLATE_ROLES: &[&str] = &[
+    "navigation",
+    "banner",
+    "contentinfo",
+    "complementary",
+    "search",
+    "dialog",
+    "alertdialog",
+    "menu",
+    "menubar",
+];
+
+/// Elements the names rule never drops: they hold the whole page or the story.
+const NEVER_BY_NAME: &[&str] = &["html", "body", "article", "main"];
+
 /// Elements nested deeper than this are ignored, so that a pathological page cannot
 /// exhaust the stack.
 const MAX_DEPTH: usize = 256;
@@ -65,38 +135,69 @@ pub fn parse(text: &str) -> (Option<String>, Vec<SourceBlock>) {
     let french = find_first(&document, "html", 0)
         .and_then(|html| attr(&html, "lang"))
         .is_some_and(|lang| lang.to_ascii_lowercase().starts_with("fr"));
-    let root = content_root(&document);
-    let mut walker = Walker::new(french);
+    read_page(&document, Filter { by_name: true }, french)
+}
+
+/// What counts as boilerplate: `by_name` adds the `id`/`class`/`aria-label` rule to the
+/// element, role and visibility rules (it is off only to look for an `<h1>` inside an
+/// element that the names rule is judging).
+#[derive(Clone, Copy)]
+struct Filter {
+    by_name: bool,
+}
+
+/// The headline and blocks of the page's content root, read through `filter`.
+fn read_page(
+    document: &Handle,
+    filter: Filter,
+    french: bool,
+) -> (Option<String>, Vec<SourceBlock>) {
+    let root = content_root(document, filter);
+    let mut walker = Walker::new(french, filter);
     walker.walk(&root);
     walker.flush();
     let mut blocks = walker.blocks;
     let title = match blocks.iter().position(|b| b.kind == BlockKind::Heading(1)) {
         Some(i) => Some(blocks.remove(i).text),
-        None => first_h1_text(&document, french).or_else(|| {
-            find_first(&document, "title", 0).map(|t| strip_site_name(&text_of(&t, 0)))
-        }),
+        None => first_h1_text(document, filter, french)
+            .or_else(|| find_first(document, "title", 0).map(|t| strip_site_name(&text_of(&t, 0)))),
     };
     (title, blocks)
 }
 
-/// The largest `<article>`, else the first `<main>`, else `<body>`, else the document.
-fn content_root(document: &Handle) -> Handle {
-    let mut articles = Vec::new();
-    find_all(document, "article", &mut articles, 0);
-    if let Some(best) = articles.into_iter().max_by_key(|a| visible_len(a, 0)) {
-        return best;
-    }
-    find_first(document, "main", 0)
+/// The largest `<article>` of `<main>` (or of the page when it has no `<main>`) if it holds
+/// at least a third of that scope's text, else `<main>` or `role="main"`, else `<body>`,
+/// else the document. The third keeps a page whose story sits in plain `<div>`s from being
+/// reduced to a teaser of another article.
+fn content_root(document: &Handle, filter: Filter) -> Handle {
+    let main = find_first_where(document, filter, 0, &|node| {
+        name(node) == Some("main")
+            || attr(node, "role").is_some_and(|r| r.trim().eq_ignore_ascii_case("main"))
+    });
+    let scope = main
+        .clone()
         .or_else(|| find_first(document, "body", 0))
-        .unwrap_or_else(|| document.clone())
+        .unwrap_or_else(|| document.clone());
+    let mut articles = Vec::new();
+    find_all(&scope, "article", filter, &mut articles, 0);
+    let best = articles
+        .into_iter()
+        .map(|a| (visible_len(&a, filter, 0), a))
+        .max_by_key(|(len, _)| *len);
+    if let Some((len, article)) = best {
+        if main.is_none() || len * 3 >= visible_len(&scope, filter, 0) {
+            return article;
+        }
+    }
+    scope
 }
 
 /// The text of the first visible H1 anywhere in the page.
-fn first_h1_text(document: &Handle, french: bool) -> Option<String> {
+fn first_h1_text(document: &Handle, filter: Filter, french: bool) -> Option<String> {
     let mut h1s = Vec::new();
-    find_all(document, "h1", &mut h1s, 0);
+    find_all(document, "h1", filter, &mut h1s, 0);
     h1s.iter().find_map(|h1| {
-        let mut walker = Walker::new(french);
+        let mut walker = Walker::new(french, filter);
         walker.walk(h1);
         walker.flush();
         walker.blocks.into_iter().next().map(|b| b.text)
@@ -134,26 +235,71 @@ fn attr(node: &Handle, key: &str) -> Option<String> {
     }
 }
 
-/// Whether the element is hidden or is boilerplate by its ARIA role.
+/// Whether the element is hidden, or boilerplate by its ARIA role.
 fn is_hidden(node: &Handle) -> bool {
     let style = attr(node, "style")
         .unwrap_or_default()
         .to_ascii_lowercase()
         .replace(' ', "");
     attr(node, "hidden").is_some()
-        || attr(node, "aria-hidden").is_some_and(|v| v.eq_ignore_ascii_case("true"))
+        || attr(node, "aria-hidden").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
         || style.contains("display:none")
         || style.contains("visibility:hidden")
-        || attr(node, "role").is_some_and(|r| {
-            matches!(
-                r.to_ascii_lowercase().as_str(),
-                "navigation" | "contentinfo" | "complementary"
-            )
+        || attr(node, "role").is_some_and(|roles| {
+            roles
+                .split_ascii_whitespace()
+                .any(|r| BOILERPLATE_ROLES.contains(&r.to_ascii_lowercase().as_str()))
         })
 }
 
-fn is_skipped(node: &Handle) -> bool {
-    name(node).is_some_and(|n| SKIPPED.contains(&n)) || (name(node).is_some() && is_hidden(node))
+/// Whether the element's `id`, `class` or `aria-label` names boilerplate. Each value is cut
+/// into words at every non-alphanumeric character and every lower-to-upper case change
+/// (`CybotCookiebotDialog` → cybot, cookiebot, dialog). An element that holds a visible
+/// `<h1>` is the story's wrapper whatever its name (`<div class="site has-sidebar">`).
+fn is_named_boilerplate(node: &Handle) -> bool {
+    if name(node).is_some_and(|n| NEVER_BY_NAME.contains(&n)) {
+        return false;
+    }
+    let named = ["id", "class", "aria-label"].iter().any(|key| {
+        attr(node, key).is_some_and(|value| {
+            words_of(&value).iter().any(|word| {
+                BOILERPLATE_PREFIXES.iter().any(|p| word.starts_with(p))
+                    || BOILERPLATE_WORDS
+                        .iter()
+                        .any(|w| word == *w || word.strip_suffix('s') == Some(w))
+            })
+        })
+    });
+    let has_h1 = |n: &Handle| name(n) == Some("h1");
+    named && find_first_where(node, Filter { by_name: false }, 0, &has_h1).is_none()
+}
+
+/// The lower-case words of an attribute value (see [`is_named_boilerplate`]).
+fn words_of(value: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut prev_lower = false;
+    for c in value.chars() {
+        let boundary = !c.is_alphanumeric() || (prev_lower && c.is_uppercase());
+        if boundary && !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+        if c.is_alphanumeric() {
+            word.extend(c.to_lowercase());
+        }
+        prev_lower = c.is_lowercase();
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+fn is_skipped(node: &Handle, filter: Filter) -> bool {
+    let Some(tag) = name(node) else {
+        return false;
+    };
+    SKIPPED.contains(&tag) || is_hidden(node) || (filter.by_name && is_named_boilerplate(node))
 }
 
 fn find_first(node: &Handle, tag: &str, depth: usize) -> Option<Handle> {
@@ -169,16 +315,35 @@ fn find_first(node: &Handle, tag: &str, depth: usize) -> Option<Handle> {
         .find_map(|child| find_first(child, tag, depth + 1))
 }
 
+/// The first element outside skipped subtrees for which `pred` holds.
+fn find_first_where(
+    node: &Handle,
+    filter: Filter,
+    depth: usize,
+    pred: &dyn Fn(&Handle) -> bool,
+) -> Option<Handle> {
+    if depth >= MAX_DEPTH || is_skipped(node, filter) {
+        return None;
+    }
+    if name(node).is_some() && pred(node) {
+        return Some(node.clone());
+    }
+    node.children
+        .borrow()
+        .iter()
+        .find_map(|child| find_first_where(child, filter, depth + 1, pred))
+}
+
 /// Every `tag` element outside skipped subtrees (the head is searched for nothing).
-fn find_all(node: &Handle, tag: &str, out: &mut Vec<Handle>, depth: usize) {
-    if depth >= MAX_DEPTH || is_skipped(node) {
+fn find_all(node: &Handle, tag: &str, filter: Filter, out: &mut Vec<Handle>, depth: usize) {
+    if depth >= MAX_DEPTH || is_skipped(node, filter) {
         return;
     }
     if name(node) == Some(tag) {
         out.push(node.clone());
     }
     for child in node.children.borrow().iter() {
-        find_all(child, tag, out, depth + 1);
+        find_all(child, tag, filter, out, depth + 1);
     }
 }
 
@@ -198,8 +363,8 @@ fn text_of(node: &Handle, depth: usize) -> String {
 }
 
 /// How many characters of visible text `node` holds.
-fn visible_len(node: &Handle, depth: usize) -> usize {
-    if depth >= MAX_DEPTH || is_skipped(node) {
+fn visible_len(node: &Handle, filter: Filter, depth: usize) -> usize {
+    if depth >= MAX_DEPTH || is_skipped(node, filter) {
         return 0;
     }
     let own = match &node.data {
@@ -210,7 +375,7 @@ fn visible_len(node: &Handle, depth: usize) -> usize {
         .children
         .borrow()
         .iter()
-        .map(|c| visible_len(c, depth + 1))
+        .map(|c| visible_len(c, filter, depth + 1))
         .sum::<usize>()
 }
 
@@ -227,13 +392,17 @@ struct Walker {
     buffer: String,
     blocks: Vec<SourceBlock>,
     in_pre: usize,
+    /// Depth inside a site header (a `<header>` outside any article, main or section).
     in_header: usize,
+    /// Depth inside `<article>`, `<main>` and `<section>` elements.
+    in_section: usize,
     depth: usize,
     quotes: (&'static str, &'static str),
+    filter: Filter,
 }
 
 impl Walker {
-    fn new(french: bool) -> Self {
+    fn new(french: bool, filter: Filter) -> Self {
         let quotes = if french {
             ("« ", " »")
         } else {
@@ -245,8 +414,10 @@ impl Walker {
             blocks: Vec::new(),
             in_pre: 0,
             in_header: 0,
+            in_section: 0,
             depth: 0,
             quotes,
+            filter,
         }
     }
 
@@ -271,7 +442,7 @@ impl Walker {
     }
 
     fn element(&mut self, node: &Handle) {
-        if is_skipped(node) {
+        if is_skipped(node, self.filter) {
             return;
         }
         let tag = name(node).unwrap_or_default();
@@ -291,13 +462,16 @@ impl Walker {
                 };
                 container.into_iter().for_each(|c| self.stack.push(c));
                 let pre = usize::from(tag == "pre");
-                let header = usize::from(tag == "header");
+                let header = usize::from(tag == "header" && self.in_section == 0);
+                let section = usize::from(matches!(tag, "article" | "main" | "section"));
                 self.in_pre += pre;
                 self.in_header += header;
+                self.in_section += section;
                 self.walk_children(node);
                 self.flush();
                 self.in_pre -= pre;
                 self.in_header -= header;
+                self.in_section -= section;
                 if container.is_some() {
                     self.stack.pop();
                 }
@@ -456,6 +630,99 @@ mod tests {
         );
         // A short title keeps its dash.
         assert_eq!(strip_site_name("Paris - Lyon"), "Paris - Lyon");
+    }
+
+    #[test]
+    fn boilerplate_named_by_id_class_role_or_label_is_dropped() {
+        let page = r#"<body class="single comments-open menu-sticky">
+            <div id="CybotCookiebotDialog">We use cookies</div>
+            <div class="qc-cmp2-container">Nous utilisons des traceurs</div>
+            <div role="dialog">Accept all</div><div role="banner">Site name</div>
+            <div class="site-breadcrumbs">Home › News</div>
+            <ul class="share_buttons"><li>Facebook</li></ul>
+            <div aria-label="Partager cet article">Partager</div>
+            <section id="comments"><p>First!</p></section>
+            <div class="related-posts"><p>Read also</p></div>
+            <div class="newsletterBox">Subscribe</div>
+            <span aria-hidden="true">icon</span><div role="search">Search</div>
+            <p>The story itself.</p>
+            <table class="shareholders"><tr><td>Shareholders keep their table.</td></tr></table>
+            <div class="commentary">An op-ed column is kept.</div>
+            <section aria-label="Protection sociale"><p>So is a section on welfare.</p></section>
+            <div class="jardin-partagé">And a shared garden.</div></body>"#;
+        assert_eq!(
+            texts(&parse(page).1),
+            [
+                (BlockKind::Paragraph, "The story itself."),
+                (BlockKind::Paragraph, "Shareholders keep their table."),
+                (BlockKind::Paragraph, "An op-ed column is kept."),
+                (BlockKind::Paragraph, "So is a section on welfare."),
+                (BlockKind::Paragraph, "And a shared garden."),
+            ]
+        );
+        assert_eq!(
+            words_of("qc-cmp2 CybotCookiebotDialog share_buttons"),
+            [
+                "qc",
+                "cmp2",
+                "cybot",
+                "cookiebot",
+                "dialog",
+                "share",
+                "buttons"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_wrapper_holding_the_h1_is_never_dropped_by_its_name() {
+        // The whole story sits in a wrapper whose class the names rule takes for a menu.
+        let page = "<body><div class=\"menu-layout\"><h1>Title</h1><p>The text.</p></div></body>";
+        let (title, blocks) = parse(page);
+        assert_eq!(title.as_deref(), Some("Title"));
+        assert_eq!(texts(&blocks), [(BlockKind::Paragraph, "The text.")]);
+    }
+
+    #[test]
+    fn the_article_header_is_read_and_role_main_is_the_root() {
+        let page = "<body><header><a>Logo</a><p>Site tagline</p></header>\
+            <article><header><h1>Headline</h1><p>The standfirst.</p></header>\
+            <p>Body.</p><footer>Tags: x</footer></article></body>";
+        let (title, blocks) = parse(page);
+        assert_eq!(title.as_deref(), Some("Headline"));
+        assert_eq!(
+            texts(&blocks),
+            [
+                (BlockKind::Paragraph, "The standfirst."),
+                (BlockKind::Paragraph, "Body.")
+            ]
+        );
+        let page = "<body><div>Promo strip</div><div role=\"main\"><p>Main text.</p></div></body>";
+        assert_eq!(
+            texts(&parse(page).1),
+            [(BlockKind::Paragraph, "Main text.")]
+        );
+        // A teaser <article> in <main> does not win over the story in plain divs.
+        let page = "<main><div><p>The real story, told in plain paragraphs, at length.</p>\
+            <p>More of the story, with more words than the teaser.</p></div>\
+            <article><p>Teaser.</p></article></main>";
+        assert_eq!(parse(page).1.len(), 3);
+    }
+
+    #[test]
+    fn control_tokens_escaped_are_text_and_literal_ones_are_tags() {
+        let page = "<p>Escaped: &lt;start_of_turn&gt;user &lt;eos&gt; &lt;bos&gt; \
+            &lt;end_of_turn&gt;.</p><p>Literal: <eos>kept text</eos> and <start_of_turn>user.</p>";
+        assert_eq!(
+            texts(&parse(page).1),
+            [
+                (
+                    BlockKind::Paragraph,
+                    "Escaped: <start_of_turn>user <eos> <bos> <end_of_turn>."
+                ),
+                (BlockKind::Paragraph, "Literal: kept text and user."),
+            ]
+        );
     }
 
     #[test]

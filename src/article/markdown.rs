@@ -2,6 +2,13 @@
 //! blockquotes, inline markup stripped (links keep their text, images and raw HTML are
 //! dropped, code keeps its text). A YAML front matter block is skipped. The first H1
 //! becomes the headline.
+//!
+//! A "tag" whose name is not an HTML element, such as `<eos>`, `<bos>` or `<Nom>`, is
+//! CommonMark raw HTML that a browser would hide, but in an article written as Markdown it
+//! is the author's text: it is kept verbatim, inline or as a block of its own (the words
+//! a model uses as control tokens, `<start_of_turn>` or `<end_of_turn>`, are not even tags
+//! for CommonMark and stay text anyway). Real HTML (`<b>`, `<div class="ad">`, custom
+//! elements with a hyphen) is still dropped.
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
@@ -35,8 +42,10 @@ enum Container {
 struct State {
     stack: Vec<Container>,
     buffer: String,
-    /// Depth inside elements whose text is not body text (images, metadata).
+    /// Depth inside elements whose text is not body text (images, metadata, HTML blocks).
     skip: usize,
+    /// The raw text of the HTML block being read, if any.
+    html_block: Option<String>,
     blocks: Vec<SourceBlock>,
 }
 
@@ -48,6 +57,14 @@ impl State {
             Event::Text(text) | Event::Code(text) if self.skip == 0 => self.buffer.push_str(&text),
             Event::SoftBreak if self.skip == 0 => self.buffer.push(' '),
             Event::HardBreak if self.skip == 0 => self.buffer.push('\n'),
+            Event::InlineHtml(html) if self.skip == 0 && is_literal_tag(&html) => {
+                self.buffer.push_str(&html)
+            }
+            Event::Html(html) => {
+                if let Some(block) = self.html_block.as_mut() {
+                    block.push_str(&html);
+                }
+            }
             _ => {}
         }
     }
@@ -67,7 +84,11 @@ impl State {
                 self.stack.push(Container::Quote);
             }
             Tag::Paragraph | Tag::List(_) | Tag::CodeBlock(_) => self.flush(),
-            Tag::Image { .. } | Tag::MetadataBlock(_) | Tag::HtmlBlock => self.skip += 1,
+            Tag::HtmlBlock => {
+                self.skip += 1;
+                self.html_block = Some(String::new());
+            }
+            Tag::Image { .. } | Tag::MetadataBlock(_) => self.skip += 1,
             _ => {}
         }
     }
@@ -87,9 +108,18 @@ impl State {
                     self.flush();
                 }
             }
-            TagEnd::Image | TagEnd::MetadataBlock(_) | TagEnd::HtmlBlock => {
-                self.skip = self.skip.saturating_sub(1)
+            TagEnd::HtmlBlock => {
+                self.skip = self.skip.saturating_sub(1);
+                // A block that opens with a literal tag (`<eos>` alone on its line) is text.
+                let block = self.html_block.take().unwrap_or_default();
+                let first = block.trim_start().split('>').next().unwrap_or_default();
+                if self.skip == 0 && is_literal_tag(&format!("{first}>")) {
+                    self.flush();
+                    self.buffer = block.split_whitespace().collect::<Vec<_>>().join(" ");
+                    self.flush();
+                }
             }
+            TagEnd::Image | TagEnd::MetadataBlock(_) => self.skip = self.skip.saturating_sub(1),
             _ => {}
         }
     }
@@ -109,6 +139,160 @@ impl State {
         };
         self.blocks.push(SourceBlock::new(kind, text));
     }
+}
+
+/// The elements of HTML (current and obsolete) whose tags are markup, not text.
+const HTML_ELEMENTS: &[&str] = &[
+    "a",
+    "abbr",
+    "acronym",
+    "address",
+    "area",
+    "article",
+    "aside",
+    "audio",
+    "b",
+    "base",
+    "bdi",
+    "bdo",
+    "big",
+    "blink",
+    "blockquote",
+    "body",
+    "br",
+    "button",
+    "canvas",
+    "caption",
+    "center",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "data",
+    "datalist",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "embed",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "font",
+    "footer",
+    "form",
+    "frame",
+    "frameset",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hgroup",
+    "hr",
+    "html",
+    "i",
+    "iframe",
+    "img",
+    "input",
+    "ins",
+    "kbd",
+    "label",
+    "legend",
+    "li",
+    "link",
+    "main",
+    "map",
+    "mark",
+    "marquee",
+    "math",
+    "menu",
+    "meta",
+    "meter",
+    "nav",
+    "nobr",
+    "noscript",
+    "object",
+    "ol",
+    "optgroup",
+    "option",
+    "output",
+    "p",
+    "param",
+    "picture",
+    "pre",
+    "progress",
+    "q",
+    "rp",
+    "rt",
+    "ruby",
+    "s",
+    "samp",
+    "script",
+    "search",
+    "section",
+    "select",
+    "slot",
+    "small",
+    "source",
+    "span",
+    "strike",
+    "strong",
+    "style",
+    "sub",
+    "summary",
+    "sup",
+    "svg",
+    "table",
+    "tbody",
+    "td",
+    "template",
+    "textarea",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "title",
+    "tr",
+    "track",
+    "tt",
+    "u",
+    "ul",
+    "var",
+    "video",
+    "wbr",
+];
+
+/// Whether `html` is one bare tag (`<eos>`, `</eos>`, `<eos/>`) of an element HTML does not
+/// know, which a Markdown author means as text.
+fn is_literal_tag(html: &str) -> bool {
+    let inner = html
+        .trim()
+        .strip_prefix('<')
+        .and_then(|rest| rest.strip_suffix('>'));
+    let Some(inner) = inner else {
+        return false;
+    };
+    let inner = inner.strip_prefix('/').unwrap_or(inner);
+    let inner = inner.strip_suffix('/').unwrap_or(inner).trim_end();
+    let mut chars = inner.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric())
+        && !is_html_element(inner)
+}
+
+/// Whether `name` is the name of an HTML element (in any case).
+pub(crate) fn is_html_element(name: &str) -> bool {
+    HTML_ELEMENTS.contains(&name.to_ascii_lowercase().as_str())
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
@@ -182,6 +366,31 @@ mod tests {
                 (BlockKind::Heading(1), "Two")
             ]
         );
+    }
+
+    #[test]
+    fn unknown_tags_are_the_authors_text() {
+        let (_, blocks) = parse(
+            "Le modèle écrit <eos> puis <bos>, et `<pad>` ; \
+             <start_of_turn>user et <end_of_turn> restent.\n\n\
+             <eos>\nsuite du bloc\n\n\
+             Du <b>gras</b>, <span class=\"x\">un span</span> et <my-widget>.\n\n\
+             <div class=\"ad\">Buy now</div>\n",
+        );
+        assert_eq!(
+            texts(&blocks),
+            [
+                (
+                    BlockKind::Paragraph,
+                    "Le modèle écrit <eos> puis <bos>, et <pad> ; \
+                     <start_of_turn>user et <end_of_turn> restent."
+                ),
+                (BlockKind::Paragraph, "<eos> suite du bloc"),
+                (BlockKind::Paragraph, "Du gras, un span et ."),
+            ]
+        );
+        assert!(is_literal_tag("</EOS>") && is_literal_tag("<eos/>"));
+        assert!(!is_literal_tag("<b>") && !is_literal_tag("<a href=\"x\">"));
     }
 
     #[test]

@@ -39,7 +39,7 @@ pub struct Section {
 }
 
 /// How the article was made, so that a run can be traced and repeated.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Provenance {
     pub plume_version: String,
     pub model_id: String,
@@ -48,12 +48,16 @@ pub struct Provenance {
     pub sampling: Sampling,
     /// The input as given on the command line (`<stdin>` for standard input).
     pub source_path: String,
+    /// The sha256 of the input's bytes, as read: proves which source the article came from.
+    pub source_sha256: String,
+    /// The other settings that shape the text (see [`Provenance::run_record`]).
+    pub settings: String,
     /// Whether the model wrote some of the text (false: every sentence is from the source).
     pub generated: bool,
 }
 
 /// The sampling settings of the run.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Sampling {
     pub temperature: f32,
     pub top_k: usize,
@@ -69,6 +73,21 @@ impl Sampling {
             "temperature={} top_k={} top_p={} min_p={} repeat_penalty={}",
             self.temperature, self.top_k, self.top_p, self.min_p, self.repeat_penalty
         )
+    }
+}
+
+impl Provenance {
+    /// What decides the text of a run, as `(key, value)` pairs in a fixed order: the input's
+    /// and the model's sha256, the seed, the sampling and the other settings. Two runs with
+    /// the same record write the same article; a batch skips an output whose record matches.
+    pub fn run_record(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("source_sha256", self.source_sha256.clone()),
+            ("model_sha256", self.model_sha256.clone()),
+            ("seed", self.seed.to_string()),
+            ("sampling", self.sampling.summary()),
+            ("settings", self.settings.clone()),
+        ]
     }
 }
 
@@ -178,6 +197,8 @@ pub(crate) fn sample_article() -> Article {
                 repeat_penalty: 1.1,
             },
             source_path: "exemples/ligne.txt".into(),
+            source_sha256: "cd34".repeat(16),
+            settings: "min_words=700 attempts=3 vocabulary=french keyphrase=auto".into(),
             generated: true,
         },
     }

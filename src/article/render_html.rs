@@ -9,6 +9,9 @@ use serde_json::{json, Value};
 
 use crate::article::output::Article;
 
+/// The `<meta name>` prefix of the run record ([`crate::article::Provenance::run_record`]).
+pub const RUN_META_PREFIX: &str = "plume:";
+
 /// Renders `article` as an HTML page. `report_summary`, plain text, is appended in a
 /// collapsed `<details>` element after the article.
 pub fn render_html(article: &Article, report_summary: Option<&str>) -> String {
@@ -25,6 +28,9 @@ pub fn render_html(article: &Article, report_summary: Option<&str>) -> String {
     out.push_str(&meta("description", &article.meta_description));
     out.push_str(&meta("keywords", &article.keyphrase));
     out.push_str(&meta("generator", &format!("plume {}", p.plume_version)));
+    for (key, value) in p.run_record() {
+        out.push_str(&meta(&format!("{RUN_META_PREFIX}{key}"), &value));
+    }
     out.push_str("<script type=\"application/ld+json\">\n");
     out.push_str(&json_ld(article));
     out.push_str("\n</script>\n</head>\n<body>\n<article>\n");

@@ -96,6 +96,8 @@ mod tests {
             "seed",
             "sampling",
             "source_path",
+            "source_sha256",
+            "settings",
             "generated",
         ] {
             assert!(

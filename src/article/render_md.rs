@@ -9,7 +9,7 @@ use crate::article::output::Article;
 /// Renders `article` as Markdown with front matter.
 pub fn render_markdown(article: &Article) -> String {
     let p = &article.provenance;
-    let pairs = [
+    let mut pairs = vec![
         ("title", article.title.clone()),
         ("meta_description", article.meta_description.clone()),
         ("slug", article.slug.clone()),
@@ -17,12 +17,10 @@ pub fn render_markdown(article: &Article) -> String {
         ("lang", article.lang.clone()),
         ("generator", format!("plume {}", p.plume_version)),
         ("model", p.model_id.clone()),
-        ("model_sha256", p.model_sha256.clone()),
-        ("seed", p.seed.to_string()),
-        ("sampling", p.sampling.summary()),
         ("source", p.source_path.clone()),
-        ("generated", p.generated.to_string()),
     ];
+    pairs.extend(p.run_record());
+    pairs.push(("generated", p.generated.to_string()));
     let mut out = write_front_matter(&pairs);
     push_block(&mut out, &format!("# {}", heading_text(&article.title)));
     push_block(&mut out, &block_text(&article.lead));
@@ -170,6 +168,11 @@ mod tests {
             Some(article.provenance.sampling.summary().as_str())
         );
         assert_eq!(get("source"), Some("exemples/ligne.txt"));
+        assert_eq!(
+            get("source_sha256"),
+            Some(article.provenance.source_sha256.as_str())
+        );
+        assert_eq!(get("settings"), Some(article.provenance.settings.as_str()));
         assert_eq!(get("generated"), Some("true"));
         assert!(body.starts_with("# La ligne de Valmorin"), "{body}");
         assert!(text.contains("meta_description: \"Le train revient entre Valmorin et Castelbrune : 6 allers-retours, \\\\ 45 minutes.\""));

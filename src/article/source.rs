@@ -44,12 +44,17 @@ impl InputFormat {
             .take(16)
             .collect::<String>()
             .to_ascii_lowercase();
-        let tag_start = start.strip_prefix('<').and_then(|rest| rest.chars().next());
+        // A leading tag of a real HTML element; `<start_of_turn>` or `<eos>` is text.
+        let tag: String = start
+            .strip_prefix('<')
+            .unwrap_or_default()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
         if lower.starts_with("<!doctype")
-            || lower.starts_with("<html")
             || lower.starts_with("<!--")
             || lower.starts_with("<?xml")
-            || tag_start.is_some_and(|c| c.is_ascii_alphabetic())
+            || markdown::is_html_element(&tag)
         {
             return InputFormat::Html;
         }
@@ -111,30 +116,15 @@ pub struct Source {
     pub blocks: Vec<SourceBlock>,
     /// The language the text is written in.
     pub lang: lang::Lang,
+    /// The sha256 of the bytes read, in lower-case hex.
+    pub sha256: String,
 }
 
 impl Source {
     /// Reads and parses the article at `path`; the format comes from the extension, or
     /// from the content when the extension says nothing.
     pub fn from_path(path: &Path) -> Result<Source> {
-        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
-        if meta.is_dir() {
-            return Err(Error::input(
-                path,
-                "this is a directory, not an article file.",
-            ));
-        }
-        if meta.len() > decode::MAX_INPUT_BYTES as u64 {
-            return Err(Error::input(
-                path,
-                format!(
-                    "the file is {} bytes long, more than the {} bytes plume accepts for an article.",
-                    meta.len(),
-                    decode::MAX_INPUT_BYTES
-                ),
-            ));
-        }
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let bytes = read_input(path)?;
         Source::from_bytes(&bytes, path, None)
     }
 
@@ -181,6 +171,7 @@ impl Source {
             title,
             blocks,
             lang: lang::Lang::Other,
+            sha256: sha256_hex(bytes),
         };
         let whole = match &source.title {
             Some(title) => format!("{title}\n\n{}", source.text()),
@@ -230,6 +221,38 @@ impl Source {
     pub fn word_count(&self) -> usize {
         self.blocks.iter().map(|b| words::word_count(&b.text)).sum()
     }
+}
+
+/// The bytes of the article file at `path`: refuses a folder, or a file larger than plume
+/// accepts, before reading it.
+pub fn read_input(path: &Path) -> Result<Vec<u8>> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if meta.is_dir() {
+        return Err(Error::input(
+            path,
+            "this is a directory, not an article file.",
+        ));
+    }
+    if meta.len() > decode::MAX_INPUT_BYTES as u64 {
+        return Err(Error::input(
+            path,
+            format!(
+                "the file is {} bytes long, more than the {} bytes plume accepts for an article.",
+                meta.len(),
+                decode::MAX_INPUT_BYTES
+            ),
+        ));
+    }
+    std::fs::read(path).map_err(|e| Error::io(path, e))
+}
+
+/// The sha256 of `bytes`, in lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 impl InputFormat {
@@ -309,6 +332,11 @@ mod tests {
             InputFormat::Text
         );
         assert_eq!(InputFormat::sniff("3 < 4 and so on"), InputFormat::Text);
+        assert_eq!(
+            InputFormat::sniff("<start_of_turn>user\nLe train repart."),
+            InputFormat::Text
+        );
+        assert_eq!(InputFormat::sniff("<eos> fin"), InputFormat::Text);
         let src = Source::from_bytes(b"<p>Un paragraphe.</p>", Path::new("<stdin>"), None).unwrap();
         assert_eq!(src.format, InputFormat::Html);
         assert_eq!(src.path, PathBuf::from("<stdin>"));

@@ -162,6 +162,9 @@ pub trait TextGenerator {
 
     /// A name for provenance (model id).
     fn name(&self) -> String;
+
+    /// Forgets what earlier prompts left behind (the model's cache), as between two articles.
+    fn reset(&mut self) {}
 }
 
 /// The real generator: a model with its tokenizer.
@@ -278,5 +281,9 @@ impl TextGenerator for ModelGenerator {
 
     fn name(&self) -> String {
         self.name.clone()
+    }
+
+    fn reset(&mut self) {
+        self.model.clear_cache();
     }
 }

@@ -747,6 +747,8 @@ mod tests {
                     repeat_penalty: 1.0,
                 },
                 source_path: "t".into(),
+                source_sha256: String::new(),
+                settings: String::new(),
                 generated: false,
             },
         };

@@ -13,15 +13,14 @@ pub mod write;
 
 use std::collections::HashSet;
 
-use indicatif::{ProgressBar, ProgressStyle};
-
 use crate::analysis::faithfulness::Facts;
 use crate::analysis::text::word_count;
 use crate::analysis::{self, CheckOptions, Document, Report};
-use crate::article::{self, Article, Lang, Provenance, Sampling, Section, Source};
+use crate::article::{self, Article, Lang, OutputFormat, Provenance, Sampling, Section, Source};
 use crate::error::Result;
 use crate::generate::{SamplingSettings, TextGenerator};
 use crate::model::source::PromptStyle;
+pub use crate::progress::Progress;
 use crate::prompt::{language_name, Task};
 use assemble::Body;
 use verify::{sentence_key, Bounds};
@@ -39,6 +38,50 @@ pub struct RewriteOptions {
     /// The model's architecture (for chat markers).
     pub architecture: String,
     pub model_sha256: String,
+    /// Whether the model computes every token's logit (the caller sets the model up; this
+    /// only records it).
+    pub full_vocabulary: bool,
+}
+
+impl RewriteOptions {
+    /// The provenance of a rewrite of `source` with these options (model id and whether the
+    /// model wrote anything are left for the rewrite to fill).
+    pub fn provenance(&self, source_path: &std::path::Path, source_sha256: &str) -> Provenance {
+        let s = &self.sampling;
+        Provenance {
+            plume_version: env!("CARGO_PKG_VERSION").into(),
+            model_id: String::new(),
+            model_sha256: self.model_sha256.clone(),
+            seed: s.seed,
+            sampling: Sampling {
+                temperature: s.temperature,
+                top_k: s.top_k,
+                top_p: s.top_p,
+                min_p: s.min_p,
+                repeat_penalty: s.repeat_penalty,
+            },
+            source_path: source_path.display().to_string(),
+            source_sha256: source_sha256.to_string(),
+            settings: self.settings_summary(),
+            generated: false,
+        }
+    }
+
+    /// The settings that shape the text besides the seed and the sampling, on one line.
+    pub fn settings_summary(&self) -> String {
+        let keyphrase = match &self.keyphrase {
+            Some(k) => crate::article::front_matter::quote(k),
+            None => "auto".into(),
+        };
+        format!(
+            "keyphrase={keyphrase} min_words={} attempts={} vocabulary={} repeat_last_n={} no_repeat_ngram={}",
+            self.min_words,
+            self.attempts,
+            if self.full_vocabulary { "full" } else { "french" },
+            self.sampling.repeat_last_n,
+            self.sampling.no_repeat_ngram
+        )
+    }
 }
 
 /// The article, its report, and how it was made.
@@ -50,6 +93,29 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// The article in `format`, with the report (JSON) or its summary (HTML).
+    pub fn render(&self, format: OutputFormat) -> String {
+        match format {
+            OutputFormat::Md => article::render_markdown(&self.article),
+            OutputFormat::Html => article::render_html(&self.article, Some(&self.summary())),
+            OutputFormat::Json => article::render_json(
+                &self.article,
+                serde_json::to_value(&self.report).unwrap_or_default(),
+            ),
+        }
+    }
+
+    /// A warning when the article is shorter than `min_words`: plume does not pad a short
+    /// source with invented text.
+    pub fn shortfall(&self, min_words: usize) -> Option<String> {
+        let words = self.report.word_count;
+        (words < min_words).then(|| {
+            format!(
+                "the article has {words} words, under the {min_words} asked: the source is too short to say more without inventing"
+            )
+        })
+    }
+
     /// The report's summary, for stderr.
     pub fn summary(&self) -> String {
         let r = &self.report;
@@ -79,51 +145,6 @@ impl Outcome {
             s.generated_tokens,
             crate::generate::rate(s.generated_tokens, s.generation_seconds)
         )
-    }
-}
-
-/// Progress on stderr: a bar with the current step, or nothing.
-pub struct Progress {
-    bar: Option<ProgressBar>,
-}
-
-impl Progress {
-    /// A bar when `visible`, else silent.
-    pub fn new(visible: bool) -> Self {
-        let bar = visible.then(|| {
-            let bar = ProgressBar::new(0);
-            bar.set_style(
-                ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {msg}")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
-            );
-            bar
-        });
-        Progress { bar }
-    }
-
-    /// No output at all.
-    pub fn hidden() -> Self {
-        Progress { bar: None }
-    }
-
-    fn set_length(&self, n: usize) {
-        if let Some(b) = &self.bar {
-            b.set_length(n as u64);
-        }
-    }
-
-    fn step(&self, msg: &str) {
-        if let Some(b) = &self.bar {
-            b.set_message(msg.to_string());
-            b.inc(1);
-        }
-    }
-
-    /// Removes the bar.
-    pub fn finish(&self) {
-        if let Some(b) = &self.bar {
-            b.finish_and_clear();
-        }
     }
 }
 
@@ -252,6 +273,12 @@ pub fn rewrite(
         }
         body.sections.retain(|s| !s.paragraphs.is_empty());
     }
+    if body.lead.is_empty() {
+        return Err(crate::Error::input(
+            &source.path,
+            "no sentence of the rewrite passed the fact check, and sentences of a source that is not in French are not copied, so there is nothing faithful to publish",
+        ));
+    }
 
     let headline = match (&plan.title, french) {
         (Some(t), true) => Some(t.clone()),
@@ -315,19 +342,9 @@ pub fn rewrite(
         lead: body.lead.clone(),
         sections,
         provenance: Provenance {
-            plume_version: env!("CARGO_PKG_VERSION").into(),
             model_id: model_name,
-            model_sha256: options.model_sha256.clone(),
-            seed: options.sampling.seed,
-            sampling: Sampling {
-                temperature: options.sampling.temperature,
-                top_k: options.sampling.top_k,
-                top_p: options.sampling.top_p,
-                min_p: options.sampling.min_p,
-                repeat_penalty: options.sampling.repeat_penalty,
-            },
-            source_path: source.path.display().to_string(),
             generated: stats.accepted > 0,
+            ..options.provenance(&source.path, &source.sha256)
         },
     };
     assemble::enforce(&mut article);

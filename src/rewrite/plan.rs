@@ -217,6 +217,7 @@ mod tests {
             title: title.map(str::to_string),
             blocks,
             lang: Lang::Fr,
+            sha256: String::new(),
         }
     }
 

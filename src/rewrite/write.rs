@@ -12,6 +12,11 @@ use crate::generate::{GenerationSettings, SamplingSettings, TextGenerator};
 use crate::model::source::PromptStyle;
 use crate::prompt::{self, Task};
 
+/// Pieces longer than this are not given to the model: with the frame and the answer they
+/// would not fit a small model's context, and a "sentence" that long is a list or a table
+/// the model would only garble. The fallback keeps (or drops) them as any rejected piece.
+pub const MAX_INPUT_WORDS: usize = 200;
+
 /// How many pieces were asked for, kept, and why the others were rejected; and the speed.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct WriteStats {
@@ -71,6 +76,15 @@ impl<'a> Writer<'a> {
     ) -> Result<Option<String>> {
         self.requests += 1;
         self.stats.requested += 1;
+        if word_count(input) > MAX_INPUT_WORDS {
+            *self
+                .stats
+                .rejections
+                .entry("too long for the model".into())
+                .or_default() += 1;
+            self.stats.fallbacks += 1;
+            return Ok(None);
+        }
         let (prompt, stop) = prompt::build(self.style, &self.architecture, task, input);
         let max_tokens = word_count(input) * 3 + 24;
         let examples = prompt::example_text(task);

@@ -1,0 +1,161 @@
+//! The output formats, and reading back the run record ([`Provenance::run_record`]) that
+//! an output carries: the front matter of Markdown, the `plume:` meta tags of HTML, the
+//! `provenance` object of JSON. A batch compares it with the run it is about to make.
+
+use std::path::Path;
+
+use crate::article::front_matter::parse_front_matter;
+use crate::article::render_html::RUN_META_PREFIX;
+use crate::article::Provenance;
+
+/// The formats plume writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    Md,
+    Html,
+    Json,
+}
+
+impl OutputFormat {
+    /// The file extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            OutputFormat::Md => "md",
+            OutputFormat::Html => "html",
+            OutputFormat::Json => "json",
+        }
+    }
+}
+
+/// The run record in `text`, an output of plume in `format`; `None` when it has none (not
+/// written by plume, or damaged).
+pub fn read_run_record(text: &str, format: OutputFormat) -> Option<Vec<(String, String)>> {
+    let keys: Vec<&str> = empty_record().into_iter().map(|(k, _)| k).collect();
+    let record: Vec<(String, String)> = match format {
+        OutputFormat::Md => {
+            let (pairs, _) = parse_front_matter(text);
+            keys.iter()
+                .filter_map(|k| pairs.iter().find(|(key, _)| key == k).cloned())
+                .collect()
+        }
+        OutputFormat::Html => keys
+            .iter()
+            .filter_map(|k| {
+                meta_content(text, &format!("{RUN_META_PREFIX}{k}")).map(|v| (k.to_string(), v))
+            })
+            .collect(),
+        OutputFormat::Json => {
+            let value: serde_json::Value = serde_json::from_str(text).ok()?;
+            let provenance: Provenance =
+                serde_json::from_value(value.get("provenance")?.clone()).ok()?;
+            owned(&provenance.run_record())
+        }
+    };
+    (record.len() == keys.len()).then_some(record)
+}
+
+/// Whether the file at `path` is an output of the run whose record is `record`.
+pub fn output_matches(path: &Path, format: OutputFormat, record: &[(&str, String)]) -> bool {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return false;
+    };
+    read_run_record(&text, format).is_some_and(|found| found == owned(record))
+}
+
+fn owned(record: &[(&str, String)]) -> Vec<(String, String)> {
+    record
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect()
+}
+
+fn empty_record() -> Vec<(&'static str, String)> {
+    Provenance::default().run_record()
+}
+
+/// The `content` of `<meta name="NAME" content="…">` as plume writes it (unescaped).
+fn meta_content(html: &str, name: &str) -> Option<String> {
+    let start = format!("<meta name=\"{}\" content=\"", escape_attr(name));
+    let at = html.find(&start)? + start.len();
+    let end = html[at..].find('"')?;
+    Some(unescape(&html[at..at + end]))
+}
+
+fn escape_attr(s: &str) -> String {
+    crate::article::render_html::escape(s)
+}
+
+/// The inverse of [`crate::article::render_html::escape`].
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::article::output::sample_article;
+    use crate::article::{render_html, render_json, render_markdown};
+
+    #[test]
+    fn every_format_gives_back_its_record() {
+        let mut article = sample_article();
+        article.provenance.settings = "keyphrase=\"l'été & <nous>\" min_words=700".into();
+        let expected = owned(&article.provenance.run_record());
+        for (format, text) in [
+            (OutputFormat::Md, render_markdown(&article)),
+            (OutputFormat::Html, render_html(&article, Some("rapport"))),
+            (
+                OutputFormat::Json,
+                render_json(&article, serde_json::Value::Null),
+            ),
+        ] {
+            assert_eq!(
+                read_run_record(&text, format).as_ref(),
+                Some(&expected),
+                "{format:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_damaged_or_foreign_output_has_no_record() {
+        let article = sample_article();
+        let md = render_markdown(&article);
+        let cut = &md[..md.find("seed:").unwrap()];
+        assert_eq!(read_run_record(cut, OutputFormat::Md), None);
+        assert_eq!(read_run_record("# Un article\n", OutputFormat::Md), None);
+        let json = render_json(&article, serde_json::Value::Null);
+        assert_eq!(
+            read_run_record(&json[..json.len() / 2], OutputFormat::Json),
+            None
+        );
+        assert_eq!(
+            read_run_record("<html><p>x</p></html>", OutputFormat::Html),
+            None
+        );
+    }
+
+    #[test]
+    fn output_matches_compares_every_field() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        let article = sample_article();
+        std::fs::write(&path, render_markdown(&article)).unwrap();
+        let record = article.provenance.run_record();
+        assert!(output_matches(&path, OutputFormat::Md, &record));
+        for i in 0..record.len() {
+            let mut other = record.clone();
+            other[i].1.push('x');
+            assert!(!output_matches(&path, OutputFormat::Md, &other), "{i}");
+        }
+        assert!(!output_matches(
+            &dir.path().join("none.md"),
+            OutputFormat::Md,
+            &record
+        ));
+    }
+}

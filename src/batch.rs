@@ -1,0 +1,459 @@
+//! `plume rewrite` over many articles with one model: inputs gathered from files and
+//! folders, one output per input (named after it, never two on one name), each written
+//! atomically; an output already made by the same run (same input sha256, model and
+//! settings) is skipped, so an interrupted batch picks up where it stopped; an article
+//! that fails is reported and the batch goes on.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::article::source::{read_input, sha256_hex};
+use crate::article::{output_matches, write_atomically, OutputFormat, Source};
+use crate::error::{Error, Result};
+use crate::generate::TextGenerator;
+use crate::progress::Progress;
+use crate::rewrite::{self, RewriteOptions};
+
+/// The extensions a folder is searched for.
+const ARTICLE_EXTENSIONS: [&str; 5] = ["txt", "md", "markdown", "html", "htm"];
+
+/// How a batch runs.
+#[derive(Debug, Clone)]
+pub struct BatchOptions {
+    /// Where the outputs go (created if missing).
+    pub out_dir: PathBuf,
+    pub format: OutputFormat,
+    /// Redo articles whose output is already up to date.
+    pub force: bool,
+    /// Stop at the first article that fails.
+    pub fail_fast: bool,
+}
+
+/// One article to make: its input and the output it gets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub input: PathBuf,
+    pub output: PathBuf,
+}
+
+/// The inputs of a batch: the jobs, and the inputs that could not be read as articles
+/// (a path that does not exist, a folder that cannot be listed or holds no article).
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    pub jobs: Vec<Job>,
+    pub problems: Vec<(PathBuf, String)>,
+}
+
+/// What became of one article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Done,
+    Skipped,
+    Failed,
+}
+
+/// One article's result: a line of the `--log` file.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleResult {
+    pub path: PathBuf,
+    pub output: Option<PathBuf>,
+    pub status: Status,
+    /// Why it failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Something the editor should know about a finished article.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
+    pub words: Option<usize>,
+    pub seconds: f64,
+    pub tokens_per_second: Option<f64>,
+    pub seo_score: Option<u8>,
+    pub readability_score: Option<u8>,
+    pub faithful: Option<bool>,
+}
+
+/// Counts at the end of a batch.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub done: usize,
+    pub skipped: usize,
+    pub failed: usize,
+    /// Articles not tried because `--fail-fast` stopped the batch.
+    pub not_tried: usize,
+}
+
+impl std::ops::Add for Summary {
+    type Output = Summary;
+
+    /// The counts of both together.
+    fn add(self, other: Summary) -> Summary {
+        Summary {
+            done: self.done + other.done,
+            skipped: self.skipped + other.skipped,
+            failed: self.failed + other.failed,
+            not_tried: self.not_tried + other.not_tried,
+        }
+    }
+}
+
+impl Summary {
+    /// One line for stderr.
+    pub fn line(&self, seconds: f64) -> String {
+        let mut line = format!(
+            "plume: {} done, {} skipped, {} failed in {seconds:.1} s",
+            self.done, self.skipped, self.failed
+        );
+        if self.not_tried > 0 {
+            line.push_str(&format!(
+                " ({} not tried: --fail-fast stopped the batch)",
+                self.not_tried
+            ));
+        }
+        line
+    }
+}
+
+/// Gathers the articles of `paths` (files as given, folders walked for .txt, .md and
+/// .html files, in name order, hidden entries and `out_dir` left out; the same file
+/// reached twice counts once) and names their outputs in `out_dir`.
+pub fn collect(paths: &[PathBuf], out_dir: &Path, format: OutputFormat) -> Inputs {
+    let skip = std::fs::canonicalize(out_dir).ok();
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for path in paths {
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => {
+                let before = files.len();
+                if let Err(e) = walk(path, skip.as_deref(), &mut files) {
+                    problems.push((path.clone(), e));
+                } else if files.len() == before {
+                    problems.push((
+                        path.clone(),
+                        "this folder holds no .txt, .md or .html article".into(),
+                    ));
+                }
+            }
+            Ok(_) => files.push(path.clone()),
+            Err(e) => problems.push((path.clone(), Error::io(path, e).to_string())),
+        }
+    }
+    let mut seen = HashSet::new();
+    files.retain(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
+    let outputs = output_names(&files, out_dir, format);
+    Inputs {
+        jobs: files
+            .into_iter()
+            .zip(outputs)
+            .map(|(input, output)| Job { input, output })
+            .collect(),
+        problems,
+    }
+}
+
+fn walk(
+    dir: &Path,
+    skip: Option<&Path>,
+    files: &mut Vec<PathBuf>,
+) -> std::result::Result<(), String> {
+    if skip.is_some() && std::fs::canonicalize(dir).ok().as_deref() == skip {
+        return Ok(());
+    }
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e).to_string())?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .map(|e| e.path())
+        .collect();
+    paths.sort();
+    for path in paths {
+        // Symbolic links to folders are not followed (no loops); links to files are read.
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if meta.is_dir() {
+            walk(&path, skip, files)?;
+        } else if is_article_name(&path) && path.is_file() {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn is_article_name(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| ARTICLE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+/// `OUT/<stem>.<ext>` for each input; a stem already taken gets `-2`, `-3`… (compared
+/// without case, for case-insensitive file systems).
+pub fn output_names(inputs: &[PathBuf], out_dir: &Path, format: OutputFormat) -> Vec<PathBuf> {
+    let ext = format.extension();
+    let mut taken = HashSet::new();
+    inputs
+        .iter()
+        .map(|input| {
+            let stem = input
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "article".into());
+            let mut name = format!("{stem}.{ext}");
+            let mut n = 2;
+            while !taken.insert(name.to_lowercase()) {
+                name = format!("{stem}-{n}.{ext}");
+                n += 1;
+            }
+            out_dir.join(name)
+        })
+        .collect()
+}
+
+/// Makes sure `dir` exists and can be written to, before any work is done.
+pub fn prepare_out_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    tempfile::Builder::new()
+        .prefix(".plume-")
+        .tempfile_in(dir)
+        .map(drop)
+        .map_err(|e| {
+            Error::Invalid(format!(
+                "cannot write in the output folder {}: {e}",
+                dir.display()
+            ))
+        })
+}
+
+/// Reports the inputs that could not be read as articles, before any work is done; with
+/// `fail_fast`, a problem means no job will be tried.
+pub fn report_problems(
+    inputs: &Inputs,
+    fail_fast: bool,
+    report: &mut dyn FnMut(&ArticleResult) -> Result<()>,
+) -> Result<Summary> {
+    let mut summary = Summary::default();
+    for (path, problem) in &inputs.problems {
+        summary.failed += 1;
+        report(&failed(path, None, problem.clone(), 0.0))?;
+        if fail_fast {
+            summary.not_tried = inputs.jobs.len();
+            break;
+        }
+    }
+    Ok(summary)
+}
+
+/// Runs `jobs` in order, the generator's cache reset between articles, into the output
+/// folder (made if missing). `report` is called after each article (for the log and
+/// messages); an error it returns stops the batch.
+pub fn run(
+    jobs: &[Job],
+    generator: &mut dyn TextGenerator,
+    options: &RewriteOptions,
+    batch: &BatchOptions,
+    progress: &Progress,
+    report: &mut dyn FnMut(&ArticleResult) -> Result<()>,
+) -> Result<Summary> {
+    prepare_out_dir(&batch.out_dir)?;
+    let mut summary = Summary::default();
+    for (i, job) in jobs.iter().enumerate() {
+        progress.start_article(&job.input.display().to_string());
+        let started = Instant::now();
+        let result = match one(job, generator, options, batch, progress) {
+            Ok(result) => result,
+            Err(e) => failed(
+                &job.input,
+                Some(&job.output),
+                e.to_string(),
+                started.elapsed().as_secs_f64(),
+            ),
+        };
+        progress.finish_article();
+        match result.status {
+            Status::Done => summary.done += 1,
+            Status::Skipped => summary.skipped += 1,
+            Status::Failed => summary.failed += 1,
+        }
+        report(&result)?;
+        if result.status == Status::Failed && batch.fail_fast {
+            summary.not_tried = jobs.len() - i - 1;
+            break;
+        }
+    }
+    Ok(summary)
+}
+
+fn failed(path: &Path, output: Option<&Path>, error: String, seconds: f64) -> ArticleResult {
+    ArticleResult {
+        path: path.to_path_buf(),
+        output: output.map(Path::to_path_buf),
+        status: Status::Failed,
+        error: Some(error),
+        warning: None,
+        words: None,
+        seconds,
+        tokens_per_second: None,
+        seo_score: None,
+        readability_score: None,
+        faithful: None,
+    }
+}
+
+/// One article: skipped when its output is up to date, else read, rewritten and written.
+fn one(
+    job: &Job,
+    generator: &mut dyn TextGenerator,
+    options: &RewriteOptions,
+    batch: &BatchOptions,
+    progress: &Progress,
+) -> Result<ArticleResult> {
+    let started = Instant::now();
+    let bytes = read_input(&job.input)?;
+    let record = options
+        .provenance(&job.input, &sha256_hex(&bytes))
+        .run_record();
+    let mut result = ArticleResult {
+        path: job.input.clone(),
+        output: Some(job.output.clone()),
+        status: Status::Skipped,
+        error: None,
+        warning: None,
+        words: None,
+        seconds: 0.0,
+        tokens_per_second: None,
+        seo_score: None,
+        readability_score: None,
+        faithful: None,
+    };
+    if !batch.force && output_matches(&job.output, batch.format, &record) {
+        result.seconds = started.elapsed().as_secs_f64();
+        return Ok(result);
+    }
+    let source = Source::from_bytes(&bytes, &job.input, None)?;
+    generator.reset();
+    let outcome = rewrite::rewrite(&source, generator, options, progress)?;
+    write_atomically(&job.output, &outcome.render(batch.format))?;
+    let report = &outcome.report;
+    result.status = Status::Done;
+    result.warning = outcome.shortfall(options.min_words);
+    result.words = Some(report.word_count);
+    result.seconds = started.elapsed().as_secs_f64();
+    result.tokens_per_second = Some(crate::generate::rate(
+        outcome.stats.generated_tokens,
+        outcome.stats.generation_seconds,
+    ));
+    result.seo_score = Some(report.seo_score);
+    result.readability_score = Some(report.readability_score);
+    result.faithful = report.faithfulness.as_ref().map(|f| f.faithful);
+    Ok(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn touch(path: &Path) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, "Un texte.").unwrap();
+    }
+
+    #[test]
+    fn folders_are_walked_in_order_without_hidden_entries_or_the_output_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        for name in [
+            "b.txt",
+            "a.md",
+            "sub/c.html",
+            "sub/d.HTM",
+            ".cache/e.txt",
+            ".f.txt",
+            "notes.pdf",
+            "out/old.md",
+        ] {
+            touch(&d.join(name));
+        }
+        let inputs = collect(&[d.to_path_buf()], &d.join("out"), OutputFormat::Md);
+        let got: Vec<PathBuf> = inputs
+            .jobs
+            .iter()
+            .map(|j| j.input.strip_prefix(d).unwrap().to_path_buf())
+            .collect();
+        assert_eq!(
+            got,
+            ["a.md", "b.txt", "sub/c.html", "sub/d.HTM"].map(PathBuf::from)
+        );
+        assert!(inputs.problems.is_empty());
+    }
+
+    #[test]
+    fn a_file_reached_twice_counts_once_and_problems_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        touch(&d.join("in/a.txt"));
+        std::fs::create_dir_all(d.join("empty")).unwrap();
+        let inputs = collect(
+            &[
+                d.join("in/a.txt"),
+                d.join("in"),
+                d.join("missing.txt"),
+                d.join("empty"),
+            ],
+            &d.join("out"),
+            OutputFormat::Html,
+        );
+        assert_eq!(inputs.jobs.len(), 1);
+        assert_eq!(inputs.jobs[0].output, d.join("out/a.html"));
+        assert_eq!(inputs.problems.len(), 2);
+        assert!(
+            inputs.problems[0].1.contains("missing.txt"),
+            "{:?}",
+            inputs.problems
+        );
+        assert!(
+            inputs.problems[1].1.contains("no .txt"),
+            "{:?}",
+            inputs.problems
+        );
+    }
+
+    #[test]
+    fn outputs_never_share_a_name() {
+        let inputs: Vec<PathBuf> = ["x/a.txt", "y/a.md", "z/A.html", "a-2.txt", ".txt"]
+            .map(PathBuf::from)
+            .to_vec();
+        let names = output_names(&inputs, Path::new("out"), OutputFormat::Json);
+        let names: Vec<String> = names.iter().map(|p| p.display().to_string()).collect();
+        assert_eq!(
+            names,
+            [
+                "out/a.json",
+                "out/a-2.json",
+                "out/A-3.json",
+                "out/a-2-2.json",
+                "out/.txt.json"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_output_folder_that_cannot_be_made_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("plain-file");
+        std::fs::write(&file, "x").unwrap();
+        let err = prepare_out_dir(&file.join("out")).unwrap_err().to_string();
+        assert!(err.contains("plain-file/out"), "{err}");
+        let ok = dir.path().join("new/out");
+        prepare_out_dir(&ok).unwrap();
+        assert!(ok.is_dir());
+        assert_eq!(
+            std::fs::read_dir(&ok).unwrap().count(),
+            0,
+            "no temporary file left"
+        );
+    }
+}
