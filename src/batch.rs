@@ -133,7 +133,10 @@ pub fn collect(paths: &[PathBuf], out_dir: &Path, format: OutputFormat) -> Input
                 } else if files.len() == before {
                     problems.push((
                         path.clone(),
-                        "this folder holds no .txt, .md or .html article".into(),
+                        format!(
+                            "{}: this folder holds no .txt, .md or .html article",
+                            path.display()
+                        ),
                     ));
                 }
             }

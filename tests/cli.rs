@@ -252,6 +252,127 @@ fn rewrite_leaves_an_existing_output_file_alone_on_bad_input() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// rewrite: batches (what is refused before the model is looked for)
+
+const NO_MODEL: &str = "/nonexistent/plume-model.gguf";
+
+#[test]
+fn several_articles_need_an_output_folder() {
+    let r = run(plume().args([
+        "rewrite",
+        "examples/articles/ligne-ferroviaire.txt",
+        "examples/articles/library-opening.md",
+    ]));
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("--out FOLDER"), "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    let r = run(plume().args([
+        "rewrite",
+        "-",
+        "examples/articles/ligne-ferroviaire.txt",
+        "--out",
+        "/tmp/plume-never-used",
+    ]));
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("standard input"), "{}", r.stderr);
+    assert!(!Path::new("/tmp/plume-never-used").exists());
+}
+
+#[test]
+fn batch_options_are_refused_for_one_article() {
+    for flag in ["--force", "--fail-fast"] {
+        let r = run(plume().args(["rewrite", "examples/articles/ligne-ferroviaire.txt", flag]));
+        assert_eq!(r.code, Some(2), "{flag}: {}", r.stderr);
+        assert!(r.stderr.contains("batches"), "{flag}: {}", r.stderr);
+    }
+}
+
+#[test]
+fn an_output_folder_or_log_that_cannot_be_written_is_refused_before_the_model() {
+    let dir = tempdir();
+    let file = dir.path().join("un-fichier");
+    std::fs::write(&file, "x").unwrap();
+    let inputs = [
+        "examples/articles/ligne-ferroviaire.txt",
+        "examples/articles/library-opening.md",
+    ];
+    let out = file.join("sortie");
+    let r = run(plume()
+        .args([
+            "rewrite",
+            "--model",
+            NO_MODEL,
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .args(inputs));
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("un-fichier/sortie"), "{}", r.stderr);
+    assert!(!r.stderr.contains("plume-model"), "{}", r.stderr);
+
+    let out = dir.path().join("sortie");
+    let log = file.join("journal.jsonl");
+    let r = run(plume()
+        .args([
+            "rewrite",
+            "--model",
+            NO_MODEL,
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .args(["--log", log.to_str().unwrap()])
+        .args(inputs));
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("journal.jsonl"), "{}", r.stderr);
+    assert!(!r.stderr.contains("plume-model"), "{}", r.stderr);
+}
+
+#[test]
+fn a_batch_with_nothing_to_read_reports_each_input_and_exits_1() {
+    let dir = tempdir();
+    let empty = dir.path().join("dossier-vide");
+    std::fs::create_dir(&empty).unwrap();
+    let out = dir.path().join("sortie");
+    let log = dir.path().join("journal.jsonl");
+    let r = run(plume()
+        .args(["rewrite", "--model", NO_MODEL, "-q"])
+        .args([
+            "--out",
+            out.to_str().unwrap(),
+            "--log",
+            log.to_str().unwrap(),
+        ])
+        .arg(&empty)
+        .arg(dir.path().join("absent.txt")));
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("dossier-vide") && r.stderr.contains("absent.txt"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("0 done, 0 skipped, 2 failed"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains("plume-model"),
+        "the model is not needed: {}",
+        r.stderr
+    );
+    let lines: Vec<Value> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines
+        .iter()
+        .all(|l| l["status"] == "failed" && l["error"].is_string()));
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
+}
+
+// ---------------------------------------------------------------------------------------------
 // check
 
 const SUBJECTS: &[&str] = &[
