@@ -81,9 +81,11 @@ impl KvCache {
 /// Attention of `t` queries at positions `offset..offset + t` over `cache` (which already holds
 /// their own keys). `q` is `[t][heads][dim]`, already scaled; the result has the same layout.
 /// With `window`, a query at position p sees keys p − window + 1 ..= p, else all keys ≤ p.
-/// Every (query, head) pair is computed on its own, the same way whatever the number of
-/// queries, so a prompt gives the same bits in one pass, in chunks or token by token. The
-/// pairs run in parallel.
+///
+/// Every (query, head) pair is computed with the same arithmetic whatever the number of
+/// queries, so a prompt gives the same bits in one pass, in chunks or token by token. For one
+/// query the heads run in parallel; for many, the (query, key-value head) groups do, each
+/// reading a key or value row once for all the query heads that share it.
 pub fn attend(
     q: &[f32],
     cache: &KvCache,
@@ -94,77 +96,145 @@ pub fn attend(
 ) -> Vec<f32> {
     let kv_heads = cache.stride / head_dim;
     let rep = heads / kv_heads;
+    let t = q.len() / (heads * head_dim);
     let mut out = vec![0f32; q.len()];
-    out.par_chunks_mut(head_dim)
+    // The query heads of one (query, kv head) group are contiguous in `q` and `out`.
+    let group_len = if t == 1 { head_dim } else { rep * head_dim };
+    out.par_chunks_mut(group_len)
+        .zip(q.par_chunks(group_len))
         .enumerate()
-        .for_each(|(row, out)| {
-            let (i, h) = (row / heads, row % heads);
+        .for_each(|(group, (out, q))| {
+            let first_head = group * group_len / head_dim;
+            let (i, h) = (first_head / heads, first_head % heads);
             let pos = offset + i;
-            let g = h / rep;
             let first = match window {
                 Some(w) => (pos + 1).saturating_sub(w).max(cache.start),
                 None => cache.start,
             };
             let last = pos.min(cache.end() - 1);
-            let qh = &q[row * head_dim..(row + 1) * head_dim];
+            let g = h / rep;
             let at = |p: usize| (p - cache.start) * cache.stride + g * head_dim;
-            let mut weights: Vec<f32> = (first..=last)
-                .map(|p| dot(qh, &cache.k[at(p)..at(p) + head_dim]))
-                .collect();
-            let max = weights.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-            let mut sum = 0f64;
-            for w in weights.iter_mut() {
-                *w = (*w - max).exp();
-                sum += *w as f64;
-            }
-            let inv = (1.0 / sum) as f32;
-            for (p, w) in (first..=last).zip(&weights) {
-                let w = w * inv;
-                for (o, &v) in out.iter_mut().zip(&cache.v[at(p)..at(p) + head_dim]) {
-                    *o += w * v;
-                }
-            }
+            let keys = (first..=last).map(|p| &cache.k[at(p)..at(p) + head_dim]);
+            let values = (first..=last).map(|p| &cache.v[at(p)..at(p) + head_dim]);
+            group_attention(q, keys, values, head_dim, out);
         });
     out
 }
 
-/// Dot product in f32 with eight partial sums, in AVX2/FMA when the CPU has it (the same
-/// lanes and order either way, so results do not depend on the call site).
-#[inline]
-fn dot(a: &[f32], b: &[f32]) -> f32 {
-    #[cfg(target_arch = "x86_64")]
-    {
-        static FMA: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-        if *FMA.get_or_init(|| is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma"))
-        {
-            // SAFETY: the features are checked above.
-            return unsafe { dot_fma(a, b) };
+/// The attention of the query heads `q` (`n × dim`, sharing one kv head) over `keys` and
+/// `values`, added into `out` (`n × dim`, zeroed).
+fn group_attention<'a>(
+    q: &[f32],
+    keys: impl Iterator<Item = &'a [f32]>,
+    values: impl Iterator<Item = &'a [f32]>,
+    dim: usize,
+    out: &mut [f32],
+) {
+    let n = q.len() / dim;
+    // scores[p * n + h]: query head h against key p.
+    let mut scores: Vec<f32> = Vec::new();
+    let mut dots = vec![0f32; n];
+    for key in keys {
+        dot_many(q, key, &mut dots);
+        scores.extend_from_slice(&dots);
+    }
+    let count = scores.len() / n;
+    for h in 0..n {
+        let max = (0..count)
+            .map(|p| scores[p * n + h])
+            .fold(f32::NEG_INFINITY, f32::max);
+        let mut sum = 0f64;
+        for p in 0..count {
+            let w = (scores[p * n + h] - max).exp();
+            scores[p * n + h] = w;
+            sum += w as f64;
+        }
+        let inv = (1.0 / sum) as f32;
+        for p in 0..count {
+            scores[p * n + h] *= inv;
         }
     }
-    dot_portable(a, b)
+    for (p, value) in values.enumerate() {
+        axpy_many(&scores[p * n..(p + 1) * n], value, out);
+    }
+}
+
+/// `dots[h] = q[h] · key` for each row of `q`, each with the arithmetic of [`dot_portable`].
+#[inline]
+fn dot_many(q: &[f32], key: &[f32], dots: &mut [f32]) {
+    #[cfg(target_arch = "x86_64")]
+    if fma_available() {
+        // SAFETY: the features are checked.
+        return unsafe { dot_many_fma(q, key, dots) };
+    }
+    dot_many_portable(q, key, dots)
+}
+
+/// `out[h] += w[h] · value` for each row of `out`.
+#[inline]
+fn axpy_many(w: &[f32], value: &[f32], out: &mut [f32]) {
+    #[cfg(target_arch = "x86_64")]
+    if fma_available() {
+        // SAFETY: the features are checked.
+        return unsafe { axpy_many_fma(w, value, out) };
+    }
+    axpy_many_portable(w, value, out)
+}
+
+#[cfg(target_arch = "x86_64")]
+fn fma_available() -> bool {
+    static FMA: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *FMA.get_or_init(|| is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma"))
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn dot_fma(a: &[f32], b: &[f32]) -> f32 {
-    dot_portable(a, b)
+unsafe fn dot_many_fma(q: &[f32], key: &[f32], dots: &mut [f32]) {
+    dot_many_portable(q, key, dots)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn axpy_many_fma(w: &[f32], value: &[f32], out: &mut [f32]) {
+    axpy_many_portable(w, value, out)
 }
 
 #[inline(always)]
-fn dot_portable(a: &[f32], b: &[f32]) -> f32 {
-    let mut sums = [0f32; 8];
-    let chunks = a.len() / 8 * 8;
-    for (ca, cb) in a[..chunks].chunks_exact(8).zip(b[..chunks].chunks_exact(8)) {
-        for l in 0..8 {
-            sums[l] = ca[l].mul_add(cb[l], sums[l]);
+fn dot_many_portable(q: &[f32], key: &[f32], dots: &mut [f32]) {
+    let dim = key.len();
+    // Up to four heads share each load of the key; the arithmetic per head is `dot_portable`.
+    for (qs, dots) in q.chunks(4 * dim).zip(dots.chunks_mut(4)) {
+        let n = dots.len();
+        let mut sums = [[0f32; 8]; 4];
+        let chunks = dim / 8 * 8;
+        for c in (0..chunks).step_by(8) {
+            let k = &key[c..c + 8];
+            for (h, sums) in sums.iter_mut().enumerate().take(n) {
+                let qh = &qs[h * dim + c..h * dim + c + 8];
+                for l in 0..8 {
+                    sums[l] = qh[l].mul_add(k[l], sums[l]);
+                }
+            }
+        }
+        for (h, dot) in dots.iter_mut().enumerate() {
+            let tail: f32 = qs[h * dim + chunks..(h + 1) * dim]
+                .iter()
+                .zip(&key[chunks..])
+                .map(|(x, y)| x * y)
+                .sum();
+            *dot = sums[h].iter().sum::<f32>() + tail;
         }
     }
-    let tail: f32 = a[chunks..]
-        .iter()
-        .zip(&b[chunks..])
-        .map(|(x, y)| x * y)
-        .sum();
-    sums.iter().sum::<f32>() + tail
+}
+
+#[inline(always)]
+fn axpy_many_portable(w: &[f32], value: &[f32], out: &mut [f32]) {
+    let dim = value.len();
+    for (&w, out) in w.iter().zip(out.chunks_exact_mut(dim)) {
+        for (o, &v) in out.iter_mut().zip(value) {
+            *o += w * v;
+        }
+    }
 }
 
 #[cfg(test)]

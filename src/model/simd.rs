@@ -88,6 +88,36 @@ pub fn dot_q8_0(w: &[u8], act: &Activations, first: usize, out: &mut [f32]) {
     }
 }
 
+/// Dot products of four Q8_0 weight rows `w` with activation rows `first..first + rows`
+/// (at most four): `out[j][r]` is row `first + r` against `w[j]`, the same bits as
+/// [`dot_q8_0`] gives for that pair. Each weight block and each activation block is loaded
+/// once for the sixteen pairs.
+///
+/// # Panics
+/// If [`available`] is false or the sizes do not match.
+pub fn dot_q8_0_x4(
+    w: [&[u8]; 4],
+    act: &Activations,
+    first: usize,
+    rows: usize,
+    out: &mut [[f32; 4]; 4],
+) {
+    assert!(available(), "dot_q8_0_x4 needs AVX-512 VNNI");
+    assert!(rows <= 4 && first + rows <= act.rows());
+    assert!(w.iter().all(|w| w.len() == act.k / BLOCK * Q8_0_BYTES));
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: as in `dot_q8_0`.
+    unsafe {
+        match rows {
+            4 => x86::dot_tile::<4>(w, act, first, out),
+            3 => x86::dot_tile::<3>(w, act, first, out),
+            2 => x86::dot_tile::<2>(w, act, first, out),
+            1 => x86::dot_tile::<1>(w, act, first, out),
+            _ => {}
+        }
+    }
+}
+
 #[cfg(target_arch = "x86_64")]
 mod x86 {
     use super::{Activations, BLOCK, Q8_0_BYTES};
@@ -128,6 +158,52 @@ mod x86 {
         }
         for (o, acc) in out.iter_mut().zip(acc) {
             *o = hsum(acc);
+        }
+    }
+
+    /// Four weight rows × `R` activation rows, with the per-pair arithmetic of `dot_rows`.
+    #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512vnni")]
+    pub unsafe fn dot_tile<const R: usize>(
+        w: [&[u8]; 4],
+        act: &Activations,
+        first: usize,
+        out: &mut [[f32; 4]; 4],
+    ) {
+        let k = act.k;
+        let blocks = k / BLOCK;
+        let ones = _mm256_set1_epi8(1);
+        let mut acc = [[_mm256_setzero_ps(); R]; 4];
+        for b in 0..blocks {
+            let mut wq = [_mm256_setzero_si256(); 4];
+            let mut offset = [_mm256_setzero_si256(); 4];
+            let mut wd = [0f32; 4];
+            for j in 0..4 {
+                let wb = w[j].as_ptr().add(b * Q8_0_BYTES);
+                let bits = u16::from_le_bytes([*wb, *wb.add(1)]) as i32;
+                wd[j] = _mm_cvtss_f32(_mm_cvtph_ps(_mm_cvtsi32_si128(bits)));
+                wq[j] = _mm256_loadu_si256(wb.add(2) as *const __m256i);
+                offset[j] =
+                    _mm256_slli_epi32(_mm256_dpbusd_epi32(_mm256_setzero_si256(), ones, wq[j]), 7);
+            }
+            for r in 0..R {
+                let row = first + r;
+                let xq =
+                    _mm256_loadu_si256(act.qs.as_ptr().add(row * k + b * BLOCK) as *const __m256i);
+                let sx = *act.scales.get_unchecked(row * blocks + b);
+                for j in 0..4 {
+                    let sum = _mm256_sub_epi32(
+                        _mm256_dpbusd_epi32(_mm256_setzero_si256(), xq, wq[j]),
+                        offset[j],
+                    );
+                    let d = _mm256_set1_ps(wd[j] * sx);
+                    acc[j][r] = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(sum), acc[j][r]);
+                }
+            }
+        }
+        for j in 0..4 {
+            for r in 0..R {
+                out[j][r] = hsum(acc[j][r]);
+            }
         }
     }
 }
@@ -176,6 +252,25 @@ mod tests {
             );
             dot_q8_0(&wq, &act, r, &mut single);
             assert_eq!(single[0], out[r], "one row or four, the same bits");
+        }
+        // Four weight rows at once: the same bits as one at a time.
+        let ws: Vec<Vec<u8>> = (0..4)
+            .map(|j| quantise(&w.iter().map(|v| v * (j as f32 + 0.5)).collect::<Vec<f32>>()))
+            .collect();
+        for rows in 1..=4 {
+            let mut tile = [[0f32; 4]; 4];
+            dot_q8_0_x4(
+                [&ws[0], &ws[1], &ws[2], &ws[3]],
+                &act,
+                4 - rows,
+                rows,
+                &mut tile,
+            );
+            for (j, wj) in ws.iter().enumerate() {
+                let mut one = [0f32; 4];
+                dot_q8_0(wj, &act, 4 - rows, &mut one[..rows]);
+                assert_eq!(tile[j][..rows], one[..rows], "weight row {j}, {rows} rows");
+            }
         }
     }
 }
