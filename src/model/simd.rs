@@ -162,6 +162,8 @@ mod x86 {
     }
 
     /// Four weight rows × `R` activation rows, with the per-pair arithmetic of `dot_rows`.
+    // Indices address several register arrays in lockstep: clearer than zipped iterators.
+    #[allow(clippy::needless_range_loop)]
     #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512vnni")]
     pub unsafe fn dot_tile<const R: usize>(
         w: [&[u8]; 4],
