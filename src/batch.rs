@@ -290,7 +290,14 @@ pub fn run(
     Ok(summary)
 }
 
+/// A failed article; the error always names its input.
 fn failed(path: &Path, output: Option<&Path>, error: String, seconds: f64) -> ArticleResult {
+    let name = path.display().to_string();
+    let error = if error.contains(&name) {
+        error
+    } else {
+        format!("{name}: {error}")
+    };
     ArticleResult {
         path: path.to_path_buf(),
         output: output.map(Path::to_path_buf),

@@ -111,7 +111,7 @@ impl Outcome {
         let words = self.report.word_count;
         (words < min_words).then(|| {
             format!(
-                "the article has {words} words, under the {min_words} asked: the source is too short to say more without inventing"
+                "the article has {words} words, under the {min_words} asked: plume does not pad it with text the source does not support"
             )
         })
     }
