@@ -1,6 +1,6 @@
 //! The engine's hot kernels, each in isolation, on the default model's real tensors:
 //! quantised matrix × vector for every quantisation type the model uses, the tied output
-//! projection, the prompt-processing matmul,
+//! projection, the prompt-processing matmuls,
 //! attention over a KV cache, and the sampler.
 //!
 //! `cargo bench --bench kernels` (add `-- --quick` for a rough pass, or a filter such as
@@ -93,11 +93,13 @@ fn matmul_benches(c: &mut Criterion) {
     }
     group.finish();
 
-    // Prompt processing: 64 rows at once.
+    // Prompt processing: 64 rows at once (the k-quant types too: their kernels reuse each
+    // weight block across four rows).
     let mut group = c.benchmark_group("matmul_pp64");
     for (name, t) in weights.iter().filter(|(n, t)| {
         (n.ends_with("ffn_gate.weight") && t.dtype() == GgmlDType::Q5_0)
-            || (n.ends_with("attn_output.weight") && t.dtype() == GgmlDType::Q4K)
+            || n.ends_with("attn_output.weight")
+            || n.ends_with("ffn_down.weight")
     }) {
         let (n, k) = t.shape().dims2().unwrap();
         let mm = plume::model::matmul::QuantMatrix::new(clone_qtensor(t)).unwrap();

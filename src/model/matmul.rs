@@ -1,16 +1,17 @@
-//! Quantised matrix products computed in place on the GGUF blocks, with candle's per-block dot
-//! products and our own loop order.
+//! Quantised matrix products computed in place on the GGUF blocks, with our own loop order: our
+//! AVX-512 VNNI kernels for Q8_0, Q4_K and Q6_K weights where the CPU has them (`simd`,
+//! `simd_kquants`), candle's per-block dot products otherwise.
 //!
-//! Every output is `vec_dot(weight row, quantised activation row)`, the same function whatever
-//! the number of rows, so a prompt gives bit-identical results in one pass, in chunks or token
-//! by token. For many rows (prompt processing) the weights are walked in tiles that stay in
-//! cache while every activation row passes over them, instead of streaming the whole matrix
-//! from memory once per row.
+//! Every output is one dot product of a weight row with a quantised activation row, computed
+//! the same way whatever the number of rows, so a prompt gives bit-identical results in one
+//! pass, in chunks or token by token. For many rows (prompt processing) the weights are walked
+//! in tiles that stay in cache while every activation row passes over them, instead of
+//! streaming the whole matrix from memory once per row.
 
 use std::sync::Arc;
 
 use candle_core::quantized::k_quants::{
-    BlockQ4K, BlockQ4_0, BlockQ5K, BlockQ6K, BlockQ8_0, GgmlType,
+    BlockQ4K, BlockQ4_0, BlockQ5K, BlockQ6K, BlockQ8K, BlockQ8_0, GgmlType,
 };
 use candle_core::quantized::{GgmlDType, QMatMul, QTensor};
 use candle_core::{Device, Module, Tensor};
@@ -18,6 +19,7 @@ use rayon::prelude::*;
 
 use super::repack::faster_layout;
 use super::simd;
+use super::simd_kquants;
 use crate::error::{Error, Result};
 
 /// Weight rows per tile: 32 rows of a 2048-wide Q8_0 matrix are about 70 KB.
@@ -78,8 +80,14 @@ impl QuantMatrix {
             GgmlDType::Q8_0 if simd::available() => matmul_q8_0_simd(&data, n, k, &xs)?,
             GgmlDType::Q8_0 => matmul::<BlockQ8_0>(&data, n, k, &xs)?,
             GgmlDType::Q4_0 => matmul::<BlockQ4_0>(&data, n, k, &xs)?,
+            GgmlDType::Q4K if simd::available() => {
+                matmul_k_simd::<BlockQ4K>(&data, n, k, &xs, simd_kquants::dot_q4k)?
+            }
             GgmlDType::Q4K => matmul::<BlockQ4K>(&data, n, k, &xs)?,
             GgmlDType::Q5K => matmul::<BlockQ5K>(&data, n, k, &xs)?,
+            GgmlDType::Q6K if simd::available() => {
+                matmul_k_simd::<BlockQ6K>(&data, n, k, &xs, simd_kquants::dot_q6k)?
+            }
             GgmlDType::Q6K => matmul::<BlockQ6K>(&data, n, k, &xs)?,
             other => return Err(Error::Invalid(format!("no kernel for {other:?}"))),
         };
@@ -176,13 +184,56 @@ fn matmul_q8_0_simd(data: &[u8], n: usize, k: usize, xs: &[f32]) -> Result<Vec<f
     let row_bytes = k / 32 * simd::Q8_0_BYTES;
     let act = simd::Activations::quantise(xs, k);
     Ok(tiled(n, m, |first, out| {
+        let rows = out.len() / m;
+        let w = |j: usize| &data[(first + j) * row_bytes..(first + j + 1) * row_bytes];
+        let mut four = [0f32; 4];
+        let mut tile = [[0f32; 4]; 4];
+        for group in (0..m).step_by(4) {
+            let len = (m - group).min(4);
+            let mut r = 0;
+            // Prompts: four weight rows at a time, then the rest one by one (the same bits
+            // either way). One row (decoding) streams the weights one row after the other.
+            while m > 1 && r + 4 <= rows {
+                simd::dot_q8_0_x4(
+                    [w(r), w(r + 1), w(r + 2), w(r + 3)],
+                    &act,
+                    group,
+                    len,
+                    &mut tile,
+                );
+                for (j, t) in tile.iter().enumerate() {
+                    out[(r + j) * m + group..(r + j) * m + group + len].copy_from_slice(&t[..len]);
+                }
+                r += 4;
+            }
+            for r in r..rows {
+                simd::dot_q8_0(w(r), &act, group, &mut four[..len]);
+                out[r * m + group..r * m + group + len].copy_from_slice(&four[..len]);
+            }
+        }
+    }))
+}
+
+/// A k-quant × Q8_K product with our VNNI kernels: four activation rows per weight-row load.
+fn matmul_k_simd<T: GgmlType<VecDotType = BlockQ8K>>(
+    data: &[u8],
+    n: usize,
+    k: usize,
+    xs: &[f32],
+    dot: fn(&[T], &[BlockQ8K], usize, &mut [f32]),
+) -> Result<Vec<f32>> {
+    let w = blocks::<T>(data, n, k)?;
+    let m = xs.len() / k;
+    let per_row = k / T::BLCK_SIZE;
+    let act = simd_kquants::quantise_rows(xs, k);
+    Ok(tiled(n, m, |first, out| {
         let mut four = [0f32; 4];
         for group in (0..m).step_by(4) {
             let len = (m - group).min(4);
             for r in 0..out.len() / m {
                 let j = first + r;
-                simd::dot_q8_0(
-                    &data[j * row_bytes..(j + 1) * row_bytes],
+                dot(
+                    &w[j * per_row..(j + 1) * per_row],
                     &act,
                     group,
                     &mut four[..len],

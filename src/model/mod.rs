@@ -12,6 +12,7 @@ pub mod matmul;
 pub mod ops;
 pub mod repack;
 pub mod simd;
+mod simd_kquants;
 pub mod source;
 pub mod tokenizer;
 pub mod vocab;
