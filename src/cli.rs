@@ -430,7 +430,7 @@ fn model_command(cmd: ModelCommand) -> Result<u8> {
     match cmd {
         ModelCommand::List => {
             for entry in &catalog.models {
-                let installed = match source::resolve(Some(&entry.id)) {
+                let installed = match source::locate(Some(&entry.id)) {
                     Ok(r) => r.path.display().to_string(),
                     Err(_) => "not installed".to_string(),
                 };
@@ -458,7 +458,7 @@ fn model_command(cmd: ModelCommand) -> Result<u8> {
             Ok(0)
         }
         ModelCommand::Verify { model } => {
-            let resolved = source::resolve(model.as_deref())?;
+            let resolved = source::locate(model.as_deref())?;
             let actual = source::sha256_file(&resolved.path)?;
             match resolved.entry.as_ref().and_then(|e| e.sha256.clone()) {
                 Some(expected) if expected == actual => {

@@ -805,6 +805,42 @@ fn model_verify_the_default_model() {
 }
 
 #[test]
+fn model_pull_offline_only_looks_in_the_cache() {
+    // An empty cache: a clear refusal, at once, without the network.
+    let home = tempdir();
+    let r = run(plume()
+        .args(["model", "pull", "gemma-3-270m"])
+        .env("HF_HUB_OFFLINE", "1")
+        .env("HF_HOME", home.path()));
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("HF_HUB_OFFLINE"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("unsloth/gemma-3-270m-GGUF"),
+        "{}",
+        r.stderr
+    );
+
+    // The model in hf-hub's cache layout: pull gives its path, checked.
+    let snapshot = home
+        .path()
+        .join("hub/models--unsloth--gemma-3-270m-GGUF/snapshots/0123abcd");
+    let refs = home
+        .path()
+        .join("hub/models--unsloth--gemma-3-270m-GGUF/refs");
+    std::fs::create_dir_all(&snapshot).unwrap();
+    std::fs::create_dir_all(&refs).unwrap();
+    std::fs::write(refs.join("main"), "0123abcd").unwrap();
+    let cached = snapshot.join("gemma-3-270m-Q4_K_M.gguf");
+    std::os::unix::fs::symlink(default_model(), &cached).unwrap();
+    let r = run(plume()
+        .args(["model", "pull", "gemma-3-270m"])
+        .env("HF_HUB_OFFLINE", "1")
+        .env("HF_HOME", home.path()));
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(r.stdout.trim(), cached.display().to_string());
+}
+
+#[test]
 fn model_verify_a_missing_file_exits_2_naming_it() {
     let r = run(plume().args(["model", "verify", "/some/missing.gguf"]));
     assert_eq!(r.code, Some(2), "{}", r.stdout);

@@ -1069,7 +1069,8 @@ fn an_empty_file_is_an_error() {
     let dir = tempdir();
     let path = dir.path().join("empty.gguf");
     std::fs::write(&path, b"").unwrap();
-    load_error(&path);
+    let msg = load_error(&path);
+    assert!(msg.contains("empty"), "{msg}");
 }
 
 #[test]
@@ -1082,7 +1083,11 @@ fn a_truncated_file_is_an_error() {
         for cut in [10, bytes.len() / 10, bytes.len() / 2, bytes.len() * 9 / 10] {
             let path = dir.path().join(format!("cut-{}-{cut}.gguf", arch.name()));
             std::fs::write(&path, &bytes[..cut]).unwrap();
-            load_error(&path);
+            let msg = load_error(&path);
+            assert!(
+                msg.contains("truncated") || msg.contains("does not fit"),
+                "{msg}"
+            );
         }
     }
 }
@@ -1095,11 +1100,13 @@ fn a_wrong_magic_is_an_error() {
     bytes[..4].copy_from_slice(b"GGML");
     let path = dir.path().join("magic.gguf");
     std::fs::write(&path, &bytes).unwrap();
-    load_error(&path);
+    let msg = load_error(&path);
+    assert!(msg.contains("not a GGUF file"), "{msg}");
     // Not a GGUF file at all.
     let path = dir.path().join("text.gguf");
     std::fs::write(&path, "this is a text file, not a model\n".repeat(20)).unwrap();
-    load_error(&path);
+    let msg = load_error(&path);
+    assert!(msg.contains("not a GGUF file"), "{msg}");
 }
 
 #[test]
@@ -1122,7 +1129,7 @@ fn an_unsupported_architecture_is_named() {
 #[test]
 fn absurd_lengths_in_the_header_fail_fast() {
     let dir = tempdir();
-    let cases: Vec<(&str, RawGguf)> = vec![
+    let cases: Vec<(&str, RawGguf, &str)> = vec![
         // An array of 2^40 strings.
         (
             "array-2e40",
@@ -1132,6 +1139,7 @@ fn absurd_lengths_in_the_header_fail_fast() {
                 .u32(8)
                 .u64(1 << 40)
                 .padding(64),
+            "array of 1099511627776 elements",
         ),
         // Under any element cap, but far more than the file holds.
         (
@@ -1142,6 +1150,7 @@ fn absurd_lengths_in_the_header_fail_fast() {
                 .u32(6)
                 .u64(1 << 29)
                 .padding(64),
+            "array of 536870912 elements",
         ),
         // A string of 2^40 bytes.
         (
@@ -1151,23 +1160,31 @@ fn absurd_lengths_in_the_header_fail_fast() {
                 .u32(8)
                 .u64(1 << 40)
                 .padding(64),
+            "needs 1099511627776 more bytes",
         ),
         // 2^40 metadata entries, 2^40 tensors.
         (
             "kv-2e40",
             RawGguf::header(0, 1 << 40).kv_string("general.architecture", "gemma3"),
+            "1099511627776 metadata entries",
         ),
         (
             "tensors-2e40",
             RawGguf::header(1 << 40, 1).kv_string("general.architecture", "gemma3"),
+            "1099511627776 tensors",
         ),
         // A key of 2^50 bytes.
-        ("key-2e50", RawGguf::header(0, 1).u64(1 << 50).padding(64)),
+        (
+            "key-2e50",
+            RawGguf::header(0, 1).u64(1 << 50).padding(64),
+            "needs 1125899906842624 more bytes",
+        ),
     ];
-    for (name, raw) in cases {
+    for (name, raw, problem) in cases {
         let path = dir.path().join(format!("{name}.gguf"));
         std::fs::write(&path, &raw.bytes).unwrap();
-        load_error(&path);
+        let msg = load_error(&path);
+        assert!(msg.contains(problem), "{name}: `{problem}` in: {msg}");
     }
 }
 
@@ -1243,22 +1260,208 @@ fn load_in_a_child_process(path: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Replaces the dimensions of tensor `name` in a file written by `gguf_file::write`.
-fn patch_tensor_dims(bytes: &mut [u8], name: &str, dims: &[u64]) {
+/// Where the tensor info of `name` starts its dimension count, in a file written by
+/// `gguf_file::write`, and that count.
+fn tensor_info_at(bytes: &[u8], name: &str) -> (usize, usize) {
     let mut needle = (name.len() as u64).to_le_bytes().to_vec();
     needle.extend_from_slice(name.as_bytes());
     let at = bytes
         .windows(needle.len())
         .position(|w| w == needle.as_slice())
         .expect("tensor info found");
-    let mut p = at + needle.len();
+    let p = at + needle.len();
     let n_dims = u32::from_le_bytes(bytes[p..p + 4].try_into().unwrap()) as usize;
+    (p, n_dims)
+}
+
+/// Replaces the dimensions of tensor `name` in a file written by `gguf_file::write`.
+fn patch_tensor_dims(bytes: &mut [u8], name: &str, dims: &[u64]) {
+    let (mut p, n_dims) = tensor_info_at(bytes, name);
     assert_eq!(n_dims, dims.len());
     p += 4;
     for d in dims {
         bytes[p..p + 8].copy_from_slice(&d.to_le_bytes());
         p += 8;
     }
+}
+
+/// Replaces the type id and the data offset of tensor `name` (each when given).
+fn patch_tensor_type_offset(bytes: &mut [u8], name: &str, ty: Option<u32>, offset: Option<u64>) {
+    let (p, n_dims) = tensor_info_at(bytes, name);
+    let p = p + 4 + 8 * n_dims;
+    if let Some(ty) = ty {
+        bytes[p..p + 4].copy_from_slice(&ty.to_le_bytes());
+    }
+    if let Some(offset) = offset {
+        bytes[p + 4..p + 12].copy_from_slice(&offset.to_le_bytes());
+    }
+}
+
+#[test]
+fn tensor_data_past_the_end_of_the_file_is_named() {
+    let dir = tempdir();
+    for arch in Arch::ALL {
+        let good = gw::write_model(dir.path(), "good.gguf", &Spec::new(arch));
+        let bytes = std::fs::read(&good).unwrap();
+        let len = bytes.len() as u64;
+        // Just past the end, far past it, and an offset that overflows when added to the start
+        // of the data section.
+        for (case, offset) in [("end", len), ("far", 1 << 40), ("wrap", u64::MAX - 8)] {
+            let mut patched = bytes.clone();
+            patch_tensor_type_offset(&mut patched, "token_embd.weight", None, Some(offset));
+            let path = dir
+                .path()
+                .join(format!("{}-offset-{case}.gguf", arch.name()));
+            std::fs::write(&path, &patched).unwrap();
+            let msg = load_error(&path);
+            assert!(
+                msg.contains("token_embd.weight") && msg.contains("does not fit"),
+                "{msg}"
+            );
+        }
+    }
+}
+
+#[test]
+fn an_unknown_tensor_type_is_named() {
+    let dir = tempdir();
+    let good = gw::write_model(dir.path(), "good.gguf", &Spec::new(Arch::Gemma3));
+    let bytes = std::fs::read(&good).unwrap();
+    // 99: no such type; 16: IQ2_XXS, a ggml type candle does not read; 4: a retired id.
+    for ty in [99u32, 16, 4, u32::MAX] {
+        let mut patched = bytes.clone();
+        patch_tensor_type_offset(&mut patched, "blk.0.attn_q.weight", Some(ty), None);
+        let path = dir.path().join(format!("type-{ty}.gguf"));
+        std::fs::write(&path, &patched).unwrap();
+        let msg = load_error(&path);
+        assert!(
+            msg.contains("blk.0.attn_q.weight") && msg.contains(&format!("type id {ty}")),
+            "{msg}"
+        );
+    }
+}
+
+#[test]
+fn an_alignment_of_zero_is_an_error_not_a_crash() {
+    // candle divides by `general.alignment`; 0 would panic, 3 misplaces every tensor.
+    let dir = tempdir();
+    for (name, value) in [
+        ("u32-0", Value::U32(0)),
+        ("u8-0", Value::U8(0)),
+        ("i32-0", Value::I32(0)),
+        ("u32-3", Value::U32(3)),
+    ] {
+        let spec = Spec::new(Arch::Gemma3).with("general.alignment", value);
+        let path = gw::write_model(dir.path(), &format!("align-{name}.gguf"), &spec);
+        let msg = load_error(&path);
+        assert!(
+            msg.contains("general.alignment") && msg.contains("power of two"),
+            "{msg}"
+        );
+    }
+    // candle drops a key's trailing NUL bytes, however many.
+    let key = format!("general.alignment{}", "\0".repeat(300));
+    let raw = RawGguf::header(0, 1).string(&key).u32(4).u32(0).padding(64);
+    let path = dir.path().join("align-nul-padded.gguf");
+    std::fs::write(&path, &raw.bytes).unwrap();
+    let msg = load_error(&path);
+    assert!(msg.contains("power of two"), "{msg}");
+    // A valid alignment loads (candle's writer aligns to 32).
+    let spec = Spec::new(Arch::Gemma3).with("general.alignment", Value::U32(32));
+    load(&gw::write_model(dir.path(), "align-32.gguf", &spec));
+}
+
+#[test]
+fn unknown_value_types_and_deep_nesting_are_named() {
+    let dir = tempdir();
+    let cases: Vec<(&str, RawGguf, &str)> = vec![
+        (
+            "value-type-13",
+            RawGguf::header(0, 1)
+                .string("general.architecture")
+                .u32(13)
+                .padding(64),
+            "unknown value type 13",
+        ),
+        (
+            "array-of-type-99",
+            RawGguf::header(0, 1)
+                .string("tokenizer.ggml.tokens")
+                .u32(9)
+                .u32(99)
+                .u64(0)
+                .padding(64),
+            "unknown value type 99",
+        ),
+        (
+            "nested-arrays",
+            (0..200)
+                .fold(RawGguf::header(0, 1).string("x.deep").u32(9), |raw, _| {
+                    raw.u32(9).u64(1)
+                })
+                .u32(4)
+                .u64(0)
+                .padding(64),
+            "64 deep",
+        ),
+        (
+            "five-dims",
+            RawGguf::header(1, 0).string("t").u32(5).padding(64),
+            "5 dimensions",
+        ),
+    ];
+    for (name, raw, problem) in cases {
+        let path = dir.path().join(format!("{name}.gguf"));
+        std::fs::write(&path, &raw.bytes).unwrap();
+        let msg = load_error(&path);
+        assert!(msg.contains(problem), "{name}: `{problem}` in: {msg}");
+    }
+}
+
+/// A synthetic Gemma 3 file under the catalog's file name of the default model: it is not the
+/// catalog's model, so `resolve` refuses it before anything loads it, naming both hashes and the
+/// fix; the CLI does the same.
+#[test]
+fn a_catalog_model_with_the_wrong_sha256_is_refused() {
+    let dir = tempdir();
+    let catalog = plume::model::source::Catalog::builtin();
+    let entry = catalog.default_entry();
+    let expected = entry
+        .sha256
+        .clone()
+        .expect("the default model has a sha256");
+    let path = gw::write_model(dir.path(), &entry.file, &Spec::new(Arch::Gemma3));
+    let found = plume::model::source::sha256_file(&path).unwrap();
+    let msg = plume::model::source::resolve(Some(path.to_str().unwrap()))
+        .unwrap_err()
+        .to_string();
+    for part in [
+        path.display().to_string(),
+        expected.clone(),
+        found.clone(),
+        "bash models/fetch-default.sh".into(),
+        format!("plume model pull {}", entry.id),
+    ] {
+        assert!(msg.contains(&part), "`{part}` in: {msg}");
+    }
+    // The same file under another name is the user's own model, loaded unchecked.
+    let mine = dir.path().join("mine.gguf");
+    std::fs::copy(&path, &mine).unwrap();
+    let resolved = plume::model::source::resolve(Some(mine.to_str().unwrap())).unwrap();
+    assert!(resolved.entry.is_none());
+    load(&resolved.path);
+    // By catalog id, found in $PLUME_MODELS_DIR, through the command line.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_plume"))
+        .args(["tokenize", "--model", &entry.id, "bonjour"])
+        .env("PLUME_MODELS_DIR", dir.path())
+        .output()
+        .expect("run plume");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&expected) && stderr.contains(&found) && stderr.contains("sha256"),
+        "{stderr}"
+    );
 }
 
 #[cfg(unix)]
@@ -1411,5 +1614,80 @@ fn missing_weights_and_hyper_parameters_are_errors() {
         let spec = Spec::new(Arch::Gemma3).with(key, Value::U32(value));
         let msg = load_error(&gw::write_model(dir.path(), "gemma-bad-hp.gguf", &spec));
         assert!(msg.contains("implausible"), "{msg}");
+    }
+}
+
+/// Writes the seed inputs of the `gguf_metadata` fuzz target into `$PLUME_FUZZ_SEEDS` (see
+/// fuzz/README.md): small valid files with every value type, several tensor types, and the
+/// metadata of real architectures.
+#[test]
+#[ignore = "writes fuzzing seeds when PLUME_FUZZ_SEEDS is set"]
+fn write_fuzz_seeds() {
+    let Some(dir) = std::env::var_os("PLUME_FUZZ_SEEDS") else {
+        return;
+    };
+    let dir = PathBuf::from(dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut rng = Rng::new(1);
+    let tensors = vec![
+        (
+            "a".to_string(),
+            gw::qtensor(rng.values(32, 1.0), &[32], GgmlDType::F32),
+        ),
+        (
+            "b.weight".to_string(),
+            gw::qtensor(rng.values(64, 1.0), &[2, 32], GgmlDType::Q8_0),
+        ),
+        (
+            "c".to_string(),
+            gw::qtensor(rng.values(256, 1.0), &[256], GgmlDType::Q4K),
+        ),
+        (
+            "d".to_string(),
+            gw::qtensor(rng.values(16, 1.0), &[4, 4], GgmlDType::F16),
+        ),
+    ];
+    let every_type: Vec<(String, Value)> = vec![
+        (
+            "general.architecture".into(),
+            Value::String("gemma3".into()),
+        ),
+        ("general.alignment".into(), Value::U32(32)),
+        ("u8".into(), Value::U8(1)),
+        ("i8".into(), Value::I8(-1)),
+        ("u16".into(), Value::U16(2)),
+        ("i16".into(), Value::I16(-2)),
+        ("i32".into(), Value::I32(-3)),
+        ("u64".into(), Value::U64(4)),
+        ("i64".into(), Value::I64(-4)),
+        ("f32".into(), Value::F32(0.5)),
+        ("f64".into(), Value::F64(0.25)),
+        ("bool".into(), Value::Bool(true)),
+        (
+            "tokenizer.ggml.tokens".into(),
+            Value::Array(vec![
+                Value::String("<pad>".into()),
+                Value::String("a".into()),
+            ]),
+        ),
+        (
+            "tokenizer.ggml.scores".into(),
+            Value::Array(vec![Value::F32(0.0), Value::F32(-1.0)]),
+        ),
+        (
+            "nested".into(),
+            Value::Array(vec![Value::Array(vec![Value::U8(1)]), Value::Array(vec![])]),
+        ),
+    ];
+    gw::write_gguf(&dir.join("every-type.gguf"), &every_type, &tensors);
+    gw::write_gguf(&dir.join("no-tensors.gguf"), &every_type[..4], &[]);
+    for arch in [Arch::Gemma3, Arch::Qwen2] {
+        let spec = Spec::new(arch);
+        let md = gw::metadata(&spec, &gw::vocab_for(arch));
+        gw::write_gguf(
+            &dir.join(format!("{}-metadata.gguf", arch.name())),
+            &md,
+            &tensors[..1],
+        );
     }
 }

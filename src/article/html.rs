@@ -128,9 +128,104 @@ const NEVER_BY_NAME: &[&str] = &["html", "body", "article", "main"];
 /// exhaust the stack.
 const MAX_DEPTH: usize = 256;
 
+/// The most elements left open that [`limit_nesting`] lets through to the parser.
+const MAX_OPEN_TAGS: usize = 512;
+
+/// `text` without the tags of elements nested deeper than [`MAX_OPEN_TAGS`] (their text is
+/// kept), as counted by a quick linear scan of the tags. html5ever walks its stack of open
+/// elements for most tags, so its time grows with depth × tags: 100,000 nested `<div>`
+/// (500 KB) took 77 s, 16 MB would take hours. Browsers cap the depth too (Blink at 512);
+/// real pages stay far below it.
+fn limit_nesting(text: &str) -> std::borrow::Cow<'_, str> {
+    const UNCOUNTED: &[&str] = &[
+        // Void elements, and elements whose end tag may be left out (closed by a sibling).
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr", "keygen", "frame", "basefont", "bgsound", "image", "p", "li",
+        "dt", "dd", "option", "optgroup", "rt", "rp", "rb", "rtc", "tr", "td", "th", "thead",
+        "tbody", "tfoot", "colgroup", "caption", "html", "head", "body",
+    ];
+    const RAW_TEXT: &[&str] = &[
+        "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
+    ];
+    let find = |from: usize, needle: &[u8]| {
+        text.as_bytes()
+            .get(from..)?
+            .windows(needle.len())
+            .position(|w| w.eq_ignore_ascii_case(needle))
+            .map(|p| p + from)
+    };
+    let bytes = text.as_bytes();
+    let (mut open, mut foreign, mut i, mut copied) = (0usize, 0usize, 0usize, 0usize);
+    let mut out: Option<String> = None;
+    while let Some(lt) = bytes[i..].iter().position(|&b| b == b'<').map(|p| p + i) {
+        if bytes[lt + 1..].starts_with(b"!--") {
+            i = find(lt + 4, b"-->").map_or(bytes.len(), |e| e + 3);
+            continue;
+        }
+        let close = bytes.get(lt + 1) == Some(&b'/');
+        let start = lt + 1 + usize::from(close);
+        // The tag ends at the next `>`, unless another `<` comes first (then it is text):
+        // each byte is looked at once.
+        let Some(end) = bytes[start..].iter().position(|&b| b == b'>' || b == b'<') else {
+            break;
+        };
+        let gt = start + end;
+        let len = bytes[start..gt]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        if bytes[gt] == b'<' || len == 0 || !bytes[start].is_ascii_alphabetic() {
+            i = gt;
+            continue;
+        }
+        i = gt + 1;
+        let name = text[start..start + len].to_ascii_lowercase();
+        if !close && name == "plaintext" {
+            break;
+        }
+        if !close && RAW_TEXT.contains(&name.as_str()) {
+            i = find(i, format!("</{name}").as_bytes()).unwrap_or(bytes.len());
+            continue;
+        }
+        // `/>` closes an element only in SVG and MathML (`<svg/>` included).
+        let foreign_tag = name == "svg" || name == "math";
+        let self_closing = !close && bytes[gt - 1] == b'/' && (foreign > 0 || foreign_tag);
+        if self_closing || UNCOUNTED.contains(&name.as_str()) {
+            continue;
+        }
+        if foreign_tag {
+            foreign = if close {
+                foreign.saturating_sub(1)
+            } else {
+                foreign + 1
+            };
+        }
+        let too_deep = if close {
+            open = open.saturating_sub(1);
+            open >= MAX_OPEN_TAGS
+        } else {
+            open += 1;
+            open > MAX_OPEN_TAGS
+        };
+        if too_deep {
+            let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
+            out.push_str(&text[copied..lt]);
+            copied = gt + 1;
+        }
+    }
+    match out {
+        None => std::borrow::Cow::Borrowed(text),
+        Some(mut out) => {
+            out.push_str(&text[copied..]);
+            std::borrow::Cow::Owned(out)
+        }
+    }
+}
+
 /// Splits an HTML document into an optional headline and the body blocks.
 pub fn parse(text: &str) -> (Option<String>, Vec<SourceBlock>) {
-    let dom = parse_document(RcDom::default(), ParseOpts::default()).one(text);
+    let text = limit_nesting(text);
+    let dom = parse_document(RcDom::default(), ParseOpts::default()).one(&*text);
     let document = dom.document;
     let french = find_first(&document, "html", 0)
         .and_then(|html| attr(&html, "lang"))

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufRead, BufReader, Cursor, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use candle_core::quantized::gguf_file::{Content, Value};
@@ -24,17 +24,9 @@ impl GgufFile {
     /// absurd lengths are errors that name the file.
     pub fn open(path: &Path) -> Result<Self> {
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
+        let file_len = file.metadata().map_err(|e| Error::io(path, e))?.len();
         let mut reader = BufReader::new(file);
-        let content = Content::read(&mut reader).map_err(|e| Error::Model {
-            path: path.to_path_buf(),
-            reason: format!("not a readable GGUF file ({e})"),
-        })?;
-        let file_len = reader
-            .get_ref()
-            .metadata()
-            .map_err(|e| Error::io(path, e))?
-            .len();
-        check_tensor_infos(&content, file_len).map_err(|reason| Error::Model {
+        let content = read_content(&mut reader, file_len).map_err(|reason| Error::Model {
             path: path.to_path_buf(),
             reason,
         })?;
@@ -177,6 +169,317 @@ impl GgufFile {
                     * info.ggml_dtype.type_size() as u64;
                 (bytes + size, params + elems)
             })
+    }
+}
+
+/// Parses a GGUF file held in memory — header, metadata and tensor infos — with every check
+/// [`GgufFile::open`] makes. `path` only names the file in errors. (The fuzzer's entry point.)
+pub fn parse_bytes(bytes: &[u8], path: &Path) -> Result<Content> {
+    read_content(&mut Cursor::new(bytes), bytes.len() as u64).map_err(|reason| Error::Model {
+        path: path.to_path_buf(),
+        reason,
+    })
+}
+
+/// Skims the header (bounded, allocation-free), then lets candle parse it, then checks that
+/// every tensor fits in the file.
+fn read_content<R: BufRead + Seek>(
+    reader: &mut R,
+    file_len: u64,
+) -> std::result::Result<Content, String> {
+    skim_header(reader, file_len)?;
+    reader
+        .seek(SeekFrom::Start(0))
+        .map_err(|e| format!("cannot read the file ({e})"))?;
+    let content = Content::read(reader).map_err(|e| format!("not a readable GGUF file ({e})"))?;
+    check_tensor_infos(&content, file_len)?;
+    Ok(content)
+}
+
+/// The tensor type ids candle reads (`GgmlDType::from_u32` of candle 0.11).
+const KNOWN_TENSOR_TYPES: [(u32, &str); 15] = [
+    (0, "F32"),
+    (1, "F16"),
+    (2, "Q4_0"),
+    (3, "Q4_1"),
+    (6, "Q5_0"),
+    (7, "Q5_1"),
+    (8, "Q8_0"),
+    (9, "Q8_1"),
+    (10, "Q2_K"),
+    (11, "Q3_K"),
+    (12, "Q4_K"),
+    (13, "Q5_K"),
+    (14, "Q6_K"),
+    (15, "Q8_K"),
+    (30, "BF16"),
+];
+
+/// A walk over the header that reads no more than it must and allocates nothing of the sizes
+/// the file claims. It catches what candle's parser would take badly or explain poorly: a
+/// `general.alignment` of 0 (candle divides by it), lengths past the end of the file, unknown
+/// value and tensor types (named with their key or tensor).
+fn skim_header<R: BufRead + Seek>(r: &mut R, file_len: u64) -> std::result::Result<(), String> {
+    let mut s = Skim {
+        r,
+        pos: 0,
+        len: file_len,
+        wide: true,
+    };
+    let mut magic = [0u8; 4];
+    s.bytes(&mut magic)?;
+    if &magic != b"GGUF" {
+        return Err(format!(
+            "not a GGUF file (it starts with the bytes {magic:02x?}, not \"GGUF\")"
+        ));
+    }
+    let version = s.u32()?;
+    if !(1..=3).contains(&version) {
+        return Err(format!(
+            "GGUF version {version} is not supported (plume reads versions 1 to 3)"
+        ));
+    }
+    s.wide = version >= 2;
+    let tensors = s.length()?;
+    let kvs = s.length()?;
+    // A metadata entry takes at least a length, a type and one byte; a tensor info a length,
+    // a dimension count, a type and an offset.
+    let prefix = if s.wide { 8 } else { 4 };
+    let at_least = kvs
+        .saturating_mul(prefix + 5)
+        .saturating_add(tensors.saturating_mul(prefix + 16));
+    if at_least > s.remaining() {
+        return Err(format!(
+            "the header announces {kvs} metadata entries and {tensors} tensors, more than the \
+             file's {file_len} bytes can hold"
+        ));
+    }
+    for i in 0..kvs {
+        let key = s.name()?;
+        let key = key.as_deref().unwrap_or("");
+        let what = if key.is_empty() {
+            format!("metadata entry #{i}")
+        } else {
+            format!("metadata key `{}`", key.escape_debug())
+        };
+        let ty = s.u32()?;
+        if key == "general.alignment" {
+            // The types candle honours (any other, or a negative value, means the default 32);
+            // candle divides by the value, so 0 would crash it.
+            let alignment = match ty {
+                0 => Some(i64::from(s.u8()?)),
+                1 => Some(i64::from(s.u8()? as i8)),
+                2 => Some(i64::from(s.u16()?)),
+                3 => Some(i64::from(s.u16()? as i16)),
+                4 => Some(i64::from(s.u32()?)),
+                5 => Some(i64::from(s.u32()? as i32)),
+                _ => {
+                    s.skip_value(ty, &what, 0)?;
+                    None
+                }
+            };
+            if let Some(a) = alignment.filter(|a| *a >= 0) {
+                if !(a as u64).is_power_of_two() {
+                    return Err(format!("{what} is {a}; it must be a power of two"));
+                }
+            }
+        } else {
+            s.skip_value(ty, &what, 0)?;
+        }
+    }
+    for i in 0..tensors {
+        let name = s.name()?;
+        let name = match &name {
+            Some(n) => format!("tensor `{}`", n.escape_debug()),
+            None => format!("tensor #{i}"),
+        };
+        let dims = s.u32()?;
+        if dims > 4 {
+            return Err(format!("{name} has {dims} dimensions (at most 4)"));
+        }
+        for _ in 0..dims {
+            s.length()?;
+        }
+        let ty = s.u32()?;
+        if !KNOWN_TENSOR_TYPES.iter().any(|(id, _)| *id == ty) {
+            let known: Vec<&str> = KNOWN_TENSOR_TYPES.iter().map(|(_, n)| *n).collect();
+            return Err(format!(
+                "{name} has the unknown or unsupported type id {ty} (plume reads {})",
+                known.join(", ")
+            ));
+        }
+        s.u64()?; // offset, checked against the file's length later
+    }
+    Ok(())
+}
+
+/// The size of a GGUF value of type `ty` when it has a fixed one (numbers and booleans), else 0.
+fn fixed_size(ty: u32) -> u64 {
+    match ty {
+        0 | 1 | 7 => 1,
+        2 | 3 => 2,
+        4..=6 => 4,
+        10..=12 => 8,
+        _ => 0,
+    }
+}
+
+/// The state of [`skim_header`]: a position that never passes the end of the file.
+struct Skim<'a, R> {
+    r: &'a mut R,
+    pos: u64,
+    len: u64,
+    /// GGUF v2+: 64-bit lengths (v1: 32-bit).
+    wide: bool,
+}
+
+impl<R: BufRead + Seek> Skim<'_, R> {
+    fn remaining(&self) -> u64 {
+        self.len.saturating_sub(self.pos)
+    }
+
+    fn truncated(&self, need: u64) -> String {
+        if self.len == 0 {
+            return "the file is empty".into();
+        }
+        format!(
+            "the header is truncated or corrupt: it needs {need} more bytes at byte {}, but the \
+             file ends at byte {}",
+            self.pos, self.len
+        )
+    }
+
+    fn bytes(&mut self, buf: &mut [u8]) -> std::result::Result<(), String> {
+        if buf.len() as u64 > self.remaining() {
+            return Err(self.truncated(buf.len() as u64));
+        }
+        self.r
+            .read_exact(buf)
+            .map_err(|e| format!("cannot read the header at byte {} ({e})", self.pos))?;
+        self.pos += buf.len() as u64;
+        Ok(())
+    }
+
+    fn skip(&mut self, n: u64) -> std::result::Result<(), String> {
+        if n > self.remaining() {
+            return Err(self.truncated(n));
+        }
+        // `n` is at most the file's length, so it fits in an i64.
+        self.r
+            .seek_relative(n as i64)
+            .map_err(|e| format!("cannot read the header at byte {} ({e})", self.pos))?;
+        self.pos += n;
+        Ok(())
+    }
+
+    fn u8(&mut self) -> std::result::Result<u8, String> {
+        let mut b = [0u8; 1];
+        self.bytes(&mut b)?;
+        Ok(b[0])
+    }
+
+    fn u16(&mut self) -> std::result::Result<u16, String> {
+        let mut b = [0u8; 2];
+        self.bytes(&mut b)?;
+        Ok(u16::from_le_bytes(b))
+    }
+
+    fn u32(&mut self) -> std::result::Result<u32, String> {
+        let mut b = [0u8; 4];
+        self.bytes(&mut b)?;
+        Ok(u32::from_le_bytes(b))
+    }
+
+    fn u64(&mut self) -> std::result::Result<u64, String> {
+        let mut b = [0u8; 8];
+        self.bytes(&mut b)?;
+        Ok(u64::from_le_bytes(b))
+    }
+
+    /// A count or a string length.
+    fn length(&mut self) -> std::result::Result<u64, String> {
+        if self.wide {
+            self.u64()
+        } else {
+            self.u32().map(u64::from)
+        }
+    }
+
+    /// A key or tensor name as candle reads it (trailing NULs dropped, invalid UTF-8 replaced)
+    /// when that is at most 256 bytes long, else `None`. Read in pieces: nothing of the length
+    /// the file claims is allocated.
+    fn name(&mut self) -> std::result::Result<Option<String>, String> {
+        const KEPT: usize = 256;
+        let n = self.length()?;
+        if n > self.remaining() {
+            return Err(self.truncated(n));
+        }
+        let mut kept = Vec::new();
+        let (mut read, mut end) = (0u64, 0u64);
+        let mut chunk = [0u8; KEPT];
+        while read < n {
+            let k = (n - read).min(KEPT as u64) as usize;
+            self.bytes(&mut chunk[..k])?;
+            if let Some(last) = chunk[..k].iter().rposition(|&b| b != 0) {
+                end = read + last as u64 + 1;
+            }
+            if read == 0 {
+                kept.extend_from_slice(&chunk[..k]);
+            }
+            read += k as u64;
+        }
+        if end > KEPT as u64 {
+            return Ok(None);
+        }
+        kept.truncate(end as usize);
+        Ok(Some(String::from_utf8_lossy(&kept).into_owned()))
+    }
+
+    /// Skips one value of type `ty`, nested at `depth`.
+    fn skip_value(&mut self, ty: u32, what: &str, depth: u32) -> std::result::Result<(), String> {
+        match ty {
+            7 => match self.u8()? {
+                0 | 1 => Ok(()),
+                b => Err(format!(
+                    "{what} holds the boolean value {b} (0 or 1 expected)"
+                )),
+            },
+            8 => {
+                let n = self.length()?;
+                self.skip(n)
+            }
+            9 => {
+                if depth >= 64 {
+                    return Err(format!("{what} nests arrays more than 64 deep"));
+                }
+                let elem = self.u32()?;
+                if elem > 12 {
+                    return Err(format!(
+                        "{what} is an array of the unknown value type {elem}"
+                    ));
+                }
+                let n = self.length()?;
+                // A string or an array takes at least its length.
+                let least = match fixed_size(elem) {
+                    0 if self.wide => 8,
+                    0 => 4,
+                    size => size,
+                };
+                if n.saturating_mul(least) > self.remaining() {
+                    return Err(format!(
+                        "{what} is an array of {n} elements, more than the {} bytes left in the \
+                         file can hold",
+                        self.remaining()
+                    ));
+                }
+                match elem {
+                    7..=9 => (0..n).try_for_each(|_| self.skip_value(elem, what, depth + 1)),
+                    _ => self.skip(n * least),
+                }
+            }
+            ty if fixed_size(ty) > 0 => self.skip(fixed_size(ty)),
+            other => Err(format!("{what} has the unknown value type {other}")),
+        }
     }
 }
 

@@ -116,8 +116,17 @@ pub fn model_dirs() -> Vec<PathBuf> {
     dirs
 }
 
-/// Finds the model named by `spec` (a path or a catalog id; `None`: the default model).
+/// Finds the model named by `spec` (a path or a catalog id; `None`: the default model) and, when
+/// it is a catalog model with a sha256, checks the file against it ([`verify`]): a corrupt or
+/// replaced file is refused here, before anything loads it.
 pub fn resolve(spec: Option<&str>) -> Result<ResolvedModel> {
+    let resolved = locate(spec)?;
+    verify(&resolved)?;
+    Ok(resolved)
+}
+
+/// Like [`resolve`], without the sha256 check (for commands that report on the file instead).
+pub fn locate(spec: Option<&str>) -> Result<ResolvedModel> {
     let catalog = Catalog::builtin();
     let spec = spec.unwrap_or(&catalog.default);
     let as_path = Path::new(spec);
@@ -170,22 +179,125 @@ pub fn resolve(spec: Option<&str>) -> Result<ResolvedModel> {
         entry.repo,
         entry.hf_file
     ));
-    let provision = if entry.id == catalog.default {
+    Err(Error::ModelNotFound(format!(
+        "model `{}` is not installed. plume looked in: {}. To install it, run: {}",
+        entry.id,
+        looked.join("; "),
+        provision(entry)
+    )))
+}
+
+/// The command that installs a catalog model.
+fn provision(entry: &CatalogEntry) -> String {
+    if entry.id == Catalog::builtin().default {
         format!(
             "bash models/fetch-default.sh (from the plume source tree), or plume model pull {}",
             entry.id
         )
     } else {
         format!("plume model pull {}", entry.id)
+    }
+}
+
+/// Checks a catalog model's file against the catalog's sha256; a file that differs is refused
+/// with both hashes and how to get the right one. Files that are not catalog models, or whose
+/// entry has no sha256, are not checked.
+///
+/// Hashing the default model takes about 0.2 s, so a success is remembered in a stamp beside the
+/// file (`.FILE.sha256-ok`: the hash, the file's size and modification time); while the file keeps
+/// that size and time, the stamp stands for the check. A stamp that cannot be written only means
+/// the next run hashes again.
+pub fn verify(resolved: &ResolvedModel) -> Result<()> {
+    let Some(entry) = &resolved.entry else {
+        return Ok(());
     };
-    Err(Error::ModelNotFound(format!(
-        "model `{}` is not installed. plume looked in: {}. To install it, run: {provision}",
-        entry.id,
-        looked.join("; ")
-    )))
+    let Some(expected) = &entry.sha256 else {
+        return Ok(());
+    };
+    match check_sha256(&resolved.path, expected)? {
+        None => Ok(()),
+        Some(found) => Err(Error::Model {
+            path: resolved.path.clone(),
+            reason: format!(
+                "sha256 mismatch: the catalog's `{}` has sha256 {expected}, this file has {found}; \
+                 it is damaged, incomplete or another file. Delete it, then run: {}",
+                entry.id,
+                provision(entry)
+            ),
+        }),
+    }
+}
+
+/// `None` when the file at `path` has the sha256 `expected` (trusting a matching stamp),
+/// else the hash it has. Writes the stamp after a successful hash.
+fn check_sha256(path: &Path, expected: &str) -> Result<Option<String>> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    let stamp = stamp_path(path);
+    let signature = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|t| {
+            format!(
+                "sha256={} size={} mtime={}.{:09}\n",
+                expected.to_ascii_lowercase(),
+                meta.len(),
+                t.as_secs(),
+                t.subsec_nanos()
+            )
+        });
+    if let (Some(signature), Some(stamp)) = (&signature, &stamp) {
+        if read_small(stamp).as_deref() == Some(signature.as_str()) {
+            return Ok(None);
+        }
+    }
+    let found = sha256_file(path)?;
+    if !found.eq_ignore_ascii_case(expected) {
+        return Ok(Some(found));
+    }
+    if let (Some(signature), Some(stamp)) = (signature, stamp) {
+        write_stamp(&stamp, &signature);
+    }
+    Ok(None)
+}
+
+/// Where the stamp of a verified model file goes: `.FILE.sha256-ok` beside it.
+fn stamp_path(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?.to_string_lossy();
+    Some(path.with_file_name(format!(".{name}.sha256-ok")))
+}
+
+/// A stamp's text, `None` when it is absent, unreadable or too long to be one.
+fn read_small(path: &Path) -> Option<String> {
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(256)
+        .read_to_string(&mut text)
+        .ok()?;
+    Some(text)
+}
+
+/// Writes a stamp atomically (a temporary file renamed over it); failures are ignored.
+fn write_stamp(path: &Path, text: &str) {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".plume-stamp");
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    let Ok(mut tmp) = builder.tempfile_in(dir) else {
+        return;
+    };
+    if std::io::Write::write_all(&mut tmp, text.as_bytes()).is_ok() {
+        let _ = tmp.persist(path);
+    }
 }
 
 /// Downloads a catalog model into the Hugging Face cache with hf-hub, then checks its sha256.
+/// With `HF_HUB_OFFLINE` set, nothing is downloaded: the model is looked up in the cache only.
 /// The only place plume uses the network.
 pub fn pull(id: &str) -> Result<PathBuf> {
     let catalog = Catalog::builtin();
@@ -194,10 +306,22 @@ pub fn pull(id: &str) -> Result<PathBuf> {
             "unknown model `{id}`; `plume model list` shows the catalog"
         ))
     })?;
-    if std::env::var("HF_HUB_OFFLINE").is_ok_and(|v| v == "1" || v.eq_ignore_ascii_case("true")) {
-        return Err(Error::Invalid(
-            "HF_HUB_OFFLINE is set: plume will not download; unset it to pull a model".into(),
-        ));
+    if offline() {
+        // Offline: only the cache is looked at, and what it holds is checked.
+        let cache = hf_hub::Cache::from_env();
+        let Some(path) = cache.model(entry.repo.clone()).get(&entry.hf_file) else {
+            return Err(Error::ModelNotFound(format!(
+                "HF_HUB_OFFLINE is set, so plume does not download, and `{id}` is not in the Hugging Face cache at {} ({}/{}); unset HF_HUB_OFFLINE to download it",
+                cache.path().display(),
+                entry.repo,
+                entry.hf_file
+            )));
+        };
+        verify(&ResolvedModel {
+            path: path.clone(),
+            entry: Some(entry.clone()),
+        })?;
+        return Ok(path);
     }
     let api = hf_hub::api::sync::ApiBuilder::from_env()
         .with_progress(true)
@@ -213,8 +337,7 @@ pub fn pull(id: &str) -> Result<PathBuf> {
             ))
         })?;
     if let Some(expected) = &entry.sha256 {
-        let actual = sha256_file(&path)?;
-        if &actual != expected {
+        if let Some(actual) = check_sha256(&path, expected)? {
             return Err(Error::Model {
                 path,
                 reason: format!("sha256 mismatch: expected {expected}, got {actual}; the file is not the catalog's model"),
@@ -222,6 +345,15 @@ pub fn pull(id: &str) -> Result<PathBuf> {
         }
     }
     Ok(path)
+}
+
+/// Whether `HF_HUB_OFFLINE` asks for no network access (`1`, `true`, `yes`, `on`, as hf-hub's
+/// Python library reads it).
+pub fn offline() -> bool {
+    std::env::var("HF_HUB_OFFLINE").is_ok_and(|v| {
+        let v = v.trim().to_ascii_lowercase();
+        matches!(v.as_str(), "1" | "true" | "yes" | "on")
+    })
 }
 
 /// The sha256 of a file, in lower-case hex.
@@ -259,6 +391,104 @@ mod tests {
     fn unknown_id_lists_the_catalog() {
         let err = resolve(Some("no-such-model")).unwrap_err().to_string();
         assert!(err.contains("gemma-3-270m"), "{err}");
+    }
+
+    fn entry_with_sha256(sha256: &str) -> CatalogEntry {
+        CatalogEntry {
+            id: "test-model".into(),
+            sha256: Some(sha256.into()),
+            ..Catalog::builtin().default_entry().clone()
+        }
+    }
+
+    #[test]
+    fn a_verified_file_is_stamped_and_the_stamp_is_trusted_while_the_file_is_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.gguf");
+        std::fs::write(&path, b"model bytes, version one").unwrap();
+        let good = sha256_file(&path).unwrap();
+        let resolved = ResolvedModel {
+            path: path.clone(),
+            entry: Some(entry_with_sha256(&good)),
+        };
+        verify(&resolved).unwrap();
+        let stamp = dir.path().join(".m.gguf.sha256-ok");
+        let text = std::fs::read_to_string(&stamp).unwrap();
+        assert!(
+            text.starts_with(&format!("sha256={good} size=24 mtime=")),
+            "{text}"
+        );
+
+        // Same size, same modification time: the stamp stands (the check is not redone).
+        let mtime = std::fs::metadata(&path).unwrap().modified().unwrap();
+        std::fs::write(&path, b"model bytes, version two").unwrap();
+        let f = std::fs::File::options().write(true).open(&path).unwrap();
+        f.set_modified(mtime).unwrap();
+        drop(f);
+        verify(&resolved).unwrap();
+
+        // Another size or time: hashed again, and refused.
+        std::fs::write(&path, b"model bytes, version three").unwrap();
+        let err = verify(&resolved).unwrap_err().to_string();
+        let found = sha256_file(&path).unwrap();
+        assert!(err.contains(&good) && err.contains(&found), "{err}");
+        assert!(err.contains(&path.display().to_string()), "{err}");
+        assert!(err.contains("plume model pull test-model"), "{err}");
+        // A stamp left by another version of the file is not trusted either.
+        std::fs::write(&stamp, text).unwrap();
+        assert!(verify(&resolved).is_err());
+    }
+
+    #[test]
+    fn a_catalog_file_with_another_hash_is_refused_by_resolve() {
+        let c = Catalog::builtin();
+        let d = c.default_entry();
+        let dir = tempfile::tempdir().unwrap();
+        // A path ending in the catalog's file name is that catalog model.
+        let path = dir.path().join(&d.file);
+        std::fs::write(&path, b"GGUF but not the real thing").unwrap();
+        let spec = path.to_str().unwrap();
+        let err = resolve(Some(spec)).unwrap_err().to_string();
+        let found = sha256_file(&path).unwrap();
+        let expected = d.sha256.as_deref().unwrap();
+        for part in [
+            spec,
+            expected,
+            found.as_str(),
+            "bash models/fetch-default.sh",
+        ] {
+            assert!(err.contains(part), "`{part}` in: {err}");
+        }
+        assert!(!dir.path().join(format!(".{}.sha256-ok", d.file)).exists());
+        // `locate` finds it without judging it; another file name is not a catalog model.
+        assert!(locate(Some(spec)).unwrap().entry.is_some());
+        let other = dir.path().join("mine.gguf");
+        std::fs::copy(&path, &other).unwrap();
+        let r = resolve(Some(other.to_str().unwrap())).unwrap();
+        assert!(r.entry.is_none());
+    }
+
+    #[test]
+    fn entries_without_a_hash_and_unwritable_stamps_are_not_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.gguf");
+        std::fs::write(&path, b"x").unwrap();
+        let mut entry = entry_with_sha256("00");
+        entry.sha256 = None;
+        let resolved = ResolvedModel {
+            path: path.clone(),
+            entry: Some(entry),
+        };
+        verify(&resolved).unwrap();
+        // The stamp's place is taken by a directory: verified, nothing cached, no error.
+        let good = sha256_file(&path).unwrap();
+        std::fs::create_dir(dir.path().join(".m.gguf.sha256-ok")).unwrap();
+        let resolved = ResolvedModel {
+            path,
+            entry: Some(entry_with_sha256(&good)),
+        };
+        verify(&resolved).unwrap();
+        verify(&resolved).unwrap();
     }
 
     #[test]

@@ -370,7 +370,7 @@ pub fn metadata(spec: &Spec, vocab: &Vocab) -> Vec<(String, Value)> {
     md
 }
 
-fn qtensor(data: Vec<f32>, shape: &[usize], dtype: GgmlDType) -> QTensor {
+pub fn qtensor(data: Vec<f32>, shape: &[usize], dtype: GgmlDType) -> QTensor {
     let t = Tensor::from_vec(data, shape, &Device::Cpu).expect("tensor");
     QTensor::quantize(&t, dtype).expect("quantize")
 }
