@@ -614,7 +614,7 @@ fn rewrite_setup(args: &RewriteArgs) -> Result<(ModelGenerator, RewriteOptions)>
 /// `plume rewrite` over several articles into a folder.
 fn rewrite_batch(args: RewriteArgs) -> Result<u8> {
     let Some(out_dir) = args.out.clone() else {
-        bail!("several articles need --out FOLDER: each gets its own file there");
+        bail!("a batch (several articles, or a folder) needs --out FOLDER: each article gets its own file there");
     };
     if args.inputs.iter().any(|p| p.as_os_str() == "-") {
         bail!("standard input (-) can only be rewritten alone");

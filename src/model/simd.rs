@@ -47,21 +47,33 @@ pub struct Activations {
 }
 
 impl Activations {
-    /// Quantises `xs` (rows of `k` values; `k` a multiple of 32) exactly as candle's Q8_0 does.
+    /// Quantises `xs` (rows of `k` values; `k` a multiple of 32) exactly as candle's Q8_0 does
+    /// (the same bytes and scales), rows in parallel, blocks with the VNNI machine's vector
+    /// instructions where it has them.
     pub fn quantise(xs: &[f32], k: usize) -> Self {
+        use rayon::prelude::*;
         assert!(k.is_multiple_of(BLOCK) && xs.len().is_multiple_of(k));
-        let mut blocks = vec![BlockQ8_0::zeros(); xs.len() / BLOCK];
-        BlockQ8_0::from_float(xs, &mut blocks);
-        // SAFETY: BlockQ8_0 is `repr(C)`, 34 bytes with no padding (candle asserts it).
-        let bytes = unsafe {
-            std::slice::from_raw_parts(blocks.as_ptr() as *const u8, blocks.len() * Q8_0_BYTES)
-        };
-        let mut qs = Vec::with_capacity(xs.len());
-        let mut scales = Vec::with_capacity(blocks.len());
-        for block in bytes.chunks_exact(Q8_0_BYTES) {
-            scales.push(half::f16::from_bits(u16::from_le_bytes([block[0], block[1]])).to_f32());
-            qs.extend(block[2..].iter().map(|&q| q ^ 0x80));
-        }
+        let mut qs = vec![0u8; xs.len()];
+        let mut scales = vec![0f32; xs.len() / BLOCK];
+        qs.par_chunks_mut(k)
+            .zip(scales.par_chunks_mut(k / BLOCK))
+            .zip(xs.par_chunks(k))
+            .for_each(|((qs, scales), xs)| {
+                for ((q, scale), x) in qs
+                    .chunks_exact_mut(BLOCK)
+                    .zip(scales.iter_mut())
+                    .zip(xs.chunks_exact(BLOCK))
+                {
+                    #[cfg(target_arch = "x86_64")]
+                    // SAFETY: `available` checks the features; the slices hold one block.
+                    let done = available() && unsafe { x86::quantise_block(x, q, scale) };
+                    #[cfg(not(target_arch = "x86_64"))]
+                    let done = false;
+                    if !done {
+                        quantise_block_portable(x, q, scale);
+                    }
+                }
+            });
         Activations { qs, scales, k }
     }
 
@@ -69,6 +81,27 @@ impl Activations {
     pub fn rows(&self) -> usize {
         self.qs.len() / self.k
     }
+}
+
+/// One block as candle's `BlockQ8_0::from_float` quantises it, stored offset by 128.
+fn quantise_block_portable(x: &[f32], q: &mut [u8], scale: &mut f32) {
+    let mut block = [BlockQ8_0::zeros()];
+    BlockQ8_0::from_float(x, &mut block);
+    let (d, qs) = block_parts(&block[0]);
+    *scale = d;
+    for (q, &v) in q.iter_mut().zip(qs) {
+        *q = v ^ 0x80;
+    }
+}
+
+/// A Q8_0 block's scale and its 32 quants (as bytes).
+fn block_parts(block: &BlockQ8_0) -> (f32, &[u8]) {
+    // SAFETY: BlockQ8_0 is `repr(C)`, 34 bytes with no padding (candle asserts it): an f16
+    // scale, then 32 quants.
+    let bytes =
+        unsafe { std::slice::from_raw_parts(block as *const BlockQ8_0 as *const u8, Q8_0_BYTES) };
+    let d = half::f16::from_bits(u16::from_le_bytes([bytes[0], bytes[1]])).to_f32();
+    (d, &bytes[2..])
 }
 
 /// Dot products of one Q8_0 weight row `w` (`k/32` blocks) with activation rows
@@ -122,6 +155,51 @@ pub fn dot_q8_0_x4(
 mod x86 {
     use super::{Activations, BLOCK, Q8_0_BYTES};
     use std::arch::x86_64::*;
+
+    /// One block of 32 finite values as candle's Q8_0 `from_float` quantises it: scale
+    /// `max |x| / 127` (stored as f16), quants `round(x / scale)` half away from zero, here
+    /// offset by 128. Returns false, writing nothing, when a value is not finite.
+    #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512vnni")]
+    pub unsafe fn quantise_block(x: &[f32], q: &mut [u8], scale: &mut f32) -> bool {
+        let sign = _mm256_set1_ps(-0.0);
+        let inf = _mm256_set1_ps(f32::INFINITY);
+        let mut v = [_mm256_setzero_ps(); 4];
+        let mut amax = _mm256_setzero_ps();
+        let mut finite = _mm256_castsi256_ps(_mm256_set1_epi32(-1));
+        for (i, v) in v.iter_mut().enumerate() {
+            *v = _mm256_loadu_ps(x.as_ptr().add(8 * i));
+            let a = _mm256_andnot_ps(sign, *v);
+            amax = _mm256_max_ps(amax, a);
+            finite = _mm256_and_ps(finite, _mm256_cmp_ps::<_CMP_LT_OQ>(a, inf));
+        }
+        if _mm256_movemask_ps(finite) != 0xff {
+            return false;
+        }
+        let hi = _mm256_extractf128_ps(amax, 1);
+        let m = _mm_max_ps(hi, _mm256_castps256_ps128(amax));
+        let m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+        let amax = _mm_cvtss_f32(_mm_max_ss(m, _mm_movehdup_ps(m)));
+        let d = amax / 127.0;
+        let id = if d != 0.0 { 1.0 / d } else { 0.0 };
+        *scale = half::f16::from_f32(d).to_f32();
+        let id = _mm256_set1_ps(id);
+        let half = _mm256_set1_ps(0.5);
+        let one = _mm256_set1_ps(1.0);
+        let (lo, hi) = (_mm256_set1_ps(-128.0), _mm256_set1_ps(127.0));
+        for (i, v) in v.iter().enumerate() {
+            let p = _mm256_mul_ps(*v, id);
+            // Round half away from zero: the fraction `p - trunc(p)` is exact.
+            let t = _mm256_round_ps::<{ _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC }>(p);
+            let frac = _mm256_andnot_ps(sign, _mm256_sub_ps(p, t));
+            let away = _mm256_or_ps(_mm256_and_ps(p, sign), one);
+            let up = _mm256_and_ps(_mm256_cmp_ps::<_CMP_GE_OQ>(frac, half), away);
+            let r = _mm256_min_ps(_mm256_max_ps(_mm256_add_ps(t, up), lo), hi);
+            let b = _mm256_cvtepi32_epi8(_mm256_cvttps_epi32(r));
+            let b = _mm_xor_si128(b, _mm_set1_epi8(-128));
+            _mm_storel_epi64(q.as_mut_ptr().add(8 * i) as *mut __m128i, b);
+        }
+        true
+    }
 
     #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512vnni")]
     unsafe fn hsum(v: __m256) -> f32 {
@@ -222,6 +300,34 @@ mod tests {
             std::slice::from_raw_parts(blocks.as_ptr() as *const u8, blocks.len() * Q8_0_BYTES)
         }
         .to_vec()
+    }
+
+    #[test]
+    fn activations_quantise_as_candle() {
+        let mut values: Vec<f32> = (0..32 * 64)
+            .map(|i| (((i * 7919) % 2001) as f32 - 1000.0) / 37.0)
+            .collect();
+        // Exact ties, the largest value with either sign, zeros, tiny and huge values, a NaN
+        // and an infinity (left to candle's loop).
+        values[..32].copy_from_slice(&[0.5f32; 32].map(|v| v * 127.0 / 63.5));
+        for (i, v) in values[32..64].iter_mut().enumerate() {
+            *v = (i as f32 - 16.0) * 0.5;
+        }
+        values[64..96].fill(0.0);
+        values[96..128].fill(1e-40);
+        values[128] = 3e38;
+        values[160] = f32::NAN;
+        values[192] = f32::NEG_INFINITY;
+        values[224] = -7.0;
+        let act = Activations::quantise(&values, 32 * 8);
+        let mut blocks = vec![BlockQ8_0::zeros(); values.len() / 32];
+        BlockQ8_0::from_float(&values, &mut blocks);
+        for (b, block) in blocks.iter().enumerate() {
+            let (d, qs) = block_parts(block);
+            assert_eq!(act.scales[b].to_bits(), d.to_bits(), "block {b}");
+            let want: Vec<u8> = qs.iter().map(|&q| q ^ 0x80).collect();
+            assert_eq!(act.qs[b * 32..(b + 1) * 32], want[..], "block {b}");
+        }
     }
 
     #[test]
