@@ -221,15 +221,13 @@ mod x86 {
             let bits = u16::from_le_bytes([*wb, *wb.add(1)]) as i32;
             let wd = _mm_cvtss_f32(_mm_cvtph_ps(_mm_cvtsi32_si128(bits)));
             let wq = _mm256_loadu_si256(wb.add(2) as *const __m256i);
-            // Σ (x + 128)·w − 128·Σ w = Σ x·w, lane by lane.
-            let offset =
-                _mm256_slli_epi32(_mm256_dpbusd_epi32(_mm256_setzero_si256(), ones, wq), 7);
+            // −128·Σ w + Σ (x + 128)·w = Σ x·w, lane by lane: the sum starts at −128·Σ w.
+            let start = neg_offset(ones, wq);
             for (r, acc) in acc.iter_mut().enumerate().take(out.len()) {
                 let row = first + r;
                 let xq =
                     _mm256_loadu_si256(act.qs.as_ptr().add(row * k + b * BLOCK) as *const __m256i);
-                let sum =
-                    _mm256_sub_epi32(_mm256_dpbusd_epi32(_mm256_setzero_si256(), xq, wq), offset);
+                let sum = _mm256_dpbusd_epi32(start, xq, wq);
                 let d = _mm256_set1_ps(wd * *act.scales.get_unchecked(row * blocks + b));
                 *acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(sum), *acc);
             }
@@ -237,6 +235,16 @@ mod x86 {
         for (o, acc) in out.iter_mut().zip(acc) {
             *o = hsum(acc);
         }
+    }
+
+    /// `−128 · Σ w` over each lane's four weights: where the integer sum of a block starts, so
+    /// that adding the products of the offset activations gives the signed sum exactly.
+    #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512vnni")]
+    unsafe fn neg_offset(ones: __m256i, wq: __m256i) -> __m256i {
+        _mm256_sub_epi32(
+            _mm256_setzero_si256(),
+            _mm256_slli_epi32(_mm256_dpbusd_epi32(_mm256_setzero_si256(), ones, wq), 7),
+        )
     }
 
     /// Four weight rows × `R` activation rows, with the per-pair arithmetic of `dot_rows`.
@@ -255,15 +263,14 @@ mod x86 {
         let mut acc = [[_mm256_setzero_ps(); R]; 4];
         for b in 0..blocks {
             let mut wq = [_mm256_setzero_si256(); 4];
-            let mut offset = [_mm256_setzero_si256(); 4];
+            let mut start = [_mm256_setzero_si256(); 4];
             let mut wd = [0f32; 4];
             for j in 0..4 {
                 let wb = w[j].as_ptr().add(b * Q8_0_BYTES);
                 let bits = u16::from_le_bytes([*wb, *wb.add(1)]) as i32;
                 wd[j] = _mm_cvtss_f32(_mm_cvtph_ps(_mm_cvtsi32_si128(bits)));
                 wq[j] = _mm256_loadu_si256(wb.add(2) as *const __m256i);
-                offset[j] =
-                    _mm256_slli_epi32(_mm256_dpbusd_epi32(_mm256_setzero_si256(), ones, wq[j]), 7);
+                start[j] = neg_offset(ones, wq[j]);
             }
             for r in 0..R {
                 let row = first + r;
@@ -271,10 +278,7 @@ mod x86 {
                     _mm256_loadu_si256(act.qs.as_ptr().add(row * k + b * BLOCK) as *const __m256i);
                 let sx = *act.scales.get_unchecked(row * blocks + b);
                 for j in 0..4 {
-                    let sum = _mm256_sub_epi32(
-                        _mm256_dpbusd_epi32(_mm256_setzero_si256(), xq, wq[j]),
-                        offset[j],
-                    );
+                    let sum = _mm256_dpbusd_epi32(start[j], xq, wq[j]);
                     let d = _mm256_set1_ps(wd[j] * sx);
                     acc[j][r] = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(sum), acc[j][r]);
                 }
