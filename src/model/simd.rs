@@ -152,7 +152,7 @@ pub fn dot_q8_0_x4(
 }
 
 #[cfg(target_arch = "x86_64")]
-mod x86 {
+pub(crate) mod x86 {
     use super::{Activations, BLOCK, Q8_0_BYTES};
     use std::arch::x86_64::*;
 
@@ -175,34 +175,48 @@ mod x86 {
         if _mm256_movemask_ps(finite) != 0xff {
             return false;
         }
-        let hi = _mm256_extractf128_ps(amax, 1);
-        let m = _mm_max_ps(hi, _mm256_castps256_ps128(amax));
-        let m = _mm_max_ps(m, _mm_movehl_ps(m, m));
-        let amax = _mm_cvtss_f32(_mm_max_ss(m, _mm_movehdup_ps(m)));
+        let amax = hmax(amax);
         let d = amax / 127.0;
         let id = if d != 0.0 { 1.0 / d } else { 0.0 };
         *scale = half::f16::from_f32(d).to_f32();
         let id = _mm256_set1_ps(id);
-        let half = _mm256_set1_ps(0.5);
-        let one = _mm256_set1_ps(1.0);
-        let (lo, hi) = (_mm256_set1_ps(-128.0), _mm256_set1_ps(127.0));
         for (i, v) in v.iter().enumerate() {
-            let p = _mm256_mul_ps(*v, id);
-            // Round half away from zero: the fraction `p - trunc(p)` is exact.
-            let t = _mm256_round_ps::<{ _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC }>(p);
-            let frac = _mm256_andnot_ps(sign, _mm256_sub_ps(p, t));
-            let away = _mm256_or_ps(_mm256_and_ps(p, sign), one);
-            let up = _mm256_and_ps(_mm256_cmp_ps::<_CMP_GE_OQ>(frac, half), away);
-            let r = _mm256_min_ps(_mm256_max_ps(_mm256_add_ps(t, up), lo), hi);
-            let b = _mm256_cvtepi32_epi8(_mm256_cvttps_epi32(r));
+            let b = quant_bytes(_mm256_mul_ps(*v, id));
             let b = _mm_xor_si128(b, _mm_set1_epi8(-128));
             _mm_storel_epi64(q.as_mut_ptr().add(8 * i) as *mut __m128i, b);
         }
         true
     }
 
+    /// Eight products `p` rounded half away from zero (as `f32::round`), clamped to
+    /// −128..=127 (as `as i8`), as bytes in the low half.
     #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512vnni")]
-    unsafe fn hsum(v: __m256) -> f32 {
+    pub(crate) unsafe fn quant_bytes(p: __m256) -> __m128i {
+        let sign = _mm256_set1_ps(-0.0);
+        // The fraction `p - trunc(p)` is exact.
+        let t = _mm256_round_ps::<{ _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC }>(p);
+        let frac = _mm256_andnot_ps(sign, _mm256_sub_ps(p, t));
+        let away = _mm256_or_ps(_mm256_and_ps(p, sign), _mm256_set1_ps(1.0));
+        let up = _mm256_and_ps(_mm256_cmp_ps::<_CMP_GE_OQ>(frac, _mm256_set1_ps(0.5)), away);
+        let r = _mm256_min_ps(
+            _mm256_max_ps(_mm256_add_ps(t, up), _mm256_set1_ps(-128.0)),
+            _mm256_set1_ps(127.0),
+        );
+        _mm256_cvtepi32_epi8(_mm256_cvttps_epi32(r))
+    }
+
+    /// The largest of the eight lanes (none of them NaN).
+    #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512vnni")]
+    pub(crate) unsafe fn hmax(v: __m256) -> f32 {
+        let hi = _mm256_extractf128_ps(v, 1);
+        let m = _mm_max_ps(hi, _mm256_castps256_ps128(v));
+        let m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+        _mm_cvtss_f32(_mm_max_ss(m, _mm_movehdup_ps(m)))
+    }
+
+    /// The sum of the eight lanes.
+    #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512vnni")]
+    pub(crate) unsafe fn hsum(v: __m256) -> f32 {
         let hi = _mm256_extractf128_ps(v, 1);
         let s = _mm_add_ps(hi, _mm256_castps256_ps128(v));
         let s = _mm_add_ps(s, _mm_movehl_ps(s, s));

@@ -98,6 +98,7 @@ pub fn quantise_rows(xs: &[f32], k: usize) -> Vec<BlockQ8K> {
 #[cfg(target_arch = "x86_64")]
 mod x86 {
     use super::{BlockQ4K, BlockQ6K, BlockQ8K, QK_K};
+    use crate::model::simd::x86::{hmax, hsum, quant_bytes};
     use std::arch::x86_64::*;
 
     /// Offsets in a Q8_K block.
@@ -123,10 +124,7 @@ mod x86 {
         if _mm256_movemask_ps(finite) != 0xff {
             return false;
         }
-        let hi = _mm256_extractf128_ps(amax, 1);
-        let m = _mm_max_ps(hi, _mm256_castps256_ps128(amax));
-        let m = _mm_max_ps(m, _mm_movehl_ps(m, m));
-        let amax_s = _mm_cvtss_f32(_mm_max_ss(m, _mm_movehdup_ps(m)));
+        let amax_s = hmax(amax);
         let out = block as *mut BlockQ8K as *mut u8;
         if amax_s == 0.0 {
             std::ptr::write_bytes(out, 0, std::mem::size_of::<BlockQ8K>());
@@ -151,19 +149,10 @@ mod x86 {
             return false; // subnormal values: 0 · ∞ quantises to 0 in candle's loop
         }
         let scale = _mm256_set1_ps(iscale);
-        let half = _mm256_set1_ps(0.5);
-        let one = _mm256_set1_ps(1.0);
-        let (lo, hi) = (_mm256_set1_ps(-128.0), _mm256_set1_ps(127.0));
         let qs = out.add(X_QS);
         for i in 0..QK_K / 8 {
             let p = _mm256_mul_ps(scale, _mm256_loadu_ps(x.add(8 * i)));
-            // Round half away from zero: the fraction `p - trunc(p)` is exact.
-            let t = _mm256_round_ps::<{ _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC }>(p);
-            let frac = _mm256_andnot_ps(sign, _mm256_sub_ps(p, t));
-            let away = _mm256_or_ps(_mm256_and_ps(p, sign), one);
-            let up = _mm256_and_ps(_mm256_cmp_ps::<_CMP_GE_OQ>(frac, half), away);
-            let r = _mm256_min_ps(_mm256_max_ps(_mm256_add_ps(t, up), lo), hi);
-            let q = _mm256_cvtepi32_epi8(_mm256_cvttps_epi32(r));
+            let q = quant_bytes(p);
             _mm_storel_epi64(qs.add(8 * i) as *mut __m128i, q);
         }
         for j in 0..QK_K / 16 {
@@ -175,15 +164,6 @@ mod x86 {
         }
         (out as *mut f32).write_unaligned(1.0 / iscale);
         true
-    }
-
-    #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512vnni")]
-    unsafe fn hsum(v: __m256) -> f32 {
-        let hi = _mm256_extractf128_ps(v, 1);
-        let s = _mm_add_ps(hi, _mm256_castps256_ps128(v));
-        let s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-        let s = _mm_add_ss(s, _mm_movehdup_ps(s));
-        _mm_cvtss_f32(s)
     }
 
     /// The little-endian f16 at `p`, as f32.
