@@ -4,7 +4,7 @@
 //!
 //! `cargo bench --bench analysis` (add `-- --quick` for a rough pass).
 
-use std::time::Duration;
+mod common;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
@@ -165,16 +165,9 @@ fn analysis_benches(c: &mut Criterion) {
     group.finish();
 }
 
-fn config() -> Criterion {
-    Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2))
-}
-
 criterion_group! {
     name = analysis;
-    config = config();
+    config = common::config();
     targets = analysis_benches
 }
 criterion_main!(analysis);

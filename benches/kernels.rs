@@ -6,9 +6,10 @@
 //! `cargo bench --bench kernels` (add `-- --quick` for a rough pass, or a filter such as
 //! `-- matvec`). Needs `models/gemma-3-270m-q4_k_m.gguf` (`bash models/fetch-default.sh`).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
 use candle_core::quantized::{GgmlDType, QTensor};
 use candle_core::{Device, Tensor};
@@ -195,16 +196,9 @@ fn sampler_benches(c: &mut Criterion) {
     group.finish();
 }
 
-fn config() -> Criterion {
-    Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2))
-}
-
 criterion_group! {
     name = kernels;
-    config = config();
+    config = common::config();
     targets = matmul_benches, output_benches, attention_benches, sampler_benches
 }
 criterion_main!(kernels);

@@ -290,6 +290,25 @@ pub fn run(
     Ok(summary)
 }
 
+impl ArticleResult {
+    /// A result with `status` and nothing measured yet.
+    fn new(path: &Path, output: Option<&Path>, status: Status) -> Self {
+        ArticleResult {
+            path: path.to_path_buf(),
+            output: output.map(Path::to_path_buf),
+            status,
+            error: None,
+            warning: None,
+            words: None,
+            seconds: 0.0,
+            tokens_per_second: None,
+            seo_score: None,
+            readability_score: None,
+            faithful: None,
+        }
+    }
+}
+
 /// A failed article; the error always names its input.
 fn failed(path: &Path, output: Option<&Path>, error: String, seconds: f64) -> ArticleResult {
     let name = path.display().to_string();
@@ -299,17 +318,9 @@ fn failed(path: &Path, output: Option<&Path>, error: String, seconds: f64) -> Ar
         format!("{name}: {error}")
     };
     ArticleResult {
-        path: path.to_path_buf(),
-        output: output.map(Path::to_path_buf),
-        status: Status::Failed,
         error: Some(error),
-        warning: None,
-        words: None,
         seconds,
-        tokens_per_second: None,
-        seo_score: None,
-        readability_score: None,
-        faithful: None,
+        ..ArticleResult::new(path, output, Status::Failed)
     }
 }
 
@@ -326,19 +337,7 @@ fn one(
     let record = options
         .provenance(&job.input, &sha256_hex(&bytes))
         .run_record();
-    let mut result = ArticleResult {
-        path: job.input.clone(),
-        output: Some(job.output.clone()),
-        status: Status::Skipped,
-        error: None,
-        warning: None,
-        words: None,
-        seconds: 0.0,
-        tokens_per_second: None,
-        seo_score: None,
-        readability_score: None,
-        faithful: None,
-    };
+    let mut result = ArticleResult::new(&job.input, Some(&job.output), Status::Skipped);
     if !batch.force && output_matches(&job.output, batch.format, &record) {
         result.seconds = started.elapsed().as_secs_f64();
         return Ok(result);

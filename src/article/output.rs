@@ -39,7 +39,7 @@ pub struct Section {
 }
 
 /// How the article was made, so that a run can be traced and repeated.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Provenance {
     pub plume_version: String,
     pub model_id: String,
@@ -57,7 +57,7 @@ pub struct Provenance {
 }
 
 /// The sampling settings of the run.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Sampling {
     pub temperature: f32,
     pub top_k: usize,
@@ -76,18 +76,28 @@ impl Sampling {
     }
 }
 
+/// The keys of [`Provenance::run_record`], in order.
+pub const RUN_RECORD_KEYS: [&str; 5] = [
+    "source_sha256",
+    "model_sha256",
+    "seed",
+    "sampling",
+    "settings",
+];
+
 impl Provenance {
     /// What decides the text of a run, as `(key, value)` pairs in a fixed order: the input's
     /// and the model's sha256, the seed, the sampling and the other settings. Two runs with
     /// the same record write the same article; a batch skips an output whose record matches.
     pub fn run_record(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("source_sha256", self.source_sha256.clone()),
-            ("model_sha256", self.model_sha256.clone()),
-            ("seed", self.seed.to_string()),
-            ("sampling", self.sampling.summary()),
-            ("settings", self.settings.clone()),
-        ]
+        let values = [
+            self.source_sha256.clone(),
+            self.model_sha256.clone(),
+            self.seed.to_string(),
+            self.sampling.summary(),
+            self.settings.clone(),
+        ];
+        RUN_RECORD_KEYS.into_iter().zip(values).collect()
     }
 }
 

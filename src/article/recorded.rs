@@ -5,7 +5,8 @@
 use std::path::Path;
 
 use crate::article::front_matter::parse_front_matter;
-use crate::article::render_html::RUN_META_PREFIX;
+use crate::article::output::RUN_RECORD_KEYS;
+use crate::article::render_html::{escape, RUN_META_PREFIX};
 use crate::article::Provenance;
 
 /// The formats plume writes.
@@ -30,15 +31,15 @@ impl OutputFormat {
 /// The run record in `text`, an output of plume in `format`; `None` when it has none (not
 /// written by plume, or damaged).
 pub fn read_run_record(text: &str, format: OutputFormat) -> Option<Vec<(String, String)>> {
-    let keys: Vec<&str> = empty_record().into_iter().map(|(k, _)| k).collect();
     let record: Vec<(String, String)> = match format {
         OutputFormat::Md => {
             let (pairs, _) = parse_front_matter(text);
-            keys.iter()
+            RUN_RECORD_KEYS
+                .iter()
                 .filter_map(|k| pairs.iter().find(|(key, _)| key == k).cloned())
                 .collect()
         }
-        OutputFormat::Html => keys
+        OutputFormat::Html => RUN_RECORD_KEYS
             .iter()
             .filter_map(|k| {
                 meta_content(text, &format!("{RUN_META_PREFIX}{k}")).map(|v| (k.to_string(), v))
@@ -51,7 +52,7 @@ pub fn read_run_record(text: &str, format: OutputFormat) -> Option<Vec<(String, 
             owned(&provenance.run_record())
         }
     };
-    (record.len() == keys.len()).then_some(record)
+    (record.len() == RUN_RECORD_KEYS.len()).then_some(record)
 }
 
 /// Whether the file at `path` is an output of the run whose record is `record`.
@@ -69,23 +70,15 @@ fn owned(record: &[(&str, String)]) -> Vec<(String, String)> {
         .collect()
 }
 
-fn empty_record() -> Vec<(&'static str, String)> {
-    Provenance::default().run_record()
-}
-
 /// The `content` of `<meta name="NAME" content="…">` as plume writes it (unescaped).
 fn meta_content(html: &str, name: &str) -> Option<String> {
-    let start = format!("<meta name=\"{}\" content=\"", escape_attr(name));
+    let start = format!("<meta name=\"{}\" content=\"", escape(name));
     let at = html.find(&start)? + start.len();
     let end = html[at..].find('"')?;
     Some(unescape(&html[at..at + end]))
 }
 
-fn escape_attr(s: &str) -> String {
-    crate::article::render_html::escape(s)
-}
-
-/// The inverse of [`crate::article::render_html::escape`].
+/// The inverse of [`escape`].
 fn unescape(s: &str) -> String {
     s.replace("&lt;", "<")
         .replace("&gt;", ">")

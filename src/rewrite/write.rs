@@ -30,6 +30,13 @@ pub struct WriteStats {
     pub generation_seconds: f64,
 }
 
+impl WriteStats {
+    /// Counts one rejection for `reason`.
+    fn reject(&mut self, reason: String) {
+        *self.rejections.entry(reason).or_default() += 1;
+    }
+}
+
 /// Generates checked pieces of text.
 pub struct Writer<'a> {
     pub generator: &'a mut dyn TextGenerator,
@@ -77,11 +84,7 @@ impl<'a> Writer<'a> {
         self.requests += 1;
         self.stats.requested += 1;
         if word_count(input) > MAX_INPUT_WORDS {
-            *self
-                .stats
-                .rejections
-                .entry("too long for the model".into())
-                .or_default() += 1;
+            self.stats.reject("too long for the model".into());
             self.stats.fallbacks += 1;
             return Ok(None);
         }
@@ -130,9 +133,7 @@ impl<'a> Writer<'a> {
                     self.stats.accepted += 1;
                     return Ok(Some(candidate));
                 }
-                Err(rejection) => {
-                    *self.stats.rejections.entry(reason(&rejection)).or_default() += 1
-                }
+                Err(rejection) => self.stats.reject(reason(&rejection)),
             }
         }
         self.stats.fallbacks += 1;
