@@ -33,7 +33,10 @@ fn inputs(target: &str) -> Vec<PathBuf> {
 fn input_bytes(path: &Path) -> Vec<u8> {
     let bytes = std::fs::read(path).unwrap();
     if path.extension().is_some_and(|e| e == "hex") {
-        let digits: Vec<u8> = bytes.into_iter().filter(|b| b.is_ascii_hexdigit()).collect();
+        let digits: Vec<u8> = bytes
+            .into_iter()
+            .filter(|b| b.is_ascii_hexdigit())
+            .collect();
         let text = std::str::from_utf8(&digits).unwrap();
         (0..text.len())
             .step_by(2)
