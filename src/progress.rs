@@ -2,29 +2,28 @@
 //! articles with the current one's name and step, and an estimate of the time left. Hidden
 //! when stderr is not a terminal or with `--quiet`.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::cell::Cell;
 
 use indicatif::{ProgressBar, ProgressStyle};
+
+/// The bar over one article's pieces.
+const ARTICLE_TEMPLATE: &str = "{spinner} [{bar:30}] {pos}/{len} {msg}";
+/// The bar over a batch's articles; the prefix is the current article.
+const BATCH_TEMPLATE: &str =
+    "{spinner} [{bar:25}] {pos}/{len} articles, reste {eta} · {prefix} {wide_msg}";
 
 /// A progress display, or nothing.
 pub struct Progress {
     bar: Option<ProgressBar>,
-    /// In a batch: the current article's name, and its pieces done / to do.
-    batch: Option<BatchState>,
-}
-
-struct BatchState {
-    name: Mutex<String>,
-    done: AtomicUsize,
-    total: AtomicUsize,
+    /// In a batch: the current article's steps done and to do (its name is the bar's prefix).
+    batch: Option<(Cell<usize>, Cell<usize>)>,
 }
 
 impl Progress {
     /// A bar over one article's pieces when `visible`, else silent.
     pub fn new(visible: bool) -> Self {
         Progress {
-            bar: visible.then(|| bar(0, "{spinner} [{bar:30}] {pos}/{len} {msg}")),
+            bar: visible.then(|| bar(0, ARTICLE_TEMPLATE)),
             batch: None,
         }
     }
@@ -32,17 +31,8 @@ impl Progress {
     /// A bar over `articles` articles when `visible`, else silent.
     pub fn batch(visible: bool, articles: usize) -> Self {
         Progress {
-            bar: visible.then(|| {
-                bar(
-                    articles,
-                    "{spinner} [{bar:25}] {pos}/{len} articles, reste {eta} · {wide_msg}",
-                )
-            }),
-            batch: Some(BatchState {
-                name: Mutex::new(String::new()),
-                done: AtomicUsize::new(0),
-                total: AtomicUsize::new(0),
-            }),
+            bar: visible.then(|| bar(articles, BATCH_TEMPLATE)),
+            batch: Some((Cell::new(0), Cell::new(0))),
         }
     }
 
@@ -56,13 +46,13 @@ impl Progress {
 
     /// Batch: the next article starts.
     pub fn start_article(&self, name: &str) {
-        if let Some(state) = &self.batch {
-            if let Ok(mut current) = state.name.lock() {
-                *current = name.to_string();
-            }
-            state.done.store(0, Ordering::Relaxed);
-            state.total.store(0, Ordering::Relaxed);
-            self.show(name);
+        if let Some((done, total)) = &self.batch {
+            done.set(0);
+            total.set(0);
+        }
+        if let Some(bar) = &self.bar {
+            bar.set_prefix(name.to_string());
+            bar.set_message("");
         }
     }
 
@@ -83,37 +73,27 @@ impl Progress {
 
     /// The current article will take `n` steps.
     pub(crate) fn set_length(&self, n: usize) {
-        match &self.batch {
-            Some(state) => state.total.store(n, Ordering::Relaxed),
-            None => {
-                if let Some(bar) = &self.bar {
-                    bar.set_length(n as u64);
-                }
-            }
+        match (&self.batch, &self.bar) {
+            (Some((_, total)), _) => total.set(n),
+            (None, Some(bar)) => bar.set_length(n as u64),
+            (None, None) => {}
         }
     }
 
     /// One step of the current article, `msg` saying what it is.
     pub(crate) fn step(&self, msg: &str) {
+        let Some(bar) = &self.bar else {
+            return;
+        };
         match &self.batch {
-            Some(state) => {
-                let done = state.done.fetch_add(1, Ordering::Relaxed) + 1;
-                let total = state.total.load(Ordering::Relaxed);
-                let name = state.name.lock().map(|n| n.clone()).unwrap_or_default();
-                self.show(&format!("{name} · {msg} {done}/{total}"));
+            Some((done, total)) => {
+                done.set(done.get() + 1);
+                bar.set_message(format!("· {msg} {}/{}", done.get(), total.get()));
             }
             None => {
-                if let Some(bar) = &self.bar {
-                    bar.set_message(msg.to_string());
-                    bar.inc(1);
-                }
+                bar.set_message(msg.to_string());
+                bar.inc(1);
             }
-        }
-    }
-
-    fn show(&self, msg: &str) {
-        if let Some(bar) = &self.bar {
-            bar.set_message(msg.to_string());
         }
     }
 
@@ -132,4 +112,39 @@ fn bar(len: usize, template: &str) -> ProgressBar {
     );
     bar.enable_steady_tick(std::time::Duration::from_millis(250));
     bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_are_valid() {
+        for template in [ARTICLE_TEMPLATE, BATCH_TEMPLATE] {
+            assert!(ProgressStyle::with_template(template).is_ok(), "{template}");
+        }
+    }
+
+    #[test]
+    fn a_batch_counts_the_steps_of_each_article() {
+        let progress = Progress::batch(false, 2);
+        progress.start_article("a.txt");
+        progress.set_length(3);
+        progress.step("phrases");
+        let (done, total) = progress.batch.as_ref().unwrap();
+        assert_eq!((done.get(), total.get()), (0, 3), "no bar: nothing counted");
+        let shown = Progress {
+            bar: Some(ProgressBar::hidden()),
+            batch: Some((Cell::new(0), Cell::new(0))),
+        };
+        shown.start_article("a.txt");
+        shown.set_length(3);
+        shown.step("phrases");
+        shown.step("phrases");
+        assert_eq!(shown.bar.as_ref().unwrap().message(), "· phrases 2/3");
+        assert_eq!(shown.bar.as_ref().unwrap().prefix(), "a.txt");
+        shown.start_article("b.txt");
+        shown.finish_article();
+        assert_eq!(shown.bar.as_ref().unwrap().position(), 1);
+    }
 }
