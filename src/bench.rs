@@ -33,7 +33,8 @@ pub struct BenchOptions {
     pub repetitions: usize,
     /// The thread count to report.
     pub threads: usize,
-    /// Restrict the output projection to the French vocabulary, as `plume rewrite` does.
+    /// Mask the tokens French text cannot use, as `plume rewrite` does (the output projection
+    /// is still computed in full).
     pub french_vocab: bool,
 }
 
@@ -117,10 +118,10 @@ pub struct BenchReport {
     pub backend: String,
     /// Threads reported (see [`BenchOptions::threads`]).
     pub threads: usize,
-    /// Whether the output projection was restricted to the French vocabulary.
+    /// Whether the tokens French text cannot use were masked.
     pub french_vocab: bool,
-    /// Tokens the output projection computes per step (the vocabulary, or the French subset).
-    pub output_rows: usize,
+    /// Tokens the sampler may choose (the vocabulary, or the French subset).
+    pub allowed_tokens: usize,
     /// Seconds to load the model and its tokenizer.
     pub load_seconds: f64,
     /// Peak resident memory of the process after the tests (VmHWM), in bytes.
@@ -161,10 +162,10 @@ pub fn run(model_path: &Path, load: &LoadOptions, opts: &BenchOptions) -> Result
         )));
     }
     let vocab = model.tokenizer().vocab_size();
-    let mut output_rows = vocab;
+    let mut allowed_tokens = vocab;
     if opts.french_vocab {
         let ids = crate::model::vocab::french_token_ids(model.tokenizer());
-        output_rows = ids.len();
+        allowed_tokens = ids.len();
         model.restrict_vocabulary(Some(ids))?;
     }
     let bos = model.tokenizer().bos();
@@ -213,7 +214,7 @@ pub fn run(model_path: &Path, load: &LoadOptions, opts: &BenchOptions) -> Result
         backend: backend_name(load.device).to_string(),
         threads: opts.threads,
         french_vocab: opts.french_vocab,
-        output_rows,
+        allowed_tokens,
         load_seconds,
         peak_rss_bytes: peak_rss_bytes(),
         repetitions: opts.repetitions,
@@ -396,7 +397,7 @@ pub fn render_markdown(report: &BenchReport) -> String {
     let min_width = [30, 10, 10, 10, 7, 15, 20];
     let right = [false, true, true, false, true, true, true];
     let backend = if report.french_vocab {
-        format!("{} (fr vocab)", report.backend)
+        format!("{} (fr mask)", report.backend)
     } else {
         report.backend.clone()
     };
@@ -464,8 +465,8 @@ pub fn render_markdown(report: &BenchReport) -> String {
     }
     if report.french_vocab {
         out.push_str(&format!(
-            "output rows: {} (French vocabulary)\n",
-            report.output_rows
+            "allowed tokens: {} (French vocabulary mask; the output projection is computed in full)\n",
+            report.allowed_tokens
         ));
     }
     out.push_str(&format!(
@@ -516,7 +517,7 @@ mod tests {
             backend: "CPU".into(),
             threads: 2,
             french_vocab: false,
-            output_rows: 262_144,
+            allowed_tokens: 262_144,
             load_seconds: 0.4321,
             peak_rss_bytes: Some(600 * 1024 * 1024),
             repetitions: 3,

@@ -210,7 +210,7 @@ struct GenerateArgs {
     /// Read control tokens such as <start_of_turn> written in the prompt as control tokens.
     #[arg(long)]
     parse_special: bool,
-    /// Only let the model produce tokens French text can use (faster output projection).
+    /// Only let the model produce tokens French text can use (a mask on the logits).
     #[arg(long)]
     french_vocab: bool,
     #[command(flatten)]
@@ -251,7 +251,7 @@ struct BenchArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = BenchFormat::Md)]
     format: BenchFormat,
-    /// Restrict the output projection to the tokens French text can use.
+    /// Mask the tokens French text cannot use, as `rewrite` does.
     #[arg(long)]
     french_vocab: bool,
     #[command(flatten)]

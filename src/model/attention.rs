@@ -114,33 +114,62 @@ pub fn attend(
             let last = pos.min(cache.end() - 1);
             let g = h / rep;
             let at = |p: usize| (p - cache.start) * cache.stride + g * head_dim;
-            let keys = (first..=last).map(|p| &cache.k[at(p)..at(p) + head_dim]);
-            let values = (first..=last).map(|p| &cache.v[at(p)..at(p) + head_dim]);
-            group_attention(q, keys, values, head_dim, out);
+            let keys: Vec<&[f32]> = (first..=last)
+                .map(|p| &cache.k[at(p)..at(p) + head_dim])
+                .collect();
+            let values: Vec<&[f32]> = (first..=last)
+                .map(|p| &cache.v[at(p)..at(p) + head_dim])
+                .collect();
+            group_attention(q, &keys, &values, head_dim, out);
         });
     out
 }
 
 /// The attention of the query heads `q` (`n × dim`, sharing one kv head) over `keys` and
-/// `values`, added into `out` (`n × dim`, zeroed).
-fn group_attention<'a>(
+/// `values`, added into `out` (`n × dim`, zeroed). The CPU is asked once which build to run.
+fn group_attention(q: &[f32], keys: &[&[f32]], values: &[&[f32]], dim: usize, out: &mut [f32]) {
+    #[cfg(target_arch = "x86_64")]
+    if fma_available() {
+        // SAFETY: the features are checked.
+        return unsafe { group_attention_fma(q, keys, values, dim, out) };
+    }
+    group_attention_body(q, keys, values, dim, out, false)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn group_attention_fma(
     q: &[f32],
-    keys: impl Iterator<Item = &'a [f32]>,
-    values: impl Iterator<Item = &'a [f32]>,
+    keys: &[&[f32]],
+    values: &[&[f32]],
     dim: usize,
     out: &mut [f32],
 ) {
+    group_attention_body(q, keys, values, dim, out, true)
+}
+
+/// The body of [`group_attention`]; `fma` says the CPU has AVX2 and FMA, for the blocked
+/// kernels (the same bits as the row-by-row loops).
+#[inline(always)]
+fn group_attention_body(
+    q: &[f32],
+    keys: &[&[f32]],
+    values: &[&[f32]],
+    dim: usize,
+    out: &mut [f32],
+    fma: bool,
+) {
     let n = q.len() / dim;
-    let keys: Vec<&[f32]> = keys.collect();
+    let blocked = cfg!(target_arch = "x86_64") && fma && n == 4;
     // scores[p * n + h]: query head h against key p.
     let mut scores = vec![0f32; keys.len() * n];
     let mut p = 0;
     #[cfg(target_arch = "x86_64")]
-    if n == 4 && fma_available() {
-        // Four keys × four heads at a time, in registers; the same bits as one by one.
+    if blocked {
+        // Four keys × four heads at a time, in registers.
         while p + 4 <= keys.len() {
             let block = [keys[p], keys[p + 1], keys[p + 2], keys[p + 3]];
-            // SAFETY: the features are checked; every row has `dim` values.
+            // SAFETY: `fma` says the features are there; every row has `dim` values.
             unsafe { x86::dot_4x4(q, block, dim, &mut scores[p * 4..(p + 4) * 4]) };
             p += 4;
         }
@@ -165,13 +194,12 @@ fn group_attention<'a>(
         }
     }
     #[cfg(target_arch = "x86_64")]
-    if n == 4 && fma_available() {
-        let values: Vec<&[f32]> = values.collect();
-        // SAFETY: the features are checked; every row has `dim` values.
-        unsafe { x86::weighted_sum_x4(&scores, &values, out) };
+    if blocked {
+        // SAFETY: as above.
+        unsafe { x86::weighted_sum_x4(&scores, values, out) };
         return;
     }
-    for (p, value) in values.enumerate() {
+    for (p, value) in values.iter().enumerate() {
         axpy_many(&scores[p * n..(p + 1) * n], value, out);
     }
 }
@@ -181,7 +209,7 @@ mod x86 {
     use std::arch::x86_64::*;
 
     /// `out[p * 4 + h] = q[h] · keys[p]` for four heads and four keys, each with the arithmetic
-    /// of `dot_portable` (eight fused lanes in order, summed in lane order, then the tail).
+    /// of `dot_many` (eight fused lanes in order, summed in lane order, then the tail).
     #[target_feature(enable = "avx2,fma")]
     pub unsafe fn dot_4x4(q: &[f32], keys: [&[f32]; 4], dim: usize, out: &mut [f32]) {
         assert!(q.len() == 4 * dim && out.len() == 16 && keys.iter().all(|k| k.len() == dim));
@@ -218,7 +246,7 @@ mod x86 {
     }
 
     /// `out[h] += Σₚ w[p * 4 + h] · values[p]` for four heads, adding the keys in order (a
-    /// product, then a sum, as `axpy_many_portable`), the output chunk held in registers.
+    /// product, then a sum, as `axpy_many`), the output chunk held in registers.
     #[target_feature(enable = "avx2,fma")]
     pub unsafe fn weighted_sum_x4(w: &[f32], values: &[&[f32]], out: &mut [f32]) {
         let dim = out.len() / 4;
@@ -258,50 +286,18 @@ mod x86 {
     }
 }
 
-/// `dots[h] = q[h] · key` for each row of `q`, each with the arithmetic of [`dot_portable`].
-#[inline]
-fn dot_many(q: &[f32], key: &[f32], dots: &mut [f32]) {
-    #[cfg(target_arch = "x86_64")]
-    if fma_available() {
-        // SAFETY: the features are checked.
-        return unsafe { dot_many_fma(q, key, dots) };
-    }
-    dot_many_portable(q, key, dots)
-}
-
-/// `out[h] += w[h] · value` for each row of `out`.
-#[inline]
-fn axpy_many(w: &[f32], value: &[f32], out: &mut [f32]) {
-    #[cfg(target_arch = "x86_64")]
-    if fma_available() {
-        // SAFETY: the features are checked.
-        return unsafe { axpy_many_fma(w, value, out) };
-    }
-    axpy_many_portable(w, value, out)
-}
-
 #[cfg(target_arch = "x86_64")]
 fn fma_available() -> bool {
     static FMA: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *FMA.get_or_init(|| is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma"))
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn dot_many_fma(q: &[f32], key: &[f32], dots: &mut [f32]) {
-    dot_many_portable(q, key, dots)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn axpy_many_fma(w: &[f32], value: &[f32], out: &mut [f32]) {
-    axpy_many_portable(w, value, out)
-}
-
+/// `dots[h] = q[h] · key` for each row of `q`: per head, eight lanes of fused products in
+/// order, summed in lane order, then the tail.
 #[inline(always)]
-fn dot_many_portable(q: &[f32], key: &[f32], dots: &mut [f32]) {
+fn dot_many(q: &[f32], key: &[f32], dots: &mut [f32]) {
     let dim = key.len();
-    // Up to four heads share each load of the key; the arithmetic per head is `dot_portable`.
+    // Up to four heads share each load of the key; the arithmetic per head is the one above.
     for (qs, dots) in q.chunks(4 * dim).zip(dots.chunks_mut(4)) {
         let n = dots.len();
         let mut sums = [[0f32; 8]; 4];
@@ -326,8 +322,9 @@ fn dot_many_portable(q: &[f32], key: &[f32], dots: &mut [f32]) {
     }
 }
 
+/// `out[h] += w[h] · value` for each row of `out` (a product, then a sum).
 #[inline(always)]
-fn axpy_many_portable(w: &[f32], value: &[f32], out: &mut [f32]) {
+fn axpy_many(w: &[f32], value: &[f32], out: &mut [f32]) {
     let dim = value.len();
     for (&w, out) in w.iter().zip(out.chunks_exact_mut(dim)) {
         for (o, &v) in out.iter_mut().zip(value) {
