@@ -57,11 +57,6 @@ impl QuantMatrix {
         Ok(QuantMatrix { weights, fallback })
     }
 
-    /// The weights.
-    pub fn weights(&self) -> &Arc<QTensor> {
-        &self.weights
-    }
-
     /// `x · Wᵀ` for `x` of shape `(…, k)`.
     pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
         if let Some(mm) = &self.fallback {

@@ -282,14 +282,7 @@ impl Model {
         }
         let start = self.cached.len();
         let new = &prompt[start..];
-        let logits = match self.process(new, start) {
-            Ok(logits) => logits,
-            Err(e) => {
-                // Part of `new` may already be in the KV cache: forget it all.
-                self.clear_cache();
-                return Err(e);
-            }
-        };
+        let logits = self.process(new, start)?;
         self.cached.extend_from_slice(new);
         Ok((self.finish(logits)?, new.len()))
     }
@@ -303,19 +296,22 @@ impl Model {
             )));
         }
         let pos = self.cached.len();
-        let logits = match self.process(&[token], pos) {
-            Ok(logits) => logits,
-            Err(e) => {
-                self.clear_cache();
-                return Err(e);
-            }
-        };
+        let logits = self.process(&[token], pos)?;
         self.cached.push(token);
         self.finish(logits)
     }
 
-    /// Runs `new` (positions `start..`) through the model; logits of the last token.
+    /// Runs `new` (positions `start..`) through the model; logits of the last token. On an
+    /// error, part of `new` may already be in the KV cache, so the whole cache is forgotten.
     fn process(&mut self, new: &[u32], start: usize) -> Result<Tensor> {
+        let result = self.forward_tokens(new, start);
+        if result.is_err() {
+            self.clear_cache();
+        }
+        result
+    }
+
+    fn forward_tokens(&mut self, new: &[u32], start: usize) -> Result<Tensor> {
         match &mut self.engine {
             Engine::Gemma3(m) => {
                 let mut last = None;

@@ -98,7 +98,7 @@ pub fn quantise_rows(xs: &[f32], k: usize) -> Vec<BlockQ8K> {
 #[cfg(target_arch = "x86_64")]
 mod x86 {
     use super::{BlockQ4K, BlockQ6K, BlockQ8K, QK_K};
-    use crate::model::simd::x86::{hmax, hsum, quant_bytes};
+    use crate::model::simd::x86::{f16_at, hmax, hsum, quant_bytes};
     use std::arch::x86_64::*;
 
     /// Offsets in a Q8_K block.
@@ -164,13 +164,6 @@ mod x86 {
         }
         (out as *mut f32).write_unaligned(1.0 / iscale);
         true
-    }
-
-    /// The little-endian f16 at `p`, as f32.
-    #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512vnni")]
-    unsafe fn f16_at(p: *const u8) -> f32 {
-        let bits = (p as *const u16).read_unaligned() as i32;
-        _mm_cvtss_f32(_mm_cvtph_ps(_mm_cvtsi32_si128(bits)))
     }
 
     /// The Q8_K block of activation row `row` at super-block `b`: its scale and its bytes.
@@ -519,15 +512,15 @@ mod tests {
 
     #[test]
     fn q4k_matches_candle_dot_product() {
-        if !simd::available() {
-            return; // nothing to compare on this CPU: the callers use candle's kernel
+        if !simd::kernels_testable() {
+            return;
         }
         compare::<BlockQ4K>(dot_q4k, q4k_row, magnitude_q4k);
     }
 
     #[test]
     fn q6k_matches_candle_dot_product() {
-        if !simd::available() {
+        if !simd::kernels_testable() {
             return;
         }
         compare::<BlockQ6K>(dot_q6k, q6k_row, magnitude_q6k);
@@ -535,7 +528,7 @@ mod tests {
 
     #[test]
     fn activations_quantise_as_candle() {
-        if !simd::available() {
+        if !simd::kernels_testable() {
             return;
         }
         let mut rng = StdRng::seed_from_u64(11);

@@ -336,14 +336,10 @@ pub fn pull(id: &str) -> Result<PathBuf> {
                 entry.repo, entry.hf_file
             ))
         })?;
-    if let Some(expected) = &entry.sha256 {
-        if let Some(actual) = check_sha256(&path, expected)? {
-            return Err(Error::Model {
-                path,
-                reason: format!("sha256 mismatch: expected {expected}, got {actual}; the file is not the catalog's model"),
-            });
-        }
-    }
+    verify(&ResolvedModel {
+        path: path.clone(),
+        entry: Some(entry.clone()),
+    })?;
     Ok(path)
 }
 

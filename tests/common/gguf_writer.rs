@@ -10,7 +10,8 @@ use candle_core::quantized::gguf_file::{self, Value};
 use candle_core::quantized::{GgmlDType, QTensor};
 use candle_core::{Device, Tensor};
 
-/// A small deterministic generator (SplitMix64), so the tests need no extra dependency.
+/// A small deterministic generator (SplitMix64): a seed stream that no dependency update can
+/// change, so the synthetic models stay the same files.
 pub struct Rng(u64);
 
 impl Rng {
