@@ -131,8 +131,9 @@ const MAX_DEPTH: usize = 256;
 /// The most elements left open that [`limit_nesting`] lets through to the parser.
 const MAX_OPEN_TAGS: usize = 512;
 
-/// `text` without the tags of elements nested deeper than [`MAX_OPEN_TAGS`] (their text is
-/// kept), as counted by a quick linear scan of the tags. html5ever walks its stack of open
+/// `text` without the tags of elements nested deeper than [`MAX_OPEN_TAGS`], as counted by a
+/// quick linear scan of the tags (their text stays in the page, but the readers still ignore
+/// whatever lies deeper than [`MAX_DEPTH`] in the tree). html5ever walks its stack of open
 /// elements for most tags, so its time grows with depth × tags: 100,000 nested `<div>`
 /// (500 KB) took 77 s, 16 MB would take hours. Browsers cap the depth too (Blink at 512);
 /// real pages stay far below it.

@@ -173,11 +173,7 @@ impl Source {
             lang: lang::Lang::Other,
             sha256: sha256_hex(bytes),
         };
-        let whole = match &source.title {
-            Some(title) => format!("{title}\n\n{}", source.text()),
-            None => source.text(),
-        };
-        source.lang = lang::detect(&whole).lang;
+        source.lang = lang::detect(&source.full_text()).lang;
         Ok(source)
     }
 
@@ -249,10 +245,7 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>> {
 /// The sha256 of `bytes`, in lower-case hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    format!("{:x}", Sha256::digest(bytes))
 }
 
 impl InputFormat {
