@@ -19,23 +19,12 @@ fn set(data: &'static str) -> HashSet<&'static str> {
 pub static FUNCTION_WORDS: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| set(include_str!("data/function_words_fr.txt")));
 
-/// Common French words that open sentences or headings without being names.
-/// Function words of the other languages plume reads (from the language detector's lists),
-/// days of the week: capitalised at a sentence start or in English, they are not names.
-pub static FOREIGN_ORDINARY: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
-    [
-        include_str!("../article/data/stopwords/en.txt"),
-        include_str!("../article/data/stopwords/es.txt"),
-        include_str!("../article/data/stopwords/de.txt"),
-        include_str!("../article/data/stopwords/it.txt"),
-        include_str!("../article/data/stopwords/pt.txt"),
-        include_str!("data/weekdays.txt"),
-    ]
-    .into_iter()
-    .flat_map(entries)
-    .collect()
-});
+/// Days of the week in the languages plume reads: capitalised at a sentence start or in
+/// English, they are not names.
+pub static WEEKDAYS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| set(include_str!("data/weekdays.txt")));
 
+/// Common French words that open sentences or headings without being names.
 pub static COMMON_WORDS: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| set(include_str!("data/common_words_fr.txt")));
 

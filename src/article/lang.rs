@@ -99,6 +99,14 @@ const LETTER_WEIGHT: f32 = 0.3;
 const MIN_WORDS: usize = 3;
 
 /// Each function word with the languages whose list holds it.
+/// Whether `word` (lower case) is a function word of one of the other languages plume reads
+/// (English, Spanish, German, Italian, Portuguese), from the detector's own lists.
+pub fn is_foreign_function_word(word: &str) -> bool {
+    lexicon()
+        .get(word)
+        .is_some_and(|langs| langs.iter().any(|&l| l != Lang::Fr))
+}
+
 fn lexicon() -> &'static HashMap<&'static str, Vec<Lang>> {
     static LEXICON: OnceLock<HashMap<&'static str, Vec<Lang>>> = OnceLock::new();
     LEXICON.get_or_init(|| {

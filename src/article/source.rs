@@ -54,7 +54,7 @@ impl InputFormat {
         if lower.starts_with("<!doctype")
             || lower.starts_with("<!--")
             || lower.starts_with("<?xml")
-            || markdown::is_html_element(&tag)
+            || html::is_html_element(&tag)
         {
             return InputFormat::Html;
         }

@@ -24,7 +24,7 @@ use std::sync::LazyLock;
 
 use serde::Serialize;
 
-use crate::analysis::lists::{COMMON_WORDS, EXONYMS, FOREIGN_ORDINARY, FUNCTION_WORDS, MONTHS};
+use crate::analysis::lists::{COMMON_WORDS, EXONYMS, FUNCTION_WORDS, MONTHS, WEEKDAYS};
 use crate::analysis::text::{fold, lower_fr};
 use lang::Lang;
 use names::Name;
@@ -78,7 +78,8 @@ fn is_listed(word: &str) -> bool {
     let lower = lower_fr(word);
     FUNCTION_WORDS.contains(lower.as_str())
         || COMMON_WORDS.contains(lower.as_str())
-        || FOREIGN_ORDINARY.contains(lower.as_str())
+        || WEEKDAYS.contains(lower.as_str())
+        || crate::article::lang::is_foreign_function_word(&lower)
         || MONTHS.contains_key(lower.as_str())
         || crate::analysis::transition::SINGLE_WORDS.contains(&lower)
 }
@@ -111,10 +112,16 @@ fn lowercase_words(text: &str) -> HashSet<String> {
         .collect()
 }
 
+/// The folded words of `text`; a hyphenated word (Hautes-Combes, Saint-Aubin-des-Prés) gives
+/// its parts and itself, as names keep their hyphens.
 fn folded_tokens(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(fold)
+    let parts = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty());
+    let hyphenated = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .filter(|w| w.contains('-'));
+    parts.chain(hyphenated).map(fold)
 }
 
 /// Whether two folded words are the same name, allowing a small spelling difference
@@ -225,14 +232,7 @@ impl Facts {
                 report.unverifiable_quotes.push(q);
             }
         }
-        let mut cand_tokens: HashSet<String> = folded_tokens(candidate).collect();
-        // Hyphenated names (Hautes-Combes, Saint-Aubin-des-Prés) are keys of their own.
-        cand_tokens.extend(
-            candidate
-                .split(|c: char| !(c.is_alphanumeric() || c == '-'))
-                .filter(|w| w.contains('-'))
-                .map(fold),
-        );
+        let cand_tokens: HashSet<String> = folded_tokens(candidate).collect();
         let cand_norm = quotes::normalise(candidate);
         for e in &self.entities {
             let kept = e.keys.iter().any(|k| {
@@ -295,6 +295,25 @@ fn dedup_names(names: Vec<Name>) -> Vec<Name> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hyphenated_names_count_as_kept() {
+        let facts = Facts::extract("La ligne traverse les Hautes-Combes jusqu’à Saint-Aubin-des-Prés, a dit Léa Marchetti.");
+        let report =
+            facts.check("Dans les Hautes-Combes, le train s’arrête à Saint-Aubin-des-Prés.");
+        assert!(
+            report.kept_entities.iter().any(|e| e == "Hautes-Combes"),
+            "{report:?}"
+        );
+        assert!(
+            report
+                .kept_entities
+                .iter()
+                .any(|e| e == "Saint-Aubin-des-Prés"),
+            "{report:?}"
+        );
+        assert!(report.missing_entities.iter().any(|e| e == "Léa Marchetti"));
+    }
 
     const SOURCE_FR: &str = "Le ministre russe des Affaires étrangères, Sergueï Lavrov, a rencontré \
         mardi 12 mars Antony Blinken à Genève. « Nous ne céderons rien sur l’essentiel », a déclaré \
@@ -408,29 +427,5 @@ mod tests {
         assert!(same_word("sergei", "serguei"));
         assert!(!same_word("macron", "micron2x"));
         assert!(!same_word("paris", "boris"));
-    }
-}
-
-#[cfg(test)]
-mod hyphen_tests {
-    use super::*;
-
-    #[test]
-    fn hyphenated_names_count_as_kept() {
-        let facts = Facts::extract("La ligne traverse les Hautes-Combes jusqu’à Saint-Aubin-des-Prés, a dit Léa Marchetti.");
-        let report =
-            facts.check("Dans les Hautes-Combes, le train s’arrête à Saint-Aubin-des-Prés.");
-        assert!(
-            report.kept_entities.iter().any(|e| e == "Hautes-Combes"),
-            "{report:?}"
-        );
-        assert!(
-            report
-                .kept_entities
-                .iter()
-                .any(|e| e == "Saint-Aubin-des-Prés"),
-            "{report:?}"
-        );
-        assert!(report.missing_entities.iter().any(|e| e == "Léa Marchetti"));
     }
 }
