@@ -231,32 +231,42 @@ pub fn parse(text: &str) -> (Option<String>, Vec<SourceBlock>) {
     let french = find_first(&document, "html", 0)
         .and_then(|html| attr(&html, "lang"))
         .is_some_and(|lang| lang.to_ascii_lowercase().starts_with("fr"));
-    read_page(&document, Filter { by_name: true }, french)
+    // The `<title>` is in the head, which is boilerplate: read it before the pruning.
+    let page_title = find_first(&document, "title", 0).map(|t| strip_site_name(&text_of(&t, 0)));
+    prune(&document, 0);
+    read_page(&document, french, page_title)
 }
 
-/// What counts as boilerplate: `by_name` adds the `id`/`class`/`aria-label` rule to the
-/// element, role and visibility rules (it is off only to look for an `<h1>` inside an
-/// element that the names rule is judging).
-#[derive(Clone, Copy)]
-struct Filter {
-    by_name: bool,
+/// Removes the boilerplate subtrees (see [`is_skipped`]) from the tree, once, so that every
+/// later walk reads only what is left. Each element is judged on its whole subtree, before its
+/// children are pruned.
+fn prune(node: &Handle, depth: usize) {
+    if depth >= MAX_DEPTH {
+        return;
+    }
+    node.children
+        .borrow_mut()
+        .retain(|child| !is_skipped(child));
+    for child in node.children.borrow().iter() {
+        prune(child, depth + 1);
+    }
 }
 
-/// The headline and blocks of the page's content root, read through `filter`.
+/// The headline and blocks of the page's content root (in a pruned tree); `page_title` is the
+/// fallback headline.
 fn read_page(
     document: &Handle,
-    filter: Filter,
     french: bool,
+    page_title: Option<String>,
 ) -> (Option<String>, Vec<SourceBlock>) {
-    let root = content_root(document, filter);
-    let mut walker = Walker::new(french, filter);
+    let root = content_root(document);
+    let mut walker = Walker::new(french);
     walker.walk(&root);
     walker.flush();
     let mut blocks = walker.blocks;
     let title = match blocks.iter().position(|b| b.kind == BlockKind::Heading(1)) {
         Some(i) => Some(blocks.remove(i).text),
-        None => first_h1_text(document, filter, french)
-            .or_else(|| find_first(document, "title", 0).map(|t| strip_site_name(&text_of(&t, 0)))),
+        None => first_h1_text(document, french).or(page_title),
     };
     (title, blocks)
 }
@@ -265,8 +275,8 @@ fn read_page(
 /// at least a third of that scope's text, else `<main>` or `role="main"`, else `<body>`,
 /// else the document. The third keeps a page whose story sits in plain `<div>`s from being
 /// reduced to a teaser of another article.
-fn content_root(document: &Handle, filter: Filter) -> Handle {
-    let main = find_first_where(document, filter, 0, &|node| {
+fn content_root(document: &Handle) -> Handle {
+    let main = find_first_where(document, 0, &|node| {
         name(node) == Some("main")
             || attr(node, "role").is_some_and(|r| r.trim().eq_ignore_ascii_case("main"))
     });
@@ -275,13 +285,13 @@ fn content_root(document: &Handle, filter: Filter) -> Handle {
         .or_else(|| find_first(document, "body", 0))
         .unwrap_or_else(|| document.clone());
     let mut articles = Vec::new();
-    find_all(&scope, "article", filter, &mut articles, 0);
+    find_all(&scope, "article", &mut articles, 0);
     let best = articles
         .into_iter()
-        .map(|a| (visible_len(&a, filter, 0), a))
+        .map(|a| (visible_len(&a, 0), a))
         .max_by_key(|(len, _)| *len);
     if let Some((len, article)) = best {
-        if main.is_none() || len * 3 >= visible_len(&scope, filter, 0) {
+        if main.is_none() || len * 3 >= visible_len(&scope, 0) {
             return article;
         }
     }
@@ -289,11 +299,11 @@ fn content_root(document: &Handle, filter: Filter) -> Handle {
 }
 
 /// The text of the first visible H1 anywhere in the page.
-fn first_h1_text(document: &Handle, filter: Filter, french: bool) -> Option<String> {
+fn first_h1_text(document: &Handle, french: bool) -> Option<String> {
     let mut h1s = Vec::new();
-    find_all(document, "h1", filter, &mut h1s, 0);
+    find_all(document, "h1", &mut h1s, 0);
     h1s.iter().find_map(|h1| {
-        let mut walker = Walker::new(french, filter);
+        let mut walker = Walker::new(french);
         walker.walk(h1);
         walker.flush();
         walker.blocks.into_iter().next().map(|b| b.text)
@@ -366,8 +376,20 @@ fn is_named_boilerplate(node: &Handle) -> bool {
             })
         })
     });
-    let has_h1 = |n: &Handle| name(n) == Some("h1");
-    named && find_first_where(node, Filter { by_name: false }, 0, &has_h1).is_none()
+    named && !holds_visible_h1(node, 0)
+}
+
+/// Whether an `<h1>` lies under `node`, outside skipped tags and hidden elements.
+fn holds_visible_h1(node: &Handle, depth: usize) -> bool {
+    if depth >= MAX_DEPTH || is_skipped_tag_or_hidden(node) {
+        return false;
+    }
+    name(node) == Some("h1")
+        || node
+            .children
+            .borrow()
+            .iter()
+            .any(|child| holds_visible_h1(child, depth + 1))
 }
 
 /// The lower-case words of an attribute value (see [`is_named_boilerplate`]).
@@ -391,11 +413,16 @@ fn words_of(value: &str) -> Vec<String> {
     words
 }
 
-fn is_skipped(node: &Handle, filter: Filter) -> bool {
+/// Whether the element is boilerplate: a skipped tag, hidden, or named as boilerplate.
+fn is_skipped(node: &Handle) -> bool {
+    is_skipped_tag_or_hidden(node) || (name(node).is_some() && is_named_boilerplate(node))
+}
+
+fn is_skipped_tag_or_hidden(node: &Handle) -> bool {
     let Some(tag) = name(node) else {
         return false;
     };
-    SKIPPED.contains(&tag) || is_hidden(node) || (filter.by_name && is_named_boilerplate(node))
+    SKIPPED.contains(&tag) || is_hidden(node)
 }
 
 fn find_first(node: &Handle, tag: &str, depth: usize) -> Option<Handle> {
@@ -411,14 +438,9 @@ fn find_first(node: &Handle, tag: &str, depth: usize) -> Option<Handle> {
         .find_map(|child| find_first(child, tag, depth + 1))
 }
 
-/// The first element outside skipped subtrees for which `pred` holds.
-fn find_first_where(
-    node: &Handle,
-    filter: Filter,
-    depth: usize,
-    pred: &dyn Fn(&Handle) -> bool,
-) -> Option<Handle> {
-    if depth >= MAX_DEPTH || is_skipped(node, filter) {
+/// The first element for which `pred` holds.
+fn find_first_where(node: &Handle, depth: usize, pred: &dyn Fn(&Handle) -> bool) -> Option<Handle> {
+    if depth >= MAX_DEPTH {
         return None;
     }
     if name(node).is_some() && pred(node) {
@@ -427,19 +449,19 @@ fn find_first_where(
     node.children
         .borrow()
         .iter()
-        .find_map(|child| find_first_where(child, filter, depth + 1, pred))
+        .find_map(|child| find_first_where(child, depth + 1, pred))
 }
 
-/// Every `tag` element outside skipped subtrees (the head is searched for nothing).
-fn find_all(node: &Handle, tag: &str, filter: Filter, out: &mut Vec<Handle>, depth: usize) {
-    if depth >= MAX_DEPTH || is_skipped(node, filter) {
+/// Every `tag` element.
+fn find_all(node: &Handle, tag: &str, out: &mut Vec<Handle>, depth: usize) {
+    if depth >= MAX_DEPTH {
         return;
     }
     if name(node) == Some(tag) {
         out.push(node.clone());
     }
     for child in node.children.borrow().iter() {
-        find_all(child, tag, filter, out, depth + 1);
+        find_all(child, tag, out, depth + 1);
     }
 }
 
@@ -459,8 +481,8 @@ fn text_of(node: &Handle, depth: usize) -> String {
 }
 
 /// How many characters of visible text `node` holds.
-fn visible_len(node: &Handle, filter: Filter, depth: usize) -> usize {
-    if depth >= MAX_DEPTH || is_skipped(node, filter) {
+fn visible_len(node: &Handle, depth: usize) -> usize {
+    if depth >= MAX_DEPTH {
         return 0;
     }
     let own = match &node.data {
@@ -471,7 +493,7 @@ fn visible_len(node: &Handle, filter: Filter, depth: usize) -> usize {
         .children
         .borrow()
         .iter()
-        .map(|c| visible_len(c, filter, depth + 1))
+        .map(|c| visible_len(c, depth + 1))
         .sum::<usize>()
 }
 
@@ -494,11 +516,10 @@ struct Walker {
     in_section: usize,
     depth: usize,
     quotes: (&'static str, &'static str),
-    filter: Filter,
 }
 
 impl Walker {
-    fn new(french: bool, filter: Filter) -> Self {
+    fn new(french: bool) -> Self {
         let quotes = if french {
             ("« ", " »")
         } else {
@@ -513,7 +534,6 @@ impl Walker {
             in_section: 0,
             depth: 0,
             quotes,
-            filter,
         }
     }
 
@@ -538,9 +558,6 @@ impl Walker {
     }
 
     fn element(&mut self, node: &Handle) {
-        if is_skipped(node, self.filter) {
-            return;
-        }
         let tag = name(node).unwrap_or_default();
         match tag {
             "br" => self.buffer.push('\n'),
