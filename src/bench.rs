@@ -19,7 +19,6 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::generate::sampler::argmax;
-use crate::model::gguf::GgufFile;
 use crate::model::{LoadOptions, Model};
 
 /// What to measure.
@@ -192,12 +191,12 @@ pub fn run(model_path: &Path, load: &LoadOptions, opts: &BenchOptions) -> Result
     model.clear_cache();
 
     let info = model.info().clone();
-    let labels = file_labels(model_path);
-    let (file_type, size_label) = (labels.file_type, labels.size_label);
     let model_column = [
         Some(info.architecture.clone()),
-        size_label.or_else(|| Some(params_label(info.parameters))),
-        file_type,
+        info.size_label
+            .clone()
+            .or_else(|| Some(params_label(info.parameters))),
+        info.file_type.and_then(file_type_name).map(str::to_string),
     ]
     .into_iter()
     .flatten()
@@ -209,7 +208,7 @@ pub fn run(model_path: &Path, load: &LoadOptions, opts: &BenchOptions) -> Result
         model_name: info.name,
         path: model_path.display().to_string(),
         size_bytes: info.file_bytes,
-        tensor_bytes: labels.tensor_bytes,
+        tensor_bytes: Some(info.tensor_bytes),
         parameters: info.parameters,
         backend: backend_name(load.device).to_string(),
         threads: opts.threads,
@@ -271,36 +270,6 @@ pub fn prompt_ids(n: usize, bos: Option<u32>, vocab: usize) -> Vec<u32> {
         ids.push((low + r % (high - low)) as u32);
     }
     ids
-}
-
-/// What the report takes from the file's header besides [`crate::model::ModelInfo`].
-#[derive(Default)]
-struct FileLabels {
-    /// `Q4_K - Medium`
-    file_type: Option<String>,
-    /// `270M`
-    size_label: Option<String>,
-    tensor_bytes: Option<u64>,
-}
-
-fn file_labels(path: &Path) -> FileLabels {
-    let Ok(g) = GgufFile::open(path) else {
-        return FileLabels::default();
-    };
-    FileLabels {
-        file_type: g
-            .u64_opt("general.file_type")
-            .ok()
-            .flatten()
-            .and_then(file_type_name)
-            .map(str::to_string),
-        size_label: g
-            .str_opt("general.size_label")
-            .ok()
-            .flatten()
-            .map(str::to_string),
-        tensor_bytes: Some(g.tensor_totals().0),
-    }
 }
 
 /// llama.cpp's name for a `general.file_type` value.

@@ -78,6 +78,12 @@ pub struct ModelInfo {
     pub architecture: String,
     pub file_bytes: u64,
     pub parameters: u64,
+    /// Bytes of the tensors (llama-bench's "size"; the file adds its metadata).
+    pub tensor_bytes: u64,
+    /// `general.file_type`, as a number.
+    pub file_type: Option<u64>,
+    /// `general.size_label` (`270M`), when the file has one.
+    pub size_label: Option<String>,
     pub vocab_size: usize,
     pub context_length: usize,
 }
@@ -142,7 +148,14 @@ impl Model {
     ) -> Result<(Engine, ModelInfo, usize)> {
         let mut gguf = GgufFile::open(path)?;
         let architecture = gguf.architecture()?.to_string();
-        let (_, parameters) = gguf.tensor_totals();
+        let (tensor_bytes, parameters) = gguf.tensor_totals();
+        // Labels only: a file that types them oddly still loads.
+        let file_type = gguf.u64_opt("general.file_type").ok().flatten();
+        let size_label = gguf
+            .str_opt("general.size_label")
+            .ok()
+            .flatten()
+            .map(str::to_string);
         let context_key = format!("{architecture}.context_length");
         let context_length = gguf.u64_opt(&context_key)?.unwrap_or(2048) as usize;
         let name = gguf.str_opt("general.name")?.unwrap_or("").to_string();
@@ -184,6 +197,9 @@ impl Model {
             architecture,
             file_bytes,
             parameters,
+            tensor_bytes,
+            file_type,
+            size_label,
             vocab_size: 0,
             context_length,
         };
