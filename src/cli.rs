@@ -210,7 +210,7 @@ struct GenerateArgs {
     /// Read control tokens such as <start_of_turn> written in the prompt as control tokens.
     #[arg(long)]
     parse_special: bool,
-    /// Only let the model produce tokens French text can use (a mask on the logits).
+    /// Only let the model produce tokens French text can use (only their logits are computed).
     #[arg(long)]
     french_vocab: bool,
     #[command(flatten)]

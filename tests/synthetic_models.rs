@@ -746,6 +746,14 @@ fn a_restricted_vocabulary_masks_exactly_the_other_tokens() {
             .iter()
             .enumerate()
             .all(|(i, l)| allowed.contains(&(i as u32)) == l.is_finite()));
+        // A second, different restriction (Gemma reorders its rows again from the first order).
+        let evens: Vec<u32> = (0..vocab as u32).filter(|i| i % 2 == 0).collect();
+        model.restrict_vocabulary(Some(evens)).unwrap();
+        let again = fresh_prefill(&mut model, &tokens);
+        for (i, (&r, &f)) in again.iter().zip(&full).enumerate() {
+            let expected = if i % 2 == 0 { f } else { f32::NEG_INFINITY };
+            assert_eq!(r, expected, "{arch:?}: second restriction, token {i}");
+        }
         model.restrict_vocabulary(None).unwrap();
         assert!(!model.is_restricted());
         assert_close(

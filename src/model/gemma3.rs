@@ -11,9 +11,6 @@
 //! The sliding window is applied the same way whether the prompt is processed in one pass, in
 //! chunks, or token by token: local layers keep only the keys they can still see.
 
-use std::sync::Arc;
-
-use candle_core::quantized::QTensor;
 use candle_core::{Device, Tensor};
 
 use super::attention::{attend, KvCache};
@@ -125,13 +122,27 @@ struct Layer {
     cache: KvCache,
 }
 
+/// Where each token's row of the output projection is, once the rows are reordered so that the
+/// tokens of a restricted vocabulary come first.
+struct RowOrder {
+    /// The token of each row.
+    token_at: Vec<u32>,
+    /// The row of each token.
+    row_of: Vec<u32>,
+}
+
 /// A Gemma 3 model with its KV cache.
 pub struct Gemma3 {
     cfg: Config,
-    embeddings: Arc<QTensor>,
+    embeddings: QuantMatrix,
     layers: Vec<Layer>,
     output_norm: Vec<f32>,
-    output: QuantMatrix,
+    /// `None`: the output projection is the embedding table (tied, as in Gemma's files).
+    output: Option<QuantMatrix>,
+    /// How the output projection's rows are ordered (`None`: by token).
+    order: Option<RowOrder>,
+    /// How many of the output projection's rows are computed (the allowed tokens come first).
+    computed: usize,
     rope_local: Rope,
     rope_global: Rope,
     max_positions: usize,
@@ -156,19 +167,19 @@ impl Gemma3 {
                 .flatten_all()?
                 .to_vec1()?)
         };
-        let embeddings = Arc::new(g.tensor("token_embd.weight", device)?);
-        let (vocab, hidden) = embeddings.shape().dims2()?;
-        if hidden != cfg.hidden {
+        let (_, dims) = g.tensor_layout("token_embd.weight")?;
+        if dims.len() != 2 || dims[1] != cfg.hidden {
             return Err(g.error(format!(
-                "token_embd.weight is {vocab}×{hidden}, expected a width of {}",
+                "token_embd.weight has the shape {dims:?}, expected a width of {}",
                 cfg.hidden
             )));
         }
+        let embeddings = QuantMatrix::read(g, "token_embd.weight", device)?;
         let mut layers = Vec::with_capacity(cfg.layers);
         for i in 0..cfg.layers {
             let p = format!("blk.{i}");
             let mm = |g: &mut GgufFile, n: &str| -> Result<QuantMatrix> {
-                QuantMatrix::new(g.tensor(&format!("{p}.{n}.weight"), device)?)
+                QuantMatrix::read(g, &format!("{p}.{n}.weight"), device)
             };
             layers.push(Layer {
                 attn_norm: vector(g, &format!("{p}.attn_norm.weight"))?,
@@ -190,10 +201,11 @@ impl Gemma3 {
         }
         let output_norm = vector(g, "output_norm.weight")?;
         let output = if g.has_tensor("output.weight") {
-            QuantMatrix::new(g.tensor("output.weight", device)?)?
+            Some(QuantMatrix::read(g, "output.weight", device)?)
         } else {
-            QuantMatrix::shared(embeddings.clone())?
+            None
         };
+        let computed = output.as_ref().unwrap_or(&embeddings).rows();
         let rope_local = Rope::new(cfg.rope_local, cfg.head_dim, max_positions, device)?;
         let rope_global = Rope::new(cfg.rope_global, cfg.head_dim, max_positions, device)?;
         Ok(Gemma3 {
@@ -202,6 +214,8 @@ impl Gemma3 {
             layers,
             output_norm,
             output,
+            order: None,
+            computed,
             rope_local,
             rope_global,
             max_positions,
@@ -264,11 +278,64 @@ impl Gemma3 {
         let t = hidden.dim(1)?;
         let last = hidden.narrow(1, t - 1, 1)?.squeeze(1)?;
         let last = rms_norm(&last, &self.output_norm, self.cfg.eps)?;
-        let mut logits = self.output.forward(&last)?;
+        let head = self.output.as_ref().unwrap_or(&self.embeddings);
+        let mut logits = head.forward_first(&last, self.computed)?;
         if let Some(cap) = self.cfg.final_softcap {
             logits = ((logits / cap)?.tanh()? * cap)?;
         }
-        Ok(logits.squeeze(0)?)
+        let Some(order) = &self.order else {
+            return Ok(logits.squeeze(0)?);
+        };
+        // Back to token order; the rows not computed are tokens that may not be produced.
+        let mut by_token = vec![f32::NEG_INFINITY; head.rows()];
+        for (row, v) in logits
+            .flatten_all()?
+            .to_vec1::<f32>()?
+            .into_iter()
+            .enumerate()
+        {
+            by_token[order.token_at[row] as usize] = v;
+        }
+        Ok(Tensor::from_vec(by_token, head.rows(), &self.device)?)
+    }
+
+    /// Computes only the output rows of `allowed` tokens (`None`: all of them) from now on.
+    /// The rows are reordered once, in place, so the allowed ones are contiguous: each logit
+    /// keeps its exact value, the others are −∞. Returns false when the rows cannot be
+    /// reordered (weights on a GPU): then every row is computed.
+    pub fn restrict_output(&mut self, allowed: Option<&[u32]>) -> Result<bool> {
+        let rows = self.output.as_ref().unwrap_or(&self.embeddings).rows();
+        let Some(allowed) = allowed else {
+            self.computed = rows;
+            return Ok(false);
+        };
+        let mut keep = vec![false; rows];
+        for &id in allowed {
+            *keep.get_mut(id as usize).ok_or_else(|| {
+                crate::error::Error::Invalid(format!("token {id} is outside the {rows}-row output"))
+            })? = true;
+        }
+        let tokens: Vec<u32> = (0..rows as u32)
+            .filter(|&t| keep[t as usize])
+            .chain((0..rows as u32).filter(|&t| !keep[t as usize]))
+            .collect();
+        let row_now = |t: u32| self.order.as_ref().map_or(t, |o| o.row_of[t as usize]);
+        let source: Vec<u32> = tokens.iter().map(|&t| row_now(t)).collect();
+        let head = self.output.as_mut().unwrap_or(&mut self.embeddings);
+        if !head.permute_rows(&source)? {
+            self.computed = rows;
+            return Ok(false);
+        }
+        let mut row_of = vec![0u32; rows];
+        for (row, &t) in tokens.iter().enumerate() {
+            row_of[t as usize] = row as u32;
+        }
+        self.order = Some(RowOrder {
+            token_at: tokens,
+            row_of,
+        });
+        self.computed = keep.iter().filter(|&&k| k).count();
+        Ok(true)
     }
 
     fn forward_hidden(&mut self, tokens: &[u32]) -> Result<Tensor> {
@@ -286,10 +353,17 @@ impl Gemma3 {
                 self.max_positions
             )));
         }
-        let ids = Tensor::from_slice(tokens, (t,), &self.device)?;
+        // With tied weights, a reordered output projection reorders the embedding table.
+        let rows: Vec<u32> = match (&self.order, &self.output) {
+            (Some(order), None) => tokens
+                .iter()
+                .map(|&t| order.row_of.get(t as usize).copied().unwrap_or(t))
+                .collect(),
+            _ => tokens.to_vec(),
+        };
         let mut x = self
             .embeddings
-            .embedding(&ids)?
+            .embed(&rows, &self.device)?
             .reshape((1, t, self.cfg.hidden))?;
         x = (x * (self.cfg.hidden as f64).sqrt())?;
         let cfg = self.cfg.clone();

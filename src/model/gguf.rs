@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader, Cursor, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use candle_core::quantized::gguf_file::{Content, Value};
-use candle_core::quantized::QTensor;
+use candle_core::quantized::{GgmlDType, QTensor};
 use candle_core::Device;
 
 use crate::error::{Error, Result};
@@ -152,6 +152,39 @@ impl GgufFile {
         let path = self.path.clone();
         self.content
             .tensor(&mut self.reader, name, device)
+            .map_err(|e| Error::Model {
+                path,
+                reason: format!("cannot read tensor `{name}` ({e})"),
+            })
+    }
+
+    /// A tensor's block type and shape (candle's order: rows first).
+    pub fn tensor_layout(&self, name: &str) -> Result<(GgmlDType, Vec<usize>)> {
+        let info = self
+            .content
+            .tensor_infos
+            .get(name)
+            .ok_or_else(|| self.error(format!("tensor `{name}` is missing")))?;
+        Ok((info.ggml_dtype, info.shape.dims().to_vec()))
+    }
+
+    /// Reads one tensor's raw blocks into `buf`, which must be exactly its size: no copy
+    /// through candle (which holds the file's bytes and its own blocks at the same time).
+    pub fn read_tensor_bytes(&mut self, name: &str, buf: &mut [u8]) -> Result<()> {
+        let (dtype, dims) = self.tensor_layout(name)?;
+        let elems: usize = dims.iter().product();
+        let size = elems / dtype.block_size() * dtype.type_size();
+        if buf.len() != size {
+            return Err(self.error(format!(
+                "tensor `{name}` holds {size} bytes, not {}",
+                buf.len()
+            )));
+        }
+        let offset = self.content.tensor_data_offset + self.content.tensor_infos[name].offset;
+        let path = self.path.clone();
+        self.reader
+            .seek(SeekFrom::Start(offset))
+            .and_then(|_| std::io::Read::read_exact(&mut self.reader, buf))
             .map_err(|e| Error::Model {
                 path,
                 reason: format!("cannot read tensor `{name}` ({e})"),

@@ -222,19 +222,25 @@ impl Model {
     }
 
     /// Limits the tokens the model can produce to `ids` (`None`: every token): the others get
-    /// −∞, so greedy output is unchanged whenever the model's choice is among `ids`. (Computing
-    /// only the allowed rows of Gemma's 262,144-row output projection was measured slower than
-    /// computing them all with the tiled kernel, or no faster as a 110 MB copy.)
+    /// −∞, so greedy output is unchanged whenever the model's choice is among `ids`. Our Gemma 3
+    /// pass then computes only their rows of the output projection (reordered once, in place,
+    /// so they are contiguous); candle's architectures compute every row and mask.
     pub fn restrict_vocabulary(&mut self, ids: Option<Vec<u32>>) -> Result<()> {
         let vocab = self.tokenizer.vocab_size();
+        if ids
+            .as_ref()
+            .is_some_and(|ids| ids.is_empty() || ids.iter().any(|&id| id as usize >= vocab))
+        {
+            return Err(Error::Invalid(
+                "vocabulary restriction names tokens outside the vocabulary".into(),
+            ));
+        }
+        if let Engine::Gemma3(m) = &mut self.engine {
+            m.restrict_output(ids.as_deref())?;
+        }
         self.disallowed = match ids {
             None => None,
             Some(ids) => {
-                if ids.is_empty() || ids.iter().any(|&id| id as usize >= vocab) {
-                    return Err(Error::Invalid(
-                        "vocabulary restriction names tokens outside the vocabulary".into(),
-                    ));
-                }
                 let mut allowed = vec![false; vocab];
                 for id in ids {
                     allowed[id as usize] = true;
@@ -320,7 +326,9 @@ impl Model {
     /// Runs `new` (positions `start..`) through the model; logits of the last token. On an
     /// error, part of `new` may already be in the KV cache, so the whole cache is forgotten.
     fn process(&mut self, new: &[u32], start: usize) -> Result<Tensor> {
-        let result = self.forward_tokens(new, start);
+        // On a worker of the thread pool: each parallel product then wakes one other worker,
+        // instead of putting this thread to sleep and waking it again every time.
+        let result = rayon::scope(|_| self.forward_tokens(new, start));
         if result.is_err() {
             self.clear_cache();
         }

@@ -29,20 +29,25 @@ fn block_q5_0_to_q8_0(src: &[u8], dst: &mut [u8]) {
     }
 }
 
+/// Q5_0 blocks `src` → Q8_0 blocks `dst` (34 bytes for each 22).
+pub fn q5_0_to_q8_0(src: &[u8], dst: &mut [u8]) {
+    assert_eq!(src.len() / Q5_0_BLOCK * Q8_0_BLOCK, dst.len());
+    for (src, dst) in src
+        .chunks_exact(Q5_0_BLOCK)
+        .zip(dst.chunks_exact_mut(Q8_0_BLOCK))
+    {
+        block_q5_0_to_q8_0(src, dst);
+    }
+}
+
 /// Repacks a Q5_0 tensor as Q8_0; other types are returned unchanged.
 pub fn faster_layout(tensor: QTensor) -> Result<QTensor> {
     if tensor.dtype() != GgmlDType::Q5_0 {
         return Ok(tensor);
     }
     let data = tensor.data()?;
-    let blocks = data.len() / Q5_0_BLOCK;
-    let mut out = vec![0u8; blocks * Q8_0_BLOCK];
-    for (src, dst) in data
-        .chunks_exact(Q5_0_BLOCK)
-        .zip(out.chunks_exact_mut(Q8_0_BLOCK))
-    {
-        block_q5_0_to_q8_0(src, dst);
-    }
+    let mut out = vec![0u8; data.len() / Q5_0_BLOCK * Q8_0_BLOCK];
+    q5_0_to_q8_0(&data, &mut out);
     let device = tensor.device();
     let shape = tensor.shape().clone();
     drop(data);
