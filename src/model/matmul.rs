@@ -271,28 +271,6 @@ fn dequantise<T: GgmlType>(row: &[u8], out: &mut [f32]) -> Result<()> {
     Ok(())
 }
 
-/// `(n, m)` → `(m, n)`, in parallel bands of 16 output rows (the reads of a band are
-/// contiguous runs of 16); nothing to do for one row.
-fn transpose(out_t: Vec<f32>, n: usize, m: usize) -> Vec<f32> {
-    const BAND: usize = 16;
-    if m == 1 {
-        return out_t;
-    }
-    let mut out = vec![0f32; m * n];
-    out.par_chunks_mut(BAND * n)
-        .enumerate()
-        .for_each(|(band, rows)| {
-            let i0 = band * BAND;
-            let count = rows.len() / n;
-            for j in 0..n {
-                for (di, &v) in out_t[j * m + i0..j * m + i0 + count].iter().enumerate() {
-                    rows[di * n + j] = v;
-                }
-            }
-        });
-    out
-}
-
 /// The tensor's bytes as blocks of `T`, checked.
 fn blocks<T: GgmlType>(data: &[u8], n: usize, k: usize) -> Result<&[T]> {
     let size = std::mem::size_of::<T>();
@@ -322,15 +300,62 @@ fn quantise_rows<T: GgmlType>(xs: &[f32], k: usize) -> Vec<T::VecDotType> {
     q
 }
 
-/// The tile driver shared by the kernels: `(m, n)` outputs computed as `(n, m)`, each parallel
-/// task owning a tile of weight rows; `tile(first_row, out)` fills `out`, `rows × m` values.
-fn tiled(n: usize, m: usize, tile: impl Fn(usize, &mut [f32]) + Sync) -> Vec<f32> {
-    let mut out_t = vec![0f32; n * m];
-    out_t
-        .par_chunks_mut(TILE_ROWS * m)
-        .enumerate()
-        .for_each(|(t, out)| tile(t * TILE_ROWS, out));
-    transpose(out_t, n, m)
+/// The part of an `(m, n)` output one tile owns: columns `first..first + rows` of every row.
+struct TileOut {
+    out: *mut f32,
+    m: usize,
+    n: usize,
+    first: usize,
+    rows: usize,
+}
+
+impl TileOut {
+    /// Weight rows in the tile.
+    fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Sets the product of activation row `i` with weight row `first + r`.
+    #[inline]
+    fn set(&mut self, i: usize, r: usize, v: f32) {
+        assert!(i < self.m && r < self.rows);
+        // SAFETY: in bounds of the `m × n` output (checked above); no other tile writes
+        // these columns, and the output outlives every tile (see `tiled`).
+        unsafe { *self.out.add(i * self.n + self.first + r) = v }
+    }
+}
+
+/// The output's address, shared by the tiles of [`tiled`] (they write disjoint columns).
+#[derive(Clone, Copy)]
+struct Shared(*mut f32);
+// SAFETY: only used by `tiled`, whose tasks write disjoint elements while it waits for them.
+unsafe impl Send for Shared {}
+unsafe impl Sync for Shared {}
+
+impl Shared {
+    // A method, so closures capture the whole (Sync) wrapper, not its pointer field.
+    fn ptr(self) -> *mut f32 {
+        self.0
+    }
+}
+
+/// The tile driver shared by the kernels: the `(m, n)` output, each parallel task owning a
+/// tile of `TILE_ROWS` weight rows (output columns) and writing its results in place.
+fn tiled(n: usize, m: usize, tile: impl Fn(usize, &mut TileOut) + Sync) -> Vec<f32> {
+    let mut out = vec![0f32; m * n];
+    let shared = Shared(out.as_mut_ptr());
+    (0..n.div_ceil(TILE_ROWS)).into_par_iter().for_each(|t| {
+        let first = t * TILE_ROWS;
+        let mut part = TileOut {
+            out: shared.ptr(),
+            m,
+            n,
+            first,
+            rows: TILE_ROWS.min(n - first),
+        };
+        tile(first, &mut part);
+    });
+    out
 }
 
 /// `(m, k) · (n, k)ᵀ → (m, n)`.
@@ -343,9 +368,9 @@ fn matmul<T: GgmlType>(data: &[u8], n: usize, k: usize, xs: &[f32]) -> Result<Ve
     Ok(tiled(n, m, |first, out| {
         for i in 0..m {
             let x = &xq[i * xq_per_row..(i + 1) * xq_per_row];
-            for r in 0..out.len() / m {
+            for r in 0..out.rows() {
                 let j = first + r;
-                out[r * m + i] = T::vec_dot(k, &w[j * per_row..(j + 1) * per_row], x);
+                out.set(i, r, T::vec_dot(k, &w[j * per_row..(j + 1) * per_row], x));
             }
         }
     }))
@@ -358,7 +383,7 @@ fn matmul_q8_0_simd(data: &[u8], n: usize, k: usize, xs: &[f32]) -> Result<Vec<f
     let row_bytes = k / 32 * simd::Q8_0_BYTES;
     let act = simd::Activations::quantise(xs, k);
     Ok(tiled(n, m, |first, out| {
-        let rows = out.len() / m;
+        let rows = out.rows();
         let w = |j: usize| &data[(first + j) * row_bytes..(first + j + 1) * row_bytes];
         let mut four = [0f32; 4];
         let mut tile = [[0f32; 4]; 4];
@@ -376,13 +401,17 @@ fn matmul_q8_0_simd(data: &[u8], n: usize, k: usize, xs: &[f32]) -> Result<Vec<f
                     &mut tile,
                 );
                 for (j, t) in tile.iter().enumerate() {
-                    out[(r + j) * m + group..(r + j) * m + group + len].copy_from_slice(&t[..len]);
+                    for (g, &v) in t[..len].iter().enumerate() {
+                        out.set(group + g, r + j, v);
+                    }
                 }
                 r += 4;
             }
             for r in r..rows {
                 simd::dot_q8_0(w(r), &act, group, &mut four[..len]);
-                out[r * m + group..r * m + group + len].copy_from_slice(&four[..len]);
+                for (g, &v) in four[..len].iter().enumerate() {
+                    out.set(group + g, r, v);
+                }
             }
         }
     }))
@@ -404,7 +433,7 @@ fn matmul_k_simd<T: GgmlType<VecDotType = BlockQ8K>>(
         let mut four = [0f32; 4];
         for group in (0..m).step_by(4) {
             let len = (m - group).min(4);
-            for r in 0..out.len() / m {
+            for r in 0..out.rows() {
                 let j = first + r;
                 dot(
                     &w[j * per_row..(j + 1) * per_row],
@@ -412,7 +441,9 @@ fn matmul_k_simd<T: GgmlType<VecDotType = BlockQ8K>>(
                     group,
                     &mut four[..len],
                 );
-                out[r * m + group..r * m + group + len].copy_from_slice(&four[..len]);
+                for (g, &v) in four[..len].iter().enumerate() {
+                    out.set(group + g, r, v);
+                }
             }
         }
     }))
