@@ -11,14 +11,14 @@
 use std::sync::Arc;
 
 use candle_core::quantized::k_quants::{
-    BlockQ4K, BlockQ4_0, BlockQ5K, BlockQ6K, BlockQ8K, BlockQ8_0, GgmlType,
+    BlockQ4K, BlockQ4_0, BlockQ5K, BlockQ5_0, BlockQ6K, BlockQ8K, BlockQ8_0, GgmlType,
 };
 use candle_core::quantized::{GgmlDType, QMatMul, QTensor};
 use candle_core::{Device, Module, Tensor};
 use rayon::prelude::*;
 
 use super::gguf::GgufFile;
-use super::repack::{self, faster_layout};
+use super::repack;
 use super::simd;
 use super::simd_kquants;
 use crate::error::{Error, Result};
@@ -71,35 +71,43 @@ pub struct QuantMatrix {
     weights: Weights,
 }
 
-/// Whether our own loops multiply blocks of this type.
-fn own_type(dtype: GgmlDType) -> bool {
-    matches!(
-        dtype,
-        GgmlDType::Q8_0 | GgmlDType::Q4_0 | GgmlDType::Q4K | GgmlDType::Q5K | GgmlDType::Q6K
-    )
+/// The type our own loops keep blocks of `dtype` as, on the CPU (`None`: candle's kernel).
+/// Q5_0 stays as it is where our VNNI kernel runs; elsewhere it is widened to Q8_0, losslessly,
+/// because candle multiplies Q5_0 with scalar code.
+fn own_layout(dtype: GgmlDType) -> Option<GgmlDType> {
+    match dtype {
+        GgmlDType::Q8_0 | GgmlDType::Q4_0 | GgmlDType::Q4K | GgmlDType::Q5K | GgmlDType::Q6K => {
+            Some(dtype)
+        }
+        GgmlDType::Q5_0 if simd::available() => Some(dtype),
+        GgmlDType::Q5_0 => Some(GgmlDType::Q8_0),
+        _ => None,
+    }
 }
 
 impl QuantMatrix {
-    /// Wraps a quantised tensor, repacked to a faster lossless layout where one exists.
+    /// Wraps a quantised tensor.
     pub fn new(tensor: QTensor) -> Result<Self> {
-        let tensor = faster_layout(tensor)?;
         let dtype = tensor.dtype();
         let (n, k) = tensor.shape().dims2()?;
-        let weights = if tensor.device().is_cpu() && own_type(dtype) {
-            let data = tensor.data()?;
-            let mut blocks = Blocks::zeroed(data.len());
-            blocks.bytes_mut().copy_from_slice(&data);
-            Weights::Own(blocks)
-        } else {
-            let tensor = Arc::new(tensor);
-            Weights::Candle(tensor.clone(), QMatMul::from_arc(tensor)?)
-        };
-        Ok(QuantMatrix {
-            dtype,
-            n,
-            k,
-            weights,
-        })
+        match own_layout(dtype).filter(|_| tensor.device().is_cpu()) {
+            Some(kept) => {
+                let data = tensor.data()?;
+                Self::own(dtype, kept, n, k, |buf| {
+                    buf.copy_from_slice(&data);
+                    Ok(())
+                })
+            }
+            None => {
+                let tensor = Arc::new(tensor);
+                Ok(QuantMatrix {
+                    dtype,
+                    n,
+                    k,
+                    weights: Weights::Candle(tensor.clone(), QMatMul::from_arc(tensor)?),
+                })
+            }
+        }
     }
 
     /// Reads tensor `name` of `g` onto `device`. On the CPU, blocks we multiply ourselves go
@@ -110,27 +118,37 @@ impl QuantMatrix {
         let &[n, k] = dims.as_slice() else {
             return Err(g.error(format!("tensor `{name}` is not a matrix: {dims:?}")));
         };
-        if !device.is_cpu() || !(own_type(dtype) || dtype == GgmlDType::Q5_0) {
-            return Self::new(g.tensor(name, device)?);
+        match own_layout(dtype).filter(|_| device.is_cpu()) {
+            Some(kept) => Self::own(dtype, kept, n, k, |buf| g.read_tensor_bytes(name, buf)),
+            None => Self::new(g.tensor(name, device)?),
+        }
+    }
+
+    /// An `n × k` matrix in our own buffer as blocks of type `kept`; `fill` writes the
+    /// source's blocks, of type `dtype`, into the buffer it is given.
+    fn own(
+        dtype: GgmlDType,
+        kept: GgmlDType,
+        n: usize,
+        k: usize,
+        fill: impl FnOnce(&mut [u8]) -> Result<()>,
+    ) -> Result<Self> {
+        if !k.is_multiple_of(dtype.block_size()) {
+            return Err(Error::Invalid(format!(
+                "a {n}×{k} {dtype:?} matrix: its rows are not whole blocks"
+            )));
         }
         let size = |t: GgmlDType| n * k / t.block_size() * t.type_size();
-        let blocks = if dtype == GgmlDType::Q5_0 {
-            let mut raw = vec![0u8; size(dtype)];
-            g.read_tensor_bytes(name, &mut raw)?;
-            let mut blocks = Blocks::zeroed(size(GgmlDType::Q8_0));
-            repack::q5_0_to_q8_0(&raw, blocks.bytes_mut());
-            blocks
+        let mut blocks = Blocks::zeroed(size(kept));
+        if kept == dtype {
+            fill(blocks.bytes_mut())?;
         } else {
-            let mut blocks = Blocks::zeroed(size(dtype));
-            g.read_tensor_bytes(name, blocks.bytes_mut())?;
-            blocks
-        };
+            let mut raw = vec![0u8; size(dtype)];
+            fill(&mut raw)?;
+            repack::q5_0_to_q8_0(&raw, blocks.bytes_mut());
+        }
         Ok(QuantMatrix {
-            dtype: if dtype == GgmlDType::Q5_0 {
-                GgmlDType::Q8_0
-            } else {
-                dtype
-            },
+            dtype: kept,
             n,
             k,
             weights: Weights::Own(blocks),
@@ -175,6 +193,7 @@ impl QuantMatrix {
         let out = match self.dtype {
             GgmlDType::Q8_0 if simd::available() => matmul_q8_0_simd(data, n, k, &xs)?,
             GgmlDType::Q8_0 => matmul::<BlockQ8_0>(data, n, k, &xs)?,
+            GgmlDType::Q5_0 if simd::available() => matmul_q5_0_simd(data, n, k, &xs)?,
             GgmlDType::Q4_0 => matmul::<BlockQ4_0>(data, n, k, &xs)?,
             GgmlDType::Q4K if simd::available() => {
                 matmul_k_simd::<BlockQ4K>(data, n, k, &xs, simd_kquants::dot_q4k)?
@@ -212,6 +231,7 @@ impl QuantMatrix {
             let row = &blocks[id as usize * row_bytes..(id as usize + 1) * row_bytes];
             match self.dtype {
                 GgmlDType::Q8_0 => dequantise::<BlockQ8_0>(row, out),
+                GgmlDType::Q5_0 => dequantise::<BlockQ5_0>(row, out),
                 GgmlDType::Q4_0 => dequantise::<BlockQ4_0>(row, out),
                 GgmlDType::Q4K => dequantise::<BlockQ4K>(row, out),
                 GgmlDType::Q5K => dequantise::<BlockQ5K>(row, out),
@@ -385,42 +405,68 @@ fn matmul<T: GgmlType>(data: &[u8], n: usize, k: usize, xs: &[f32]) -> Result<Ve
 /// The Q8_0 × Q8_0 product with the VNNI kernel: four activation rows per weight-row load.
 fn matmul_q8_0_simd(data: &[u8], n: usize, k: usize, xs: &[f32]) -> Result<Vec<f32>> {
     blocks::<BlockQ8_0>(data, n, k)?;
-    let m = xs.len() / k;
     let row_bytes = k / 32 * simd::Q8_0_BYTES;
     let act = simd::Activations::quantise(xs, k);
+    Ok(tiled(n, xs.len() / k, |first, out| {
+        let rows = &data[first * row_bytes..(first + out.rows()) * row_bytes];
+        q8_0_tile(rows, row_bytes, &act, out)
+    }))
+}
+
+/// The Q5_0 × Q8_0 product: one activation row (decoding) reads the 5-bit weights as they
+/// are; for prompts each tile of weight rows is first widened to Q8_0 (a few microseconds,
+/// then reused by every activation row). The same bits either way, and as a Q8_0 copy.
+fn matmul_q5_0_simd(data: &[u8], n: usize, k: usize, xs: &[f32]) -> Result<Vec<f32>> {
+    blocks::<BlockQ5_0>(data, n, k)?;
+    let m = xs.len() / k;
+    let row_q5 = k / 32 * repack::Q5_0_BLOCK;
+    let row_q8 = k / 32 * simd::Q8_0_BYTES;
+    let act = simd::Activations::quantise(xs, k);
     Ok(tiled(n, m, |first, out| {
-        let rows = out.rows();
-        let w = |j: usize| &data[(first + j) * row_bytes..(first + j + 1) * row_bytes];
-        let mut four = [0f32; 4];
-        let mut tile = [[0f32; 4]; 4];
-        for group in (0..m).step_by(4) {
-            let len = (m - group).min(4);
-            let mut r = 0;
-            // Prompts: four weight rows at a time, then the rest one by one (the same bits
-            // either way). One row (decoding) streams the weights one row after the other.
-            while m > 1 && r + 4 <= rows {
-                simd::dot_q8_0_x4(
-                    [w(r), w(r + 1), w(r + 2), w(r + 3)],
-                    &act,
-                    group,
-                    len,
-                    &mut tile,
-                );
-                for (j, t) in tile.iter().enumerate() {
-                    for (g, &v) in t[..len].iter().enumerate() {
-                        out.set(group + g, r + j, v);
-                    }
-                }
-                r += 4;
+        let rows = &data[first * row_q5..(first + out.rows()) * row_q5];
+        if m == 1 {
+            let mut one = [0f32];
+            for (r, w) in rows.chunks_exact(row_q5).enumerate() {
+                simd::dot_q5_0(w, &act, 0, &mut one);
+                out.set(0, r, one[0]);
             }
-            for r in r..rows {
-                simd::dot_q8_0(w(r), &act, group, &mut four[..len]);
-                for (g, &v) in four[..len].iter().enumerate() {
-                    out.set(group + g, r, v);
-                }
-            }
+        } else {
+            let mut wide = vec![0u8; out.rows() * row_q8];
+            repack::q5_0_to_q8_0(rows, &mut wide);
+            q8_0_tile(&wide, row_q8, &act, out);
         }
     }))
+}
+
+/// One tile of a Q8_0 product: weight rows `rows` (`row_bytes` each) against every activation
+/// row, four weight rows by four activation rows at a time for prompts.
+fn q8_0_tile(rows: &[u8], row_bytes: usize, act: &simd::Activations, out: &mut TileOut) {
+    let m = act.rows();
+    let count = out.rows();
+    let w = |j: usize| &rows[j * row_bytes..(j + 1) * row_bytes];
+    let mut four = [0f32; 4];
+    let mut tile = [[0f32; 4]; 4];
+    for group in (0..m).step_by(4) {
+        let len = (m - group).min(4);
+        let mut r = 0;
+        // Prompts: four weight rows at a time, then the rest one by one (the same bits
+        // either way). One row (decoding) streams the weights one row after the other.
+        while m > 1 && r + 4 <= count {
+            simd::dot_q8_0_x4([w(r), w(r + 1), w(r + 2), w(r + 3)], act, group, len, &mut tile);
+            for (j, t) in tile.iter().enumerate() {
+                for (g, &v) in t[..len].iter().enumerate() {
+                    out.set(group + g, r + j, v);
+                }
+            }
+            r += 4;
+        }
+        for r in r..count {
+            simd::dot_q8_0(w(r), act, group, &mut four[..len]);
+            for (g, &v) in four[..len].iter().enumerate() {
+                out.set(group + g, r, v);
+            }
+        }
+    }
 }
 
 /// A k-quant × Q8_K product with our VNNI kernels: four activation rows per weight-row load.

@@ -1,17 +1,12 @@
-//! Lossless weight repacking at load time.
+//! Lossless widening of Q5_0 blocks to Q8_0.
 //!
-//! Q5_0 stores 32 weights as an f16 scale and 5-bit integers in −16..15; candle multiplies it
-//! with generic scalar code. The same integers fit in Q8_0's 8 bits with the same scale, and
-//! Q8_0 has SIMD kernels: the repacked tensor dequantizes to exactly the same values and runs
-//! several times faster, for 34 bytes per block instead of 22.
+//! Q5_0 stores 32 weights as an f16 scale and 5-bit integers in −16..15. The same integers fit
+//! in Q8_0's 8 bits with the same scale: the widened blocks dequantize to exactly the same
+//! values. Used where Q8_0 has a fast kernel and Q5_0 has none (CPUs without AVX-512 VNNI, where
+//! candle's Q5_0 code is scalar), and for prompt tiles (see `matmul`).
 
-use std::borrow::Cow;
-
-use candle_core::quantized::{GgmlDType, QStorage, QTensor};
-
-use crate::error::Result;
-
-const Q5_0_BLOCK: usize = 22;
+/// Bytes of one Q5_0 block.
+pub const Q5_0_BLOCK: usize = 22;
 const Q8_0_BLOCK: usize = 34;
 
 /// One Q5_0 block → one Q8_0 block.
@@ -40,46 +35,32 @@ pub fn q5_0_to_q8_0(src: &[u8], dst: &mut [u8]) {
     }
 }
 
-/// Repacks a Q5_0 tensor as Q8_0; other types are returned unchanged.
-pub fn faster_layout(tensor: QTensor) -> Result<QTensor> {
-    if tensor.dtype() != GgmlDType::Q5_0 {
-        return Ok(tensor);
-    }
-    let data = tensor.data()?;
-    let mut out = vec![0u8; data.len() / Q5_0_BLOCK * Q8_0_BLOCK];
-    q5_0_to_q8_0(&data, &mut out);
-    let device = tensor.device();
-    let shape = tensor.shape().clone();
-    drop(data);
-    let storage = QStorage::from_data(Cow::Owned(out), &device, GgmlDType::Q8_0)?;
-    Ok(QTensor::new(storage, shape)?)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use candle_core::{Device, Tensor};
-
-    fn dequantized(t: &QTensor) -> Vec<f32> {
-        t.dequantize(&Device::Cpu)
-            .unwrap()
-            .flatten_all()
-            .unwrap()
-            .to_vec1()
-            .unwrap()
-    }
+    use candle_core::quantized::k_quants::{BlockQ5_0, BlockQ8_0, GgmlType};
 
     #[test]
-    fn repacked_q5_0_dequantizes_to_the_same_values() {
+    fn widened_q5_0_dequantizes_to_the_same_values() {
         let values: Vec<f32> = (0..64 * 8)
             .map(|i| ((i * 37 % 101) as f32 - 50.0) / 7.0)
             .collect();
-        let t = Tensor::from_vec(values, (8, 64), &Device::Cpu).unwrap();
-        let q5 = QTensor::quantize(&t, GgmlDType::Q5_0).unwrap();
-        let before = dequantized(&q5);
-        let q8 = faster_layout(q5).unwrap();
-        assert_eq!(q8.dtype(), GgmlDType::Q8_0);
-        let after = dequantized(&q8);
+        let mut q5 = vec![BlockQ5_0::zeros(); values.len() / 32];
+        BlockQ5_0::from_float(&values, &mut q5);
+        // SAFETY: candle's blocks are `repr(C)` with no padding (it asserts their sizes).
+        let bytes = unsafe {
+            std::slice::from_raw_parts(q5.as_ptr() as *const u8, q5.len() * Q5_0_BLOCK)
+        };
+        let mut q8 = vec![BlockQ8_0::zeros(); q5.len()];
+        // SAFETY: as above; the slice covers exactly the blocks of `q8`.
+        let wide = unsafe {
+            std::slice::from_raw_parts_mut(q8.as_mut_ptr() as *mut u8, q8.len() * Q8_0_BLOCK)
+        };
+        q5_0_to_q8_0(bytes, wide);
+        let (mut before, mut after) = (vec![0f32; values.len()], vec![0f32; values.len()]);
+        BlockQ5_0::to_float(&q5, &mut before);
+        BlockQ8_0::to_float(&q8, &mut after);
         assert_eq!(before, after);
+        assert!(before.iter().any(|&v| v != 0.0));
     }
 }

@@ -14,6 +14,8 @@ use candle_core::quantized::k_quants::{BlockQ8_0, GgmlType};
 
 /// Bytes of one Q8_0 block: an f16 scale and 32 signed bytes.
 pub const Q8_0_BYTES: usize = 34;
+/// Bytes of one Q5_0 block: an f16 scale, 32 high bits, then 32 low nibbles.
+const Q5_0_BYTES: usize = 22;
 const BLOCK: usize = 32;
 
 /// Whether this CPU runs [`dot_q8_0`].
@@ -28,6 +30,7 @@ pub fn available() -> bool {
                 && is_x86_feature_detected!("fma")
                 && is_x86_feature_detected!("avx512f")
                 && is_x86_feature_detected!("avx512vl")
+                && is_x86_feature_detected!("avx512bw")
                 && is_x86_feature_detected!("avx512vnni")
         })
     }
@@ -134,7 +137,23 @@ pub fn dot_q8_0(w: &[u8], act: &Activations, first: usize, out: &mut [f32]) {
     // SAFETY: the CPU features are checked by `available`; every load below reads inside the
     // slices (sizes checked above).
     unsafe {
-        x86::dot_rows(w, act, first, out)
+        x86::dot_rows::<false>(w, act, first, out)
+    }
+}
+
+/// [`dot_q8_0`] for a Q5_0 weight row (`k/32` blocks of 22 bytes): the same bits as for the
+/// row widened to Q8_0.
+///
+/// # Panics
+/// If [`available`] is false or the sizes do not match.
+pub fn dot_q5_0(w: &[u8], act: &Activations, first: usize, out: &mut [f32]) {
+    assert!(available(), "dot_q5_0 needs AVX-512 VNNI");
+    assert!(out.len() <= 4 && first + out.len() <= act.rows());
+    assert!(w.len() == act.k / BLOCK * Q5_0_BYTES);
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: as in `dot_q8_0`.
+    unsafe {
+        x86::dot_rows::<true>(w, act, first, out)
     }
 }
 
@@ -170,7 +189,7 @@ pub fn dot_q8_0_x4(
 
 #[cfg(target_arch = "x86_64")]
 pub(crate) mod x86 {
-    use super::{Activations, BLOCK, Q8_0_BYTES};
+    use super::{Activations, BLOCK, Q5_0_BYTES, Q8_0_BYTES};
     use std::arch::x86_64::*;
 
     /// One block of 32 finite values as candle's Q8_0 `from_float` quantises it: scale
@@ -248,16 +267,50 @@ pub(crate) mod x86 {
         _mm_cvtss_f32(s)
     }
 
+    /// A Q8_0 weight block at `wb`: its scale and its 32 quants.
+    #[inline]
     #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512vnni")]
-    pub unsafe fn dot_rows(w: &[u8], act: &Activations, first: usize, out: &mut [f32]) {
+    unsafe fn q8_0_block(wb: *const u8) -> (f32, __m256i) {
+        (f16_at(wb), _mm256_loadu_si256(wb.add(2) as *const __m256i))
+    }
+
+    /// A Q5_0 weight block at `wb`: its scale and its 32 values (−16..=15) as signed bytes, in
+    /// the order of a Q8_0 block (low nibbles first, then high nibbles; bit `i` of the high
+    /// bits belongs to value `i`).
+    #[inline]
+    #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512bw,avx512vnni")]
+    unsafe fn q5_0_block(wb: *const u8) -> (f32, __m256i) {
+        let high_bits = (wb.add(2) as *const u32).read_unaligned();
+        let qs = _mm_loadu_si128(wb.add(6) as *const __m128i);
+        let low = _mm_set1_epi8(0x0F);
+        let nibbles = _mm256_set_m128i(
+            _mm_and_si128(_mm_srli_epi16::<4>(qs), low),
+            _mm_and_si128(qs, low),
+        );
+        let high = _mm256_maskz_mov_epi8(high_bits, _mm256_set1_epi8(0x10));
+        let values = _mm256_sub_epi8(_mm256_or_si256(nibbles, high), _mm256_set1_epi8(16));
+        (f16_at(wb), values)
+    }
+
+    /// One weight row (Q5_0 blocks when `Q5`, else Q8_0) against activation rows
+    /// `first..first + out.len()`.
+    #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512bw,avx512vnni")]
+    pub unsafe fn dot_rows<const Q5: bool>(
+        w: &[u8],
+        act: &Activations,
+        first: usize,
+        out: &mut [f32],
+    ) {
         let k = act.k;
         let blocks = k / BLOCK;
         let ones = _mm256_set1_epi8(1);
         let mut acc = [_mm256_setzero_ps(); 4];
         for b in 0..blocks {
-            let wb = w.as_ptr().add(b * Q8_0_BYTES);
-            let wd = f16_at(wb);
-            let wq = _mm256_loadu_si256(wb.add(2) as *const __m256i);
+            let (wd, wq) = if Q5 {
+                q5_0_block(w.as_ptr().add(b * Q5_0_BYTES))
+            } else {
+                q8_0_block(w.as_ptr().add(b * Q8_0_BYTES))
+            };
             // −128·Σ w + Σ (x + 128)·w = Σ x·w, lane by lane: the sum starts at −128·Σ w.
             let start = neg_offset(ones, wq);
             for (r, acc) in acc.iter_mut().enumerate().take(out.len()) {
@@ -371,6 +424,32 @@ mod tests {
             let want: Vec<u8> = qs.iter().map(|&q| q ^ 0x80).collect();
             assert_eq!(act.qs[b * 32..(b + 1) * 32], want[..], "block {b}");
         }
+    }
+
+    #[test]
+    fn q5_0_rows_give_the_bits_of_their_q8_0_widening() {
+        use candle_core::quantized::k_quants::BlockQ5_0;
+        if !kernels_testable() {
+            return;
+        }
+        let k = 640;
+        // Values over the whole 5-bit range, both signs, so every high bit is exercised.
+        let w: Vec<f32> = (0..k).map(|i| ((i * 37 % 31) as f32 - 15.5) / 3.0).collect();
+        let mut blocks = vec![BlockQ5_0::zeros(); k / 32];
+        BlockQ5_0::from_float(&w, &mut blocks);
+        // SAFETY: BlockQ5_0 is 22 bytes, repr(C), no padding.
+        let q5 = unsafe {
+            std::slice::from_raw_parts(blocks.as_ptr() as *const u8, blocks.len() * Q5_0_BYTES)
+        };
+        let mut q8 = vec![0u8; k / 32 * Q8_0_BYTES];
+        crate::model::repack::q5_0_to_q8_0(q5, &mut q8);
+        let rows: Vec<f32> = (0..3 * k).map(|i| ((i * 53 % 97) as f32 - 48.0) / 5.0).collect();
+        let act = Activations::quantise(&rows, k);
+        let (mut a, mut b) = ([0f32; 3], [0f32; 3]);
+        dot_q5_0(q5, &act, 0, &mut a);
+        dot_q8_0(&q8, &act, 0, &mut b);
+        assert_eq!(a.map(f32::to_bits), b.map(f32::to_bits));
+        assert!(a.iter().all(|v| *v != 0.0));
     }
 
     #[test]
