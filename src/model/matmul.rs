@@ -432,7 +432,7 @@ fn matmul_q5_0_simd(data: &[u8], n: usize, k: usize, xs: &[f32]) -> Result<Vec<f
             }
         } else {
             let mut wide = vec![0u8; out.rows() * row_q8];
-            repack::q5_0_to_q8_0(rows, &mut wide);
+            simd::widen_q5_0(rows, &mut wide);
             q8_0_tile(&wide, row_q8, &act, out);
         }
     }))

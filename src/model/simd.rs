@@ -157,6 +157,28 @@ pub fn dot_q5_0(w: &[u8], act: &Activations, first: usize, out: &mut [f32]) {
     }
 }
 
+/// Q5_0 blocks `src` widened to Q8_0 blocks `dst`, as `repack::q5_0_to_q8_0` does, with
+/// vector instructions.
+///
+/// # Panics
+/// If [`available`] is false or the sizes do not match.
+pub fn widen_q5_0(src: &[u8], dst: &mut [u8]) {
+    assert!(available(), "widen_q5_0 needs AVX-512");
+    assert!(src.len() % Q5_0_BYTES == 0 && src.len() / Q5_0_BYTES * Q8_0_BYTES == dst.len());
+    for (s, d) in src
+        .chunks_exact(Q5_0_BYTES)
+        .zip(dst.chunks_exact_mut(Q8_0_BYTES))
+    {
+        d[..2].copy_from_slice(&s[..2]);
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: features checked by `available`; `s` is one Q5_0 block, `d[2..]` 32 bytes.
+        unsafe {
+            let (_, values) = x86::q5_0_block(s.as_ptr());
+            std::arch::x86_64::_mm256_storeu_si256(d.as_mut_ptr().add(2) as *mut _, values);
+        }
+    }
+}
+
 /// Dot products of four Q8_0 weight rows `w` with activation rows `first..first + rows`
 /// (at most four): `out[j][r]` is row `first + r` against `w[j]`, the same bits as
 /// [`dot_q8_0`] gives for that pair. Each weight block and each activation block is loaded
@@ -279,7 +301,7 @@ pub(crate) mod x86 {
     /// bits belongs to value `i`).
     #[inline]
     #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512bw,avx512vnni")]
-    unsafe fn q5_0_block(wb: *const u8) -> (f32, __m256i) {
+    pub(crate) unsafe fn q5_0_block(wb: *const u8) -> (f32, __m256i) {
         let high_bits = (wb.add(2) as *const u32).read_unaligned();
         let qs = _mm_loadu_si128(wb.add(6) as *const __m128i);
         let low = _mm_set1_epi8(0x0F);
@@ -443,6 +465,9 @@ mod tests {
         };
         let mut q8 = vec![0u8; k / 32 * Q8_0_BYTES];
         crate::model::repack::q5_0_to_q8_0(q5, &mut q8);
+        let mut wide = vec![0u8; q8.len()];
+        widen_q5_0(q5, &mut wide);
+        assert_eq!(wide, q8, "vector and scalar widening");
         let rows: Vec<f32> = (0..3 * k).map(|i| ((i * 53 % 97) as f32 - 48.0) / 5.0).collect();
         let act = Activations::quantise(&rows, k);
         let (mut a, mut b) = ([0f32; 3], [0f32; 3]);
