@@ -770,6 +770,33 @@ fn a_restricted_vocabulary_masks_exactly_the_other_tokens() {
     }
 }
 
+#[test]
+fn an_untied_output_projection_is_restricted_without_touching_the_embeddings() {
+    let dir = tempdir();
+    let spec = gw::Spec {
+        eager_eos: true,
+        ..spec_for(Arch::Gemma3)
+    };
+    let path = gw::write_model(dir.path(), "gemma-untied.gguf", &spec);
+    assert!(plume::model::gguf::GgufFile::open(&path)
+        .unwrap()
+        .has_tensor("output.weight"));
+    let vocab = gw::vocab_for(Arch::Gemma3).len();
+    let mut model = load(&path);
+    let tokens = random_tokens(9, 21, Arch::Gemma3);
+    let full = fresh_prefill(&mut model, &tokens);
+    // Odd ids only, in an order that moves most rows.
+    let allowed: Vec<u32> = (0..vocab as u32).rev().filter(|i| i % 2 == 1).collect();
+    model.restrict_vocabulary(Some(allowed)).unwrap();
+    for _ in 0..2 {
+        let restricted = fresh_prefill(&mut model, &tokens);
+        for (i, (&r, &f)) in restricted.iter().zip(&full).enumerate() {
+            let expected = if i % 2 == 1 { f } else { f32::NEG_INFINITY };
+            assert_eq!(r, expected, "token {i}");
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Generation
 

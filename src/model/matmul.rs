@@ -452,7 +452,13 @@ fn q8_0_tile(rows: &[u8], row_bytes: usize, act: &simd::Activations, out: &mut T
         // Prompts: four weight rows at a time, then the rest one by one (the same bits
         // either way). One row (decoding) streams the weights one row after the other.
         while m > 1 && r + 4 <= count {
-            simd::dot_q8_0_x4([w(r), w(r + 1), w(r + 2), w(r + 3)], act, group, len, &mut tile);
+            simd::dot_q8_0_x4(
+                [w(r), w(r + 1), w(r + 2), w(r + 3)],
+                act,
+                group,
+                len,
+                &mut tile,
+            );
             for (j, t) in tile.iter().enumerate() {
                 for (g, &v) in t[..len].iter().enumerate() {
                     out.set(group + g, r + j, v);

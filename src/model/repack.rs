@@ -48,9 +48,8 @@ mod tests {
         let mut q5 = vec![BlockQ5_0::zeros(); values.len() / 32];
         BlockQ5_0::from_float(&values, &mut q5);
         // SAFETY: candle's blocks are `repr(C)` with no padding (it asserts their sizes).
-        let bytes = unsafe {
-            std::slice::from_raw_parts(q5.as_ptr() as *const u8, q5.len() * Q5_0_BLOCK)
-        };
+        let bytes =
+            unsafe { std::slice::from_raw_parts(q5.as_ptr() as *const u8, q5.len() * Q5_0_BLOCK) };
         let mut q8 = vec![BlockQ8_0::zeros(); q5.len()];
         // SAFETY: as above; the slice covers exactly the blocks of `q8`.
         let wide = unsafe {

@@ -456,7 +456,9 @@ mod tests {
         }
         let k = 640;
         // Values over the whole 5-bit range, both signs, so every high bit is exercised.
-        let w: Vec<f32> = (0..k).map(|i| ((i * 37 % 31) as f32 - 15.5) / 3.0).collect();
+        let w: Vec<f32> = (0..k)
+            .map(|i| ((i * 37 % 31) as f32 - 15.5) / 3.0)
+            .collect();
         let mut blocks = vec![BlockQ5_0::zeros(); k / 32];
         BlockQ5_0::from_float(&w, &mut blocks);
         // SAFETY: BlockQ5_0 is 22 bytes, repr(C), no padding.
@@ -468,7 +470,9 @@ mod tests {
         let mut wide = vec![0u8; q8.len()];
         widen_q5_0(q5, &mut wide);
         assert_eq!(wide, q8, "vector and scalar widening");
-        let rows: Vec<f32> = (0..3 * k).map(|i| ((i * 53 % 97) as f32 - 48.0) / 5.0).collect();
+        let rows: Vec<f32> = (0..3 * k)
+            .map(|i| ((i * 53 % 97) as f32 - 48.0) / 5.0)
+            .collect();
         let act = Activations::quantise(&rows, k);
         let (mut a, mut b) = ([0f32; 3], [0f32; 3]);
         dot_q5_0(q5, &act, 0, &mut a);
