@@ -32,8 +32,8 @@ pub struct BenchOptions {
     pub repetitions: usize,
     /// The thread count to report.
     pub threads: usize,
-    /// Mask the tokens French text cannot use, as `plume rewrite` does (the output projection
-    /// is still computed in full).
+    /// Only the tokens French text can use, as `plume rewrite` does: only their rows of the
+    /// output projection are computed.
     pub french_vocab: bool,
 }
 

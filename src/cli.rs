@@ -251,7 +251,7 @@ struct BenchArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = BenchFormat::Md)]
     format: BenchFormat,
-    /// Mask the tokens French text cannot use, as `rewrite` does.
+    /// Only the tokens French text can use, as `rewrite` does (only their logits are computed).
     #[arg(long)]
     french_vocab: bool,
     #[command(flatten)]
