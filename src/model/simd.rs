@@ -164,7 +164,9 @@ pub fn dot_q5_0(w: &[u8], act: &Activations, first: usize, out: &mut [f32]) {
 /// If [`available`] is false or the sizes do not match.
 pub fn widen_q5_0(src: &[u8], dst: &mut [u8]) {
     assert!(available(), "widen_q5_0 needs AVX-512");
-    assert!(src.len() % Q5_0_BYTES == 0 && src.len() / Q5_0_BYTES * Q8_0_BYTES == dst.len());
+    assert!(
+        src.len().is_multiple_of(Q5_0_BYTES) && src.len() / Q5_0_BYTES * Q8_0_BYTES == dst.len()
+    );
     for (s, d) in src
         .chunks_exact(Q5_0_BYTES)
         .zip(dst.chunks_exact_mut(Q8_0_BYTES))
