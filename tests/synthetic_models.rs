@@ -771,6 +771,29 @@ fn a_restricted_vocabulary_masks_exactly_the_other_tokens() {
 }
 
 #[test]
+fn models_used_from_several_threads_at_once_give_the_serial_results() {
+    // Each pass keeps a worker of the shared thread pool busy; passes of different models
+    // running at once must neither block each other nor change a bit.
+    let dir = tempdir();
+    let path = write_arch(dir.path(), Arch::Gemma3);
+    let run = |seed: u64| -> Vec<Vec<f32>> {
+        let mut model = load(&path);
+        let tokens = random_tokens(12, seed, Arch::Gemma3);
+        let mut out = vec![fresh_prefill(&mut model, &tokens)];
+        for &t in &tokens[..6] {
+            out.push(model.step(t).unwrap());
+        }
+        out
+    };
+    let serial: Vec<_> = (0..4).map(run).collect();
+    let parallel: Vec<_> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..4).map(|seed| s.spawn(move || run(seed))).collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(serial, parallel);
+}
+
+#[test]
 fn an_untied_output_projection_is_restricted_without_touching_the_embeddings() {
     let dir = tempdir();
     let spec = gw::Spec {

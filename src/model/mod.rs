@@ -18,6 +18,8 @@ pub mod tokenizer;
 pub mod vocab;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use candle_core::{Device, Tensor};
 use candle_transformers::models::{quantized_llama, quantized_qwen2, quantized_qwen3};
@@ -107,6 +109,31 @@ pub struct Model {
     disallowed: Option<Vec<u32>>,
     max_positions: usize,
 }
+
+/// Run by another worker of the pool during a forward pass: takes the pass's parallel work as
+/// soon as there is some, until `done`. It returns at once on the pass's own thread, and after
+/// [`IDLE_LIMIT`] without finding work: a worker that picked this job up while it waits for
+/// other work (a job of another model's pass, say) must get back to that work, and a panic in
+/// the pass must not leave it spinning.
+fn keep_busy(caller: Option<usize>, done: &AtomicBool) {
+    if rayon::current_thread_index() == caller {
+        return;
+    }
+    let mut idle_since = Instant::now();
+    while !done.load(Ordering::Acquire) {
+        if rayon::yield_now() == Some(rayon::Yield::Executed) {
+            idle_since = Instant::now();
+        } else if idle_since.elapsed() > IDLE_LIMIT {
+            return;
+        } else {
+            std::hint::spin_loop();
+        }
+    }
+}
+
+/// How long [`keep_busy`] spins without work before it lets its thread go (a decoding step's
+/// pauses between products are a few microseconds).
+const IDLE_LIMIT: Duration = Duration::from_millis(2);
 
 /// Prompt chunk for our own forward pass: the same result as one pass, bounded memory.
 const PREFILL_CHUNK: usize = 512;
@@ -326,9 +353,19 @@ impl Model {
     /// Runs `new` (positions `start..`) through the model; logits of the last token. On an
     /// error, part of `new` may already be in the KV cache, so the whole cache is forgotten.
     fn process(&mut self, new: &[u32], start: usize) -> Result<Tensor> {
-        // On a worker of the thread pool: each parallel product then wakes one other worker,
-        // instead of putting this thread to sleep and waking it again every time.
-        let result = rayon::scope(|_| self.forward_tokens(new, start));
+        // On a worker of the thread pool, with one other worker kept awake while the pass
+        // lasts: each parallel product is then taken up at once instead of waking a sleeping
+        // thread (llama.cpp's threads spin the same way during a pass).
+        let done = AtomicBool::new(false);
+        let result = rayon::scope(|s| {
+            let (caller, done) = (rayon::current_thread_index(), &done);
+            if rayon::current_num_threads() > 1 {
+                s.spawn(move |_| keep_busy(caller, done));
+            }
+            let result = self.forward_tokens(new, start);
+            done.store(true, Ordering::Release);
+            result
+        });
         if result.is_err() {
             self.clear_cache();
         }
