@@ -353,13 +353,14 @@ impl Model {
     /// Runs `new` (positions `start..`) through the model; logits of the last token. On an
     /// error, part of `new` may already be in the KV cache, so the whole cache is forgotten.
     fn process(&mut self, new: &[u32], start: usize) -> Result<Tensor> {
-        // On a worker of the thread pool, with one other worker kept awake while the pass
-        // lasts: each parallel product is then taken up at once instead of waking a sleeping
-        // thread (llama.cpp's threads spin the same way during a pass).
+        // On a worker of the thread pool. For one token, one other worker is kept awake while
+        // the pass lasts: each of its small parallel products is then taken up at once instead
+        // of waking a sleeping thread (llama.cpp's threads spin the same way). Prompts' products
+        // are long enough for the wake-ups not to matter (measured no faster with it).
         let done = AtomicBool::new(false);
         let result = rayon::scope(|s| {
             let (caller, done) = (rayon::current_thread_index(), &done);
-            if rayon::current_num_threads() > 1 {
+            if new.len() == 1 && rayon::current_num_threads() > 1 {
                 s.spawn(move |_| keep_busy(caller, done));
             }
             let result = self.forward_tokens(new, start);
