@@ -101,20 +101,10 @@ impl Sampler {
         if s.temperature <= 0.0 {
             return argmax(logits);
         }
-        let mut candidates: Vec<(u32, f32)> = logits
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| l.is_finite())
-            .map(|(i, &l)| (i as u32, l / s.temperature))
-            .collect();
+        let candidates = top_candidates(logits, s.temperature, s.top_k);
         if candidates.is_empty() {
             return argmax(logits);
         }
-        if s.top_k > 0 && s.top_k < candidates.len() {
-            candidates.select_nth_unstable_by(s.top_k - 1, |a, b| b.1.total_cmp(&a.1));
-            candidates.truncate(s.top_k);
-        }
-        candidates.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let max = candidates[0].1;
         let mut probs: Vec<f32> = candidates.iter().map(|(_, l)| (l - max).exp()).collect();
         let total: f32 = probs.iter().sum();
@@ -146,6 +136,46 @@ impl Sampler {
         }
         candidates[keep - 1].0
     }
+}
+
+/// The finite logits divided by `temperature` (> 0), as `(token, value)`, best first (ties: the
+/// lower token first), at most `top_k` of them (0: all). For a small `top_k` one pass keeps the
+/// best so far: most tokens cost one comparison, with no copy of the vocabulary.
+fn top_candidates(logits: &[f32], temperature: f32, top_k: usize) -> Vec<(u32, f32)> {
+    let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    if top_k == 0 || top_k > 1024 {
+        let mut all: Vec<(u32, f32)> = logits
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.is_finite())
+            .map(|(i, &l)| (i as u32, l / temperature))
+            .collect();
+        all.sort_by(order);
+        all.truncate(if top_k == 0 { all.len() } else { top_k });
+        return all;
+    }
+    let mut best: Vec<(u32, f32)> = Vec::with_capacity(top_k + 1);
+    // The raw logit of the last kept candidate: dividing by a positive temperature keeps the
+    // order (and may only create ties), so a smaller raw logit cannot enter once the list is
+    // full, and is rejected before its division.
+    let mut floor = f32::NEG_INFINITY;
+    for (i, &l) in logits.iter().enumerate() {
+        if !l.is_finite() || (best.len() == top_k && l < floor) {
+            continue;
+        }
+        let candidate = (i as u32, l / temperature);
+        // Tokens come in increasing order, so an equal value does not beat a kept one.
+        if best.len() == top_k && candidate.1 <= best[top_k - 1].1 {
+            continue;
+        }
+        let at = best.partition_point(|kept| order(kept, &candidate).is_lt());
+        best.insert(at, candidate);
+        best.truncate(top_k);
+        if best.len() == top_k {
+            floor = logits[best[top_k - 1].0 as usize];
+        }
+    }
+    best
 }
 
 /// The index of the largest logit (the first one on ties).
@@ -195,19 +225,91 @@ pub fn ban_repeated_ngrams(logits: &mut [f32], tokens: &[u32], n: usize) {
 
 /// `log p(token)` under the softmax of `logits` (temperature 1), for ranking candidates.
 pub fn log_prob(logits: &[f32], token: u32) -> f32 {
-    let max = logits
-        .iter()
-        .copied()
-        .filter(|l| l.is_finite())
-        .fold(f32::NEG_INFINITY, f32::max);
-    let sum: f32 = logits
-        .iter()
-        .filter(|l| l.is_finite())
-        .map(|l| (l - max).exp())
-        .sum();
+    let (max, sum) = log_sum_exp_parts(logits);
     logits
         .get(token as usize)
         .map_or(f32::NEG_INFINITY, |l| l - max - sum.ln())
+}
+
+/// The largest finite value, and Σ exp(v − max) over the finite values, in eight interleaved
+/// lanes with our own exponential: vector instructions where the CPU has AVX2 and FMA, the same
+/// bits everywhere (`f32::exp` is a library call per value, and this runs over the whole
+/// vocabulary for every generated token).
+fn log_sum_exp_parts(values: &[f32]) -> (f32, f32) {
+    #[cfg(target_arch = "x86_64")]
+    if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
+        // SAFETY: the features are checked.
+        return unsafe { log_sum_exp_parts_fma(values) };
+    }
+    log_sum_exp_parts_body(values)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn log_sum_exp_parts_fma(values: &[f32]) -> (f32, f32) {
+    log_sum_exp_parts_body(values)
+}
+
+#[inline(always)]
+fn log_sum_exp_parts_body(values: &[f32]) -> (f32, f32) {
+    let chunks = values.chunks_exact(8);
+    let rest = chunks.remainder();
+    let mut highest = [f32::NEG_INFINITY; 8];
+    let keep_max = |lane: &mut f32, v: f32| {
+        if v.is_finite() && v > *lane {
+            *lane = v;
+        }
+    };
+    for chunk in chunks.clone() {
+        for (lane, &v) in highest.iter_mut().zip(chunk) {
+            keep_max(lane, v);
+        }
+    }
+    for (lane, &v) in highest.iter_mut().zip(rest) {
+        keep_max(lane, v);
+    }
+    let max = highest.into_iter().fold(f32::NEG_INFINITY, f32::max);
+    let mut lanes = [0f32; 8];
+    let add = |lane: &mut f32, v: f32| {
+        let e = exp_nonpositive(v - max);
+        *lane += if v.is_finite() { e } else { 0.0 };
+    };
+    for chunk in chunks {
+        for (lane, &v) in lanes.iter_mut().zip(chunk) {
+            add(lane, v);
+        }
+    }
+    for (lane, &v) in lanes.iter_mut().zip(rest) {
+        add(lane, v);
+    }
+    let sum = ((lanes[0] + lanes[4]) + (lanes[2] + lanes[6]))
+        + ((lanes[1] + lanes[5]) + (lanes[3] + lanes[7]));
+    (max, sum)
+}
+
+/// e^x for x ≤ 0, within about two ulps (x below −87 counts as −87, about 1.6e-38: f32's
+/// smallest normal numbers; x above 0 as 0). Fused multiply-adds only, so every CPU gives the same bits.
+#[inline(always)]
+fn exp_nonpositive(x: f32) -> f32 {
+    const LOG2_E: f32 = std::f32::consts::LOG2_E;
+    const LN2_HI: f32 = 0.693_145_75;
+    const LN2_LO: f32 = 1.428_606_8e-6;
+    // Rounds to the nearest integer (ties to even) for |y| < 2²²: adding 1.5·2²³ moves the
+    // fraction out of the mantissa.
+    const ROUND: f32 = 12_582_912.0;
+    // NaN and +∞ (masked by the caller) become −87 and 0: no overflow in the exponent below.
+    let x = x.max(-87.0).min(0.0);
+    let n = x.mul_add(LOG2_E, ROUND) - ROUND;
+    let r = n.mul_add(-LN2_LO, n.mul_add(-LN2_HI, x));
+    // e^r on |r| ≤ ln 2 / 2: Taylor terms to r⁶ (the next is below 1.2e-7 of the value).
+    let p = (1.0 / 720.0f32)
+        .mul_add(r, 1.0 / 120.0)
+        .mul_add(r, 1.0 / 24.0)
+        .mul_add(r, 1.0 / 6.0)
+        .mul_add(r, 0.5)
+        .mul_add(r, 1.0)
+        .mul_add(r, 1.0);
+    p * f32::from_bits(((n as i32 + 127) << 23) as u32)
 }
 
 #[cfg(test)]
@@ -248,6 +350,34 @@ mod tests {
         };
         assert_eq!(run(7), run(7));
         assert_ne!(run(7), run(8));
+    }
+
+    #[test]
+    fn top_candidates_are_the_first_k_of_the_full_order() {
+        // Repeated values (ties inside and at the boundary), −∞, positive and negative logits.
+        let logits: Vec<f32> = (0..5000)
+            .map(|i| match i % 97 {
+                0 => f32::NEG_INFINITY,
+                _ => ((i * 7919 % 211) as f32 - 100.0) / 8.0,
+            })
+            .collect();
+        for temperature in [0.7f32, 1.0, 1.3] {
+            let mut full: Vec<(u32, f32)> = logits
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.is_finite())
+                .map(|(i, &l)| (i as u32, l / temperature))
+                .collect();
+            full.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            for k in [1, 2, 40, 100, 2000] {
+                assert_eq!(
+                    top_candidates(&logits, temperature, k),
+                    full[..k],
+                    "k = {k}, temperature {temperature}"
+                );
+            }
+            assert_eq!(top_candidates(&logits, temperature, 0), full);
+        }
     }
 
     #[test]
@@ -325,5 +455,44 @@ mod tests {
     fn log_prob_is_a_log_softmax() {
         let lp = log_prob(&[0.0, 0.0], 1);
         assert!((lp - 0.5f32.ln()).abs() < 1e-6);
+        // A vocabulary-sized vector with masked tokens, against an f64 log-sum-exp.
+        let logits: Vec<f32> = (0..262_147)
+            .map(|i| match i % 5 {
+                0 => f32::NEG_INFINITY,
+                _ => ((i * 7919 % 4001) as f32 - 3000.0) / 97.0,
+            })
+            .collect();
+        let max = logits
+            .iter()
+            .copied()
+            .fold(f64::NEG_INFINITY, |m, l| m.max(l as f64));
+        let sum: f64 = logits.iter().map(|&l| (l as f64 - max).exp()).sum();
+        for token in [1, 2, 77, 262_146] {
+            let exact = logits[token] as f64 - max - sum.ln();
+            let ours = log_prob(&logits, token as u32) as f64;
+            assert!((ours - exact).abs() < 1e-4, "{token}: {ours} vs {exact}");
+        }
+        assert_eq!(log_prob(&logits, 0), f32::NEG_INFINITY);
+    }
+
+    #[test]
+    fn our_exponential_is_accurate_and_the_same_with_or_without_fma() {
+        for i in 0..=200_000 {
+            let x = -(i as f32) / 2000.0; // 0 down to −100
+            let exact = (x as f64).exp();
+            let ours = exp_nonpositive(x) as f64;
+            if x >= -87.0 {
+                assert!(
+                    (ours - exact).abs() <= 3e-7 * exact,
+                    "e^{x}: {ours} vs {exact}"
+                );
+            }
+        }
+        let values: Vec<f32> = (0..1003).map(|i| -((i * 37 % 101) as f32) / 7.0).collect();
+        let (a, b) = (log_sum_exp_parts(&values), log_sum_exp_parts_body(&values));
+        assert_eq!(
+            (a.0.to_bits(), a.1.to_bits()),
+            (b.0.to_bits(), b.1.to_bits())
+        );
     }
 }
