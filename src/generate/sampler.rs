@@ -297,8 +297,9 @@ fn exp_nonpositive(x: f32) -> f32 {
     // Rounds to the nearest integer (ties to even) for |y| < 2²²: adding 1.5·2²³ moves the
     // fraction out of the mantissa.
     const ROUND: f32 = 12_582_912.0;
-    // NaN and +∞ (masked by the caller) become −87 and 0: no overflow in the exponent below.
-    let x = x.max(-87.0).min(0.0);
+    // +∞ becomes 0 and NaN stays NaN (an exponent of 0 below): no overflow; the caller masks
+    // both.
+    let x = x.clamp(-87.0, 0.0);
     let n = x.mul_add(LOG2_E, ROUND) - ROUND;
     let r = n.mul_add(-LN2_LO, n.mul_add(-LN2_HI, x));
     // e^r on |r| ≤ ln 2 / 2: Taylor terms to r⁶ (the next is below 1.2e-7 of the value).
