@@ -83,9 +83,10 @@ impl KvCache {
 /// With `window`, a query at position p sees keys p − window + 1 ..= p, else all keys ≤ p.
 ///
 /// Every (query, head) pair is computed with the same arithmetic whatever the number of
-/// queries, so a prompt gives the same bits in one pass, in chunks or token by token. For one
-/// query the heads run in parallel; for many, the (query, key-value head) groups do, each
-/// reading a key or value row once for all the query heads that share it.
+/// queries, so a prompt gives the same bits in one pass, in chunks or token by token. For many
+/// queries the (query, key-value head) groups run in parallel, each reading a key or value row
+/// once for all the query heads that share it; for one, each group is split between the
+/// threads (two heads per task for Gemma 3 270M on two threads).
 pub fn attend(
     q: &[f32],
     cache: &KvCache,
@@ -98,8 +99,16 @@ pub fn attend(
     let rep = heads / kv_heads;
     let t = q.len() / (heads * head_dim);
     let mut out = vec![0f32; q.len()];
-    // The query heads of one (query, kv head) group are contiguous in `q` and `out`.
-    let group_len = if t == 1 { head_dim } else { rep * head_dim };
+    // The query heads of one (query, kv head) group are contiguous in `q` and `out`. One query
+    // (decoding) splits its groups so every thread has work, each task reading the keys and
+    // values once for its heads.
+    let per_task = if t == 1 {
+        let share = (rep / rayon::current_num_threads()).max(1);
+        (1..=share).rev().find(|d| rep.is_multiple_of(*d)).unwrap_or(1)
+    } else {
+        rep
+    };
+    let group_len = per_task * head_dim;
     out.par_chunks_mut(group_len)
         .zip(q.par_chunks(group_len))
         .enumerate()
