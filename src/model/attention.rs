@@ -104,7 +104,10 @@ pub fn attend(
     // values once for its heads.
     let per_task = if t == 1 {
         let share = (rep / rayon::current_num_threads()).max(1);
-        (1..=share).rev().find(|d| rep.is_multiple_of(*d)).unwrap_or(1)
+        (1..=share)
+            .rev()
+            .find(|d| rep.is_multiple_of(*d))
+            .unwrap_or(1)
     } else {
         rep
     };
