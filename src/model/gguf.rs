@@ -180,7 +180,9 @@ impl GgufFile {
                 buf.len()
             )));
         }
-        let offset = (self.content.tensor_data_offset)
+        let offset = self
+            .content
+            .tensor_data_offset
             .saturating_add(self.content.tensor_infos[name].offset);
         let path = self.path.clone();
         self.reader

@@ -118,6 +118,11 @@ impl QuantMatrix {
         let &[n, k] = dims.as_slice() else {
             return Err(g.error(format!("tensor `{name}` is not a matrix: {dims:?}")));
         };
+        if !k.is_multiple_of(dtype.block_size()) {
+            return Err(g.error(format!(
+                "tensor `{name}` ({n}×{k}, {dtype:?}): its rows are not whole blocks"
+            )));
+        }
         match own_layout(dtype).filter(|_| device.is_cpu()) {
             Some(kept) => Self::own(dtype, kept, n, k, |buf| g.read_tensor_bytes(name, buf)),
             None => Self::new(g.tensor(name, device)?),

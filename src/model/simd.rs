@@ -1,5 +1,6 @@
-//! An x86 kernel for the product that dominates the default model: Q8_0 weights × Q8_0
-//! activations, with AVX-512 VNNI (`vpdpbusd` on 256-bit vectors).
+//! x86 kernels for the products that dominate the default model: Q8_0 and Q5_0 weights × Q8_0
+//! activations, with AVX-512 VNNI (`vpdpbusd` on 256-bit vectors). A Q5_0 block is unpacked in
+//! registers to the bytes of its Q8_0 widening, then goes through the same arithmetic.
 //!
 //! The activations are stored offset by 128 (unsigned bytes, as `vpdpbusd` wants them) with
 //! their scales as f32; the offset is taken back per weight block with one more `vpdpbusd`
