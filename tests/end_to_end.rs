@@ -6,6 +6,7 @@
 //! (`bash models/fetch-default.sh`); without it these tests fail, never skip.
 
 mod common {
+    pub mod files;
     pub mod rules;
 }
 
@@ -14,6 +15,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
+use common::files::sorted_names;
 use common::rules::{assert_rules, front_matter_value};
 use plume::analysis::text::word_count;
 use plume::article::{is_french, Source};
@@ -155,15 +157,6 @@ fn json_ld(html: &str) -> Value {
         .unwrap_or_else(|e| panic!("the JSON-LD parses ({e}):\n{}", &html[start..end]))
 }
 
-fn dir_entries(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
 /// When the binary was last written: a rebuild between two runs explains different outputs.
 fn binary_stamp() -> Option<std::time::SystemTime> {
     std::fs::metadata(env!("CARGO_BIN_EXE_plume"))
@@ -221,7 +214,7 @@ fn french_example_to_html_page_twice_gives_the_same_bytes() {
         "the JSON-LD names the model's sha256: {ld}"
     );
     assert_eq!(
-        dir_entries(dir.path()),
+        sorted_names(dir.path()),
         ["a.html"],
         "no temporary file left"
     );
@@ -254,7 +247,7 @@ fn french_example_to_html_page_twice_gives_the_same_bytes() {
     let r = plume_rewrite(&batch_args, None, true);
     assert_eq!(r.code, Some(0), "offline batch: {}", r.stderr);
     assert_eq!(
-        dir_entries(&batch_out),
+        sorted_names(&batch_out),
         ["jetons.html", "ligne-ferroviaire.html"]
     );
     let again = std::fs::read_to_string(batch_out.join("ligne-ferroviaire.html")).unwrap();
@@ -313,7 +306,7 @@ fn a_killed_batch_leaves_whole_outputs_and_the_next_run_finishes_it() {
     std::fs::copy(example("ligne-ferroviaire.txt"), inputs.join("c.txt")).unwrap();
     let out = dir.path().join("out");
     let outputs = |out: &Path| -> Vec<String> {
-        dir_entries(out)
+        sorted_names(out)
             .into_iter()
             .filter(|n| !n.starts_with(".plume-"))
             .collect()

@@ -2,11 +2,13 @@
 //! faithful echoes, invented names and numbers, loops, English — the article meets every rule.
 
 mod common {
+    pub mod files;
     pub mod rules;
 }
 
 use std::path::{Path, PathBuf};
 
+use common::files::sorted_names;
 use common::rules::assert_rules;
 use plume::analysis::text::word_count;
 use plume::article::{self, Source};
@@ -403,15 +405,6 @@ mod batch_runs {
         })
     }
 
-    fn files(dir: &Path) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    }
-
     /// Three small French articles, two with the same stem.
     fn inputs(dir: &Path) -> Vec<PathBuf> {
         let a = dir.join("in/a/depeche.txt");
@@ -449,7 +442,10 @@ mod batch_runs {
                 ..Summary::default()
             }
         );
-        assert_eq!(files(&out), ["depeche-2.md", "depeche.md", "ligne.md"]);
+        assert_eq!(
+            sorted_names(&out),
+            ["depeche-2.md", "depeche.md", "ligne.md"]
+        );
         // The same article, alone: byte-identical.
         let source = Source::from_path(&paths[2]).unwrap();
         let mut fake = Fake {
@@ -541,7 +537,7 @@ mod batch_runs {
             .unwrap();
         assert!(err.to_string().contains("interrupted"));
         assert_eq!(
-            files(&out),
+            sorted_names(&out),
             ["depeche.md"],
             "one whole output, no temporary file"
         );
@@ -600,7 +596,7 @@ mod batch_runs {
             failures[2].contains("image.html") && failures[2].contains("binary"),
             "{failures:?}"
         );
-        assert_eq!(files(&out).len(), 3);
+        assert_eq!(sorted_names(&out).len(), 3);
 
         let out2 = dir.path().join("out2");
         let fast = BatchOptions {
@@ -618,6 +614,6 @@ mod batch_runs {
                 ..Summary::default()
             }
         );
-        assert_eq!(files(&out2), ["depeche.md"]);
+        assert_eq!(sorted_names(&out2), ["depeche.md"]);
     }
 }

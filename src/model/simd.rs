@@ -381,9 +381,7 @@ pub(crate) mod x86 {
             let mut start = [_mm256_setzero_si256(); 4];
             let mut wd = [0f32; 4];
             for j in 0..4 {
-                let wb = w[j].as_ptr().add(b * Q8_0_BYTES);
-                wd[j] = f16_at(wb);
-                wq[j] = _mm256_loadu_si256(wb.add(2) as *const __m256i);
+                (wd[j], wq[j]) = q8_0_block(w[j].as_ptr().add(b * Q8_0_BYTES));
                 start[j] = neg_offset(ones, wq[j]);
             }
             for r in 0..R {
