@@ -1,6 +1,7 @@
 //! Quantised matrix products computed in place on the GGUF blocks, with our own loop order: our
-//! AVX-512 VNNI kernels for Q8_0, Q4_K and Q6_K weights where the CPU has them (`simd`,
-//! `simd_kquants`), candle's per-block dot products otherwise.
+//! AVX-512 VNNI kernels where the CPU has them — Q8_0 and Q5_0 weights rearranged in groups of
+//! eight rows at load (`row_groups`, `simd`), Q4_K and Q6_K as they are (`simd_kquants`) —
+//! candle's per-block dot products otherwise.
 //!
 //! Every output is one dot product of a weight row with a quantised activation row, computed
 //! the same way whatever the number of rows, so a prompt gives bit-identical results in one
@@ -19,7 +20,8 @@ use rayon::prelude::*;
 
 use super::gguf::GgufFile;
 use super::repack;
-use super::simd;
+use super::row_groups::{self, Kind, ROWS};
+use super::simd::{self, GROUP_ACT_ROWS};
 use super::simd_kquants;
 use crate::error::{Error, Result};
 
@@ -30,6 +32,8 @@ const TILE_ROWS: usize = 32;
 /// whatever the tile, so larger tasks only cut the scheduling (5,000 tasks a token for Gemma's
 /// output projection with tiles of 32).
 const STREAM_ROWS: usize = 256;
+// Tiles start on an eight-row group.
+const _: () = assert!(TILE_ROWS.is_multiple_of(ROWS) && STREAM_ROWS.is_multiple_of(ROWS));
 
 /// Block bytes with 8-byte alignment, so they can be viewed in place as any block type.
 struct Blocks {
@@ -57,8 +61,10 @@ impl Blocks {
 }
 
 enum Weights {
-    /// The blocks in our own buffer, multiplied by our loops on the CPU.
+    /// GGUF blocks in our own buffer, multiplied by our loops on the CPU.
     Own(Blocks),
+    /// Q8_0 or Q5_0 blocks in eight-row groups (`row_groups`), for our VNNI kernel.
+    Groups(Kind, Blocks),
     /// Candle's kernel, for block types we do not run ourselves and for non-CPU devices.
     Candle(Arc<QTensor>, QMatMul),
 }
@@ -71,16 +77,27 @@ pub struct QuantMatrix {
     weights: Weights,
 }
 
-/// The type our own loops keep blocks of `dtype` as, on the CPU (`None`: candle's kernel).
-/// Q5_0 stays as it is where our VNNI kernel runs; elsewhere it is widened to Q8_0, losslessly,
-/// because candle multiplies Q5_0 with scalar code.
-fn own_layout(dtype: GgmlDType) -> Option<GgmlDType> {
+/// How our own loops keep a matrix on the CPU.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    /// The file's blocks as they are.
+    AsIs,
+    /// Q5_0 widened to Q8_0, losslessly, where our VNNI kernel does not run (candle multiplies
+    /// Q5_0 with scalar code).
+    Widened,
+    /// In eight-row groups for our VNNI kernel.
+    Groups(Kind),
+}
+
+/// The layout our own loops keep blocks of `dtype` in (`None`: candle's kernel).
+fn own_layout(dtype: GgmlDType) -> Option<Layout> {
     match dtype {
+        GgmlDType::Q8_0 if simd::available() => Some(Layout::Groups(Kind::Q8_0)),
+        GgmlDType::Q5_0 if simd::available() => Some(Layout::Groups(Kind::Q5_0)),
         GgmlDType::Q8_0 | GgmlDType::Q4_0 | GgmlDType::Q4K | GgmlDType::Q5K | GgmlDType::Q6K => {
-            Some(dtype)
+            Some(Layout::AsIs)
         }
-        GgmlDType::Q5_0 if simd::available() => Some(dtype),
-        GgmlDType::Q5_0 => Some(GgmlDType::Q8_0),
+        GgmlDType::Q5_0 => Some(Layout::Widened),
         _ => None,
     }
 }
@@ -91,9 +108,9 @@ impl QuantMatrix {
         let dtype = tensor.dtype();
         let (n, k) = tensor.shape().dims2()?;
         match own_layout(dtype).filter(|_| tensor.device().is_cpu()) {
-            Some(kept) => {
+            Some(layout) => {
                 let data = tensor.data()?;
-                Self::own(dtype, kept, n, k, |buf| {
+                Self::own(dtype, layout, n, k, |buf| {
                     buf.copy_from_slice(&data);
                     Ok(())
                 })
@@ -124,16 +141,16 @@ impl QuantMatrix {
             )));
         }
         match own_layout(dtype).filter(|_| device.is_cpu()) {
-            Some(kept) => Self::own(dtype, kept, n, k, |buf| g.read_tensor_bytes(name, buf)),
+            Some(layout) => Self::own(dtype, layout, n, k, |buf| g.read_tensor_bytes(name, buf)),
             None => Self::new(g.tensor(name, device)?),
         }
     }
 
-    /// An `n × k` matrix in our own buffer as blocks of type `kept`; `fill` writes the
-    /// source's blocks, of type `dtype`, into the buffer it is given.
+    /// An `n × k` matrix in our own buffer, in `layout`; `fill` writes the source's blocks, of
+    /// type `dtype`, into the buffer it is given.
     fn own(
         dtype: GgmlDType,
-        kept: GgmlDType,
+        layout: Layout,
         n: usize,
         k: usize,
         fill: impl FnOnce(&mut [u8]) -> Result<()>,
@@ -144,19 +161,32 @@ impl QuantMatrix {
             )));
         }
         let size = |t: GgmlDType| n * k / t.block_size() * t.type_size();
-        let mut blocks = Blocks::zeroed(size(kept));
-        if kept == dtype {
-            fill(blocks.bytes_mut())?;
-        } else {
-            let mut raw = vec![0u8; size(dtype)];
-            fill(&mut raw)?;
-            repack::q5_0_to_q8_0(&raw, blocks.bytes_mut());
-        }
+        let (kept, weights) = match layout {
+            Layout::AsIs => {
+                let mut blocks = Blocks::zeroed(size(dtype));
+                fill(blocks.bytes_mut())?;
+                (dtype, Weights::Own(blocks))
+            }
+            Layout::Widened => {
+                let mut raw = vec![0u8; size(dtype)];
+                fill(&mut raw)?;
+                let mut blocks = Blocks::zeroed(size(GgmlDType::Q8_0));
+                repack::q5_0_to_q8_0(&raw, blocks.bytes_mut());
+                (GgmlDType::Q8_0, Weights::Own(blocks))
+            }
+            Layout::Groups(kind) => {
+                // Rearranged in place: no second copy of the matrix.
+                let mut blocks = Blocks::zeroed(kind.size(n, k));
+                fill(&mut blocks.bytes_mut()[..size(dtype)])?;
+                row_groups::pack_in_place(kind, blocks.bytes_mut(), n, k);
+                (dtype, Weights::Groups(kind, blocks))
+            }
+        };
         Ok(QuantMatrix {
             dtype: kept,
             n,
             k,
-            weights: Weights::Own(blocks),
+            weights,
         })
     }
 
@@ -179,14 +209,15 @@ impl QuantMatrix {
     /// in the full product.
     pub fn forward_first(&self, x: &Tensor, rows: usize) -> Result<Tensor> {
         let (n, k) = (rows.min(self.n), self.k);
-        let data = match &self.weights {
+        let (data, groups) = match &self.weights {
             Weights::Candle(_, mm) if rows >= self.n => return Ok(mm.forward(x)?),
             Weights::Candle(..) => {
                 return Err(Error::Invalid(
                     "a partial product needs the weights on the CPU".into(),
                 ))
             }
-            Weights::Own(blocks) => &blocks.bytes()[..n * self.row_bytes()],
+            Weights::Own(blocks) => (&blocks.bytes()[..n * self.row_bytes()], None),
+            Weights::Groups(kind, blocks) => (&blocks.bytes()[..kind.size(n, k)], Some(*kind)),
         };
         let dims = x.dims().to_vec();
         if dims.last() != Some(&k) {
@@ -195,21 +226,20 @@ impl QuantMatrix {
             )));
         }
         let xs: Vec<f32> = x.flatten_all()?.to_vec1()?;
-        let out = match self.dtype {
-            GgmlDType::Q8_0 if simd::available() => matmul_q8_0_simd(data, n, k, &xs)?,
-            GgmlDType::Q8_0 => matmul::<BlockQ8_0>(data, n, k, &xs)?,
-            GgmlDType::Q5_0 if simd::available() => matmul_q5_0_simd(data, n, k, &xs)?,
-            GgmlDType::Q4_0 => matmul::<BlockQ4_0>(data, n, k, &xs)?,
-            GgmlDType::Q4K if simd::available() => {
+        let out = match (groups, self.dtype) {
+            (Some(kind), _) => matmul_groups(kind, data, n, k, &xs),
+            (None, GgmlDType::Q8_0) => matmul::<BlockQ8_0>(data, n, k, &xs)?,
+            (None, GgmlDType::Q4_0) => matmul::<BlockQ4_0>(data, n, k, &xs)?,
+            (None, GgmlDType::Q4K) if simd::available() => {
                 matmul_k_simd::<BlockQ4K>(data, n, k, &xs, simd_kquants::dot_q4k)?
             }
-            GgmlDType::Q4K => matmul::<BlockQ4K>(data, n, k, &xs)?,
-            GgmlDType::Q5K => matmul::<BlockQ5K>(data, n, k, &xs)?,
-            GgmlDType::Q6K if simd::available() => {
+            (None, GgmlDType::Q4K) => matmul::<BlockQ4K>(data, n, k, &xs)?,
+            (None, GgmlDType::Q5K) => matmul::<BlockQ5K>(data, n, k, &xs)?,
+            (None, GgmlDType::Q6K) if simd::available() => {
                 matmul_k_simd::<BlockQ6K>(data, n, k, &xs, simd_kquants::dot_q6k)?
             }
-            GgmlDType::Q6K => matmul::<BlockQ6K>(data, n, k, &xs)?,
-            other => return Err(Error::Invalid(format!("no kernel for {other:?}"))),
+            (None, GgmlDType::Q6K) => matmul::<BlockQ6K>(data, n, k, &xs)?,
+            (_, other) => return Err(Error::Invalid(format!("no kernel for {other:?}"))),
         };
         let mut out_dims = dims;
         *out_dims.last_mut().unwrap_or(&mut 0) = n;
@@ -224,16 +254,13 @@ impl QuantMatrix {
                 self.n
             )));
         }
-        let blocks = match &self.weights {
-            Weights::Candle(tensor, _) => {
-                return Ok(tensor.embedding(&Tensor::new(ids, device)?)?);
-            }
-            Weights::Own(blocks) => blocks.bytes(),
-        };
-        let row_bytes = self.row_bytes();
+        if let Weights::Candle(tensor, _) = &self.weights {
+            return Ok(tensor.embedding(&Tensor::new(ids, device)?)?);
+        }
+        let mut scratch = vec![0u8; self.row_bytes()];
         let mut out = vec![0f32; ids.len() * self.k];
         for (&id, out) in ids.iter().zip(out.chunks_exact_mut(self.k)) {
-            let row = &blocks[id as usize * row_bytes..(id as usize + 1) * row_bytes];
+            let row = self.row(id as usize, &mut scratch);
             match self.dtype {
                 GgmlDType::Q8_0 => dequantise::<BlockQ8_0>(row, out),
                 GgmlDType::Q5_0 => dequantise::<BlockQ5_0>(row, out),
@@ -251,9 +278,11 @@ impl QuantMatrix {
     /// row that was at `source[i]` (`source` a permutation of the rows). Returns false, and
     /// leaves the matrix alone, when the weights are not in our own buffer (a GPU).
     pub fn permute_rows(&mut self, source: &[u32]) -> Result<bool> {
-        let row_bytes = self.row_bytes();
-        let Weights::Own(blocks) = &mut self.weights else {
-            return Ok(false);
+        let (k, row_bytes) = (self.k, self.row_bytes());
+        let (groups, blocks) = match &mut self.weights {
+            Weights::Own(blocks) => (None, blocks),
+            Weights::Groups(kind, blocks) => (Some(*kind), blocks),
+            Weights::Candle(..) => return Ok(false),
         };
         let mut seen = vec![false; self.n];
         if source.len() != self.n
@@ -266,27 +295,49 @@ impl QuantMatrix {
             ));
         }
         let bytes = blocks.bytes_mut();
+        let get = |bytes: &[u8], i: usize, row: &mut [u8]| match groups {
+            None => row.copy_from_slice(&bytes[i * row_bytes..(i + 1) * row_bytes]),
+            Some(kind) => row_groups::get_row(kind, bytes, k, i, row),
+        };
+        let set = |bytes: &mut [u8], i: usize, row: &[u8]| match groups {
+            None => bytes[i * row_bytes..(i + 1) * row_bytes].copy_from_slice(row),
+            Some(kind) => row_groups::set_row(kind, bytes, k, i, row),
+        };
         let mut done = vec![false; self.n];
-        let mut held = vec![0u8; row_bytes];
+        let (mut held, mut moving) = (vec![0u8; row_bytes], vec![0u8; row_bytes]);
         // Follow each cycle: hold its first row, pull every other row into place.
         for start in 0..self.n {
             if done[start] || source[start] as usize == start {
                 continue;
             }
-            held.copy_from_slice(&bytes[start * row_bytes..(start + 1) * row_bytes]);
+            get(bytes, start, &mut held);
             let mut i = start;
             loop {
                 done[i] = true;
                 let from = source[i] as usize;
                 if from == start {
-                    bytes[i * row_bytes..(i + 1) * row_bytes].copy_from_slice(&held);
+                    set(bytes, i, &held);
                     break;
                 }
-                bytes.copy_within(from * row_bytes..(from + 1) * row_bytes, i * row_bytes);
+                get(bytes, from, &mut moving);
+                set(bytes, i, &moving);
                 i = from;
             }
         }
         Ok(true)
+    }
+
+    /// Row `i`'s GGUF blocks: in place, or gathered from its group into `scratch`.
+    fn row<'a>(&'a self, i: usize, scratch: &'a mut [u8]) -> &'a [u8] {
+        let row_bytes = self.row_bytes();
+        match &self.weights {
+            Weights::Own(blocks) => &blocks.bytes()[i * row_bytes..(i + 1) * row_bytes],
+            Weights::Groups(kind, blocks) => {
+                row_groups::get_row(*kind, blocks.bytes(), self.k, i, scratch);
+                scratch
+            }
+            Weights::Candle(..) => unreachable!("rows are read from our own buffers only"),
+        }
     }
 
     fn row_bytes(&self) -> usize {
@@ -407,77 +458,30 @@ fn matmul<T: GgmlType>(data: &[u8], n: usize, k: usize, xs: &[f32]) -> Result<Ve
     }))
 }
 
-/// The Q8_0 × Q8_0 product with the VNNI kernel: four activation rows per weight-row load.
-fn matmul_q8_0_simd(data: &[u8], n: usize, k: usize, xs: &[f32]) -> Result<Vec<f32>> {
-    blocks::<BlockQ8_0>(data, n, k)?;
-    let row_bytes = k / 32 * simd::Q8_0_BYTES;
+/// A Q8_0 or Q5_0 product on eight-row groups with the VNNI kernel: each group's weights are
+/// loaded once for up to four activation rows; one row (decoding) streams them once.
+fn matmul_groups(kind: Kind, data: &[u8], n: usize, k: usize, xs: &[f32]) -> Vec<f32> {
     let act = simd::Activations::quantise(xs, k);
-    Ok(tiled(n, xs.len() / k, |first, out| {
-        let rows = &data[first * row_bytes..(first + out.rows()) * row_bytes];
-        q8_0_tile(rows, row_bytes, &act, out)
-    }))
-}
-
-/// The Q5_0 × Q8_0 product: one activation row (decoding) reads the 5-bit weights as they
-/// are; for prompts each tile of weight rows is first widened to Q8_0 (a few microseconds,
-/// then reused by every activation row). The same bits either way, and as a Q8_0 copy.
-fn matmul_q5_0_simd(data: &[u8], n: usize, k: usize, xs: &[f32]) -> Result<Vec<f32>> {
-    blocks::<BlockQ5_0>(data, n, k)?;
-    let m = xs.len() / k;
-    let row_q5 = k / 32 * repack::Q5_0_BLOCK;
-    let row_q8 = k / 32 * simd::Q8_0_BYTES;
-    let act = simd::Activations::quantise(xs, k);
-    Ok(tiled(n, m, |first, out| {
-        let rows = &data[first * row_q5..(first + out.rows()) * row_q5];
-        if m == 1 {
-            let mut one = [0f32];
-            for (r, w) in rows.chunks_exact(row_q5).enumerate() {
-                simd::dot_q5_0(w, &act, 0, &mut one);
-                out.set(0, r, one[0]);
-            }
-        } else {
-            let mut wide = vec![0u8; out.rows() * row_q8];
-            simd::widen_q5_0(rows, &mut wide);
-            q8_0_tile(&wide, row_q8, &act, out);
-        }
-    }))
-}
-
-/// One tile of a Q8_0 product: weight rows `rows` (`row_bytes` each) against every activation
-/// row, four weight rows by four activation rows at a time for prompts.
-fn q8_0_tile(rows: &[u8], row_bytes: usize, act: &simd::Activations, out: &mut TileOut) {
     let m = act.rows();
-    let count = out.rows();
-    let w = |j: usize| &rows[j * row_bytes..(j + 1) * row_bytes];
-    let mut four = [0f32; 4];
-    let mut tile = [[0f32; 4]; 4];
-    for group in (0..m).step_by(4) {
-        let len = (m - group).min(4);
-        let mut r = 0;
-        // Prompts: four weight rows at a time, then the rest one by one (the same bits
-        // either way). One row (decoding) streams the weights one row after the other.
-        while m > 1 && r + 4 <= count {
-            simd::dot_q8_0_x4(
-                [w(r), w(r + 1), w(r + 2), w(r + 3)],
-                act,
-                group,
-                len,
-                &mut tile,
-            );
-            for (j, t) in tile.iter().enumerate() {
-                for (g, &v) in t[..len].iter().enumerate() {
-                    out.set(group + g, r + j, v);
+    let group_bytes = ROWS * kind.row_bytes(k);
+    tiled(n, m, |first, out| {
+        // Tiles start on a group: their rows are a multiple of eight.
+        let mut lanes = [[0f32; ROWS]; GROUP_ACT_ROWS];
+        for g in 0..out.rows().div_ceil(ROWS) {
+            let at = (first / ROWS + g) * group_bytes;
+            let group = &data[at..at + group_bytes];
+            let count = (out.rows() - g * ROWS).min(ROWS);
+            for chunk in (0..m).step_by(GROUP_ACT_ROWS) {
+                let len = (m - chunk).min(GROUP_ACT_ROWS);
+                simd::dot_group(kind, group, &act, chunk, &mut lanes[..len]);
+                for (i, lanes) in lanes[..len].iter().enumerate() {
+                    for (j, &v) in lanes[..count].iter().enumerate() {
+                        out.set(chunk + i, g * ROWS + j, v);
+                    }
                 }
             }
-            r += 4;
         }
-        for r in r..count {
-            simd::dot_q8_0(w(r), act, group, &mut four[..len]);
-            for (g, &v) in four[..len].iter().enumerate() {
-                out.set(group + g, r, v);
-            }
-        }
-    }
+    })
 }
 
 /// A k-quant × Q8_K product with our VNNI kernels: four activation rows per weight-row load.

@@ -11,6 +11,7 @@ pub mod gguf;
 pub mod matmul;
 pub mod ops;
 pub mod repack;
+pub mod row_groups;
 pub mod simd;
 mod simd_kquants;
 pub mod source;

@@ -2,11 +2,11 @@
 //!
 //! Q5_0 stores 32 weights as an f16 scale and 5-bit integers in −16..15. The same integers fit
 //! in Q8_0's 8 bits with the same scale: the widened blocks dequantize to exactly the same
-//! values. Used where Q8_0 has a fast kernel and Q5_0 has none (CPUs without AVX-512 VNNI, where
-//! candle's Q5_0 code is scalar), and for prompt tiles (see `matmul`).
+//! values. Used on CPUs without AVX-512 VNNI, where candle's Q8_0 kernel is vectorised and its
+//! Q5_0 code is scalar.
 
 /// Bytes of one Q5_0 block.
-pub const Q5_0_BLOCK: usize = 22;
+const Q5_0_BLOCK: usize = 22;
 const Q8_0_BLOCK: usize = 34;
 
 /// One Q5_0 block → one Q8_0 block.

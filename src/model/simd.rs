@@ -1,25 +1,24 @@
 //! x86 kernels for the products that dominate the default model: Q8_0 and Q5_0 weights × Q8_0
-//! activations, with AVX-512 VNNI (`vpdpbusd` on 256-bit vectors). A Q5_0 block is unpacked in
-//! registers to the bytes of its Q8_0 widening, then goes through the same arithmetic.
+//! activations, with AVX-512 VNNI (`vpdpbusd` on 256-bit vectors), on weights kept in groups
+//! of eight rows (`row_groups`): one instruction advances the dot products of eight weight rows
+//! with one activation row, and a block's eight sums are scaled and accumulated at once.
 //!
-//! The activations are stored offset by 128 (unsigned bytes, as `vpdpbusd` wants them) with
-//! their scales as f32; the offset is taken back per weight block with one more `vpdpbusd`
-//! over the weights alone, so the integer sums are exactly those of the signed product. Each
-//! weight block is loaded once and multiplied with up to four activation rows, and blocks are
-//! scaled and accumulated in f32 in a fixed order, the same for one row or many.
+//! The activations are quantised exactly as candle's Q8_0 does, kept as signed bytes with their
+//! scales as f32 and each block's sum, which takes back the offset of the unsigned weights.
+//! Blocks are accumulated in f32 in a fixed order, the same for one activation row or many.
 //!
 //! [`available`] says whether the CPU has the instructions (and `PLUME_SIMD=0` is not set, to
 //! compare with candle's kernel); callers fall back to candle's dot product otherwise.
 
 use candle_core::quantized::k_quants::{BlockQ8_0, GgmlType};
 
+use super::row_groups::{self, Kind};
+
 /// Bytes of one Q8_0 block: an f16 scale and 32 signed bytes.
-pub const Q8_0_BYTES: usize = 34;
-/// Bytes of one Q5_0 block: an f16 scale, 32 high bits, then 32 low nibbles.
-const Q5_0_BYTES: usize = 22;
+const Q8_0_BYTES: usize = 34;
 const BLOCK: usize = 32;
 
-/// Whether this CPU runs [`dot_q8_0`].
+/// Whether this CPU runs our kernels (here and in `simd_kquants`).
 pub fn available() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
@@ -43,10 +42,12 @@ pub fn available() -> bool {
 
 /// Activation rows quantised to Q8_0 as the kernel reads them.
 pub struct Activations {
-    /// `rows × k` bytes: each quantised value plus 128.
+    /// `rows × k` quantised values (signed bytes).
     qs: Vec<u8>,
     /// `rows × k/32` block scales.
     scales: Vec<f32>,
+    /// `rows × k/32` block sums of the quantised values.
+    sums: Vec<i32>,
     k: usize,
 }
 
@@ -60,13 +61,16 @@ impl Activations {
         let vector = available();
         let mut qs = vec![0u8; xs.len()];
         let mut scales = vec![0f32; xs.len() / BLOCK];
+        let mut sums = vec![0i32; xs.len() / BLOCK];
         qs.par_chunks_mut(k)
             .zip(scales.par_chunks_mut(k / BLOCK))
+            .zip(sums.par_chunks_mut(k / BLOCK))
             .zip(xs.par_chunks(k))
-            .for_each(|((qs, scales), xs)| {
-                for ((q, scale), x) in qs
+            .for_each(|(((qs, scales), sums), xs)| {
+                for (((q, scale), sum), x) in qs
                     .chunks_exact_mut(BLOCK)
                     .zip(scales.iter_mut())
+                    .zip(sums.iter_mut())
                     .zip(xs.chunks_exact(BLOCK))
                 {
                     #[cfg(target_arch = "x86_64")]
@@ -77,9 +81,15 @@ impl Activations {
                     if !done {
                         quantise_block_portable(x, q, scale);
                     }
+                    *sum = q.iter().map(|&v| v as i8 as i32).sum();
                 }
             });
-        Activations { qs, scales, k }
+        Activations {
+            qs,
+            scales,
+            sums,
+            k,
+        }
     }
 
     /// Number of rows.
@@ -104,15 +114,13 @@ pub(crate) fn kernels_testable() -> bool {
     false
 }
 
-/// One block as candle's `BlockQ8_0::from_float` quantises it, stored offset by 128.
+/// One block as candle's `BlockQ8_0::from_float` quantises it.
 fn quantise_block_portable(x: &[f32], q: &mut [u8], scale: &mut f32) {
     let mut block = [BlockQ8_0::zeros()];
     BlockQ8_0::from_float(x, &mut block);
     let (d, qs) = block_parts(&block[0]);
     *scale = d;
-    for (q, &v) in q.iter_mut().zip(qs) {
-        *q = v ^ 0x80;
-    }
+    q.copy_from_slice(qs);
 }
 
 /// A Q8_0 block's scale and its 32 quants (as bytes).
@@ -125,88 +133,37 @@ fn block_parts(block: &BlockQ8_0) -> (f32, &[u8]) {
     (d, &bytes[2..])
 }
 
-/// Dot products of one Q8_0 weight row `w` (`k/32` blocks) with activation rows
-/// `first..first + out.len()` (at most four); results in `out`.
-///
-/// # Panics
-/// If [`available`] is false or the sizes do not match.
-pub fn dot_q8_0(w: &[u8], act: &Activations, first: usize, out: &mut [f32]) {
-    assert!(available(), "dot_q8_0 needs AVX-512 VNNI");
-    assert!(out.len() <= 4 && first + out.len() <= act.rows());
-    assert!(w.len() == act.k / BLOCK * Q8_0_BYTES);
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: the CPU features are checked by `available`; every load below reads inside the
-    // slices (sizes checked above).
-    unsafe {
-        x86::dot_rows::<false>(w, act, first, out)
-    }
-}
+/// Activation rows a call to [`dot_group`] takes at most.
+pub const GROUP_ACT_ROWS: usize = 4;
 
-/// [`dot_q8_0`] for a Q5_0 weight row (`k/32` blocks of 22 bytes): the same bits as for the
-/// row widened to Q8_0.
+/// Dot products of the eight weight rows of one group (`group`: its `k/32` group blocks, laid
+/// out as `row_groups` describes) with activation rows `first..first + out.len()` (at most
+/// [`GROUP_ACT_ROWS`]): `out[r][j]` is activation row `first + r` against the group's row `j`.
+///
+/// Each is accumulated block by block, in order, as `acc = fma(d_w · d_x, Σ w·x, acc)` from
+/// zero, with the block's integer sum exact: the same bits whatever the number of activation
+/// rows or the other rows of the group.
 ///
 /// # Panics
 /// If [`available`] is false or the sizes do not match.
-pub fn dot_q5_0(w: &[u8], act: &Activations, first: usize, out: &mut [f32]) {
-    assert!(available(), "dot_q5_0 needs AVX-512 VNNI");
-    assert!(out.len() <= 4 && first + out.len() <= act.rows());
-    assert!(w.len() == act.k / BLOCK * Q5_0_BYTES);
+pub fn dot_group(kind: Kind, group: &[u8], act: &Activations, first: usize, out: &mut [[f32; 8]]) {
+    assert!(available(), "dot_group needs AVX-512 VNNI");
+    assert!(out.len() <= GROUP_ACT_ROWS && first + out.len() <= act.rows());
+    assert_eq!(group.len(), row_groups::ROWS * kind.row_bytes(act.k));
     #[cfg(target_arch = "x86_64")]
-    // SAFETY: as in `dot_q8_0`.
+    // SAFETY: the CPU features are checked by `available`; every load reads inside `group` and
+    // the activation rows (sizes checked above).
     unsafe {
-        x86::dot_rows::<true>(w, act, first, out)
-    }
-}
-
-/// Q5_0 blocks `src` widened to Q8_0 blocks `dst`, as `repack::q5_0_to_q8_0` does, with
-/// vector instructions.
-///
-/// # Panics
-/// If [`available`] is false or the sizes do not match.
-pub fn widen_q5_0(src: &[u8], dst: &mut [u8]) {
-    assert!(available(), "widen_q5_0 needs AVX-512");
-    assert!(
-        src.len().is_multiple_of(Q5_0_BYTES) && src.len() / Q5_0_BYTES * Q8_0_BYTES == dst.len()
-    );
-    for (s, d) in src
-        .chunks_exact(Q5_0_BYTES)
-        .zip(dst.chunks_exact_mut(Q8_0_BYTES))
-    {
-        d[..2].copy_from_slice(&s[..2]);
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: features checked by `available`; `s` is one Q5_0 block, `d[2..]` 32 bytes.
-        unsafe {
-            let (_, values) = x86::q5_0_block(s.as_ptr());
-            std::arch::x86_64::_mm256_storeu_si256(d.as_mut_ptr().add(2) as *mut _, values);
-        }
-    }
-}
-
-/// Dot products of four Q8_0 weight rows `w` with activation rows `first..first + rows`
-/// (at most four): `out[j][r]` is row `first + r` against `w[j]`, the same bits as
-/// [`dot_q8_0`] gives for that pair. Each weight block and each activation block is loaded
-/// once for the sixteen pairs.
-///
-/// # Panics
-/// If [`available`] is false or the sizes do not match.
-pub fn dot_q8_0_x4(
-    w: [&[u8]; 4],
-    act: &Activations,
-    first: usize,
-    rows: usize,
-    out: &mut [[f32; 4]; 4],
-) {
-    assert!(available(), "dot_q8_0_x4 needs AVX-512 VNNI");
-    assert!(rows <= 4 && first + rows <= act.rows());
-    assert!(w.iter().all(|w| w.len() == act.k / BLOCK * Q8_0_BYTES));
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: as in `dot_q8_0`.
-    unsafe {
-        match rows {
-            4 => x86::dot_tile::<4>(w, act, first, out),
-            3 => x86::dot_tile::<3>(w, act, first, out),
-            2 => x86::dot_tile::<2>(w, act, first, out),
-            1 => x86::dot_tile::<1>(w, act, first, out),
+        let g = group.as_ptr();
+        match (kind, out.len()) {
+            (Kind::Q8_0, 1) => x86::dot_group::<false, 1>(g, act, first, out),
+            (Kind::Q8_0, 2) => x86::dot_group::<false, 2>(g, act, first, out),
+            (Kind::Q8_0, 3) => x86::dot_group::<false, 3>(g, act, first, out),
+            (Kind::Q8_0, 4) => x86::dot_group::<false, 4>(g, act, first, out),
+            (Kind::Q5_0, 1) => x86::dot_group::<true, 1>(g, act, first, out),
+            (Kind::Q5_0, 2) => x86::dot_group::<true, 2>(g, act, first, out),
+            (Kind::Q5_0, 3) => x86::dot_group::<true, 3>(g, act, first, out),
+            (Kind::Q5_0, 4) => x86::dot_group::<true, 4>(g, act, first, out),
             _ => {}
         }
     }
@@ -214,12 +171,12 @@ pub fn dot_q8_0_x4(
 
 #[cfg(target_arch = "x86_64")]
 pub(crate) mod x86 {
-    use super::{Activations, BLOCK, Q5_0_BYTES, Q8_0_BYTES};
+    use super::{Activations, BLOCK};
     use std::arch::x86_64::*;
 
     /// One block of 32 finite values as candle's Q8_0 `from_float` quantises it: scale
-    /// `max |x| / 127` (stored as f16), quants `round(x / scale)` half away from zero, here
-    /// offset by 128. Returns false, writing nothing, when a value is not finite.
+    /// `max |x| / 127` (stored as f16), quants `round(x / scale)` half away from zero. Returns
+    /// false, writing nothing, when a value is not finite.
     #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512vnni")]
     pub unsafe fn quantise_block(x: &[f32], q: &mut [u8], scale: &mut f32) -> bool {
         let sign = _mm256_set1_ps(-0.0);
@@ -243,7 +200,6 @@ pub(crate) mod x86 {
         let id = _mm256_set1_ps(id);
         for (i, v) in v.iter().enumerate() {
             let b = quant_bytes(_mm256_mul_ps(*v, id));
-            let b = _mm_xor_si128(b, _mm_set1_epi8(-128));
             _mm_storel_epi64(q.as_mut_ptr().add(8 * i) as *mut __m128i, b);
         }
         true
@@ -292,114 +248,69 @@ pub(crate) mod x86 {
         _mm_cvtss_f32(s)
     }
 
-    /// A Q8_0 weight block at `wb`: its scale and its 32 quants.
-    #[inline]
-    #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512vnni")]
-    unsafe fn q8_0_block(wb: *const u8) -> (f32, __m256i) {
-        (f16_at(wb), _mm256_loadu_si256(wb.add(2) as *const __m256i))
-    }
-
-    /// A Q5_0 weight block at `wb`: its scale and its 32 values (−16..=15) as signed bytes, in
-    /// the order of a Q8_0 block (low nibbles first, then high nibbles; bit `i` of the high
-    /// bits belongs to value `i`).
-    #[inline]
-    #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512bw,avx512vnni")]
-    pub(crate) unsafe fn q5_0_block(wb: *const u8) -> (f32, __m256i) {
-        let high_bits = (wb.add(2) as *const u32).read_unaligned();
-        let qs = _mm_loadu_si128(wb.add(6) as *const __m128i);
-        let low = _mm_set1_epi8(0x0F);
-        let nibbles = _mm256_set_m128i(
-            _mm_and_si128(_mm_srli_epi16::<4>(qs), low),
-            _mm_and_si128(qs, low),
-        );
-        let high = _mm256_maskz_mov_epi8(high_bits, _mm256_set1_epi8(0x10));
-        let values = _mm256_sub_epi8(_mm256_or_si256(nibbles, high), _mm256_set1_epi8(16));
-        (f16_at(wb), values)
-    }
-
-    /// One weight row (Q5_0 blocks when `Q5`, else Q8_0) against activation rows
-    /// `first..first + out.len()`.
-    #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512bw,avx512vnni")]
-    pub unsafe fn dot_rows<const Q5: bool>(
-        w: &[u8],
-        act: &Activations,
-        first: usize,
-        out: &mut [f32],
-    ) {
-        let k = act.k;
-        let blocks = k / BLOCK;
-        let ones = _mm256_set1_epi8(1);
-        let mut acc = [_mm256_setzero_ps(); 4];
-        for b in 0..blocks {
-            let (wd, wq) = if Q5 {
-                q5_0_block(w.as_ptr().add(b * Q5_0_BYTES))
-            } else {
-                q8_0_block(w.as_ptr().add(b * Q8_0_BYTES))
-            };
-            // −128·Σ w + Σ (x + 128)·w = Σ x·w, lane by lane: the sum starts at −128·Σ w.
-            let start = neg_offset(ones, wq);
-            for (r, acc) in acc.iter_mut().enumerate().take(out.len()) {
-                let row = first + r;
-                let xq =
-                    _mm256_loadu_si256(act.qs.as_ptr().add(row * k + b * BLOCK) as *const __m256i);
-                let sum = _mm256_dpbusd_epi32(start, xq, wq);
-                let d = _mm256_set1_ps(wd * *act.scales.get_unchecked(row * blocks + b));
-                *acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(sum), *acc);
-            }
-        }
-        for (o, acc) in out.iter_mut().zip(acc) {
-            *o = hsum(acc);
-        }
-    }
-
-    /// `−128 · Σ w` over each lane's four weights: where the integer sum of a block starts, so
-    /// that adding the products of the offset activations gives the signed sum exactly.
-    #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512vnni")]
-    unsafe fn neg_offset(ones: __m256i, wq: __m256i) -> __m256i {
-        _mm256_sub_epi32(
-            _mm256_setzero_si256(),
-            _mm256_slli_epi32(_mm256_dpbusd_epi32(_mm256_setzero_si256(), ones, wq), 7),
-        )
-    }
-
-    /// Four weight rows × `R` activation rows, with the per-pair arithmetic of `dot_rows`.
+    /// The kernel of [`super::dot_group`], for `R` activation rows; Q5_0 groups when `Q5`.
     // Indices address several register arrays in lockstep: clearer than zipped iterators.
     #[allow(clippy::needless_range_loop)]
-    #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512vnni")]
-    pub unsafe fn dot_tile<const R: usize>(
-        w: [&[u8]; 4],
+    #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512bw,avx512vnni")]
+    pub unsafe fn dot_group<const Q5: bool, const R: usize>(
+        group: *const u8,
         act: &Activations,
         first: usize,
-        out: &mut [[f32; 4]; 4],
+        out: &mut [[f32; 8]],
     ) {
         let k = act.k;
         let blocks = k / BLOCK;
-        let ones = _mm256_set1_epi8(1);
-        let mut acc = [[_mm256_setzero_ps(); R]; 4];
+        let size = if Q5 { 8 * 22 } else { 8 * 34 };
+        // The weights are stored plus 128 (Q8_0) or plus 16 (Q5_0): Σ (w + o)·x − o·Σ x.
+        let shift = if Q5 { 4 } else { 7 };
+        let low = _mm256_set1_epi8(0x0F);
+        let fifth = _mm256_set1_epi8(0x10);
+        let mut acc = [_mm256_setzero_ps(); R];
         for b in 0..blocks {
-            let mut wq = [_mm256_setzero_si256(); 4];
-            let mut start = [_mm256_setzero_si256(); 4];
-            let mut wd = [0f32; 4];
-            for j in 0..4 {
-                (wd[j], wq[j]) = q8_0_block(w[j].as_ptr().add(b * Q8_0_BYTES));
-                start[j] = neg_offset(ones, wq[j]);
+            let gb = group.add(b * size);
+            let scales = _mm256_cvtph_ps(_mm_loadu_si128(gb as *const __m128i));
+            let mut w = [_mm256_setzero_si256(); 8];
+            if Q5 {
+                for p in 0..4 {
+                    let nibbles = _mm256_loadu_si256(gb.add(48 + 32 * p) as *const __m256i);
+                    let mask = |c: usize| (gb.add(16 + 4 * c) as *const u32).read_unaligned();
+                    w[p] = _mm256_or_si256(
+                        _mm256_and_si256(nibbles, low),
+                        _mm256_maskz_mov_epi8(mask(p), fifth),
+                    );
+                    w[p + 4] = _mm256_or_si256(
+                        _mm256_and_si256(_mm256_srli_epi16::<4>(nibbles), low),
+                        _mm256_maskz_mov_epi8(mask(p + 4), fifth),
+                    );
+                }
+            } else {
+                for c in 0..8 {
+                    w[c] = _mm256_loadu_si256(gb.add(16 + 32 * c) as *const __m256i);
+                }
             }
             for r in 0..R {
                 let row = first + r;
-                let xq =
-                    _mm256_loadu_si256(act.qs.as_ptr().add(row * k + b * BLOCK) as *const __m256i);
-                let sx = *act.scales.get_unchecked(row * blocks + b);
-                for j in 0..4 {
-                    let sum = _mm256_dpbusd_epi32(start[j], xq, wq[j]);
-                    let d = _mm256_set1_ps(wd[j] * sx);
-                    acc[j][r] = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(sum), acc[j][r]);
+                let x = act.qs.as_ptr().add(row * k + b * BLOCK);
+                let four =
+                    |c: usize| _mm256_set1_epi32((x.add(4 * c) as *const i32).read_unaligned());
+                // Two chains of integer sums (exact in any order), half the latency of one.
+                let mut even =
+                    _mm256_set1_epi32(-(*act.sums.get_unchecked(row * blocks + b) << shift));
+                let mut odd = _mm256_setzero_si256();
+                for c in (0..8).step_by(2) {
+                    even = _mm256_dpbusd_epi32(even, w[c], four(c));
+                    odd = _mm256_dpbusd_epi32(odd, w[c + 1], four(c + 1));
                 }
+                let sum = _mm256_cvtepi32_ps(_mm256_add_epi32(even, odd));
+                let d = _mm256_mul_ps(
+                    scales,
+                    _mm256_set1_ps(*act.scales.get_unchecked(row * blocks + b)),
+                );
+                acc[r] = _mm256_fmadd_ps(d, sum, acc[r]);
             }
         }
-        for j in 0..4 {
-            for r in 0..R {
-                out[j][r] = hsum(acc[j][r]);
-            }
+        for r in 0..R {
+            _mm256_storeu_ps(out[r].as_mut_ptr(), acc[r]);
         }
     }
 }
@@ -407,16 +318,8 @@ pub(crate) mod x86 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn quantise(values: &[f32]) -> Vec<u8> {
-        let mut blocks = vec![BlockQ8_0::zeros(); values.len() / 32];
-        BlockQ8_0::from_float(values, &mut blocks);
-        // SAFETY: BlockQ8_0 is 34 bytes, repr(C), no padding.
-        unsafe {
-            std::slice::from_raw_parts(blocks.as_ptr() as *const u8, blocks.len() * Q8_0_BYTES)
-        }
-        .to_vec()
-    }
+    use crate::model::row_groups;
+    use candle_core::quantized::k_quants::BlockQ5_0;
 
     #[test]
     fn activations_quantise_as_candle() {
@@ -444,92 +347,119 @@ mod tests {
         for (b, block) in blocks.iter().enumerate() {
             let (d, qs) = block_parts(block);
             assert_eq!(act.scales[b].to_bits(), d.to_bits(), "block {b}");
-            let want: Vec<u8> = qs.iter().map(|&q| q ^ 0x80).collect();
-            assert_eq!(act.qs[b * 32..(b + 1) * 32], want[..], "block {b}");
+            assert_eq!(act.qs[b * 32..(b + 1) * 32], qs[..], "block {b}");
+            let sum: i32 = qs.iter().map(|&q| q as i8 as i32).sum();
+            assert_eq!(act.sums[b], sum, "block {b}");
         }
     }
 
-    #[test]
-    fn q5_0_rows_give_the_bits_of_their_q8_0_widening() {
-        use candle_core::quantized::k_quants::BlockQ5_0;
-        if !kernels_testable() {
-            return;
-        }
-        let k = 640;
-        // Values over the whole 5-bit range, both signs, so every high bit is exercised.
-        let w: Vec<f32> = (0..k)
-            .map(|i| ((i * 37 % 31) as f32 - 15.5) / 3.0)
-            .collect();
-        let mut blocks = vec![BlockQ5_0::zeros(); k / 32];
-        BlockQ5_0::from_float(&w, &mut blocks);
-        // SAFETY: BlockQ5_0 is 22 bytes, repr(C), no padding.
-        let q5 = unsafe {
-            std::slice::from_raw_parts(blocks.as_ptr() as *const u8, blocks.len() * Q5_0_BYTES)
+    /// GGUF rows of `kind` quantising `values`.
+    fn gguf_rows(kind: Kind, values: &[f32]) -> Vec<u8> {
+        let bytes = |p: *const u8, len: usize| {
+            // SAFETY: candle's blocks are `repr(C)` with no padding (it asserts their sizes).
+            unsafe { std::slice::from_raw_parts(p, len) }.to_vec()
         };
-        let mut q8 = vec![0u8; k / 32 * Q8_0_BYTES];
-        crate::model::repack::q5_0_to_q8_0(q5, &mut q8);
-        let mut wide = vec![0u8; q8.len()];
-        widen_q5_0(q5, &mut wide);
-        assert_eq!(wide, q8, "vector and scalar widening");
-        let rows: Vec<f32> = (0..3 * k)
-            .map(|i| ((i * 53 % 97) as f32 - 48.0) / 5.0)
-            .collect();
-        let act = Activations::quantise(&rows, k);
-        let (mut a, mut b) = ([0f32; 3], [0f32; 3]);
-        dot_q5_0(q5, &act, 0, &mut a);
-        dot_q8_0(&q8, &act, 0, &mut b);
-        assert_eq!(a.map(f32::to_bits), b.map(f32::to_bits));
-        assert!(a.iter().all(|v| *v != 0.0));
+        match kind {
+            Kind::Q8_0 => {
+                let mut b = vec![BlockQ8_0::zeros(); values.len() / 32];
+                BlockQ8_0::from_float(values, &mut b);
+                bytes(b.as_ptr() as *const u8, b.len() * 34)
+            }
+            Kind::Q5_0 => {
+                let mut b = vec![BlockQ5_0::zeros(); values.len() / 32];
+                BlockQ5_0::from_float(values, &mut b);
+                bytes(b.as_ptr() as *const u8, b.len() * 22)
+            }
+        }
+    }
+
+    /// The arithmetic `dot_group` promises, one scalar step at a time, on a GGUF row.
+    fn reference(kind: Kind, row: &[u8], act: &Activations, r: usize) -> f32 {
+        let k = act.k;
+        let mut acc = 0f32;
+        for (b, block) in row.chunks_exact(kind.block_bytes()).enumerate() {
+            let d = half::f16::from_bits(u16::from_le_bytes([block[0], block[1]])).to_f32();
+            let weight = |i: usize| -> i32 {
+                match kind {
+                    Kind::Q8_0 => block[2 + i] as i8 as i32,
+                    Kind::Q5_0 => {
+                        let high = u32::from_le_bytes([block[2], block[3], block[4], block[5]]);
+                        let q = block[6 + i % 16];
+                        let nibble = if i < 16 { q & 0x0F } else { q >> 4 };
+                        (nibble as i32 | (((high >> i) & 1) as i32) << 4) - 16
+                    }
+                }
+            };
+            let x = &act.qs[r * k + b * 32..r * k + (b + 1) * 32];
+            let sum: i32 = (0..32).map(|i| weight(i) * x[i] as i8 as i32).sum();
+            acc = (d * act.scales[r * (k / 32) + b]).mul_add(sum as f32, acc);
+        }
+        acc
     }
 
     #[test]
-    fn matches_candle_dot_product() {
+    fn groups_give_the_reference_bits_and_candles_values() {
         if !kernels_testable() {
             return;
         }
-        let k = 640;
-        let w: Vec<f32> = (0..k)
-            .map(|i| ((i * 37 % 101) as f32 - 50.0) / 9.0)
+        let (n, k) = (11, 640);
+        let values: Vec<f32> = (0..n * k)
+            .map(|i| (((i * 37) % 101) as f32 - 50.0) / 9.0 * (1.0 + (i / k) as f32))
             .collect();
-        let rows: Vec<f32> = (0..4 * k)
+        let rows: Vec<f32> = (0..5 * k)
             .map(|i| (((i + (i / k) * 7) * 53 % 97) as f32 - 48.0) / 5.0)
             .collect();
-        let wq = quantise(&w);
         let act = Activations::quantise(&rows, k);
-        let mut out = [0f32; 4];
-        dot_q8_0(&wq, &act, 0, &mut out);
-        let mut single = [0f32; 1];
-        for r in 0..4 {
-            let mut wb = vec![BlockQ8_0::zeros(); k / 32];
-            let mut xb = vec![BlockQ8_0::zeros(); k / 32];
-            BlockQ8_0::from_float(&w, &mut wb);
-            BlockQ8_0::from_float(&rows[r * k..(r + 1) * k], &mut xb);
-            let candle = BlockQ8_0::vec_dot(k, &wb, &xb);
-            assert!(
-                (out[r] - candle).abs() <= 1e-4 * candle.abs().max(1.0),
-                "row {r}: {} vs {candle}",
-                out[r]
-            );
-            dot_q8_0(&wq, &act, r, &mut single);
-            assert_eq!(single[0], out[r], "one row or four, the same bits");
-        }
-        // Four weight rows at once: the same bits as one at a time.
-        let ws: Vec<Vec<u8>> = (0..4)
-            .map(|j| quantise(&w.iter().map(|v| v * (j as f32 + 0.5)).collect::<Vec<f32>>()))
-            .collect();
-        for rows in 1..=4 {
-            let mut tile = [[0f32; 4]; 4];
-            dot_q8_0_x4(
-                [&ws[0], &ws[1], &ws[2], &ws[3]],
-                &act,
-                4 - rows,
-                rows,
-                &mut tile,
-            );
-            for (j, wj) in ws.iter().enumerate() {
-                let mut one = [0f32; 4];
-                dot_q8_0(wj, &act, 4 - rows, &mut one[..rows]);
-                assert_eq!(tile[j][..rows], one[..rows], "weight row {j}, {rows} rows");
+        for kind in [Kind::Q8_0, Kind::Q5_0] {
+            let gguf = gguf_rows(kind, &values);
+            let rb = kind.row_bytes(k);
+            let mut groups = vec![0u8; kind.size(n, k)];
+            groups[..gguf.len()].copy_from_slice(&gguf);
+            row_groups::pack_in_place(kind, &mut groups, n, k);
+            let group_bytes = 8 * rb;
+            for count in 1..=GROUP_ACT_ROWS {
+                for first in [0, 5 - count] {
+                    let mut out = vec![[0f32; 8]; count];
+                    for (g, group) in groups.chunks_exact(group_bytes).enumerate() {
+                        dot_group(kind, group, &act, first, &mut out);
+                        for (r, lanes) in out.iter().enumerate() {
+                            for (j, &v) in lanes.iter().enumerate() {
+                                let i = g * 8 + j;
+                                if i >= n {
+                                    assert_eq!(v, 0.0, "{kind:?}: padding row {i}");
+                                    continue;
+                                }
+                                let row = &gguf[i * rb..(i + 1) * rb];
+                                let want = reference(kind, row, &act, first + r);
+                                assert_eq!(v.to_bits(), want.to_bits(), "{kind:?} {i},{r}");
+                            }
+                        }
+                    }
+                }
+            }
+            // And the value of candle's own dot product, to rounding.
+            for i in [0, 7, 10] {
+                let row = &gguf[i * rb..(i + 1) * rb];
+                let mut xb = vec![BlockQ8_0::zeros(); k / 32];
+                BlockQ8_0::from_float(&rows[2 * k..3 * k], &mut xb);
+                let candle = match kind {
+                    Kind::Q8_0 => {
+                        // SAFETY: 34-byte `repr(C)` blocks, alignment 1 (f16 + bytes)... copied.
+                        let mut wb = vec![BlockQ8_0::zeros(); k / 32];
+                        BlockQ8_0::from_float(&values[i * k..(i + 1) * k], &mut wb);
+                        BlockQ8_0::vec_dot(k, &wb, &xb)
+                    }
+                    Kind::Q5_0 => {
+                        let mut wb = vec![BlockQ5_0::zeros(); k / 32];
+                        BlockQ5_0::from_float(&values[i * k..(i + 1) * k], &mut wb);
+                        BlockQ5_0::vec_dot(k, &wb, &xb)
+                    }
+                };
+                let ours = reference(kind, row, &act, 2);
+                assert!(
+                    (ours - candle).abs() <= 1e-4 * candle.abs().max(1.0),
+                    "{kind:?} row {i}: {ours} vs {candle}"
+                );
             }
         }
     }

@@ -1,0 +1,211 @@
+//! Eight-row groups: the layout our VNNI kernel (`simd::dot_group`) multiplies Q8_0 and Q5_0
+//! weights in. A lossless rearrangement of the GGUF blocks, the same size, made once at load.
+//!
+//! A matrix's rows are taken eight at a time; the eight rows of a group lie together, block
+//! after block, and each block of the group holds the eight rows' blocks interleaved so that
+//! one 32-byte vector gives four consecutive weights of each of the eight rows (lane `j`, one
+//! 32-bit lane per row). Multiplied by four activation bytes broadcast to every lane, one
+//! `vpdpbusd` advances eight dot products at once, and a block's eight integer sums end in the
+//! eight lanes of one register, scaled and accumulated with one multiply-add. The weights are
+//! stored as unsigned values (Q8_0 plus 128, Q5_0 plus 16, its own encoding), as `vpdpbusd`
+//! wants its first operand; the kernel takes the offset back with the activations' block sums.
+//!
+//! A group block, Q8_0 (272 bytes = 8 × 34):
+//! - 8 f16 scales, row by row (16 bytes);
+//! - 8 vectors of 32 bytes: vector `c`, lane `j`, byte `t` is row `j`'s weight `4c + t`, plus 128.
+//!
+//! A group block, Q5_0 (176 bytes = 8 × 22):
+//! - 8 f16 scales (16 bytes);
+//! - 8 masks of 32 bits: mask `c`, bit `4j + t` is the high (fifth) bit of row `j`'s weight
+//!   `4c + t` (32 bytes);
+//! - 4 vectors of 32 bytes: vector `p`, lane `j`, byte `t` holds in its low nibble the low bits
+//!   of row `j`'s weight `4p + t`, in its high nibble those of weight `16 + 4p + t`.
+//!
+//! A matrix whose row count is not a multiple of eight ends with zero rows (zero scales).
+
+/// Rows in a group.
+pub const ROWS: usize = 8;
+/// Weights in a block.
+const BLOCK: usize = 32;
+
+/// The block types kept in groups.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Q8_0,
+    Q5_0,
+}
+
+impl Kind {
+    /// Bytes of one GGUF block (one row's 32 weights).
+    pub fn block_bytes(self) -> usize {
+        match self {
+            Kind::Q8_0 => 34,
+            Kind::Q5_0 => 22,
+        }
+    }
+
+    /// Bytes of one row of `k` weights, in the file as in groups.
+    pub fn row_bytes(self, k: usize) -> usize {
+        k / BLOCK * self.block_bytes()
+    }
+
+    /// Bytes of the groups holding `n` rows (the last group padded).
+    pub fn size(self, n: usize, k: usize) -> usize {
+        n.div_ceil(ROWS) * ROWS * self.row_bytes(k)
+    }
+}
+
+/// Where row `i`'s block `b` sits in groups of rows of `k` weights: the group block's offset
+/// and the row's lane in it.
+fn place(kind: Kind, k: usize, i: usize, b: usize) -> (usize, usize) {
+    let group = i / ROWS;
+    let offset = (group * (k / BLOCK) + b) * ROWS * kind.block_bytes();
+    (offset, i % ROWS)
+}
+
+/// Writes row `i` (`row`: its GGUF blocks) into `groups`.
+pub fn set_row(kind: Kind, groups: &mut [u8], k: usize, i: usize, row: &[u8]) {
+    let size = kind.block_bytes();
+    assert_eq!(row.len(), kind.row_bytes(k));
+    for (b, src) in row.chunks_exact(size).enumerate() {
+        let (at, j) = place(kind, k, i, b);
+        let dst = &mut groups[at..at + ROWS * size];
+        dst[2 * j..2 * j + 2].copy_from_slice(&src[..2]);
+        match kind {
+            Kind::Q8_0 => {
+                for (c, four) in src[2..].chunks_exact(4).enumerate() {
+                    let at = 16 + 32 * c + 4 * j;
+                    for (d, &q) in dst[at..at + 4].iter_mut().zip(four) {
+                        *d = q ^ 0x80;
+                    }
+                }
+            }
+            Kind::Q5_0 => {
+                let high = u32::from_le_bytes([src[2], src[3], src[4], src[5]]);
+                for c in 0..8 {
+                    let at = 16 + 4 * c;
+                    let mask = u32::from_le_bytes([dst[at], dst[at + 1], dst[at + 2], dst[at + 3]]);
+                    let mask = (mask & !(0xF << (4 * j))) | (((high >> (4 * c)) & 0xF) << (4 * j));
+                    dst[at..at + 4].copy_from_slice(&mask.to_le_bytes());
+                }
+                // Byte w holds weight w (low nibble) and weight w + 16 (high nibble), as in
+                // the file: only the place changes.
+                for (p, four) in src[6..].chunks_exact(4).enumerate() {
+                    let at = 48 + 32 * p + 4 * j;
+                    dst[at..at + 4].copy_from_slice(four);
+                }
+            }
+        }
+    }
+}
+
+/// Reads row `i`'s GGUF blocks from `groups` into `row`: the bytes [`set_row`] was given.
+pub fn get_row(kind: Kind, groups: &[u8], k: usize, i: usize, row: &mut [u8]) {
+    let size = kind.block_bytes();
+    assert_eq!(row.len(), kind.row_bytes(k));
+    for (b, dst) in row.chunks_exact_mut(size).enumerate() {
+        let (at, j) = place(kind, k, i, b);
+        let src = &groups[at..at + ROWS * size];
+        dst[..2].copy_from_slice(&src[2 * j..2 * j + 2]);
+        match kind {
+            Kind::Q8_0 => {
+                for (c, four) in dst[2..].chunks_exact_mut(4).enumerate() {
+                    let at = 16 + 32 * c + 4 * j;
+                    for (q, &s) in four.iter_mut().zip(&src[at..at + 4]) {
+                        *q = s ^ 0x80;
+                    }
+                }
+            }
+            Kind::Q5_0 => {
+                let mut high = 0u32;
+                for c in 0..8 {
+                    let at = 16 + 4 * c;
+                    let mask = u32::from_le_bytes([src[at], src[at + 1], src[at + 2], src[at + 3]]);
+                    high |= ((mask >> (4 * j)) & 0xF) << (4 * c);
+                }
+                dst[2..6].copy_from_slice(&high.to_le_bytes());
+                for (p, four) in dst[6..].chunks_exact_mut(4).enumerate() {
+                    let at = 48 + 32 * p + 4 * j;
+                    four.copy_from_slice(&src[at..at + 4]);
+                }
+            }
+        }
+    }
+}
+
+/// Rearranges `bytes`, which start with `n` rows of GGUF blocks (zeros after them), into
+/// groups, in place: a group takes the bytes of its eight rows, so one group of scratch does.
+pub fn pack_in_place(kind: Kind, bytes: &mut [u8], n: usize, k: usize) {
+    let group = ROWS * kind.row_bytes(k);
+    assert_eq!(bytes.len(), kind.size(n, k));
+    let mut rows = vec![0u8; group];
+    for chunk in bytes.chunks_exact_mut(group) {
+        rows.copy_from_slice(chunk);
+        // Each group is a matrix of eight rows; rows past `n` are zeros, and stay zeros.
+        for (j, row) in rows.chunks_exact(group / ROWS).enumerate() {
+            set_row(kind, chunk, k, j, row);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use candle_core::quantized::k_quants::{BlockQ5_0, BlockQ8_0, GgmlType};
+
+    fn gguf_rows(kind: Kind, n: usize, k: usize) -> Vec<u8> {
+        let w: Vec<f32> = (0..n * k)
+            .map(|i| ((i * 7919 % 1999) as f32 - 999.0) / 97.0)
+            .collect();
+        let bytes = |p: *const u8, len: usize| {
+            // SAFETY: candle's blocks are `repr(C)` with no padding (it asserts their sizes).
+            unsafe { std::slice::from_raw_parts(p, len) }.to_vec()
+        };
+        match kind {
+            Kind::Q8_0 => {
+                let mut b = vec![BlockQ8_0::zeros(); n * k / 32];
+                BlockQ8_0::from_float(&w, &mut b);
+                bytes(b.as_ptr() as *const u8, b.len() * 34)
+            }
+            Kind::Q5_0 => {
+                let mut b = vec![BlockQ5_0::zeros(); n * k / 32];
+                BlockQ5_0::from_float(&w, &mut b);
+                bytes(b.as_ptr() as *const u8, b.len() * 22)
+            }
+        }
+    }
+
+    #[test]
+    fn rows_come_back_as_they_went_in() {
+        for kind in [Kind::Q8_0, Kind::Q5_0] {
+            let (n, k) = (13, 96);
+            let rows = gguf_rows(kind, n, k);
+            let rb = kind.row_bytes(k);
+            let mut groups = vec![0u8; kind.size(n, k)];
+            groups[..rows.len()].copy_from_slice(&rows);
+            pack_in_place(kind, &mut groups, n, k);
+            assert_ne!(groups[..rows.len()], rows[..], "{kind:?}: rearranged");
+            let mut row = vec![0u8; rb];
+            for i in 0..n {
+                get_row(kind, &groups, k, i, &mut row);
+                assert_eq!(row, rows[i * rb..(i + 1) * rb], "{kind:?}: row {i}");
+            }
+            for i in n..16 {
+                get_row(kind, &groups, k, i, &mut row);
+                assert!(row.iter().all(|&b| b == 0), "{kind:?}: padding row {i}");
+            }
+            // Rewriting a row in place changes that row only.
+            let other = gguf_rows(kind, 1, k);
+            set_row(kind, &mut groups, k, 5, &other);
+            for i in 0..n {
+                get_row(kind, &groups, k, i, &mut row);
+                let want = if i == 5 {
+                    &other[..]
+                } else {
+                    &rows[i * rb..(i + 1) * rb]
+                };
+                assert_eq!(row, want, "{kind:?}: row {i} after rewriting row 5");
+            }
+        }
+    }
+}
