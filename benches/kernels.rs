@@ -131,7 +131,11 @@ fn output_benches(c: &mut Criterion) {
     let (_, dims) = g.tensor_layout("token_embd.weight").unwrap();
     drop(g);
     let (vocab, hidden) = (dims[0], dims[1]);
-    let x = activations(1, hidden);
+    let x: Vec<f32> = activations(1, hidden)
+        .flatten_all()
+        .unwrap()
+        .to_vec1()
+        .unwrap();
     let mut group = c.benchmark_group("output_head");
     // Every row, then the first 162,121 (as many as the default model's French vocabulary,
     // whose rows `restrict_vocabulary` moves to the front).
@@ -139,7 +143,7 @@ fn output_benches(c: &mut Criterion) {
         group.throughput(Throughput::Elements((rows * hidden) as u64));
         group.bench_function(
             BenchmarkId::new(format!("{:?} token_embd", full.dtype()), rows),
-            |b| b.iter(|| full.forward_first(&x, rows).unwrap()),
+            |b| b.iter(|| full.product(&x, rows).unwrap()),
         );
     }
     group.finish();

@@ -11,7 +11,7 @@
 //! The sliding window is applied the same way whether the prompt is processed in one pass, in
 //! chunks, or token by token: local layers keep only the keys they can still see.
 
-use candle_core::{Device, Tensor};
+use candle_core::Device;
 
 use super::attention::{attend, KvCache};
 use super::gguf::GgufFile;
@@ -86,21 +86,20 @@ impl Config {
 
 /// Precomputed RoPE cosines and sines for one base.
 struct Rope {
-    cos: Tensor,
-    sin: Tensor,
+    cos: Vec<f32>,
+    sin: Vec<f32>,
+    head_dim: usize,
 }
 
 impl Rope {
-    fn new(base: f64, head_dim: usize, max_positions: usize, device: &Device) -> Result<Self> {
-        let (cos, sin) = ops::rope_table(base, head_dim, max_positions, device)?;
-        Ok(Rope { cos, sin })
+    fn new(base: f64, head_dim: usize, max_positions: usize) -> Self {
+        let (cos, sin) = ops::rope_table(base, head_dim, max_positions);
+        Rope { cos, sin, head_dim }
     }
 
-    fn apply(&self, x: &Tensor, offset: usize) -> Result<Tensor> {
-        let t = x.dim(2)?;
-        let cos = self.cos.narrow(0, offset, t)?;
-        let sin = self.sin.narrow(0, offset, t)?;
-        Ok(candle_nn::rotary_emb::rope(&x.contiguous()?, &cos, &sin)?)
+    /// Rotates the heads of `x`, rows of `width` values at positions `offset..`.
+    fn apply(&self, x: &mut [f32], width: usize, offset: usize) {
+        ops::rope(x, width, self.head_dim, offset, &self.cos, &self.sin);
     }
 }
 
@@ -148,11 +147,20 @@ pub struct Gemma3 {
     max_positions: usize,
     /// Number of positions processed (the next token's position).
     len: usize,
-    device: Device,
 }
 
-fn rms_norm(x: &Tensor, w: &[f32], eps: f64) -> Result<Tensor> {
-    ops::rms_norm(x, w, eps)
+/// `x` normalised by `w`, a copy.
+fn rms_norm(x: &[f32], w: &[f32], eps: f64) -> Vec<f32> {
+    let mut y = x.to_vec();
+    ops::rms_norm(&mut y, w, eps);
+    y
+}
+
+/// `x += y`.
+fn add(x: &mut [f32], y: &[f32]) {
+    for (x, &y) in x.iter_mut().zip(y) {
+        *x += y;
+    }
 }
 
 impl Gemma3 {
@@ -206,8 +214,8 @@ impl Gemma3 {
             None
         };
         let computed = output.as_ref().unwrap_or(&embeddings).rows();
-        let rope_local = Rope::new(cfg.rope_local, cfg.head_dim, max_positions, device)?;
-        let rope_global = Rope::new(cfg.rope_global, cfg.head_dim, max_positions, device)?;
+        let rope_local = Rope::new(cfg.rope_local, cfg.head_dim, max_positions);
+        let rope_global = Rope::new(cfg.rope_global, cfg.head_dim, max_positions);
         Ok(Gemma3 {
             cfg,
             embeddings,
@@ -220,7 +228,6 @@ impl Gemma3 {
             rope_global,
             max_positions,
             len: 0,
-            device: device.clone(),
         })
     }
 
@@ -273,30 +280,25 @@ impl Gemma3 {
 
     /// Processes `tokens` (positions `len()..len()+tokens.len()`) and returns the logits of the
     /// last one, shape `(vocab,)`.
-    pub fn forward(&mut self, tokens: &[u32]) -> Result<Tensor> {
+    pub fn forward(&mut self, tokens: &[u32]) -> Result<Vec<f32>> {
         let hidden = self.forward_hidden(tokens)?;
-        let t = hidden.dim(1)?;
-        let last = hidden.narrow(1, t - 1, 1)?.squeeze(1)?;
-        let last = rms_norm(&last, &self.output_norm, self.cfg.eps)?;
+        let h = self.cfg.hidden;
+        let last = rms_norm(&hidden[hidden.len() - h..], &self.output_norm, self.cfg.eps);
         let head = self.output.as_ref().unwrap_or(&self.embeddings);
-        let mut logits = head.forward_first(&last, self.computed)?;
+        let mut logits = head.product(&last, self.computed)?;
         if let Some(cap) = self.cfg.final_softcap {
-            logits = ((logits / cap)?.tanh()? * cap)?;
+            let cap = cap as f32;
+            logits.iter_mut().for_each(|v| *v = (*v / cap).tanh() * cap);
         }
         let Some(order) = &self.order else {
-            return Ok(logits.squeeze(0)?);
+            return Ok(logits);
         };
         // Back to token order; the rows not computed are tokens that may not be produced.
         let mut by_token = vec![f32::NEG_INFINITY; head.rows()];
-        for (row, v) in logits
-            .flatten_all()?
-            .to_vec1::<f32>()?
-            .into_iter()
-            .enumerate()
-        {
-            by_token[order.token_at[row] as usize] = v;
+        for (&token, v) in order.token_at.iter().zip(logits) {
+            by_token[token as usize] = v;
         }
-        Ok(Tensor::from_vec(by_token, head.rows(), &self.device)?)
+        Ok(by_token)
     }
 
     /// Computes only the output rows of `allowed` tokens (`None`: all of them) from now on.
@@ -338,7 +340,8 @@ impl Gemma3 {
         Ok(true)
     }
 
-    fn forward_hidden(&mut self, tokens: &[u32]) -> Result<Tensor> {
+    /// The hidden states of `tokens` after the last layer, `tokens.len() × hidden` row-major.
+    fn forward_hidden(&mut self, tokens: &[u32]) -> Result<Vec<f32>> {
         let t = tokens.len();
         let offset = self.len;
         if t == 0 {
@@ -361,66 +364,55 @@ impl Gemma3 {
                 .collect(),
             _ => tokens.to_vec(),
         };
-        let mut x = self
-            .embeddings
-            .embed(&rows, &self.device)?
-            .reshape((1, t, self.cfg.hidden))?;
-        x = (x * (self.cfg.hidden as f64).sqrt())?;
-        let cfg = self.cfg.clone();
+        let mut x = self.embeddings.embed(&rows)?;
+        let scale = (self.cfg.hidden as f64).sqrt() as f32;
+        x.iter_mut().for_each(|v| *v *= scale);
+        let cfg = &self.cfg;
         for layer in &mut self.layers {
             let rope = if layer.local {
                 &self.rope_local
             } else {
                 &self.rope_global
             };
-            let residual = x.clone();
-            let h = rms_norm(&x, &layer.attn_norm, cfg.eps)?;
-            let h = attention(layer, &cfg, rope, &h, offset)?;
-            let h = rms_norm(&h, &layer.post_attn_norm, cfg.eps)?;
-            x = (residual + h)?;
-            let residual = x.clone();
-            let h = rms_norm(&x, &layer.ffn_norm, cfg.eps)?;
-            let gate = layer.gate.forward(&h)?;
-            let up = layer.up.forward(&h)?;
-            let h = layer.down.forward(&ops::geglu(&gate, &up)?)?;
-            let h = rms_norm(&h, &layer.post_ffn_norm, cfg.eps)?;
-            x = (residual + h)?;
+            let h = rms_norm(&x, &layer.attn_norm, cfg.eps);
+            let mut h = attention(layer, cfg, rope, &h, offset)?;
+            ops::rms_norm(&mut h, &layer.post_attn_norm, cfg.eps);
+            add(&mut x, &h);
+            let h = rms_norm(&x, &layer.ffn_norm, cfg.eps);
+            let [mut gate, up] = QuantMatrix::products([&layer.gate, &layer.up], &h)?;
+            ops::geglu(&mut gate, &up);
+            let mut h = layer.down.product(&gate, layer.down.rows())?;
+            ops::rms_norm(&mut h, &layer.post_ffn_norm, cfg.eps);
+            add(&mut x, &h);
         }
         self.len += t;
         Ok(x)
     }
 }
 
-/// Self-attention of one layer for `t` new positions starting at `offset`, updating its cache.
+/// Self-attention of one layer for the rows of `x` (new positions from `offset`), updating its
+/// cache.
 fn attention(
     layer: &mut Layer,
     cfg: &Config,
     rope: &Rope,
-    x: &Tensor,
+    x: &[f32],
     offset: usize,
-) -> Result<Tensor> {
-    let (b, t, _) = x.dims3()?;
+) -> Result<Vec<f32>> {
     let d = cfg.head_dim;
-    let heads =
-        |y: Tensor, n: usize| -> Result<Tensor> { Ok(y.reshape((b, t, n, d))?.transpose(1, 2)?) };
-    // [t][heads][d] as a flat vector
-    let flat = |y: Tensor| -> Result<Vec<f32>> { Ok(y.transpose(1, 2)?.flatten_all()?.to_vec1()?) };
-    let q = heads(layer.q.forward(x)?, cfg.heads)?;
-    let k = heads(layer.k.forward(x)?, cfg.kv_heads)?;
-    let v = layer.v.forward(x)?.flatten_all()?.to_vec1::<f32>()?;
-    let q = rope.apply(&rms_norm(&q, &layer.q_norm, cfg.eps)?, offset)?;
-    let k = rope.apply(&rms_norm(&k, &layer.k_norm, cfg.eps)?, offset)?;
-    let q = flat((q * (1.0 / (d as f64).sqrt()))?)?;
+    // Rows of [heads][d]: per-head norms, RoPE and the cache all read that layout.
+    let [mut q, mut k, mut v] = QuantMatrix::products([&layer.q, &layer.k, &layer.v], x)?;
+    ops::rms_norm(&mut q, &layer.q_norm, cfg.eps);
+    ops::rms_norm(&mut k, &layer.k_norm, cfg.eps);
+    rope.apply(&mut q, cfg.heads * d, offset);
+    rope.apply(&mut k, cfg.kv_heads * d, offset);
+    let scale = (1.0 / (d as f64).sqrt()) as f32;
+    q.iter_mut().for_each(|v| *v *= scale);
     // Keys and values at the precision of llama.cpp's (f16) cache: our logits then follow the
     // reference's more closely (the fixtures' free-running agreement and top-logit gaps).
-    let to_f16 = |x: &mut [f32]| {
-        x.iter_mut()
-            .for_each(|x| *x = half::f16::from_f32(*x).to_f32())
-    };
-    let mut k = flat(k)?;
-    let mut v = v;
-    to_f16(&mut k);
-    to_f16(&mut v);
+    for x in k.iter_mut().chain(v.iter_mut()) {
+        *x = half::f16::from_f32(*x).to_f32();
+    }
 
     let cache = &mut layer.cache;
     if cache.end() != offset {
@@ -437,6 +429,5 @@ fn attention(
     if let Some(w) = window {
         cache.keep_last(w - 1);
     }
-    let out = Tensor::from_vec(out, (b, t, cfg.heads * d), x.device())?;
-    layer.o.forward(&out)
+    layer.o.product(&out, layer.o.rows())
 }

@@ -202,52 +202,95 @@ impl QuantMatrix {
 
     /// `x · Wᵀ` for `x` of shape `(…, k)`.
     pub fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        self.forward_first(x, self.n)
+        let mut dims = x.dims().to_vec();
+        let out = self.product(&x.flatten_all()?.to_vec1()?, self.n)?;
+        if let Some(last) = dims.last_mut() {
+            *last = self.n;
+        }
+        Ok(Tensor::from_vec(out, dims, x.device())?)
     }
 
-    /// `x · Wᵀ` over the first `rows` rows only: shape `(…, rows)`, each value the same bits as
-    /// in the full product.
-    pub fn forward_first(&self, x: &Tensor, rows: usize) -> Result<Tensor> {
-        let (n, k) = (rows.min(self.n), self.k);
-        let (data, groups) = match &self.weights {
-            Weights::Candle(_, mm) if rows >= self.n => return Ok(mm.forward(x)?),
-            Weights::Candle(..) => {
-                return Err(Error::Invalid(
-                    "a partial product needs the weights on the CPU".into(),
-                ))
+    /// `x · Wᵀ` over the first `rows` rows only, for `xs` holding rows of `k` values: `(m, rows)`
+    /// row-major, each value the same bits as in the full product.
+    pub fn product(&self, xs: &[f32], rows: usize) -> Result<Vec<f32>> {
+        let Weights::Candle(tensor, mm) = &self.weights else {
+            let job = self.job(xs, rows)?;
+            return Ok(run(&[job]).pop().unwrap_or_default());
+        };
+        if rows < self.n {
+            return Err(Error::Invalid(
+                "a partial product needs the weights on the CPU".into(),
+            ));
+        }
+        self.check_width(xs)?;
+        let x = Tensor::from_slice(xs, (xs.len() / self.k, self.k), &tensor.device())?;
+        Ok(mm.forward(&x)?.flatten_all()?.to_vec1()?)
+    }
+
+    /// The full products of several matrices with the same `xs`, in one parallel pass over all
+    /// their tiles (decoding's small products would otherwise each wait for the slowest task).
+    pub fn products<const N: usize>(mats: [&QuantMatrix; N], xs: &[f32]) -> Result<[Vec<f32>; N]> {
+        let mut outs: [Vec<f32>; N] = std::array::from_fn(|_| Vec::new());
+        if mats
+            .iter()
+            .any(|m| matches!(m.weights, Weights::Candle(..)))
+        {
+            for (out, m) in outs.iter_mut().zip(mats) {
+                *out = m.product(xs, m.n)?;
             }
+        } else {
+            let jobs = mats
+                .iter()
+                .map(|m| m.job(xs, m.n))
+                .collect::<Result<Vec<_>>>()?;
+            for (out, done) in outs.iter_mut().zip(run(&jobs)) {
+                *out = done;
+            }
+        }
+        Ok(outs)
+    }
+
+    fn check_width(&self, xs: &[f32]) -> Result<()> {
+        if xs.len().is_multiple_of(self.k) {
+            Ok(())
+        } else {
+            Err(Error::Invalid(format!(
+                "matrix product of {} values with a {}×{} matrix",
+                xs.len(),
+                self.n,
+                self.k
+            )))
+        }
+    }
+
+    /// The product with our own buffer's first `rows` rows, ready to run.
+    fn job(&self, xs: &[f32], rows: usize) -> Result<Job<'_>> {
+        let (n, k) = (rows.min(self.n), self.k);
+        self.check_width(xs)?;
+        let (data, groups) = match &self.weights {
             Weights::Own(blocks) => (&blocks.bytes()[..n * self.row_bytes()], None),
             Weights::Groups(kind, blocks) => (&blocks.bytes()[..kind.size(n, k)], Some(*kind)),
+            Weights::Candle(..) => unreachable!("candle's weights are multiplied by candle"),
         };
-        let dims = x.dims().to_vec();
-        if dims.last() != Some(&k) {
-            return Err(Error::Invalid(format!(
-                "matrix product of {dims:?} with a {n}×{k} matrix"
-            )));
-        }
-        let xs: Vec<f32> = x.flatten_all()?.to_vec1()?;
-        let out = match (groups, self.dtype) {
-            (Some(kind), _) => matmul_groups(kind, data, n, k, &xs),
-            (None, GgmlDType::Q8_0) => matmul::<BlockQ8_0>(data, n, k, &xs)?,
-            (None, GgmlDType::Q4_0) => matmul::<BlockQ4_0>(data, n, k, &xs)?,
+        match (groups, self.dtype) {
+            (Some(kind), _) => Ok(matmul_groups(kind, data, n, k, xs)),
+            (None, GgmlDType::Q8_0) => matmul::<BlockQ8_0>(data, n, k, xs),
+            (None, GgmlDType::Q4_0) => matmul::<BlockQ4_0>(data, n, k, xs),
             (None, GgmlDType::Q4K) if simd::available() => {
-                matmul_k_simd::<BlockQ4K>(data, n, k, &xs, simd_kquants::dot_q4k)?
+                matmul_k_simd::<BlockQ4K>(data, n, k, xs, simd_kquants::dot_q4k)
             }
-            (None, GgmlDType::Q4K) => matmul::<BlockQ4K>(data, n, k, &xs)?,
-            (None, GgmlDType::Q5K) => matmul::<BlockQ5K>(data, n, k, &xs)?,
+            (None, GgmlDType::Q4K) => matmul::<BlockQ4K>(data, n, k, xs),
+            (None, GgmlDType::Q5K) => matmul::<BlockQ5K>(data, n, k, xs),
             (None, GgmlDType::Q6K) if simd::available() => {
-                matmul_k_simd::<BlockQ6K>(data, n, k, &xs, simd_kquants::dot_q6k)?
+                matmul_k_simd::<BlockQ6K>(data, n, k, xs, simd_kquants::dot_q6k)
             }
-            (None, GgmlDType::Q6K) => matmul::<BlockQ6K>(data, n, k, &xs)?,
-            (_, other) => return Err(Error::Invalid(format!("no kernel for {other:?}"))),
-        };
-        let mut out_dims = dims;
-        *out_dims.last_mut().unwrap_or(&mut 0) = n;
-        Ok(Tensor::from_vec(out, out_dims, &Device::Cpu)?)
+            (None, GgmlDType::Q6K) => matmul::<BlockQ6K>(data, n, k, xs),
+            (_, other) => Err(Error::Invalid(format!("no kernel for {other:?}"))),
+        }
     }
 
-    /// Rows `ids` dequantised, shape `(ids.len(), k)`: the matrix as an embedding table.
-    pub fn embed(&self, ids: &[u32], device: &Device) -> Result<Tensor> {
+    /// Rows `ids` dequantised, `ids.len() × k` row-major: the matrix as an embedding table.
+    pub fn embed(&self, ids: &[u32]) -> Result<Vec<f32>> {
         if let Some(&bad) = ids.iter().find(|&&id| id as usize >= self.n) {
             return Err(Error::Invalid(format!(
                 "token {bad} is outside the {}-row embedding table",
@@ -255,7 +298,8 @@ impl QuantMatrix {
             )));
         }
         if let Weights::Candle(tensor, _) = &self.weights {
-            return Ok(tensor.embedding(&Tensor::new(ids, device)?)?);
+            let ids = Tensor::new(ids, &tensor.device())?;
+            return Ok(tensor.embedding(&ids)?.flatten_all()?.to_vec1()?);
         }
         let mut scratch = vec![0u8; self.row_bytes()];
         let mut out = vec![0f32; ids.len() * self.k];
@@ -271,7 +315,7 @@ impl QuantMatrix {
                 other => return Err(Error::Invalid(format!("no dequantiser for {other:?}"))),
             }?;
         }
-        Ok(Tensor::from_vec(out, (ids.len(), self.k), device)?)
+        Ok(out)
     }
 
     /// Reorders the rows in place, without a second copy of the matrix: row `i` becomes the
@@ -401,15 +445,15 @@ impl TileOut {
     fn set(&mut self, i: usize, r: usize, v: f32) {
         assert!(i < self.m && r < self.rows);
         // SAFETY: in bounds of the `m × n` output (checked above); no other tile writes
-        // these columns, and the output outlives every tile (see `tiled`).
+        // these columns, and the output outlives every tile (see `run`).
         unsafe { *self.out.add(i * self.n + self.first + r) = v }
     }
 }
 
-/// The output's address, shared by the tiles of [`tiled`] (they write disjoint columns).
+/// An output's address, shared by the tiles of [`run`] (they write disjoint columns).
 #[derive(Clone, Copy)]
 struct Shared(*mut f32);
-// SAFETY: only used by `tiled`, whose tasks write disjoint elements while it waits for them.
+// SAFETY: only used by `run`, whose tasks write disjoint elements while it waits for them.
 unsafe impl Send for Shared {}
 unsafe impl Sync for Shared {}
 
@@ -420,34 +464,72 @@ impl Shared {
     }
 }
 
-/// The tile driver shared by the kernels: the `(m, n)` output, each parallel task owning a
-/// tile of weight rows (output columns) and writing its results in place.
-fn tiled(n: usize, m: usize, tile: impl Fn(usize, &mut TileOut) + Sync) -> Vec<f32> {
-    let mut out = vec![0f32; m * n];
-    let shared = Shared(out.as_mut_ptr());
-    let tile_rows = if m == 1 { STREAM_ROWS } else { TILE_ROWS };
-    (0..n.div_ceil(tile_rows)).into_par_iter().for_each(|t| {
-        let first = t * tile_rows;
-        let mut part = TileOut {
-            out: shared.ptr(),
-            m,
+/// Fills the tile of an output starting at weight row (output column) `first`.
+type Tile<'a> = Box<dyn Fn(usize, &mut TileOut) + Sync + 'a>;
+
+/// One product ready to run: the kernel filling the tiles of its `(m, n)` output.
+struct Job<'a> {
+    n: usize,
+    m: usize,
+    tile: Tile<'a>,
+}
+
+impl<'a> Job<'a> {
+    fn new(n: usize, m: usize, tile: impl Fn(usize, &mut TileOut) + Sync + 'a) -> Self {
+        Job {
             n,
+            m,
+            tile: Box::new(tile),
+        }
+    }
+
+    /// Weight rows per tile.
+    fn tile_rows(&self) -> usize {
+        if self.m == 1 {
+            STREAM_ROWS
+        } else {
+            TILE_ROWS
+        }
+    }
+}
+
+/// Runs `jobs` in one parallel pass, each task a tile of one of them writing its results in
+/// place; their `(m, n)` outputs.
+fn run(jobs: &[Job]) -> Vec<Vec<f32>> {
+    let mut outs: Vec<Vec<f32>> = jobs.iter().map(|j| vec![0f32; j.m * j.n]).collect();
+    let shared: Vec<Shared> = outs.iter_mut().map(|o| Shared(o.as_mut_ptr())).collect();
+    let tiles: Vec<(usize, usize)> = jobs
+        .iter()
+        .enumerate()
+        .flat_map(|(i, j)| (0..j.n).step_by(j.tile_rows()).map(move |first| (i, first)))
+        .collect();
+    tiles.into_par_iter().for_each(|(i, first)| {
+        let job = &jobs[i];
+        let mut part = TileOut {
+            out: shared[i].ptr(),
+            m: job.m,
+            n: job.n,
             first,
-            rows: tile_rows.min(n - first),
+            rows: job.tile_rows().min(job.n - first),
         };
-        tile(first, &mut part);
+        (job.tile)(first, &mut part);
     });
-    out
+    outs
 }
 
 /// `(m, k) · (n, k)ᵀ → (m, n)`.
-fn matmul<T: GgmlType>(data: &[u8], n: usize, k: usize, xs: &[f32]) -> Result<Vec<f32>> {
+fn matmul<'a, T: GgmlType + 'static>(
+    data: &'a [u8],
+    n: usize,
+    k: usize,
+    xs: &[f32],
+) -> Result<Job<'a>> {
     let w = blocks::<T>(data, n, k)?;
     let m = xs.len() / k;
     let per_row = k / T::BLCK_SIZE;
     let xq_per_row = k / <T::VecDotType as GgmlType>::BLCK_SIZE;
     let xq = quantise_rows::<T>(xs, k);
-    Ok(tiled(n, m, |first, out| {
+    Ok(Job::new(n, m, move |first, out| {
         for i in 0..m {
             let x = &xq[i * xq_per_row..(i + 1) * xq_per_row];
             for r in 0..out.rows() {
@@ -460,11 +542,11 @@ fn matmul<T: GgmlType>(data: &[u8], n: usize, k: usize, xs: &[f32]) -> Result<Ve
 
 /// A Q8_0 or Q5_0 product on eight-row groups with the VNNI kernel: each group's weights are
 /// loaded once for up to four activation rows; one row (decoding) streams them once.
-fn matmul_groups(kind: Kind, data: &[u8], n: usize, k: usize, xs: &[f32]) -> Vec<f32> {
+fn matmul_groups<'a>(kind: Kind, data: &'a [u8], n: usize, k: usize, xs: &[f32]) -> Job<'a> {
     let act = simd::Activations::quantise(xs, k);
     let m = act.rows();
     let group_bytes = ROWS * kind.row_bytes(k);
-    tiled(n, m, |first, out| {
+    Job::new(n, m, move |first, out| {
         // Tiles start on a group: their rows are a multiple of eight.
         let mut lanes = [[0f32; ROWS]; GROUP_ACT_ROWS];
         for g in 0..out.rows().div_ceil(ROWS) {
@@ -485,18 +567,18 @@ fn matmul_groups(kind: Kind, data: &[u8], n: usize, k: usize, xs: &[f32]) -> Vec
 }
 
 /// A k-quant × Q8_K product with our VNNI kernels: four activation rows per weight-row load.
-fn matmul_k_simd<T: GgmlType<VecDotType = BlockQ8K>>(
-    data: &[u8],
+fn matmul_k_simd<'a, T: GgmlType<VecDotType = BlockQ8K> + 'static>(
+    data: &'a [u8],
     n: usize,
     k: usize,
     xs: &[f32],
     dot: fn(&[T], &[BlockQ8K], usize, &mut [f32]),
-) -> Result<Vec<f32>> {
+) -> Result<Job<'a>> {
     let w = blocks::<T>(data, n, k)?;
     let m = xs.len() / k;
     let per_row = k / T::BLCK_SIZE;
     let act = simd_kquants::quantise_rows(xs, k);
-    Ok(tiled(n, m, |first, out| {
+    Ok(Job::new(n, m, move |first, out| {
         let mut four = [0f32; 4];
         for group in (0..m).step_by(4) {
             let len = (m - group).min(4);
@@ -541,14 +623,27 @@ mod tests {
             let before: Vec<Vec<f32>> = mat.forward(&x).unwrap().to_vec2().unwrap();
             let table: Vec<Vec<f32>> = deq.to_vec2().unwrap();
             let ids: Vec<u32> = (0..40).collect();
-            let embedded: Vec<Vec<f32>> = mat.embed(&ids, &Device::Cpu).unwrap().to_vec2().unwrap();
+            let rows = |m: &QuantMatrix| -> Vec<Vec<f32>> {
+                m.embed(&ids)
+                    .unwrap()
+                    .chunks(256)
+                    .map(<[f32]>::to_vec)
+                    .collect()
+            };
+            let embedded = rows(&mat);
             assert_eq!(embedded, table, "{dtype:?}: rows dequantise as candle does");
             // Row i becomes the one at source[i] (7 is prime to 40: a permutation).
             let source: Vec<u32> = (0..40).map(|i| (i * 7 + 3) % 40).collect();
             assert!(mat.permute_rows(&source).unwrap());
             let after: Vec<Vec<f32>> = mat.forward(&x).unwrap().to_vec2().unwrap();
-            let first: Vec<Vec<f32>> = mat.forward_first(&x, 11).unwrap().to_vec2().unwrap();
-            let moved: Vec<Vec<f32>> = mat.embed(&ids, &Device::Cpu).unwrap().to_vec2().unwrap();
+            let xs: Vec<f32> = x.flatten_all().unwrap().to_vec1().unwrap();
+            let first: Vec<Vec<f32>> = mat
+                .product(&xs, 11)
+                .unwrap()
+                .chunks(11)
+                .map(<[f32]>::to_vec)
+                .collect();
+            let moved = rows(&mat);
             for (i, &s) in source.iter().enumerate() {
                 assert_eq!(moved[i], table[s as usize], "{dtype:?}: row {i}");
                 for r in 0..3 {
@@ -563,7 +658,7 @@ mod tests {
             }
             assert_eq!(first[0].len(), 11);
             assert!(mat.permute_rows(&[0, 0]).is_err(), "not a permutation");
-            assert!(mat.embed(&[40], &Device::Cpu).is_err(), "outside the table");
+            assert!(mat.embed(&[40]).is_err(), "outside the table");
         }
     }
 

@@ -106,8 +106,10 @@ pub struct Model {
     device: Device,
     /// The tokens whose keys and values are in the cache, in order.
     cached: Vec<u32>,
-    /// When set, the tokens the model may not produce (they get −∞).
+    /// When set, the tokens the model may not produce, given −∞ after the forward pass.
     disallowed: Option<Vec<u32>>,
+    /// Whether the vocabulary is restricted (by `disallowed` or in the forward pass).
+    restricted: bool,
     max_positions: usize,
 }
 
@@ -169,6 +171,7 @@ impl Model {
             device,
             cached: Vec::new(),
             disallowed: None,
+            restricted: false,
             max_positions,
         })
     }
@@ -269,12 +272,13 @@ impl Model {
                 "vocabulary restriction names tokens outside the vocabulary".into(),
             ));
         }
-        if let Engine::Gemma3(m) = &mut self.engine {
-            m.restrict_output(ids.as_deref())?;
-        }
+        let computed_only = match &mut self.engine {
+            Engine::Gemma3(m) => m.restrict_output(ids.as_deref())?,
+            _ => false,
+        };
+        self.restricted = ids.is_some();
         self.disallowed = match ids {
-            None => None,
-            Some(ids) => {
+            Some(ids) if !computed_only => {
                 let mut allowed = vec![false; vocab];
                 for id in ids {
                     allowed[id as usize] = true;
@@ -285,13 +289,15 @@ impl Model {
                         .collect(),
                 )
             }
+            // No restriction, or our Gemma pass gives −∞ to every other token already.
+            _ => None,
         };
         Ok(())
     }
 
     /// Whether the vocabulary is restricted.
     pub fn is_restricted(&self) -> bool {
-        self.disallowed.is_some()
+        self.restricted
     }
 
     /// Forgets the KV cache.
@@ -359,7 +365,7 @@ impl Model {
 
     /// Runs `new` (positions `start..`) through the model; logits of the last token. On an
     /// error, part of `new` may already be in the KV cache, so the whole cache is forgotten.
-    fn process(&mut self, new: &[u32], start: usize) -> Result<Tensor> {
+    fn process(&mut self, new: &[u32], start: usize) -> Result<Vec<f32>> {
         // On a worker of the thread pool. For one token, one other worker is kept awake while
         // the pass lasts: each of its small parallel products is then taken up at once instead
         // of waking a sleeping thread (llama.cpp's threads spin the same way). Prompts' products
@@ -380,7 +386,7 @@ impl Model {
         result
     }
 
-    fn forward_tokens(&mut self, new: &[u32], start: usize) -> Result<Tensor> {
+    fn forward_tokens(&mut self, new: &[u32], start: usize) -> Result<Vec<f32>> {
         match &mut self.engine {
             Engine::Gemma3(m) => {
                 let mut last = None;
@@ -401,7 +407,7 @@ impl Model {
         }
     }
 
-    fn forward_other(&mut self, tokens: &[u32], pos: usize) -> Result<Tensor> {
+    fn forward_other(&mut self, tokens: &[u32], pos: usize) -> Result<Vec<f32>> {
         let input = Tensor::new(tokens, &self.device)?.unsqueeze(0)?;
         let logits = match &mut self.engine {
             Engine::Qwen2(m) => m.forward(&input, pos)?,
@@ -409,14 +415,13 @@ impl Model {
             Engine::Llama(m) => m.forward(&input, pos)?,
             Engine::Gemma3(_) => unreachable!("gemma3 has its own path"),
         };
-        Ok(logits)
-    }
-
-    fn finish(&self, logits: Tensor) -> Result<Vec<f32>> {
-        let mut logits: Vec<f32> = logits
+        Ok(logits
             .flatten_all()?
             .to_dtype(candle_core::DType::F32)?
-            .to_vec1()?;
+            .to_vec1()?)
+    }
+
+    fn finish(&self, mut logits: Vec<f32>) -> Result<Vec<f32>> {
         for &id in self.disallowed.iter().flatten() {
             if let Some(v) = logits.get_mut(id as usize) {
                 *v = f32::NEG_INFINITY;

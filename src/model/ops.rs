@@ -5,17 +5,12 @@
 
 use std::sync::OnceLock;
 
-use candle_core::{Device, Tensor};
 use half::f16;
 
-use crate::error::Result;
-
-/// RMS norm over the last dimension: `x / sqrt(mean(x²) + eps) * w`.
-pub fn rms_norm(x: &Tensor, w: &[f32], eps: f64) -> Result<Tensor> {
-    let dims = x.dims().to_vec();
-    let n = *dims.last().unwrap_or(&1);
-    let mut data: Vec<f32> = x.flatten_all()?.to_vec1()?;
-    for row in data.chunks_mut(n) {
+/// RMS norm of each row of `x` (rows of `w.len()` values), in place: `x / sqrt(mean(x²) + eps) * w`.
+pub fn rms_norm(x: &mut [f32], w: &[f32], eps: f64) {
+    let n = w.len();
+    for row in x.chunks_mut(n) {
         let sum: f64 = row.iter().map(|&v| (v * v) as f64).sum();
         let mean = (sum / n as f64) as f32;
         let scale = 1.0 / (mean + eps as f32).sqrt();
@@ -23,7 +18,6 @@ pub fn rms_norm(x: &Tensor, w: &[f32], eps: f64) -> Result<Tensor> {
             *v = (*v * scale) * g;
         }
     }
-    Ok(Tensor::from_vec(data, dims, &Device::Cpu)?.to_device(x.device())?)
 }
 
 fn gelu_f32(x: f32) -> f32 {
@@ -53,23 +47,16 @@ pub fn gelu(x: f32) -> f32 {
     }
 }
 
-/// `gelu(gate) * up`, element-wise.
-pub fn geglu(gate: &Tensor, up: &Tensor) -> Result<Tensor> {
-    let dims = gate.dims().to_vec();
-    let g: Vec<f32> = gate.flatten_all()?.to_vec1()?;
-    let u: Vec<f32> = up.flatten_all()?.to_vec1()?;
-    let out: Vec<f32> = g.iter().zip(&u).map(|(&g, &u)| gelu(g) * u).collect();
-    Ok(Tensor::from_vec(out, dims, &Device::Cpu)?.to_device(gate.device())?)
+/// `gate ← gelu(gate) * up`, element-wise.
+pub fn geglu(gate: &mut [f32], up: &[f32]) {
+    for (g, &u) in gate.iter_mut().zip(up) {
+        *g = gelu(*g) * u;
+    }
 }
 
-/// RoPE cosines and sines for positions `0..positions`, shape `(positions, head_dim / 2)`:
+/// RoPE cosines and sines for positions `0..positions`, `positions × head_dim / 2` row-major:
 /// θ = p · base^(−2i/d), the powers taken by repeated multiplication as llama.cpp does.
-pub fn rope_table(
-    base: f64,
-    head_dim: usize,
-    positions: usize,
-    device: &Device,
-) -> Result<(Tensor, Tensor)> {
+pub fn rope_table(base: f64, head_dim: usize, positions: usize) -> (Vec<f32>, Vec<f32>) {
     let half = head_dim / 2;
     let theta_scale = (base as f32).powf(-2.0 / head_dim as f32);
     let mut cos = Vec::with_capacity(positions * half);
@@ -82,10 +69,26 @@ pub fn rope_table(
             theta *= theta_scale;
         }
     }
-    Ok((
-        Tensor::from_vec(cos, (positions, half), device)?,
-        Tensor::from_vec(sin, (positions, half), device)?,
-    ))
+    (cos, sin)
+}
+
+/// Rotates each `head_dim`-wide head of `x` (NeoX layout: the first half against the second)
+/// by the angles of its position: row `p` of `x`'s rows of `width` values is at position
+/// `offset + p`; `cos` and `sin` come from [`rope_table`].
+pub fn rope(x: &mut [f32], width: usize, head_dim: usize, offset: usize, cos: &[f32], sin: &[f32]) {
+    let half = head_dim / 2;
+    for (p, row) in x.chunks_mut(width).enumerate() {
+        let at = (offset + p) * half;
+        let (cos, sin) = (&cos[at..at + half], &sin[at..at + half]);
+        for head in row.chunks_mut(head_dim) {
+            let (a, b) = head.split_at_mut(half);
+            for i in 0..half {
+                let (x1, x2) = (a[i], b[i]);
+                a[i] = x1 * cos[i] - x2 * sin[i];
+                b[i] = x1 * sin[i] + x2 * cos[i];
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -107,23 +110,47 @@ mod tests {
 
     #[test]
     fn rms_norm_normalises_rows() {
-        let x =
-            Tensor::from_vec(vec![3.0f32, 4.0, 0.0, 0.0, 1.0, 1.0], (3, 2), &Device::Cpu).unwrap();
-        let y: Vec<Vec<f32>> = rms_norm(&x, &[1.0, 2.0], 0.0).unwrap().to_vec2().unwrap();
+        let mut y = vec![3.0f32, 4.0, 0.0, 0.0, 1.0, 1.0];
+        rms_norm(&mut y, &[1.0, 2.0], 0.0);
         let r = (12.5f32).sqrt();
-        assert!((y[0][0] - 3.0 / r).abs() < 1e-6 && (y[0][1] - 8.0 / r).abs() < 1e-6);
-        assert!(y[1].iter().all(|v| v.is_nan() || *v == 0.0) || y[1] == vec![0.0, 0.0]);
-        assert!((y[2][0] - 1.0).abs() < 1e-6 && (y[2][1] - 2.0).abs() < 1e-6);
+        assert!((y[0] - 3.0 / r).abs() < 1e-6 && (y[1] - 8.0 / r).abs() < 1e-6);
+        assert!(y[2..4].iter().all(|v| v.is_nan() || *v == 0.0));
+        assert!((y[4] - 1.0).abs() < 1e-6 && (y[5] - 2.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn rope_rotates_the_two_halves_of_each_head_as_candle_does() {
+        let (cos, sin) = rope_table(10_000.0, 8, 6);
+        // Two positions (offset 3) of two heads of 8.
+        let x: Vec<f32> = (0..32).map(|i| (i as f32 * 0.37).sin()).collect();
+        let mut ours = x.clone();
+        rope(&mut ours, 16, 8, 3, &cos, &sin);
+        use candle_core::{Device, Tensor};
+        // candle: (batch, heads, positions, head_dim), tables of the positions used.
+        let t = Tensor::from_vec(x, (1, 2, 2, 8), &Device::Cpu)
+            .unwrap()
+            .transpose(1, 2)
+            .unwrap()
+            .contiguous()
+            .unwrap();
+        let table = |v: &[f32]| Tensor::from_vec(v[12..20].to_vec(), (2, 4), &Device::Cpu).unwrap();
+        let theirs = candle_nn::rotary_emb::rope(&t, &table(&cos), &table(&sin))
+            .unwrap()
+            .transpose(1, 2)
+            .unwrap()
+            .flatten_all()
+            .unwrap()
+            .to_vec1::<f32>()
+            .unwrap();
+        assert_eq!(ours, theirs);
     }
 
     #[test]
     fn rope_table_starts_at_angle_zero_and_follows_the_base() {
-        let (cos, sin) = rope_table(10_000.0, 4, 3, &Device::Cpu).unwrap();
-        let (cos, sin): (Vec<Vec<f32>>, Vec<Vec<f32>>) =
-            (cos.to_vec2().unwrap(), sin.to_vec2().unwrap());
-        assert_eq!(cos[0], vec![1.0, 1.0]);
-        assert_eq!(sin[0], vec![0.0, 0.0]);
+        let (cos, sin) = rope_table(10_000.0, 4, 3);
+        assert_eq!(cos[..2], [1.0, 1.0]);
+        assert_eq!(sin[..2], [0.0, 0.0]);
         // position 2, pair 1: θ = 2 · 10000^(−1/2) = 0.02
-        assert!((sin[2][1] - 0.02f32.sin()).abs() < 1e-6);
+        assert!((sin[2 * 2 + 1] - 0.02f32.sin()).abs() < 1e-6);
     }
 }
