@@ -28,10 +28,13 @@ use crate::error::{Error, Result};
 /// Weight rows per tile for prompts: 32 rows of a 2048-wide Q8_0 matrix are about 70 KB, kept
 /// in cache while every activation row passes over them.
 const TILE_ROWS: usize = 32;
-/// Weight rows per task for one activation row (decoding): the weights stream through once
-/// whatever the tile, so larger tasks only cut the scheduling (5,000 tasks a token for Gemma's
-/// output projection with tiles of 32).
+/// Most weight rows per task for one activation row (decoding): the weights stream through
+/// once whatever the tile, so larger tasks only cut the scheduling (5,000 tasks a token for
+/// Gemma's output projection with tiles of 32); smaller products are cut in about eight tasks
+/// a thread, so that no thread waits long for the last one.
 const STREAM_ROWS: usize = 256;
+/// Tasks per thread a decoding step's products are cut into, at most.
+const STREAM_TASKS: usize = 8;
 // Tiles start on an eight-row group.
 const _: () = assert!(TILE_ROWS.is_multiple_of(ROWS) && STREAM_ROWS.is_multiple_of(ROWS));
 
@@ -483,14 +486,18 @@ impl<'a> Job<'a> {
         }
     }
 
-    /// Weight rows per tile.
-    fn tile_rows(&self) -> usize {
-        if self.m == 1 {
-            STREAM_ROWS
-        } else {
-            TILE_ROWS
-        }
+}
+
+/// Weight rows per tile for `jobs` run together.
+fn tile_rows(jobs: &[Job]) -> usize {
+    if jobs.iter().any(|j| j.m > 1) {
+        return TILE_ROWS;
     }
+    let rows: usize = jobs.iter().map(|j| j.n).sum();
+    let tasks = STREAM_TASKS * rayon::current_num_threads();
+    rows.div_ceil(tasks)
+        .next_multiple_of(ROWS)
+        .clamp(ROWS, STREAM_ROWS)
 }
 
 /// Runs `jobs` in one parallel pass, each task a tile of one of them writing its results in
@@ -498,10 +505,11 @@ impl<'a> Job<'a> {
 fn run(jobs: &[Job]) -> Vec<Vec<f32>> {
     let mut outs: Vec<Vec<f32>> = jobs.iter().map(|j| vec![0f32; j.m * j.n]).collect();
     let shared: Vec<Shared> = outs.iter_mut().map(|o| Shared(o.as_mut_ptr())).collect();
+    let tile = tile_rows(jobs);
     let tiles: Vec<(usize, usize)> = jobs
         .iter()
         .enumerate()
-        .flat_map(|(i, j)| (0..j.n).step_by(j.tile_rows()).map(move |first| (i, first)))
+        .flat_map(|(i, j)| (0..j.n).step_by(tile).map(move |first| (i, first)))
         .collect();
     tiles.into_par_iter().for_each(|(i, first)| {
         let job = &jobs[i];
@@ -510,7 +518,7 @@ fn run(jobs: &[Job]) -> Vec<Vec<f32>> {
             m: job.m,
             n: job.n,
             first,
-            rows: job.tile_rows().min(job.n - first),
+            rows: tile.min(job.n - first),
         };
         (job.tile)(first, &mut part);
     });
