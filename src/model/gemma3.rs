@@ -1,4 +1,6 @@
-//! Our Gemma 3 forward pass on candle's primitives.
+//! Our Gemma 3 forward pass: plain row-major buffers between our quantised products
+//! (`matmul`), attention (`attention`) and element-wise operations (`ops`); candle reads the
+//! GGUF tensors and multiplies the weights it holds on a GPU.
 //!
 //! What makes Gemma 3 different from a textbook transformer, all handled here:
 //! - embeddings scaled by √hidden; output projection tied to the (quantised) embeddings;

@@ -485,7 +485,6 @@ impl<'a> Job<'a> {
             tile: Box::new(tile),
         }
     }
-
 }
 
 /// Weight rows per tile for `jobs` run together.
@@ -668,6 +667,24 @@ mod tests {
             assert!(mat.permute_rows(&[0, 0]).is_err(), "not a permutation");
             assert!(mat.embed(&[40]).is_err(), "outside the table");
         }
+    }
+
+    #[test]
+    fn products_run_together_give_the_bits_of_each_alone() {
+        let (q, _) = matrix(40, 256, GgmlDType::Q5_0);
+        let (k, _) = matrix(16, 256, GgmlDType::Q8_0);
+        let (v, _) = matrix(24, 256, GgmlDType::Q4K);
+        for m in [1, 5] {
+            let xs: Vec<f32> = (0..m * 256)
+                .map(|i| ((i * 29 % 23) as f32 - 11.0) / 3.0)
+                .collect();
+            let together = QuantMatrix::products([&q, &k, &v], &xs).unwrap();
+            for (mat, out) in [&q, &k, &v].into_iter().zip(&together) {
+                assert_eq!(out.len(), m * mat.rows());
+                assert_eq!(*out, mat.product(&xs, mat.rows()).unwrap(), "{m} rows");
+            }
+        }
+        assert!(q.product(&[0.0; 100], 40).is_err(), "not whole rows");
     }
 
     #[test]
