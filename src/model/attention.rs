@@ -1,17 +1,21 @@
-//! Attention over a KV cache in f32: scores, a softmax whose sum is taken in double precision,
-//! and the weighted sum of values. Each (query, head) pair is independent and runs in parallel.
+//! Attention over a KV cache: scores, a softmax whose sum is taken in double precision, and the
+//! weighted sum of values, in f32. Each (query, head) pair is independent and runs in parallel.
 //!
-//! The cache keeps, per layer, the keys and values of positions `start..start + len`, laid out
+//! The cache keeps, per layer, the keys and values of positions `start..start + len` in f16, as
+//! llama.cpp's cache does (half the memory and half the bytes a decoding step reads; our logits
+//! also follow the reference's more closely than with f32 keys and values), laid out
 //! `[position][kv head][dim]`, so appending a position is a push and the sliding window drops
 //! from the front.
 
+use half::f16;
+use half::slice::HalfFloatSliceExt;
 use rayon::prelude::*;
 
 /// Keys and values seen so far by one layer.
 #[derive(Debug, Clone, Default)]
 pub struct KvCache {
-    k: Vec<f32>,
-    v: Vec<f32>,
+    k: Vec<f16>,
+    v: Vec<f16>,
     /// Absolute position of the first cached entry.
     start: usize,
     /// Number of cached positions.
@@ -38,12 +42,13 @@ impl KvCache {
         self.start + self.len
     }
 
-    /// Appends the keys and values of positions `end()..`; `k` and `v` hold whole positions.
+    /// Appends the keys and values of positions `end()..` (rounded to f16); `k` and `v` hold
+    /// whole positions.
     pub fn append(&mut self, k: &[f32], v: &[f32]) {
         debug_assert_eq!(k.len(), v.len());
         debug_assert_eq!(k.len() % self.stride, 0);
-        self.k.extend_from_slice(k);
-        self.v.extend_from_slice(v);
+        self.k.extend(k.iter().map(|&x| f16::from_f32(x)));
+        self.v.extend(v.iter().map(|&x| f16::from_f32(x)));
         self.len += k.len() / self.stride;
     }
 
@@ -126,10 +131,10 @@ pub fn attend(
             let last = pos.min(cache.end() - 1);
             let g = h / rep;
             let at = |p: usize| (p - cache.start) * cache.stride + g * head_dim;
-            let keys: Vec<&[f32]> = (first..=last)
+            let keys: Vec<&[f16]> = (first..=last)
                 .map(|p| &cache.k[at(p)..at(p) + head_dim])
                 .collect();
-            let values: Vec<&[f32]> = (first..=last)
+            let values: Vec<&[f16]> = (first..=last)
                 .map(|p| &cache.v[at(p)..at(p) + head_dim])
                 .collect();
             group_attention(q, &keys, &values, head_dim, out);
@@ -139,7 +144,7 @@ pub fn attend(
 
 /// The attention of the query heads `q` (`n × dim`, sharing one kv head) over `keys` and
 /// `values`, added into `out` (`n × dim`, zeroed). The CPU is asked once which build to run.
-fn group_attention(q: &[f32], keys: &[&[f32]], values: &[&[f32]], dim: usize, out: &mut [f32]) {
+fn group_attention(q: &[f32], keys: &[&[f16]], values: &[&[f16]], dim: usize, out: &mut [f32]) {
     #[cfg(target_arch = "x86_64")]
     if fma_available() {
         // SAFETY: the features are checked.
@@ -149,24 +154,24 @@ fn group_attention(q: &[f32], keys: &[&[f32]], values: &[&[f32]], dim: usize, ou
 }
 
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
+#[target_feature(enable = "avx2,fma,f16c")]
 unsafe fn group_attention_fma(
     q: &[f32],
-    keys: &[&[f32]],
-    values: &[&[f32]],
+    keys: &[&[f16]],
+    values: &[&[f16]],
     dim: usize,
     out: &mut [f32],
 ) {
     group_attention_body(q, keys, values, dim, out, true)
 }
 
-/// The body of [`group_attention`]; `fma` says the CPU has AVX2 and FMA, for the blocked
+/// The body of [`group_attention`]; `fma` says the CPU has AVX2, FMA and F16C, for the blocked
 /// kernels (the same bits as the row-by-row loops).
 #[inline(always)]
 fn group_attention_body(
     q: &[f32],
-    keys: &[&[f32]],
-    values: &[&[f32]],
+    keys: &[&[f16]],
+    values: &[&[f16]],
     dim: usize,
     out: &mut [f32],
     fma: bool,
@@ -186,8 +191,12 @@ fn group_attention_body(
             p += 4;
         }
     }
+    // The other rows one at a time, widened to f32 first (in vector instructions where the
+    // CPU has them): the same values as the blocked kernels read.
+    let mut row = vec![0f32; dim];
     for (key, dots) in keys[p..].iter().zip(scores[p * n..].chunks_exact_mut(n)) {
-        dot_many(q, key, dots);
+        key.convert_to_f32_slice(&mut row);
+        dot_many(q, &row, dots);
     }
     let count = keys.len();
     for h in 0..n {
@@ -212,18 +221,27 @@ fn group_attention_body(
         return;
     }
     for (p, value) in values.iter().enumerate() {
-        axpy_many(&scores[p * n..(p + 1) * n], value, out);
+        value.convert_to_f32_slice(&mut row);
+        axpy_many(&scores[p * n..(p + 1) * n], &row, out);
     }
 }
 
 #[cfg(target_arch = "x86_64")]
 mod x86 {
+    use half::f16;
     use std::arch::x86_64::*;
+
+    /// Eight f16 values at `p`, as f32.
+    #[inline]
+    #[target_feature(enable = "avx2,fma,f16c")]
+    unsafe fn load8(p: *const f16) -> __m256 {
+        _mm256_cvtph_ps(_mm_loadu_si128(p as *const __m128i))
+    }
 
     /// `out[p * 4 + h] = q[h] · keys[p]` for four heads and four keys, each with the arithmetic
     /// of `dot_many` (eight fused lanes in order, summed in lane order, then the tail).
-    #[target_feature(enable = "avx2,fma")]
-    pub unsafe fn dot_4x4(q: &[f32], keys: [&[f32]; 4], dim: usize, out: &mut [f32]) {
+    #[target_feature(enable = "avx2,fma,f16c")]
+    pub unsafe fn dot_4x4(q: &[f32], keys: [&[f16]; 4], dim: usize, out: &mut [f32]) {
         assert!(q.len() == 4 * dim && out.len() == 16 && keys.iter().all(|k| k.len() == dim));
         let chunks = dim / 8 * 8;
         let mut acc = [[_mm256_setzero_ps(); 4]; 4];
@@ -236,7 +254,7 @@ mod x86 {
                 _mm256_loadu_ps(q.as_ptr().add(3 * dim + c)),
             ];
             for (acc, key) in acc.iter_mut().zip(keys) {
-                let kv = _mm256_loadu_ps(key.as_ptr().add(c));
+                let kv = load8(key.as_ptr().add(c));
                 for (acc, qv) in acc.iter_mut().zip(qv) {
                     *acc = _mm256_fmadd_ps(qv, kv, *acc);
                 }
@@ -250,7 +268,7 @@ mod x86 {
                 let tail: f32 = q[h * dim + chunks..(h + 1) * dim]
                     .iter()
                     .zip(&key[chunks..])
-                    .map(|(x, y)| x * y)
+                    .map(|(x, y)| x * y.to_f32())
                     .sum();
                 out[p * 4 + h] = lanes.iter().sum::<f32>() + tail;
             }
@@ -259,8 +277,8 @@ mod x86 {
 
     /// `out[h] += Σₚ w[p * 4 + h] · values[p]` for four heads, adding the keys in order (a
     /// product, then a sum, as `axpy_many`), the output chunk held in registers.
-    #[target_feature(enable = "avx2,fma")]
-    pub unsafe fn weighted_sum_x4(w: &[f32], values: &[&[f32]], out: &mut [f32]) {
+    #[target_feature(enable = "avx2,fma,f16c")]
+    pub unsafe fn weighted_sum_x4(w: &[f32], values: &[&[f16]], out: &mut [f32]) {
         let dim = out.len() / 4;
         assert!(w.len() == 4 * values.len() && values.iter().all(|v| v.len() == dim));
         let chunks = dim / 8 * 8;
@@ -273,7 +291,7 @@ mod x86 {
                 _mm256_loadu_ps(out.as_ptr().add(3 * dim + c)),
             ];
             for (p, value) in values.iter().enumerate() {
-                let v = _mm256_loadu_ps(value.as_ptr().add(c));
+                let v = load8(value.as_ptr().add(c));
                 for (h, acc) in acc.iter_mut().enumerate() {
                     let wh = _mm256_set1_ps(*w.get_unchecked(p * 4 + h));
                     *acc = _mm256_add_ps(*acc, _mm256_mul_ps(wh, v));
@@ -291,7 +309,7 @@ mod x86 {
                     .iter_mut()
                     .zip(&value[chunks..])
                 {
-                    *o += wh * v;
+                    *o += wh * v.to_f32();
                 }
             }
         }
@@ -301,7 +319,11 @@ mod x86 {
 #[cfg(target_arch = "x86_64")]
 fn fma_available() -> bool {
     static FMA: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *FMA.get_or_init(|| is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma"))
+    *FMA.get_or_init(|| {
+        is_x86_feature_detected!("avx2")
+            && is_x86_feature_detected!("fma")
+            && is_x86_feature_detected!("f16c")
+    })
 }
 
 /// `dots[h] = q[h] · key` for each row of `q`: per head, eight lanes of fused products in
@@ -391,6 +413,10 @@ mod tests {
         let q = values(n * d, 3);
         let mut cache = KvCache::new(1, d);
         cache.append(&k, &v);
+        // The cache holds them in f16.
+        let stored =
+            |x: &[f32]| -> Vec<f32> { x.iter().map(|&x| f16::from_f32(x).to_f32()).collect() };
+        let (k, v) = (stored(&k), stored(&v));
         let out = attend(&q, &cache, 0, 1, d, Some(4));
         for i in 0..n {
             let visible = i.saturating_sub(3)..=i;

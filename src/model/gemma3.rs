@@ -403,18 +403,13 @@ fn attention(
 ) -> Result<Vec<f32>> {
     let d = cfg.head_dim;
     // Rows of [heads][d]: per-head norms, RoPE and the cache all read that layout.
-    let [mut q, mut k, mut v] = QuantMatrix::products([&layer.q, &layer.k, &layer.v], x)?;
+    let [mut q, mut k, v] = QuantMatrix::products([&layer.q, &layer.k, &layer.v], x)?;
     ops::rms_norm(&mut q, &layer.q_norm, cfg.eps);
     ops::rms_norm(&mut k, &layer.k_norm, cfg.eps);
     rope.apply(&mut q, cfg.heads * d, offset);
     rope.apply(&mut k, cfg.kv_heads * d, offset);
     let scale = (1.0 / (d as f64).sqrt()) as f32;
     q.iter_mut().for_each(|v| *v *= scale);
-    // Keys and values at the precision of llama.cpp's (f16) cache: our logits then follow the
-    // reference's more closely (the fixtures' free-running agreement and top-logit gaps).
-    for x in k.iter_mut().chain(v.iter_mut()) {
-        *x = half::f16::from_f32(*x).to_f32();
-    }
 
     let cache = &mut layer.cache;
     if cache.end() != offset {
