@@ -47,8 +47,11 @@ impl KvCache {
     pub fn append(&mut self, k: &[f32], v: &[f32]) {
         debug_assert_eq!(k.len(), v.len());
         debug_assert_eq!(k.len() % self.stride, 0);
-        self.k.extend(k.iter().map(|&x| f16::from_f32(x)));
-        self.v.extend(v.iter().map(|&x| f16::from_f32(x)));
+        for (cache, new) in [(&mut self.k, k), (&mut self.v, v)] {
+            let at = cache.len();
+            cache.resize(at + new.len(), f16::ZERO);
+            cache[at..].convert_from_f32_slice(new);
+        }
         self.len += k.len() / self.stride;
     }
 
