@@ -342,34 +342,33 @@ impl QuantMatrix {
             ));
         }
         let bytes = blocks.bytes_mut();
-        let get = |bytes: &[u8], i: usize, row: &mut [u8]| match groups {
-            None => row.copy_from_slice(&bytes[i * row_bytes..(i + 1) * row_bytes]),
-            Some(kind) => row_groups::get_row(kind, bytes, k, i, row),
-        };
-        let set = |bytes: &mut [u8], i: usize, row: &[u8]| match groups {
-            None => bytes[i * row_bytes..(i + 1) * row_bytes].copy_from_slice(row),
-            Some(kind) => row_groups::set_row(kind, bytes, k, i, row),
-        };
+        // Rows are moved as GGUF rows: groups are taken apart first (their rows are scattered
+        // over the group's blocks, so moving them one by one would touch ten times the memory).
+        if let Some(kind) = groups {
+            row_groups::unpack_in_place(kind, bytes, self.n, k);
+        }
         let mut done = vec![false; self.n];
-        let (mut held, mut moving) = (vec![0u8; row_bytes], vec![0u8; row_bytes]);
+        let mut held = vec![0u8; row_bytes];
         // Follow each cycle: hold its first row, pull every other row into place.
         for start in 0..self.n {
             if done[start] || source[start] as usize == start {
                 continue;
             }
-            get(bytes, start, &mut held);
+            held.copy_from_slice(&bytes[start * row_bytes..(start + 1) * row_bytes]);
             let mut i = start;
             loop {
                 done[i] = true;
                 let from = source[i] as usize;
                 if from == start {
-                    set(bytes, i, &held);
+                    bytes[i * row_bytes..(i + 1) * row_bytes].copy_from_slice(&held);
                     break;
                 }
-                get(bytes, from, &mut moving);
-                set(bytes, i, &moving);
+                bytes.copy_within(from * row_bytes..(from + 1) * row_bytes, i * row_bytes);
                 i = from;
             }
+        }
+        if let Some(kind) = groups {
+            row_groups::pack_in_place(kind, bytes, self.n, k);
         }
         Ok(true)
     }

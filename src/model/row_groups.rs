@@ -23,6 +23,8 @@
 //!
 //! A matrix whose row count is not a multiple of eight ends with zero rows (zero scales).
 
+use rayon::prelude::*;
+
 /// Rows in a group.
 pub const ROWS: usize = 8;
 /// Weights in a block.
@@ -134,18 +136,36 @@ pub fn get_row(kind: Kind, groups: &[u8], k: usize, i: usize, row: &mut [u8]) {
 }
 
 /// Rearranges `bytes`, which start with `n` rows of GGUF blocks (zeros after them), into
-/// groups, in place: a group takes the bytes of its eight rows, so one group of scratch does.
+/// groups, in place: a group takes the bytes of its eight rows, so one group of scratch a
+/// thread does.
 pub fn pack_in_place(kind: Kind, bytes: &mut [u8], n: usize, k: usize) {
     let group = ROWS * kind.row_bytes(k);
     assert_eq!(bytes.len(), kind.size(n, k));
-    let mut rows = vec![0u8; group];
-    for chunk in bytes.chunks_exact_mut(group) {
-        rows.copy_from_slice(chunk);
-        // Each group is a matrix of eight rows; rows past `n` are zeros, and stay zeros.
-        for (j, row) in rows.chunks_exact(group / ROWS).enumerate() {
-            set_row(kind, chunk, k, j, row);
-        }
-    }
+    bytes.par_chunks_exact_mut(group).for_each_init(
+        || vec![0u8; group],
+        |rows, chunk| {
+            rows.copy_from_slice(chunk);
+            // Each group is a matrix of eight rows; rows past `n` are zeros, and stay zeros.
+            for (j, row) in rows.chunks_exact(group / ROWS).enumerate() {
+                set_row(kind, chunk, k, j, row);
+            }
+        },
+    );
+}
+
+/// The inverse of [`pack_in_place`]: the groups back to rows of GGUF blocks, in place.
+pub fn unpack_in_place(kind: Kind, bytes: &mut [u8], n: usize, k: usize) {
+    let group = ROWS * kind.row_bytes(k);
+    assert_eq!(bytes.len(), kind.size(n, k));
+    bytes.par_chunks_exact_mut(group).for_each_init(
+        || vec![0u8; group],
+        |groups, chunk| {
+            groups.copy_from_slice(chunk);
+            for (j, row) in chunk.chunks_exact_mut(group / ROWS).enumerate() {
+                get_row(kind, groups, k, j, row);
+            }
+        },
+    );
 }
 
 #[cfg(test)]
@@ -185,6 +205,13 @@ mod tests {
             groups[..rows.len()].copy_from_slice(&rows);
             pack_in_place(kind, &mut groups, n, k);
             assert_ne!(groups[..rows.len()], rows[..], "{kind:?}: rearranged");
+            let mut back = groups.clone();
+            unpack_in_place(kind, &mut back, n, k);
+            assert_eq!(back[..rows.len()], rows[..], "{kind:?}: unpacked");
+            assert!(
+                back[rows.len()..].iter().all(|&b| b == 0),
+                "{kind:?}: padding"
+            );
             let mut row = vec![0u8; rb];
             for i in 0..n {
                 get_row(kind, &groups, k, i, &mut row);
