@@ -326,6 +326,7 @@ fn sentencepiece(
             }
         }
     }
+    drop(index);
     // Highest score first; ties keep the vocabulary order.
     merges.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
     let merges: Vec<(String, String)> = merges
