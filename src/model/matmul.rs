@@ -547,7 +547,7 @@ fn matmul<'a, T: GgmlType + 'static>(
 }
 
 /// A Q8_0 or Q5_0 product on eight-row groups with the VNNI kernel: each group's weights are
-/// loaded once for up to four activation rows; one row (decoding) streams them once.
+/// loaded once for up to eight activation rows; one row (decoding) streams them once.
 fn matmul_groups<'a>(kind: Kind, data: &'a [u8], n: usize, k: usize, xs: &[f32]) -> Job<'a> {
     let act = simd::Activations::quantise(xs, k);
     let m = act.rows();

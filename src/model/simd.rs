@@ -134,7 +134,7 @@ fn block_parts(block: &BlockQ8_0) -> (f32, &[u8]) {
 }
 
 /// Activation rows a call to [`dot_group`] takes at most.
-pub const GROUP_ACT_ROWS: usize = 4;
+pub const GROUP_ACT_ROWS: usize = 8;
 
 /// Dot products of the eight weight rows of one group (`group`: its `k/32` group blocks, laid
 /// out as `row_groups` describes) with activation rows `first..first + out.len()` (at most
@@ -155,16 +155,17 @@ pub fn dot_group(kind: Kind, group: &[u8], act: &Activations, first: usize, out:
     // the activation rows (sizes checked above).
     unsafe {
         let g = group.as_ptr();
-        match (kind, out.len()) {
-            (Kind::Q8_0, 1) => x86::dot_group::<false, 1>(g, act, first, out),
-            (Kind::Q8_0, 2) => x86::dot_group::<false, 2>(g, act, first, out),
-            (Kind::Q8_0, 3) => x86::dot_group::<false, 3>(g, act, first, out),
-            (Kind::Q8_0, 4) => x86::dot_group::<false, 4>(g, act, first, out),
-            (Kind::Q5_0, 1) => x86::dot_group::<true, 1>(g, act, first, out),
-            (Kind::Q5_0, 2) => x86::dot_group::<true, 2>(g, act, first, out),
-            (Kind::Q5_0, 3) => x86::dot_group::<true, 3>(g, act, first, out),
-            (Kind::Q5_0, 4) => x86::dot_group::<true, 4>(g, act, first, out),
-            _ => {}
+        macro_rules! rows {
+            ($q5:literal, $($r:literal)*) => {
+                match out.len() {
+                    $($r => x86::dot_group::<$q5, $r>(g, act, first, out),)*
+                    _ => {}
+                }
+            };
+        }
+        match kind {
+            Kind::Q8_0 => rows!(false, 1 2 3 4 5 6 7 8),
+            Kind::Q5_0 => rows!(true, 1 2 3 4 5 6 7 8),
         }
     }
 }
@@ -406,7 +407,8 @@ mod tests {
         let values: Vec<f32> = (0..n * k)
             .map(|i| (((i * 37) % 101) as f32 - 50.0) / 9.0 * (1.0 + (i / k) as f32))
             .collect();
-        let rows: Vec<f32> = (0..5 * k)
+        let m = GROUP_ACT_ROWS + 1;
+        let rows: Vec<f32> = (0..m * k)
             .map(|i| (((i + (i / k) * 7) * 53 % 97) as f32 - 48.0) / 5.0)
             .collect();
         let act = Activations::quantise(&rows, k);
@@ -418,7 +420,7 @@ mod tests {
             row_groups::pack_in_place(kind, &mut groups, n, k);
             let group_bytes = 8 * rb;
             for count in 1..=GROUP_ACT_ROWS {
-                for first in [0, 5 - count] {
+                for first in [0, m - count] {
                     let mut out = vec![[0f32; 8]; count];
                     for (g, group) in groups.chunks_exact(group_bytes).enumerate() {
                         dot_group(kind, group, &act, first, &mut out);
