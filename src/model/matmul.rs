@@ -572,7 +572,7 @@ fn matmul_groups<'a>(kind: Kind, data: &'a [u8], n: usize, k: usize, xs: &[f32])
     })
 }
 
-/// A k-quant × Q8_K product with our VNNI kernels: four activation rows per weight-row load.
+/// A k-quant × Q8_K product with our VNNI kernels: eight activation rows per weight-row load.
 fn matmul_k_simd<'a, T: GgmlType<VecDotType = BlockQ8K> + 'static>(
     data: &'a [u8],
     n: usize,
@@ -585,18 +585,18 @@ fn matmul_k_simd<'a, T: GgmlType<VecDotType = BlockQ8K> + 'static>(
     let per_row = k / T::BLCK_SIZE;
     let act = simd_kquants::quantise_rows(xs, k);
     Ok(Job::new(n, m, move |first, out| {
-        let mut four = [0f32; 4];
-        for group in (0..m).step_by(4) {
-            let len = (m - group).min(4);
+        let mut some = [0f32; 8];
+        for group in (0..m).step_by(8) {
+            let len = (m - group).min(8);
             for r in 0..out.rows() {
                 let j = first + r;
                 dot(
                     &w[j * per_row..(j + 1) * per_row],
                     &act,
                     group,
-                    &mut four[..len],
+                    &mut some[..len],
                 );
-                for (g, &v) in four[..len].iter().enumerate() {
+                for (g, &v) in some[..len].iter().enumerate() {
                     out.set(group + g, r, v);
                 }
             }

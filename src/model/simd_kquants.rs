@@ -2,13 +2,13 @@
 //! activations, with AVX2 and AVX-512 VNNI on 256-bit vectors.
 //!
 //! Each weight super-block (256 values) is unpacked once — quants to bytes, 6-bit scales and
-//! mins to 16-bit lanes — and multiplied with up to four activation rows. The weight quants
+//! mins to 16-bit lanes — and multiplied with up to eight activation rows. The weight quants
 //! are unsigned (Q4_K 0..15, Q6_K 0..63), so `vpmaddubsw` takes them directly with the signed
 //! Q8_K activations (no saturation: 2·63·128 < 2¹⁵), and `vpdpwssd` applies the sub-block
 //! scales while accumulating in 32 bits. The Q4_K mins and the Q6_K offset of 32 are taken
 //! back through the activations' 16-value sums (`bsums`). Every integer sum is exact; each
 //! super-block is scaled and accumulated in f32 in a fixed order, the same for one row or
-//! four, so a row's result does not depend on the rows computed with it.
+//! eight, so a row's result does not depend on the rows computed with it.
 //!
 //! The callers check [`simd::available`] and use candle's dot product otherwise.
 
@@ -30,7 +30,7 @@ const _: () = assert!(std::mem::size_of::<BlockQ8K>() == 292);
 /// Checks shared by the two entry points.
 fn check<T>(w: &[T], act: &[BlockQ8K], first: usize, out: &[f32]) {
     assert!(simd::available(), "the k-quant kernels need AVX-512 VNNI");
-    assert!(out.len() <= 4, "at most four activation rows at a time");
+    assert!(out.len() <= 8, "at most eight activation rows at a time");
     assert!(
         (first + out.len()) * w.len() <= act.len(),
         "activation rows {first}..{} out of range",
@@ -39,7 +39,7 @@ fn check<T>(w: &[T], act: &[BlockQ8K], first: usize, out: &[f32]) {
 }
 
 /// Dot products of one Q4_K weight row `w` (`k/256` blocks) with the Q8_K activation rows
-/// `first..first + out.len()` of `act` (rows of `k/256` blocks; at most four); results in `out`.
+/// `first..first + out.len()` of `act` (rows of `k/256` blocks; at most eight); results in `out`.
 ///
 /// # Panics
 /// If [`simd::available`] is false or the sizes do not match.
@@ -197,7 +197,7 @@ mod x86 {
     pub unsafe fn q4k(w: &[BlockQ4K], act: &[BlockQ8K], first: usize, out: &mut [f32]) {
         let blocks = w.len();
         let low4 = _mm256_set1_epi8(0x0f);
-        let mut acc = [_mm256_setzero_ps(); 4];
+        let mut acc = [_mm256_setzero_ps(); 8];
         for b in 0..blocks {
             let wb = w.as_ptr().add(b) as *const u8;
             let d = f16_at(wb);
@@ -265,7 +265,7 @@ mod x86 {
         let blocks = w.len();
         let low4 = _mm256_set1_epi8(0x0f);
         let low2 = _mm256_set1_epi8(0x03);
-        let mut acc = [_mm256_setzero_ps(); 4];
+        let mut acc = [_mm256_setzero_ps(); 8];
         for b in 0..blocks {
             let wb = w.as_ptr().add(b) as *const u8;
             let (ql, qh) = (wb, wb.add(128));
@@ -478,9 +478,9 @@ mod tests {
             for trial in 0..12 {
                 let raw = trial % 2 == 1;
                 let w = row(&mut rng, k, raw);
-                let act = q8k_rows(&mut rng, 5, k, trial % 4 == 3);
-                let mut four = [0f32; 4];
-                for r in 0..5 {
+                let act = q8k_rows(&mut rng, 9, k, trial % 4 == 3);
+                let mut some = [0f32; 8];
+                for r in 0..9 {
                     let x = &act[r * blocks..(r + 1) * blocks];
                     let candle = T::vec_dot(k, &w, x);
                     let mut one = [0f32];
@@ -493,11 +493,11 @@ mod tests {
                         one[0]
                     );
                     // Any batch containing the row gives the same bits.
-                    for len in 1..=4 {
-                        for start in r.saturating_sub(len - 1)..=r.min(5 - len) {
-                            dot(&w, &act, start, &mut four[..len]);
+                    for len in 1..=8 {
+                        for start in r.saturating_sub(len - 1)..=r.min(9 - len) {
+                            dot(&w, &act, start, &mut some[..len]);
                             assert_eq!(
-                                four[r - start].to_bits(),
+                                some[r - start].to_bits(),
                                 one[0].to_bits(),
                                 "{:?} k {k}: row {r} in rows {start}..{}",
                                 T::DTYPE,
