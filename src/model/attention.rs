@@ -180,17 +180,25 @@ fn group_attention_body(
     fma: bool,
 ) {
     let n = q.len() / dim;
-    let blocked = cfg!(target_arch = "x86_64") && fma && n == 4;
+    // One, two or four query heads per call (decoding splits a group of four between threads).
+    let blocked = cfg!(target_arch = "x86_64") && fma && matches!(n, 1 | 2 | 4);
     // scores[p * n + h]: query head h against key p.
     let mut scores = vec![0f32; keys.len() * n];
     let mut p = 0;
     #[cfg(target_arch = "x86_64")]
     if blocked {
-        // Four keys × four heads at a time, in registers.
+        // Four keys × the heads at a time, in registers.
         while p + 4 <= keys.len() {
             let block = [keys[p], keys[p + 1], keys[p + 2], keys[p + 3]];
+            let out = &mut scores[p * n..(p + 4) * n];
             // SAFETY: `fma` says the features are there; every row has `dim` values.
-            unsafe { x86::dot_4x4(q, block, dim, &mut scores[p * 4..(p + 4) * 4]) };
+            unsafe {
+                match n {
+                    1 => x86::dot_keys4::<1>(q, block, dim, out),
+                    2 => x86::dot_keys4::<2>(q, block, dim, out),
+                    _ => x86::dot_keys4::<4>(q, block, dim, out),
+                }
+            }
             p += 4;
         }
     }
@@ -220,7 +228,13 @@ fn group_attention_body(
     #[cfg(target_arch = "x86_64")]
     if blocked {
         // SAFETY: as above.
-        unsafe { x86::weighted_sum_x4(&scores, values, out) };
+        unsafe {
+            match n {
+                1 => x86::weighted_sum::<1>(&scores, values, out),
+                2 => x86::weighted_sum::<2>(&scores, values, out),
+                _ => x86::weighted_sum::<4>(&scores, values, out),
+            }
+        }
         return;
     }
     for (p, value) in values.iter().enumerate() {
@@ -241,25 +255,30 @@ mod x86 {
         _mm256_cvtph_ps(_mm_loadu_si128(p as *const __m128i))
     }
 
-    /// `out[p * 4 + h] = q[h] · keys[p]` for four heads and four keys, each with the arithmetic
+    /// `out[p * N + h] = q[h] · keys[p]` for `N` heads and four keys, each with the arithmetic
     /// of `dot_many` (eight fused lanes in order, summed in lane order, then the tail).
+    // Indices address register arrays in lockstep: clearer than zipped iterators.
+    #[allow(clippy::needless_range_loop)]
     #[target_feature(enable = "avx2,fma,f16c")]
-    pub unsafe fn dot_4x4(q: &[f32], keys: [&[f16]; 4], dim: usize, out: &mut [f32]) {
-        assert!(q.len() == 4 * dim && out.len() == 16 && keys.iter().all(|k| k.len() == dim));
+    pub unsafe fn dot_keys4<const N: usize>(
+        q: &[f32],
+        keys: [&[f16]; 4],
+        dim: usize,
+        out: &mut [f32],
+    ) {
+        assert!(q.len() == N * dim && out.len() == 4 * N && keys.iter().all(|k| k.len() == dim));
         let chunks = dim / 8 * 8;
-        let mut acc = [[_mm256_setzero_ps(); 4]; 4];
+        let mut acc = [[_mm256_setzero_ps(); N]; 4];
         let mut c = 0;
         while c < chunks {
-            let qv = [
-                _mm256_loadu_ps(q.as_ptr().add(c)),
-                _mm256_loadu_ps(q.as_ptr().add(dim + c)),
-                _mm256_loadu_ps(q.as_ptr().add(2 * dim + c)),
-                _mm256_loadu_ps(q.as_ptr().add(3 * dim + c)),
-            ];
+            let mut qv = [_mm256_setzero_ps(); N];
+            for h in 0..N {
+                qv[h] = _mm256_loadu_ps(q.as_ptr().add(h * dim + c));
+            }
             for (acc, key) in acc.iter_mut().zip(keys) {
                 let kv = load8(key.as_ptr().add(c));
-                for (acc, qv) in acc.iter_mut().zip(qv) {
-                    *acc = _mm256_fmadd_ps(qv, kv, *acc);
+                for h in 0..N {
+                    acc[h] = _mm256_fmadd_ps(qv[h], kv, acc[h]);
                 }
             }
             c += 8;
@@ -273,41 +292,40 @@ mod x86 {
                     .zip(&key[chunks..])
                     .map(|(x, y)| x * y.to_f32())
                     .sum();
-                out[p * 4 + h] = lanes.iter().sum::<f32>() + tail;
+                out[p * N + h] = lanes.iter().sum::<f32>() + tail;
             }
         }
     }
 
-    /// `out[h] += Σₚ w[p * 4 + h] · values[p]` for four heads, adding the keys in order (a
+    /// `out[h] += Σₚ w[p * N + h] · values[p]` for `N` heads, adding the keys in order (a
     /// product, then a sum, as `axpy_many`), the output chunk held in registers.
+    #[allow(clippy::needless_range_loop)]
     #[target_feature(enable = "avx2,fma,f16c")]
-    pub unsafe fn weighted_sum_x4(w: &[f32], values: &[&[f16]], out: &mut [f32]) {
-        let dim = out.len() / 4;
-        assert!(w.len() == 4 * values.len() && values.iter().all(|v| v.len() == dim));
+    pub unsafe fn weighted_sum<const N: usize>(w: &[f32], values: &[&[f16]], out: &mut [f32]) {
+        let dim = out.len() / N;
+        assert!(w.len() == N * values.len() && values.iter().all(|v| v.len() == dim));
         let chunks = dim / 8 * 8;
         let mut c = 0;
         while c < chunks {
-            let mut acc = [
-                _mm256_loadu_ps(out.as_ptr().add(c)),
-                _mm256_loadu_ps(out.as_ptr().add(dim + c)),
-                _mm256_loadu_ps(out.as_ptr().add(2 * dim + c)),
-                _mm256_loadu_ps(out.as_ptr().add(3 * dim + c)),
-            ];
+            let mut acc = [_mm256_setzero_ps(); N];
+            for h in 0..N {
+                acc[h] = _mm256_loadu_ps(out.as_ptr().add(h * dim + c));
+            }
             for (p, value) in values.iter().enumerate() {
                 let v = load8(value.as_ptr().add(c));
-                for (h, acc) in acc.iter_mut().enumerate() {
-                    let wh = _mm256_set1_ps(*w.get_unchecked(p * 4 + h));
-                    *acc = _mm256_add_ps(*acc, _mm256_mul_ps(wh, v));
+                for h in 0..N {
+                    let wh = _mm256_set1_ps(*w.get_unchecked(p * N + h));
+                    acc[h] = _mm256_add_ps(acc[h], _mm256_mul_ps(wh, v));
                 }
             }
-            for (h, acc) in acc.iter().enumerate() {
-                _mm256_storeu_ps(out.as_mut_ptr().add(h * dim + c), *acc);
+            for h in 0..N {
+                _mm256_storeu_ps(out.as_mut_ptr().add(h * dim + c), acc[h]);
             }
             c += 8;
         }
         for (p, value) in values.iter().enumerate() {
-            for h in 0..4 {
-                let wh = w[p * 4 + h];
+            for h in 0..N {
+                let wh = w[p * N + h];
                 for (o, &v) in out[h * dim + chunks..(h + 1) * dim]
                     .iter_mut()
                     .zip(&value[chunks..])
