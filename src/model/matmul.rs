@@ -450,6 +450,17 @@ impl TileOut {
         // these columns, and the output outlives every tile (see `run`).
         unsafe { *self.out.add(i * self.n + self.first + r) = v }
     }
+
+    /// Sets the products of activation row `i` with weight rows `first + r..`, one per value.
+    #[inline]
+    fn set_run(&mut self, i: usize, r: usize, values: &[f32]) {
+        assert!(i < self.m && r + values.len() <= self.rows);
+        // SAFETY: as in `set`, for each value.
+        unsafe {
+            let at = self.out.add(i * self.n + self.first + r);
+            std::ptr::copy_nonoverlapping(values.as_ptr(), at, values.len());
+        }
+    }
 }
 
 /// An output's address, shared by the tiles of [`run`] (they write disjoint columns).
@@ -563,9 +574,7 @@ fn matmul_groups<'a>(kind: Kind, data: &'a [u8], n: usize, k: usize, xs: &[f32])
                 let len = (m - chunk).min(GROUP_ACT_ROWS);
                 simd::dot_group(kind, group, &act, chunk, &mut lanes[..len]);
                 for (i, lanes) in lanes[..len].iter().enumerate() {
-                    for (j, &v) in lanes[..count].iter().enumerate() {
-                        out.set(chunk + i, g * ROWS + j, v);
-                    }
+                    out.set_run(chunk + i, g * ROWS, &lanes[..count]);
                 }
             }
         }
