@@ -6,7 +6,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Cursor, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
-use candle_core::quantized::gguf_file::{Content, Value};
+use candle_core::quantized::gguf_file::{Content, TensorInfo, Value};
 use candle_core::quantized::{GgmlDType, QTensor};
 use candle_core::Device;
 
@@ -146,52 +146,47 @@ impl GgufFile {
 
     /// Reads one tensor onto `device`.
     pub fn tensor(&mut self, name: &str, device: &Device) -> Result<QTensor> {
-        if !self.has_tensor(name) {
-            return Err(self.error(format!("tensor `{name}` is missing")));
-        }
-        let path = self.path.clone();
+        self.info(name)?;
+        let read = self.content.tensor(&mut self.reader, name, device);
+        read.map_err(|e| self.unreadable(name, e))
+    }
+
+    /// What the file says of tensor `name`.
+    fn info(&self, name: &str) -> Result<&TensorInfo> {
         self.content
-            .tensor(&mut self.reader, name, device)
-            .map_err(|e| Error::Model {
-                path,
-                reason: format!("cannot read tensor `{name}` ({e})"),
-            })
+            .tensor_infos
+            .get(name)
+            .ok_or_else(|| self.error(format!("tensor `{name}` is missing")))
+    }
+
+    fn unreadable(&self, name: &str, e: impl std::fmt::Display) -> Error {
+        self.error(format!("cannot read tensor `{name}` ({e})"))
     }
 
     /// A tensor's block type and shape (candle's order: rows first).
     pub fn tensor_layout(&self, name: &str) -> Result<(GgmlDType, Vec<usize>)> {
-        let info = self
-            .content
-            .tensor_infos
-            .get(name)
-            .ok_or_else(|| self.error(format!("tensor `{name}` is missing")))?;
+        let info = self.info(name)?;
         Ok((info.ggml_dtype, info.shape.dims().to_vec()))
     }
 
     /// Reads one tensor's raw blocks into `buf`, which must be exactly its size: no copy
     /// through candle (which holds the file's bytes and its own blocks at the same time).
     pub fn read_tensor_bytes(&mut self, name: &str, buf: &mut [u8]) -> Result<()> {
-        let (dtype, dims) = self.tensor_layout(name)?;
-        let elems: usize = dims.iter().product();
-        let size = elems / dtype.block_size() * dtype.type_size();
+        let info = self.info(name)?;
+        let size =
+            info.shape.elem_count() / info.ggml_dtype.block_size() * info.ggml_dtype.type_size();
         if buf.len() != size {
             return Err(self.error(format!(
                 "tensor `{name}` holds {size} bytes, not {}",
                 buf.len()
             )));
         }
-        let offset = self
-            .content
-            .tensor_data_offset
-            .saturating_add(self.content.tensor_infos[name].offset);
-        let path = self.path.clone();
-        self.reader
+        let offset = self.content.tensor_data_offset.saturating_add(info.offset);
+        let read = self
+            .reader
             .seek(SeekFrom::Start(offset))
-            .and_then(|_| std::io::Read::read_exact(&mut self.reader, buf))
-            .map_err(|e| Error::Model {
-                path,
-                reason: format!("cannot read tensor `{name}` ({e})"),
-            })
+            .and_then(|_| std::io::Read::read_exact(&mut self.reader, buf));
+        read.map_err(|e| self.unreadable(name, e))
     }
 
     /// The total size of the tensors, in bytes, and the number of parameters.

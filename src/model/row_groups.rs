@@ -27,6 +27,12 @@ use rayon::prelude::*;
 
 /// Rows in a group.
 pub const ROWS: usize = 8;
+/// Where a group block's parts start: the scales, then Q8_0's quants, or Q5_0's high-bit
+/// masks and nibbles (the kernel reads the same offsets).
+pub const SCALES: usize = 0;
+pub const Q8_0_QUANTS: usize = 2 * ROWS;
+pub const Q5_0_MASKS: usize = 2 * ROWS;
+pub const Q5_0_NIBBLES: usize = Q5_0_MASKS + 4 * ROWS;
 /// Weights in a block.
 const BLOCK: usize = 32;
 
@@ -39,7 +45,7 @@ pub enum Kind {
 
 impl Kind {
     /// Bytes of one GGUF block (one row's 32 weights).
-    pub fn block_bytes(self) -> usize {
+    pub const fn block_bytes(self) -> usize {
         match self {
             Kind::Q8_0 => 34,
             Kind::Q5_0 => 22,
@@ -72,11 +78,11 @@ pub fn set_row(kind: Kind, groups: &mut [u8], k: usize, i: usize, row: &[u8]) {
     for (b, src) in row.chunks_exact(size).enumerate() {
         let (at, j) = place(kind, k, i, b);
         let dst = &mut groups[at..at + ROWS * size];
-        dst[2 * j..2 * j + 2].copy_from_slice(&src[..2]);
+        dst[SCALES + 2 * j..SCALES + 2 * j + 2].copy_from_slice(&src[..2]);
         match kind {
             Kind::Q8_0 => {
                 for (c, four) in src[2..].chunks_exact(4).enumerate() {
-                    let at = 16 + 32 * c + 4 * j;
+                    let at = Q8_0_QUANTS + 32 * c + 4 * j;
                     for (d, &q) in dst[at..at + 4].iter_mut().zip(four) {
                         *d = q ^ 0x80;
                     }
@@ -85,7 +91,7 @@ pub fn set_row(kind: Kind, groups: &mut [u8], k: usize, i: usize, row: &[u8]) {
             Kind::Q5_0 => {
                 let high = u32::from_le_bytes([src[2], src[3], src[4], src[5]]);
                 for c in 0..8 {
-                    let at = 16 + 4 * c;
+                    let at = Q5_0_MASKS + 4 * c;
                     let mask = u32::from_le_bytes([dst[at], dst[at + 1], dst[at + 2], dst[at + 3]]);
                     let mask = (mask & !(0xF << (4 * j))) | (((high >> (4 * c)) & 0xF) << (4 * j));
                     dst[at..at + 4].copy_from_slice(&mask.to_le_bytes());
@@ -93,7 +99,7 @@ pub fn set_row(kind: Kind, groups: &mut [u8], k: usize, i: usize, row: &[u8]) {
                 // Byte w holds weight w (low nibble) and weight w + 16 (high nibble), as in
                 // the file: only the place changes.
                 for (p, four) in src[6..].chunks_exact(4).enumerate() {
-                    let at = 48 + 32 * p + 4 * j;
+                    let at = Q5_0_NIBBLES + 32 * p + 4 * j;
                     dst[at..at + 4].copy_from_slice(four);
                 }
             }
@@ -108,11 +114,11 @@ pub fn get_row(kind: Kind, groups: &[u8], k: usize, i: usize, row: &mut [u8]) {
     for (b, dst) in row.chunks_exact_mut(size).enumerate() {
         let (at, j) = place(kind, k, i, b);
         let src = &groups[at..at + ROWS * size];
-        dst[..2].copy_from_slice(&src[2 * j..2 * j + 2]);
+        dst[..2].copy_from_slice(&src[SCALES + 2 * j..SCALES + 2 * j + 2]);
         match kind {
             Kind::Q8_0 => {
                 for (c, four) in dst[2..].chunks_exact_mut(4).enumerate() {
-                    let at = 16 + 32 * c + 4 * j;
+                    let at = Q8_0_QUANTS + 32 * c + 4 * j;
                     for (q, &s) in four.iter_mut().zip(&src[at..at + 4]) {
                         *q = s ^ 0x80;
                     }
@@ -121,13 +127,13 @@ pub fn get_row(kind: Kind, groups: &[u8], k: usize, i: usize, row: &mut [u8]) {
             Kind::Q5_0 => {
                 let mut high = 0u32;
                 for c in 0..8 {
-                    let at = 16 + 4 * c;
+                    let at = Q5_0_MASKS + 4 * c;
                     let mask = u32::from_le_bytes([src[at], src[at + 1], src[at + 2], src[at + 3]]);
                     high |= ((mask >> (4 * j)) & 0xF) << (4 * c);
                 }
                 dst[2..6].copy_from_slice(&high.to_le_bytes());
                 for (p, four) in dst[6..].chunks_exact_mut(4).enumerate() {
-                    let at = 48 + 32 * p + 4 * j;
+                    let at = Q5_0_NIBBLES + 32 * p + 4 * j;
                     four.copy_from_slice(&src[at..at + 4]);
                 }
             }
@@ -136,70 +142,81 @@ pub fn get_row(kind: Kind, groups: &[u8], k: usize, i: usize, row: &mut [u8]) {
 }
 
 /// Rearranges `bytes`, which start with `n` rows of GGUF blocks (zeros after them), into
-/// groups, in place: a group takes the bytes of its eight rows, so one group of scratch a
-/// thread does.
+/// groups, in place: a group takes the bytes of its eight rows.
 pub fn pack_in_place(kind: Kind, bytes: &mut [u8], n: usize, k: usize) {
-    let group = ROWS * kind.row_bytes(k);
-    assert_eq!(bytes.len(), kind.size(n, k));
-    bytes.par_chunks_exact_mut(group).for_each_init(
-        || vec![0u8; group],
-        |rows, chunk| {
-            rows.copy_from_slice(chunk);
-            // Each group is a matrix of eight rows; rows past `n` are zeros, and stay zeros.
-            for (j, row) in rows.chunks_exact(group / ROWS).enumerate() {
-                set_row(kind, chunk, k, j, row);
-            }
-        },
-    );
+    // Rows past `n` are zeros, and stay zeros.
+    each_group(kind, bytes, n, k, |rows, group| {
+        for (j, row) in rows.chunks_exact(kind.row_bytes(k)).enumerate() {
+            set_row(kind, group, k, j, row);
+        }
+    });
 }
 
 /// The inverse of [`pack_in_place`]: the groups back to rows of GGUF blocks, in place.
 pub fn unpack_in_place(kind: Kind, bytes: &mut [u8], n: usize, k: usize) {
-    let group = ROWS * kind.row_bytes(k);
+    each_group(kind, bytes, n, k, |groups, rows| {
+        for (j, row) in rows.chunks_exact_mut(kind.row_bytes(k)).enumerate() {
+            get_row(kind, groups, k, j, row);
+        }
+    });
+}
+
+/// `convert(before, group)` for each group's bytes of a matrix of `n` rows, in parallel:
+/// `before` is a copy of the bytes (one group of scratch a thread), rewritten into `group`.
+fn each_group(
+    kind: Kind,
+    bytes: &mut [u8],
+    n: usize,
+    k: usize,
+    convert: impl Fn(&[u8], &mut [u8]) + Sync,
+) {
+    let size = ROWS * kind.row_bytes(k);
     assert_eq!(bytes.len(), kind.size(n, k));
-    bytes.par_chunks_exact_mut(group).for_each_init(
-        || vec![0u8; group],
-        |groups, chunk| {
-            groups.copy_from_slice(chunk);
-            for (j, row) in chunk.chunks_exact_mut(group / ROWS).enumerate() {
-                get_row(kind, groups, k, j, row);
-            }
+    bytes.par_chunks_exact_mut(size).for_each_init(
+        || vec![0u8; size],
+        |before, group| {
+            before.copy_from_slice(group);
+            convert(before, group);
         },
     );
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use candle_core::quantized::k_quants::{BlockQ5_0, BlockQ8_0, GgmlType};
 
-    fn gguf_rows(kind: Kind, n: usize, k: usize) -> Vec<u8> {
-        let w: Vec<f32> = (0..n * k)
-            .map(|i| ((i * 7919 % 1999) as f32 - 999.0) / 97.0)
-            .collect();
+    /// GGUF blocks of `kind` quantising `values` (rows one after the other).
+    pub(crate) fn gguf_rows(kind: Kind, values: &[f32]) -> Vec<u8> {
         let bytes = |p: *const u8, len: usize| {
             // SAFETY: candle's blocks are `repr(C)` with no padding (it asserts their sizes).
             unsafe { std::slice::from_raw_parts(p, len) }.to_vec()
         };
         match kind {
             Kind::Q8_0 => {
-                let mut b = vec![BlockQ8_0::zeros(); n * k / 32];
-                BlockQ8_0::from_float(&w, &mut b);
-                bytes(b.as_ptr() as *const u8, b.len() * 34)
+                let mut b = vec![BlockQ8_0::zeros(); values.len() / 32];
+                BlockQ8_0::from_float(values, &mut b);
+                bytes(b.as_ptr() as *const u8, b.len() * kind.block_bytes())
             }
             Kind::Q5_0 => {
-                let mut b = vec![BlockQ5_0::zeros(); n * k / 32];
-                BlockQ5_0::from_float(&w, &mut b);
-                bytes(b.as_ptr() as *const u8, b.len() * 22)
+                let mut b = vec![BlockQ5_0::zeros(); values.len() / 32];
+                BlockQ5_0::from_float(values, &mut b);
+                bytes(b.as_ptr() as *const u8, b.len() * kind.block_bytes())
             }
         }
+    }
+
+    fn values(count: usize) -> Vec<f32> {
+        (0..count)
+            .map(|i| ((i * 7919 % 1999) as f32 - 999.0) / 97.0)
+            .collect()
     }
 
     #[test]
     fn rows_come_back_as_they_went_in() {
         for kind in [Kind::Q8_0, Kind::Q5_0] {
             let (n, k) = (13, 96);
-            let rows = gguf_rows(kind, n, k);
+            let rows = gguf_rows(kind, &values(n * k));
             let rb = kind.row_bytes(k);
             let mut groups = vec![0u8; kind.size(n, k)];
             groups[..rows.len()].copy_from_slice(&rows);
@@ -222,7 +239,7 @@ mod tests {
                 assert!(row.iter().all(|&b| b == 0), "{kind:?}: padding row {i}");
             }
             // Rewriting a row in place changes that row only.
-            let other = gguf_rows(kind, 1, k);
+            let other = gguf_rows(kind, &values(k));
             set_row(kind, &mut groups, k, 5, &other);
             for i in 0..n {
                 get_row(kind, &groups, k, i, &mut row);

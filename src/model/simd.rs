@@ -261,7 +261,8 @@ pub(crate) mod x86 {
     ) {
         let k = act.k;
         let blocks = k / BLOCK;
-        let size = if Q5 { 8 * 22 } else { 8 * 34 };
+        use crate::model::row_groups::{Kind, Q5_0_MASKS, Q5_0_NIBBLES, Q8_0_QUANTS, ROWS, SCALES};
+        let size = ROWS * if Q5 { Kind::Q5_0 } else { Kind::Q8_0 }.block_bytes();
         // The weights are stored plus 128 (Q8_0) or plus 16 (Q5_0): Σ (w + o)·x − o·Σ x.
         let shift = if Q5 { 4 } else { 7 };
         let low = _mm256_set1_epi8(0x0F);
@@ -269,12 +270,14 @@ pub(crate) mod x86 {
         let mut acc = [_mm256_setzero_ps(); R];
         for b in 0..blocks {
             let gb = group.add(b * size);
-            let scales = _mm256_cvtph_ps(_mm_loadu_si128(gb as *const __m128i));
+            let scales = _mm256_cvtph_ps(_mm_loadu_si128(gb.add(SCALES) as *const __m128i));
             let mut w = [_mm256_setzero_si256(); 8];
             if Q5 {
                 for p in 0..4 {
-                    let nibbles = _mm256_loadu_si256(gb.add(48 + 32 * p) as *const __m256i);
-                    let mask = |c: usize| (gb.add(16 + 4 * c) as *const u32).read_unaligned();
+                    let nibbles =
+                        _mm256_loadu_si256(gb.add(Q5_0_NIBBLES + 32 * p) as *const __m256i);
+                    let mask =
+                        |c: usize| (gb.add(Q5_0_MASKS + 4 * c) as *const u32).read_unaligned();
                     w[p] = _mm256_or_si256(
                         _mm256_and_si256(nibbles, low),
                         _mm256_maskz_mov_epi8(mask(p), fifth),
@@ -286,7 +289,7 @@ pub(crate) mod x86 {
                 }
             } else {
                 for c in 0..8 {
-                    w[c] = _mm256_loadu_si256(gb.add(16 + 32 * c) as *const __m256i);
+                    w[c] = _mm256_loadu_si256(gb.add(Q8_0_QUANTS + 32 * c) as *const __m256i);
                 }
             }
             for r in 0..R {
@@ -319,7 +322,7 @@ pub(crate) mod x86 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::row_groups;
+    use crate::model::row_groups::{self, tests::gguf_rows};
     use candle_core::quantized::k_quants::BlockQ5_0;
 
     #[test]
@@ -351,26 +354,6 @@ mod tests {
             assert_eq!(act.qs[b * 32..(b + 1) * 32], qs[..], "block {b}");
             let sum: i32 = qs.iter().map(|&q| q as i8 as i32).sum();
             assert_eq!(act.sums[b], sum, "block {b}");
-        }
-    }
-
-    /// GGUF rows of `kind` quantising `values`.
-    fn gguf_rows(kind: Kind, values: &[f32]) -> Vec<u8> {
-        let bytes = |p: *const u8, len: usize| {
-            // SAFETY: candle's blocks are `repr(C)` with no padding (it asserts their sizes).
-            unsafe { std::slice::from_raw_parts(p, len) }.to_vec()
-        };
-        match kind {
-            Kind::Q8_0 => {
-                let mut b = vec![BlockQ8_0::zeros(); values.len() / 32];
-                BlockQ8_0::from_float(values, &mut b);
-                bytes(b.as_ptr() as *const u8, b.len() * 34)
-            }
-            Kind::Q5_0 => {
-                let mut b = vec![BlockQ5_0::zeros(); values.len() / 32];
-                BlockQ5_0::from_float(values, &mut b);
-                bytes(b.as_ptr() as *const u8, b.len() * 22)
-            }
         }
     }
 

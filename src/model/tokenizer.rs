@@ -310,9 +310,7 @@ fn sentencepiece(
         .map(|(i, t)| (t.clone(), i as u32))
         .collect();
 
-    // Every way of writing a mergeable piece as two pieces of the vocabulary (looked up in a
-    // faster-hashed index of borrowed pieces: millions of lookups).
-    let index: ahash::AHashSet<&str> = tokens.iter().map(String::as_str).collect();
+    // Every way of writing a mergeable piece as two pieces of the vocabulary.
     let mut merges: Vec<(f32, u32, usize)> = Vec::new();
     for (id, piece) in tokens.iter().enumerate() {
         if !matches!(types[id], TokenKind::Normal | TokenKind::UserDefined)
@@ -321,12 +319,11 @@ fn sentencepiece(
             continue;
         }
         for (split, _) in piece.char_indices().skip(1) {
-            if index.contains(&piece[..split]) && index.contains(&piece[split..]) {
+            if vocab.contains_key(&piece[..split]) && vocab.contains_key(&piece[split..]) {
                 merges.push((scores[id], id as u32, split));
             }
         }
     }
-    drop(index);
     // Highest score first; ties keep the vocabulary order.
     merges.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
     let merges: Vec<(String, String)> = merges
