@@ -45,6 +45,7 @@ pub fn render_text(report: &Report, color: bool) -> String {
         Area::Seo,
         Area::Readability,
         Area::Typography,
+        Area::Language,
         Area::Faithfulness,
     ] {
         let mut findings: Vec<_> = report.findings.iter().filter(|f| f.area == area).collect();

@@ -15,6 +15,8 @@ pub enum Area {
     Readability,
     /// French typography.
     Typography,
+    /// Spelling, whole sentences, repetition, what headings claim.
+    Language,
     /// Faithfulness to the source.
     Faithfulness,
 }
@@ -26,6 +28,7 @@ impl Area {
             Area::Seo => "SEO",
             Area::Readability => "Lisibilité",
             Area::Typography => "Typographie",
+            Area::Language => "Langue",
             Area::Faithfulness => "Fidélité à la source",
         }
     }

@@ -69,6 +69,21 @@ pub fn sentence_ranges(text: &str) -> Vec<Range<usize>> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let n = chars.len();
     let byte = |i: usize| if i < n { chars[i].0 } else { text.len() };
+    // Quotation depth before each character: a sentence never ends inside « … » or “ … ”,
+    // so a quotation of several sentences stays in one piece.
+    let mut depth = Vec::with_capacity(n + 1);
+    let (mut guillemets, mut straight) = (0usize, false);
+    for &(_, c) in &chars {
+        depth.push(guillemets + usize::from(straight));
+        match c {
+            '«' | '“' => guillemets += 1,
+            '»' | '”' => guillemets = guillemets.saturating_sub(1),
+            '"' => straight = !straight,
+            '\n' => (guillemets, straight) = (0, false),
+            _ => {}
+        }
+    }
+    depth.push(guillemets + usize::from(straight));
     let mut cuts = Vec::new();
     let mut i = 0;
     while i < n {
@@ -138,7 +153,7 @@ pub fn sentence_ranges(text: &str) -> Vec<Range<usize>> {
                 boundary = false;
             }
         }
-        if boundary {
+        if boundary && depth[k] == 0 {
             cuts.push(k);
         }
         i = j.max(i + 1);
@@ -384,14 +399,17 @@ mod tests {
         let s = sentences("Le taux est de 3,5 % en 2024. Il était de 2.5 avant.");
         assert_eq!(s.len(), 2);
         let s = sentences("Il a dit\u{a0}: « Je viens. Tu restes. » Puis il est parti.");
+        // A quotation of several sentences is never split (it would lose its « or its »).
         assert_eq!(
             s,
             vec![
-                "Il a dit\u{a0}: « Je viens.",
-                "Tu restes. »",
+                "Il a dit\u{a0}: « Je viens. Tu restes. »",
                 "Puis il est parti."
             ]
         );
+        let s = sentences("« Beaucoup pensaient que cette ligne était condamnée. Nous avons fait le choix inverse », a déclaré la présidente. Elle sourit.");
+        assert_eq!(s.len(), 2);
+        assert!(s[0].ends_with("a déclaré la présidente."));
         let s = sentences("Il a crié « Au secours ! » puis il s’est enfui. Fin.");
         assert_eq!(s.len(), 2);
         let s = sentences("Vers le IVe siècle av. J.-C. Panini écrit. Voir p. ex. Platon.");

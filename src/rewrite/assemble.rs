@@ -1,12 +1,16 @@
 //! Turning the written pieces into an article that meets every rule, whatever the model wrote:
-//! title, meta description and slug; grounded extras (key points, FAQ, conclusion) made only of
-//! sentences already checked; paragraphs ≤ 150 words, sections ≤ 300 words, at least three H2,
-//! no repeated sentence, French typography and sentence case.
+//! title, meta description and slug; headings that claim only what their section says (taken
+//! from the section's own words when the model's do not); paragraphs ≤ 150 words, sections ≤
+//! 300 words, at least three H2, no sentence that says again what another says, French
+//! typography and sentence case. Nothing is added to reach a length: a short source gives a
+//! short article.
 
 use std::collections::HashSet;
 
 use super::verify::sentence_key;
 use crate::analysis::assessments::title_width::{width_px, MAX_PX};
+use crate::analysis::content::{near_duplicates, shared_share, stem_set, words_outside};
+use crate::analysis::fragments::has_verb;
 use crate::analysis::lists::{COMMON_WORDS, FUNCTION_WORDS};
 use crate::analysis::slug::slugify;
 use crate::analysis::text::{fold, lower_fr, sentences, word_count};
@@ -42,6 +46,146 @@ impl Body {
             }
         }
         out
+    }
+
+    /// All the body's text.
+    pub fn text(&self) -> String {
+        let mut out = self.lead.clone();
+        for s in &self.sections {
+            for p in &s.paragraphs {
+                out.push(' ');
+                out.push_str(p);
+            }
+        }
+        out
+    }
+}
+
+/// Whether every content word of `heading` (and every number) is in `text`: a heading claims
+/// nothing its section and the lead do not say.
+pub fn supported(heading: &str, text: &str) -> bool {
+    let stems = stem_set(text);
+    let digits_known = heading
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|d| !d.is_empty())
+        .all(|d| text.contains(d));
+    digits_known && words_outside(heading, &stems).is_empty()
+}
+
+/// Whether a source heading is about `section` (at least half its content words are there):
+/// a web page's teaser or « lire aussi » sitting in the source is not.
+pub fn about(heading: &str, section: &str) -> bool {
+    shared_share(&stem_set(heading), &stem_set(section)) >= 0.5
+}
+
+/// A heading made of the section's own words: the first of its plain sentences (not a
+/// quotation) whose main clause makes a heading, cut to a heading's width.
+pub fn extractive_heading(paragraphs: &[String]) -> String {
+    let sentences: Vec<&str> = paragraphs.iter().flat_map(|p| sentences(p)).collect();
+    let plain = || {
+        sentences
+            .iter()
+            .filter(|s| !s.starts_with(['«', '“', '"', '—', '–', '-']) && word_count(s) >= 4)
+    };
+    plain()
+        .find_map(|s| heading_from_sentence(s, None, false))
+        .or_else(|| plain().find_map(|s| heading_from_sentence(s, None, true)))
+        .unwrap_or_else(|| "L’essentiel".to_string())
+}
+
+/// Longest heading, as search results measure width; a clause cut shorter is cut to two
+/// thirds of that.
+const HEADING_PX: f64 = MAX_PX;
+const CUT_HEADING_PX: f64 = MAX_PX * 2.0 / 3.0;
+
+/// Where a sentence splits into clauses that may stand as a heading.
+const CLAUSE_SPLITS: [&str; 7] = [", ", " : ", " ; ", " – ", " que ", " qu’", " et "];
+
+/// A heading from `sentence`: its main clause whole when it fits (« Fermée en 2014, la ligne
+/// a rouvert » → « La ligne a rouvert »), else, when `cut` allows, a clause cut at its
+/// width. With `key`, only a clause that has it.
+fn heading_from_sentence(sentence: &str, key: Option<&str>, cut: bool) -> Option<String> {
+    let s = sentence
+        .trim()
+        .trim_end_matches(['.', '!', '?', '…'])
+        .trim();
+    let mut clauses = vec![s.to_string()];
+    let mut rest = s;
+    while let Some((i, sep)) = CLAUSE_SPLITS
+        .iter()
+        .filter_map(|sep| rest.find(sep).map(|i| (i, *sep)))
+        .min()
+    {
+        clauses.push(rest[..i].to_string());
+        rest = &rest[i + sep.len()..];
+        // « …, et Jeanne Morel assure » → « Jeanne Morel assure ».
+        for conjunction in ["et ", "mais ", "puis ", "car ", "donc "] {
+            rest = rest.strip_prefix(conjunction).unwrap_or(rest);
+        }
+        clauses.push(rest.to_string());
+    }
+    // The whole sentence first, then clauses that open like one (« la ligne a rouvert »),
+    // then other capitalised pieces with a verb.
+    let rank = |c: &String| {
+        if c == s {
+            0
+        } else if opens_clause(c) {
+            1
+        } else if c.chars().next().is_some_and(char::is_uppercase) && has_verb(c) {
+            2
+        } else {
+            3
+        }
+    };
+    clauses.sort_by_key(rank);
+    let fits = |c: &String| {
+        word_count(c) >= 4
+            && balanced(c)
+            && rank(c) < 3
+            && key.is_none_or(|k| fold(c).contains(&fold(k)))
+    };
+    let whole = clauses
+        .iter()
+        .find(|c| fits(c) && width_px(c) <= HEADING_PX)
+        .map(|c| capitalise(c.trim_end_matches([',', ';', ':'])));
+    if whole.is_some() || !cut {
+        return whole;
+    }
+    clauses
+        .iter()
+        .filter(|c| fits(c))
+        .map(|c| capitalise(&trim_title(c, CUT_HEADING_PX)))
+        .find(|h| word_count(h) >= 3 && key.is_none_or(|k| fold(h).contains(&fold(k))))
+}
+
+/// Gives the keyphrase to 30 % of the H2 (at least one), naturally: a section whose text has
+/// it and whose heading lacks it takes its heading from the sentence that has it. Headings
+/// are never prefixed with the keyphrase.
+pub fn keyphrase_headings(body: &mut Body, keyphrase: &str) {
+    let key = fold(keyphrase);
+    if key.is_empty() || body.sections.is_empty() {
+        return;
+    }
+    let has_key = |h: &str| fold(h).contains(&key);
+    let target = (body.sections.len() * 3).div_ceil(10).max(1);
+    let mut with_key = body.sections.iter().filter(|s| has_key(&s.heading)).count();
+    for section in &mut body.sections {
+        if with_key >= target {
+            break;
+        }
+        if has_key(&section.heading) {
+            continue;
+        }
+        let heading = section
+            .paragraphs
+            .iter()
+            .flat_map(|p| sentences(p))
+            .filter(|s| has_key(s) && !s.starts_with(['«', '“', '"']))
+            .find_map(|s| heading_from_sentence(s, Some(keyphrase), true));
+        if let Some(h) = heading {
+            section.heading = h;
+            with_key += 1;
+        }
     }
 }
 
@@ -80,9 +224,10 @@ fn lower_first_if(s: &str, ordinary: impl Fn(&str) -> bool) -> String {
 }
 
 /// Words a title should not end on.
-const DANGLING: [&str; 24] = [
+const DANGLING: [&str; 33] = [
     "pour", "de", "d’", "du", "des", "la", "le", "les", "l’", "à", "au", "aux", "et", "en", "un",
-    "une", "que", "qui", "sur", "dans", "par", "avec", "alors", "mais",
+    "une", "que", "qui", "sur", "dans", "par", "avec", "alors", "mais", "être", "avoir", "va",
+    "vont", "est", "sont", "a", "ont", "son",
 ];
 
 /// Where a clause may end in a title that is too long: before these words.
@@ -156,10 +301,11 @@ pub fn title(headline: Option<&str>, body: &Body, keyphrase: &str) -> String {
         base
     } else {
         let rest = trim_title(&base, MAX_PX - width_px(&format!("{keyphrase} : ")));
-        if rest.split_whitespace().count() >= 3 {
+        // No template words (« ce qu’il faut savoir »): they claim nothing the article says.
+        if rest.split_whitespace().count() >= 2 {
             format!("{keyphrase} : {}", lower_first(&rest))
         } else {
-            format!("{keyphrase} : ce qu’il faut savoir")
+            keyphrase.to_string()
         }
     };
     capitalise(&title)
@@ -212,20 +358,6 @@ pub fn slug(title: &str, keyphrase: &str) -> String {
     }
 }
 
-/// The sentence, shortened to its first clause when long: a key point, not a repetition.
-fn key_point(sentence: &str) -> Option<String> {
-    let words = word_count(sentence);
-    if words < 6 {
-        return None;
-    }
-    if words <= 22 {
-        return Some(sentence.to_string());
-    }
-    let cut = sentence.split(", ").next().unwrap_or(sentence);
-    (word_count(cut) >= 6 && balanced(cut))
-        .then(|| format!("{}.", cut.trim_end_matches(['.', ',', ';', ':'])))
-}
-
 /// Whether quotation marks and brackets are balanced (a clause cut from a sentence must not
 /// leave a quotation open).
 fn balanced(text: &str) -> bool {
@@ -249,227 +381,6 @@ fn opens_clause(part: &str) -> bool {
     })
 }
 
-/// Shorter sentences carried by a sentence: its first part when it opens like a clause
-/// (« Le premier train est parti lundi », without what follows the comma), and its end from
-/// a later part that opens like one (« Fermée en 2014, la ligne a rouvert » → « La ligne a
-/// rouvert »). Words of the source in the source's order, never the sentence itself.
-fn clauses(sentence: &str) -> Vec<String> {
-    let parts: Vec<&str> = sentence.split(", ").collect();
-    if parts.len() < 2 {
-        return Vec::new();
-    }
-    let mut out = Vec::new();
-    if opens_clause(parts[0]) {
-        out.push(parts[0].to_string());
-    }
-    for i in 1..parts.len() {
-        if opens_clause(parts[i]) {
-            out.push(parts[i..].join(", "));
-            break;
-        }
-    }
-    out.into_iter()
-        .map(|p| {
-            p.trim()
-                .trim_end_matches(['.', ',', ';', ':', '!', '?'])
-                .to_string()
-        })
-        .filter(|p| word_count(p) >= 7 && balanced(p))
-        .map(|p| format!("{}.", capitalise(&p)))
-        .collect()
-}
-
-/// A test on a sentence.
-type Test<'a> = &'a dyn Fn(&str) -> bool;
-
-/// Grounded extras that need no new facts: key points, a FAQ, more material while the article
-/// is short, and a conclusion. Everything comes from sentences already checked: `spare` holds
-/// checked sentences not yet in the body (the source's own, where the body has a rewrite), and
-/// the body's sentences give clauses. Nothing is used twice.
-pub fn extras(
-    body: &Body,
-    spare: &[String],
-    keyphrase: &str,
-    min_words: usize,
-    has_date: impl Fn(&str) -> bool,
-    has_number: impl Fn(&str) -> bool,
-) -> Vec<Section> {
-    let body_sentences = body.sentences();
-    let mut used: HashSet<String> = body_sentences.iter().map(|s| sentence_key(s)).collect();
-    let mut words = word_count(&body.lead) + body.sections.iter().map(section_words).sum::<usize>();
-    let mut out = Vec::new();
-    let fresh = |s: &str, used: &HashSet<String>| !used.contains(&sentence_key(s));
-
-    // Key points: the body's sentences with numbers or names, shortened.
-    let mut bullets = Vec::new();
-    for s in &body_sentences {
-        if bullets.len() >= 6 {
-            break;
-        }
-        let salient = has_number(s)
-            || s.split_whitespace()
-                .skip(1)
-                .any(|w| w.chars().next().is_some_and(char::is_uppercase));
-        if let Some(point) = key_point(s).filter(|p| salient && p != s && fresh(p, &used)) {
-            used.insert(sentence_key(&point));
-            bullets.push(point);
-        }
-    }
-    if bullets.len() >= 2 {
-        words += bullets.iter().map(|b| word_count(b)).sum::<usize>() + word_count(keyphrase) + 3;
-        out.push(Section {
-            heading: format!("{keyphrase} : les points clés"),
-            level: 2,
-            paragraphs: Vec::new(),
-            bullets,
-        });
-    }
-
-    // What the FAQ and the rest may use: spare sentences first, then clauses of the body.
-    let mut pool: Vec<String> = spare.to_vec();
-    pool.extend(body_sentences.iter().flat_map(|s| clauses(s)));
-    pool.retain(|s| word_count(s) >= 7);
-
-    // FAQ: generic questions, each answered by a sentence of the pool that fits it.
-    let questions: [(&str, Test); 5] = [
-        ("Que s’est-il passé ?", &|_| true),
-        ("Quand cela s’est-il passé ?", &|s| has_date(s)),
-        ("Quels chiffres faut-il retenir ?", &|s| has_number(s)),
-        ("Que disent les personnes citées ?", &|s| {
-            s.contains('«') || s.contains('“')
-        }),
-        ("Qui est concerné ?", &|s| {
-            s.split_whitespace()
-                .skip(1)
-                .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-                .count()
-                >= 2
-        }),
-    ];
-    let mut answers: Vec<(String, String)> = Vec::new();
-    for (question, fits) in questions {
-        if let Some(answer) = pool.iter().find(|s| fits(s) && fresh(s, &used)) {
-            used.insert(sentence_key(answer));
-            answers.push((question.to_string(), answer.clone()));
-        }
-    }
-    if answers.len() >= 2 {
-        out.push(Section {
-            heading: format!("{keyphrase} : questions fréquentes"),
-            level: 2,
-            paragraphs: Vec::new(),
-            bullets: Vec::new(),
-        });
-        words += word_count(keyphrase) + 3;
-        for (q, a) in answers {
-            words += word_count(&q) + word_count(&a);
-            out.push(Section {
-                heading: q,
-                level: 3,
-                paragraphs: vec![a],
-                bullets: Vec::new(),
-            });
-        }
-    }
-
-    // More of the pool while the article is short.
-    let mut more = Vec::new();
-    for s in &pool {
-        if words >= min_words + 30 {
-            break;
-        }
-        if fresh(s, &used) {
-            used.insert(sentence_key(s));
-            words += word_count(s);
-            more.push(s.clone());
-        }
-    }
-    if !more.is_empty() {
-        out.push(Section {
-            heading: "Pour aller plus loin".into(),
-            level: 2,
-            paragraphs: group_paragraphs(&more),
-            bullets: Vec::new(),
-        });
-    }
-
-    // Still short: the figures and the quotations of the body as reference lists, each with
-    // the part of its sentence that carries it.
-    let lists: [(&str, Test); 2] = [
-        ("Les chiffres à retenir", &|p: &str| has_number(p)),
-        ("Les phrases à retenir", &|p: &str| {
-            p.contains('«')
-                || p.split_whitespace()
-                    .skip(1)
-                    .any(|w| w.chars().next().is_some_and(char::is_uppercase))
-        }),
-    ];
-    for (heading, wanted) in lists {
-        if words >= min_words + 10 {
-            break;
-        }
-        let mut bullets = Vec::new();
-        for sentence in &body_sentences {
-            for part in sentence
-                .split(", ")
-                .map(|p| p.trim().trim_end_matches(['.', ';', ':']))
-            {
-                if words >= min_words + 10 {
-                    break;
-                }
-                let item = capitalise(part);
-                if word_count(part) >= 5 && balanced(part) && wanted(part) && fresh(&item, &used) {
-                    used.insert(sentence_key(&item));
-                    words += word_count(part);
-                    bullets.push(item);
-                }
-            }
-        }
-        if !bullets.is_empty() {
-            words += word_count(heading);
-            out.push(Section {
-                heading: heading.into(),
-                level: 2,
-                paragraphs: Vec::new(),
-                bullets,
-            });
-        }
-    }
-
-    // Conclusion: the lead's key fact, introduced as a summary.
-    if let Some(point) = body_sentences.first().and_then(|s| key_point(s)) {
-        let conclusion = format!("En résumé, {}", lower_first(&point));
-        if fresh(&conclusion, &used) {
-            out.push(Section {
-                heading: "En conclusion".into(),
-                level: 2,
-                paragraphs: vec![conclusion],
-                bullets: Vec::new(),
-            });
-        }
-    }
-    out
-}
-
-/// Sentences grouped into paragraphs of about 80 words.
-pub fn group_paragraphs(sentences: &[String]) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = String::new();
-    for s in sentences {
-        if !current.is_empty() && word_count(&current) + word_count(s) > 80 {
-            out.push(std::mem::take(&mut current));
-        }
-        if !current.is_empty() {
-            current.push(' ');
-        }
-        current.push_str(s);
-    }
-    if !current.is_empty() {
-        out.push(current);
-    }
-    out
-}
-
 fn section_words(s: &Section) -> usize {
     word_count(&s.heading)
         + s.paragraphs.iter().map(|p| word_count(p)).sum::<usize>()
@@ -478,12 +389,26 @@ fn section_words(s: &Section) -> usize {
 
 /// Applies the structural rules and French typography to the article in place.
 pub fn enforce(article: &mut Article) {
-    // No sentence twice, anywhere.
+    // No sentence twice, anywhere, nor one that says again what an earlier one says.
     let mut seen = HashSet::new();
+    let mut kept: Vec<HashSet<String>> = Vec::new();
     let mut dedupe = |text: &str| -> String {
         sentences(text)
             .into_iter()
-            .filter(|s| sentence_key(s).is_empty() || seen.insert(sentence_key(s)))
+            .filter(|s| {
+                let key = sentence_key(s);
+                if key.is_empty() {
+                    return true;
+                }
+                let stems = stem_set(&key);
+                let fresh =
+                    !seen.contains(&key) && !kept.iter().any(|k| near_duplicates(k, &stems));
+                if fresh {
+                    seen.insert(key);
+                    kept.push(stems);
+                }
+                fresh
+            })
             .collect::<Vec<_>>()
             .join(" ")
     };
@@ -534,7 +459,7 @@ pub fn enforce(article: &mut Article) {
         };
         let half = article.sections[i].paragraphs.len() / 2;
         let rest = article.sections[i].paragraphs.split_off(half);
-        let heading = format!("{} (suite)", article.sections[i].heading);
+        let heading = extractive_heading(&rest);
         article.sections.insert(
             i + 1,
             Section {
@@ -558,29 +483,6 @@ pub fn enforce(article: &mut Article) {
             .collect::<Vec<_>>()
             .join(" ")
     ));
-
-    // The keyphrase in 30 to 75 % of the subheadings: prefix H2 headings that lack it.
-    let key = fold(&article.keyphrase);
-    let has_key = |h: &str| fold(h).contains(&key);
-    let total = article.sections.len();
-    let mut with_key = article
-        .sections
-        .iter()
-        .filter(|s| has_key(&s.heading))
-        .count();
-    for section in article.sections.iter_mut().filter(|s| s.level == 2) {
-        if with_key * 100 >= total * 35 || key.is_empty() {
-            break;
-        }
-        if !has_key(&section.heading) {
-            section.heading = format!(
-                "{} : {}",
-                article.keyphrase,
-                lower_first_if(&section.heading, |w| vocabulary.contains(w))
-            );
-            with_key += 1;
-        }
-    }
 
     let typo = |s: &str| fix_typography(s).0;
     let sentence_case = |s: &str| {
@@ -626,16 +528,8 @@ fn split_paragraph(p: &str) -> Vec<String> {
     if !current.is_empty() {
         out.push(current);
     }
-    // A single sentence longer than the limit: cut between words.
-    out.into_iter()
-        .flat_map(|p| {
-            let words: Vec<&str> = p.split_whitespace().collect();
-            words
-                .chunks(MAX_PARAGRAPH_WORDS)
-                .map(|c| c.join(" "))
-                .collect::<Vec<_>>()
-        })
-        .collect()
+    // A single sentence longer than the limit stays whole: a cut sentence is a fragment.
+    out
 }
 
 fn split_section(section: Section) -> Vec<Section> {
@@ -654,7 +548,7 @@ fn split_section(section: Section) -> Vec<Section> {
             && section_words(&current) + word_count(&p) > MAX_SECTION_WORDS - 20
         {
             let next = Section {
-                heading: format!("{} (suite)", section.heading),
+                heading: extractive_heading(std::slice::from_ref(&p)),
                 level: section.level,
                 paragraphs: Vec::new(),
                 bullets: Vec::new(),
@@ -702,6 +596,44 @@ mod tests {
             "cut at a clause break"
         );
         assert!(width_px(&t) <= MAX_PX);
+    }
+
+    #[test]
+    fn headings_come_from_the_section_and_claim_nothing_else() {
+        let paragraphs = vec![
+            "« Nous avons fait le choix inverse », a déclaré la présidente. Fermée en 2014 faute d’entretien, la ligne a rouvert après trois ans de travaux.".to_string(),
+        ];
+        let h = extractive_heading(&paragraphs);
+        assert_eq!(h, "La ligne a rouvert après trois ans de travaux");
+        assert!(supported(&h, &paragraphs[0]));
+        assert!(!supported("Les travaux de la passerelle", &paragraphs[0]));
+        assert!(!about(
+            "Lire aussi : un incendie à Montferrand",
+            &paragraphs[0]
+        ));
+    }
+
+    #[test]
+    fn the_keyphrase_reaches_headings_without_a_prefix() {
+        let mut b = body();
+        b.sections.push(Section {
+            heading: "Les travaux".into(),
+            level: 2,
+            paragraphs: vec![
+                "Le chantier a duré huit mois, et Jeanne Morel assure que le budget a été tenu."
+                    .into(),
+            ],
+            bullets: vec![],
+        });
+        keyphrase_headings(&mut b, "Jeanne Morel");
+        let headings: Vec<&str> = b.sections.iter().map(|s| s.heading.as_str()).collect();
+        assert_eq!(
+            headings,
+            vec![
+                "Les travaux",
+                "Jeanne Morel assure que le budget a été tenu"
+            ]
+        );
     }
 
     #[test]

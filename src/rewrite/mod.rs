@@ -4,7 +4,8 @@
 //! sentence is rewritten on its own (paraphrased when the source is French, translated
 //! otherwise) and kept only if it passes the fact check; otherwise the source's own sentence is
 //! used (French sources) or the sentence is left out (other languages: the article stays
-//! entirely French). Headings are asked of the model too, with templates as the fallback.
+//! entirely French). Headings and the headline are asked of the model too, and replaced by
+//! the section's own words when they say anything the article does not.
 
 pub mod assemble;
 pub mod plan;
@@ -14,6 +15,7 @@ pub mod write;
 use std::collections::HashSet;
 
 use crate::analysis::faithfulness::Facts;
+use crate::analysis::fragments::fragment;
 use crate::analysis::text::word_count;
 use crate::analysis::{self, CheckOptions, Document, Report};
 use crate::article::{self, Article, Lang, OutputFormat, Provenance, Sampling, Section, Source};
@@ -23,7 +25,7 @@ use crate::model::source::PromptStyle;
 pub use crate::progress::Progress;
 use crate::prompt::{language_name, Task};
 use assemble::Body;
-use verify::{sentence_key, Bounds};
+use verify::{sentence_key, Bounds, SourceContext};
 use write::{WriteStats, Writer};
 
 /// Settings of a rewrite.
@@ -157,6 +159,7 @@ pub fn rewrite(
 ) -> Result<Outcome> {
     let source_text = source.full_text();
     let facts = Facts::extract(&source_text);
+    let context = SourceContext::new(&source_text, source.lang);
     let plan = plan::plan(source, &facts, options.keyphrase.as_deref());
     let french = source.lang == Lang::Fr;
     let task = if french {
@@ -172,6 +175,7 @@ pub fn rewrite(
         options.sampling.clone(),
         options.attempts,
         &facts,
+        &context,
     );
 
     let sentence_count = plan.lead.len()
@@ -181,158 +185,21 @@ pub fn rewrite(
             .flat_map(|s| &s.paragraphs)
             .map(Vec::len)
             .sum::<usize>();
-    progress.set_length(
-        sentence_count + plan.sections.len() + usize::from(!french || plan.title.is_none()),
-    );
+    progress.set_length(sentence_count + plan.sections.len() + 1);
 
-    let mut used: HashSet<String> = HashSet::new();
-    // Checked sentences not used in the body: the source's own, when the body has a rewrite.
-    let mut spare: Vec<String> = Vec::new();
-    let rewrite_sentence = |writer: &mut Writer,
-                            sentence: &str,
-                            used: &mut HashSet<String>,
-                            spare: &mut Vec<String>|
-     -> Result<Option<String>> {
-        progress.step("phrases");
-        let words = word_count(sentence);
-        let bounds = Bounds {
-            min: (words / 2).max(2),
-            max: words * 2 + 8,
-            sentence: true,
-        };
-        let written = writer.write(task, sentence, sentence, bounds, used)?;
-        let chosen = match (written, french) {
-            (Some(w), _) => {
-                if french
-                    && !used.contains(&sentence_key(sentence))
-                    && sentence_key(sentence) != sentence_key(&w)
-                {
-                    spare.push(sentence.to_string());
-                }
-                Some(w)
-            }
-            (None, true) if !used.contains(&sentence_key(sentence)) => Some(sentence.to_string()),
-            (None, _) => None,
-        };
-        if let Some(c) = &chosen {
-            used.insert(sentence_key(c));
-        }
-        Ok(chosen)
-    };
-
-    let mut lead = Vec::new();
-    for s in &plan.lead {
-        if let Some(w) = rewrite_sentence(&mut writer, s, &mut used, &mut spare)? {
-            lead.push(w);
-        }
-    }
-    let mut body = Body {
-        lead: lead.join(" "),
-        sections: Vec::new(),
-    };
-    for (i, planned) in plan.sections.iter().enumerate() {
-        let mut paragraphs = Vec::new();
-        for p in &planned.paragraphs {
-            let mut written = Vec::new();
-            for s in p {
-                if let Some(w) = rewrite_sentence(&mut writer, s, &mut used, &mut spare)? {
-                    written.push(w);
-                }
-            }
-            if !written.is_empty() {
-                paragraphs.push(written.join(" "));
-            }
-        }
-        if paragraphs.is_empty() {
-            progress.step("intertitres");
-            continue;
-        }
-        progress.step("intertitres");
-        let heading = heading(
-            &mut writer,
-            planned.heading.as_deref(),
-            &paragraphs[0],
-            french,
-            task,
-            &used,
-        )?
-        .unwrap_or_else(|| fallback_heading(i));
-        body.sections.push(Section {
-            heading,
-            level: 2,
-            paragraphs,
-            bullets: Vec::new(),
-        });
-    }
-    // Without any lead sentence, the first paragraph becomes the lead.
-    if body.lead.is_empty() {
-        if let Some(first) = body.sections.first_mut() {
-            if !first.paragraphs.is_empty() {
-                body.lead = first.paragraphs.remove(0);
-            }
-        }
-        body.sections.retain(|s| !s.paragraphs.is_empty());
-    }
+    let mut body = write_body(&mut writer, &plan, task, french, progress)?;
     if body.lead.is_empty() {
         return Err(crate::Error::input(
             &source.path,
             "no sentence of the rewrite passed the fact check, and sentences of a source that is not in French are not copied, so there is nothing faithful to publish",
         ));
     }
-
-    let headline = match (&plan.title, french) {
-        (Some(t), true) => Some(t.clone()),
-        (Some(t), false) => {
-            progress.step("titre");
-            let words = word_count(t);
-            writer
-                .write(
-                    task,
-                    t,
-                    t,
-                    Bounds {
-                        min: 2,
-                        max: words * 2 + 6,
-                        sentence: false,
-                    },
-                    &used,
-                )?
-                .map(|h| clean_heading(&h))
-        }
-        // No headline: the model's heading for the lead, if it passes the check.
-        (None, _) if !body.lead.is_empty() => {
-            progress.step("titre");
-            writer
-                .write(
-                    Task::Heading,
-                    &body.lead,
-                    "",
-                    Bounds {
-                        min: 4,
-                        max: 12,
-                        sentence: false,
-                    },
-                    &used,
-                )?
-                .map(|h| clean_heading(&h))
-        }
-        (None, _) => None,
-    };
+    progress.step("titre");
+    let headline = write_headline(&mut writer, &plan, &body, task, french)?;
     let keyphrase = plan.keyphrase.clone();
-    let has_number = |s: &str| s.chars().any(|c| c.is_ascii_digit());
-    let has_date = |s: &str| !Facts::extract(s).dates.is_empty();
-    let extras = assemble::extras(
-        &body,
-        &spare,
-        &keyphrase,
-        options.min_words,
-        has_date,
-        has_number,
-    );
+    assemble::keyphrase_headings(&mut body, &keyphrase);
     let title = assemble::title(headline.as_deref(), &body, &keyphrase);
     let stats = writer.stats.clone();
-    let mut sections = body.sections.clone();
-    sections.extend(extras);
     let mut article = Article {
         slug: assemble::slug(&title, &keyphrase),
         meta_description: assemble::meta_description(&body, &keyphrase),
@@ -340,7 +207,7 @@ pub fn rewrite(
         keyphrase: keyphrase.clone(),
         lang: "fr-FR".into(),
         lead: body.lead.clone(),
-        sections,
+        sections: body.sections.clone(),
         provenance: Provenance {
             model_id: model_name,
             generated: stats.accepted > 0,
@@ -366,26 +233,161 @@ pub fn rewrite(
     })
 }
 
-/// A section heading: the source's own (translated when needed) or one the model writes from
-/// the section's first paragraph; `None` when neither passes the check.
+/// The lead and the sections, sentence by sentence, each with its heading.
+fn write_body(
+    writer: &mut Writer,
+    plan: &plan::Plan,
+    task: Task,
+    french: bool,
+    progress: &Progress,
+) -> Result<Body> {
+    let mut used: HashSet<String> = HashSet::new();
+    let mut lead = Vec::new();
+    for s in &plan.lead {
+        progress.step("phrases");
+        if let Some(w) = write_sentence(writer, task, s, french, &mut used)? {
+            lead.push(w);
+        }
+    }
+    let mut body = Body {
+        lead: lead.join(" "),
+        sections: Vec::new(),
+    };
+    for planned in &plan.sections {
+        let mut paragraphs = Vec::new();
+        for p in &planned.paragraphs {
+            let mut written = Vec::new();
+            for s in p {
+                progress.step("phrases");
+                if let Some(w) = write_sentence(writer, task, s, french, &mut used)? {
+                    written.push(w);
+                }
+            }
+            if !written.is_empty() {
+                paragraphs.push(written.join(" "));
+            }
+        }
+        progress.step("intertitres");
+        if paragraphs.is_empty() {
+            continue;
+        }
+        let heading = heading(
+            writer,
+            planned,
+            &paragraphs,
+            &body.lead,
+            french,
+            task,
+            &used,
+        )?;
+        body.sections.push(Section {
+            heading,
+            level: 2,
+            paragraphs,
+            bullets: Vec::new(),
+        });
+    }
+    // Without any lead sentence, the first paragraph becomes the lead.
+    if body.lead.is_empty() {
+        if let Some(first) = body.sections.first_mut() {
+            if !first.paragraphs.is_empty() {
+                body.lead = first.paragraphs.remove(0);
+            }
+        }
+        body.sections.retain(|s| !s.paragraphs.is_empty());
+    }
+    Ok(body)
+}
+
+/// One sentence of the source, rewritten (paraphrased or translated) and checked; else the
+/// source's own sentence when the source is French; else nothing (the article stays French).
+fn write_sentence(
+    writer: &mut Writer,
+    task: Task,
+    sentence: &str,
+    french: bool,
+    used: &mut HashSet<String>,
+) -> Result<Option<String>> {
+    let words = word_count(sentence);
+    let bounds = Bounds {
+        min: (words / 2).max(2),
+        max: words * 2 + 8,
+        sentence: true,
+    };
+    let written = writer.write(task, sentence, sentence, bounds, used)?;
+    // The source's own sentence, unless it is a short fragment (a credit line, a caption, a
+    // teaser: « (Avec les agences) »), which an article does not need.
+    let keepable = |s: &str| fragment(s).is_none() || word_count(s) >= 12;
+    let chosen = match written {
+        Some(w) => Some(w),
+        None if french && !used.contains(&sentence_key(sentence)) && keepable(sentence) => {
+            Some(sentence.to_string())
+        }
+        None => None,
+    };
+    if let Some(c) = &chosen {
+        used.insert(sentence_key(c));
+    }
+    Ok(chosen)
+}
+
+/// The H1's wording: the source's headline (translated when needed), else one the model
+/// writes for the lead; `None` (the lead's first clause) when neither passes the checks.
+fn write_headline(
+    writer: &mut Writer,
+    plan: &plan::Plan,
+    body: &Body,
+    task: Task,
+    french: bool,
+) -> Result<Option<String>> {
+    let used = HashSet::new();
+    let written = match (&plan.title, french) {
+        (Some(t), true) => return Ok(Some(t.clone())),
+        (Some(t), false) => {
+            let bounds = Bounds {
+                min: 2,
+                max: word_count(t) * 2 + 6,
+                sentence: false,
+            };
+            writer.write(task, t, t, bounds, &used)?
+        }
+        (None, _) => {
+            let bounds = Bounds {
+                min: 4,
+                max: 12,
+                sentence: false,
+            };
+            writer.write(Task::Heading, &body.lead, "", bounds, &used)?
+        }
+    };
+    // The headline claims only what the article says.
+    let text = body.text();
+    Ok(written
+        .map(|h| clean_heading(&h))
+        .filter(|h| assemble::supported(h, &text)))
+}
+
+/// A section's heading: the source's own when it is about the section (translated when
+/// needed), else one the model writes from the section; every content word of it must be in
+/// the section or the lead, or the heading is taken from the section's own words.
 fn heading(
     writer: &mut Writer,
-    source_heading: Option<&str>,
-    paragraph: &str,
+    planned: &plan::PlannedSection,
+    paragraphs: &[String],
+    lead: &str,
     french: bool,
     task: Task,
     used: &HashSet<String>,
-) -> Result<Option<String>> {
-    let bounds = Bounds {
-        min: 2,
-        max: 12,
-        sentence: false,
-    };
-    if let Some(h) = source_heading {
-        if french {
-            return Ok(Some(clean_heading(h)));
-        }
-        if let Some(t) = writer.write(
+) -> Result<String> {
+    let support = format!("{lead} {}", paragraphs.join(" "));
+    // A source heading not about its section (a teaser, « lire aussi ») is dropped.
+    let source_heading = planned
+        .heading
+        .as_deref()
+        .filter(|h| assemble::about(h, &planned.paragraphs.concat().join(" ")));
+    let candidate = match source_heading {
+        Some(h) if french => Some(h.to_string()),
+        Some(h) => writer.write(
             task,
             h,
             h,
@@ -395,12 +397,27 @@ fn heading(
                 sentence: false,
             },
             used,
-        )? {
-            return Ok(Some(clean_heading(&t)));
-        }
-    }
-    let written = writer.write(Task::Heading, paragraph, "", bounds, used)?;
-    Ok(written.map(|h| clean_heading(&h)))
+        )?,
+        None => None,
+    };
+    let candidate = match candidate {
+        Some(c) => Some(c),
+        None => writer.write(
+            Task::Heading,
+            &paragraphs[0],
+            "",
+            Bounds {
+                min: 2,
+                max: 12,
+                sentence: false,
+            },
+            used,
+        )?,
+    };
+    Ok(candidate
+        .map(|h| clean_heading(&h))
+        .filter(|h| assemble::supported(h, &support))
+        .unwrap_or_else(|| assemble::extractive_heading(paragraphs)))
 }
 
 /// A heading without final punctuation.
@@ -409,19 +426,4 @@ fn clean_heading(h: &str) -> String {
         .trim_end_matches(['.', ':', ';', ','])
         .trim()
         .to_string()
-}
-
-/// Neutral headings that claim nothing, for when the model's fail the check.
-fn fallback_heading(index: usize) -> String {
-    const HEADINGS: [&str; 8] = [
-        "Le contexte",
-        "Les faits",
-        "Les détails",
-        "Les acteurs",
-        "Les enjeux",
-        "Les réactions",
-        "Les développements",
-        "Les derniers éléments",
-    ];
-    HEADINGS[index % HEADINGS.len()].to_string()
 }

@@ -1,10 +1,16 @@
-//! The check every generated piece passes before it is kept: French, faithful to the source's
-//! facts, keeps the facts of the sentence it rewrites, repeats nothing, and is not garbage.
+//! The check every generated piece passes before it is kept: French words (the dictionary) in
+//! whole sentences, faithful to the source's facts, keeps the facts, the polarity and the
+//! attributions of the sentence it rewrites, brings nothing from the prompt's own examples,
+//! says nothing the article already says, and is not garbage.
 
 use std::collections::HashSet;
 
+use crate::analysis::content::{near_duplicates, stem, stem_set, words_outside};
+use crate::analysis::faithfulness::claims::{keeps_attributions, keeps_polarity};
 use crate::analysis::faithfulness::Facts;
-use crate::analysis::text::{sentences, word_count};
+use crate::analysis::fragments::{fragment, Fragment};
+use crate::analysis::spelling::unknown_words;
+use crate::analysis::text::{phrase_tokens, sentences, word_count};
 use crate::article::lang::{detect, is_french, Lang};
 
 /// Why a candidate was rejected.
@@ -23,7 +29,24 @@ pub enum Rejection {
     DroppedNumbers,
     DroppedNames(Vec<String>),
     Repeated(String),
+    NearDuplicate(String),
     Garbage(&'static str),
+    Fragment(Fragment),
+    /// Words the French dictionary does not know and the source does not have.
+    Spelling(Vec<String>),
+    /// Words of the source's language left untranslated.
+    Untranslated(Vec<String>),
+    /// A negation or restriction added or lost.
+    Polarity,
+    /// A speaker added, lost or changed.
+    Attribution,
+    /// Words of the prompt's own examples that the source does not have.
+    PromptWords(Vec<String>),
+    /// A paraphrase that adds or loses content words: it says something else.
+    Drift {
+        added: Vec<String>,
+        lost: usize,
+    },
 }
 
 impl std::fmt::Display for Rejection {
@@ -44,14 +67,30 @@ impl std::fmt::Display for Rejection {
                 write!(f, "names of the sentence are missing: {}", n.join(", "))
             }
             Rejection::Repeated(s) => write!(f, "repeats a sentence: {s}"),
+            Rejection::NearDuplicate(s) => write!(f, "says again what the article says: {s}"),
             Rejection::Garbage(why) => write!(f, "{why}"),
+            Rejection::Fragment(why) => write!(f, "not a whole sentence: {why}"),
+            Rejection::Spelling(w) => write!(f, "not French words: {}", w.join(", ")),
+            Rejection::Untranslated(w) => write!(f, "words left untranslated: {}", w.join(", ")),
+            Rejection::Polarity => write!(f, "a negation or restriction added or lost"),
+            Rejection::Attribution => write!(f, "who said or announced it changed"),
+            Rejection::PromptWords(w) => {
+                write!(f, "words from the prompt's examples: {}", w.join(", "))
+            }
+            Rejection::Drift { added, lost } => write!(
+                f,
+                "says something else: adds {}, loses {lost} content word(s)",
+                added.join(", ")
+            ),
         }
     }
 }
 
-/// A sentence reduced for comparison: lower case, letters and digits only.
+/// A sentence reduced for comparison: lower case, letters and digits only (an apostrophe
+/// separates words, as the content-word tokens do: « d’études » → « d études »).
 pub fn sentence_key(sentence: &str) -> String {
     sentence
+        .replace(['’', '\''], " ")
         .chars()
         .filter(|c| c.is_alphanumeric() || c.is_whitespace())
         .flat_map(char::to_lowercase)
@@ -61,12 +100,43 @@ pub fn sentence_key(sentence: &str) -> String {
         .join(" ")
 }
 
+/// What the checks need to know of the whole source.
+#[derive(Debug, Clone)]
+pub struct SourceContext {
+    pub lang: Lang,
+    /// The source's words in lower case (a French source may keep words the dictionary lacks).
+    pub words: HashSet<String>,
+    /// The stems of the source's content words.
+    pub stems: HashSet<String>,
+}
+
+impl SourceContext {
+    pub fn new(text: &str, lang: Lang) -> Self {
+        SourceContext {
+            lang,
+            words: phrase_tokens(text).into_iter().collect(),
+            stems: stem_set(text),
+        }
+    }
+
+    /// The content stems of `examples` (a prompt's own examples) that the source lacks.
+    pub fn foreign_stems(&self, examples: &str) -> HashSet<String> {
+        stem_set(examples)
+            .into_iter()
+            .filter(|s| !self.stems.contains(s))
+            .collect()
+    }
+}
+
 /// What a candidate is checked against.
 pub struct Checker<'a> {
     /// The facts of the whole source.
     pub facts: &'a Facts,
-    /// Sentences already in the article.
+    /// Sentences already in the article (their [`sentence_key`]).
     pub used: &'a HashSet<String>,
+    pub source: &'a SourceContext,
+    /// Content stems of the prompt's examples that the source lacks.
+    pub foreign: &'a HashSet<String>,
 }
 
 /// Bounds on a piece's length, in words, and whether it must read as whole sentences.
@@ -94,11 +164,21 @@ impl Checker<'_> {
             });
         }
         garbage(text)?;
-        if bounds.sentence && !whole_sentence(text) {
-            return Err(Rejection::Garbage("not a whole sentence"));
+        if bounds.sentence {
+            if let Some(why) = sentences(text).into_iter().find_map(fragment) {
+                return Err(Rejection::Fragment(why));
+            }
         }
         if !reads_as_french(text) {
             return Err(Rejection::NotFrench);
+        }
+        self.french_words(text)?;
+        let borrowed: Vec<String> = phrase_tokens(text)
+            .into_iter()
+            .filter(|t| self.foreign.contains(&stem(t)))
+            .collect();
+        if !borrowed.is_empty() {
+            return Err(Rejection::PromptWords(borrowed));
         }
         let report = self.facts.check(text);
         if !report.unknown_names.is_empty() {
@@ -120,18 +200,72 @@ impl Checker<'_> {
         if kept.missing_entities.len() * 3 > own.entities.len() {
             return Err(Rejection::DroppedNames(kept.missing_entities));
         }
+        // Polarity and speakers, for a piece written from one piece of the source (headings,
+        // written from a whole paragraph, say less than it on purpose).
+        if !original.is_empty() {
+            if !keeps_polarity(text, original, self.source.lang) {
+                return Err(Rejection::Polarity);
+            }
+            if !keeps_attributions(text, original, self.source.lang) {
+                return Err(Rejection::Attribution);
+            }
+            if self.source.lang == Lang::Fr {
+                drift(text, original)?;
+            }
+        }
+        let used: Vec<HashSet<String>> = self.used.iter().map(|k| stem_set(k)).collect();
         let mut seen = HashSet::new();
         for sentence in sentences(text) {
             let key = sentence_key(sentence);
             if key.is_empty() {
                 continue;
             }
-            if self.used.contains(&key) || !seen.insert(key) {
+            if self.used.contains(&key) || !seen.insert(key.clone()) {
                 return Err(Rejection::Repeated(sentence.to_string()));
+            }
+            let stems = stem_set(&key);
+            if used.iter().any(|u| near_duplicates(&stems, u)) {
+                return Err(Rejection::NearDuplicate(sentence.to_string()));
             }
         }
         Ok(())
     }
+
+    /// Every word French (the dictionary), or the French source's own; no word of a foreign
+    /// source left as it was.
+    fn french_words(&self, text: &str) -> Result<(), Rejection> {
+        let french_source = self.source.lang == Lang::Fr;
+        let in_source = |w: &str| {
+            phrase_tokens(w)
+                .iter()
+                .filter(|t| !t.ends_with('’'))
+                .all(|t| self.source.words.contains(t))
+        };
+        let unknown = unknown_words(text, &|w| french_source && in_source(w));
+        if unknown.is_empty() {
+            return Ok(());
+        }
+        let (left, invented): (Vec<String>, Vec<String>) =
+            unknown.into_iter().partition(|w| in_source(w));
+        if invented.is_empty() {
+            Err(Rejection::Untranslated(left))
+        } else {
+            Err(Rejection::Spelling(invented))
+        }
+    }
+}
+
+/// A paraphrase may add at most two content words of its own (and a quarter of its words)
+/// and lose at most a third of its original's: more, and it says something else.
+fn drift(candidate: &str, original: &str) -> Result<(), Rejection> {
+    let theirs = stem_set(original);
+    let ours = stem_set(candidate);
+    let added = words_outside(candidate, &theirs);
+    let lost = theirs.iter().filter(|s| !ours.contains(*s)).count();
+    if added.len() > 2 || added.len() * 4 > ours.len() || lost * 3 > theirs.len() {
+        return Err(Rejection::Drift { added, lost });
+    }
+    Ok(())
 }
 
 /// French enough to keep: the detector says French for longer text; short text must at least
@@ -143,16 +277,6 @@ pub fn reads_as_french(text: &str) -> bool {
         let guess = detect(text);
         guess.lang == Lang::Fr || guess.lang == Lang::Other
     }
-}
-
-/// Starts like a sentence and ends like one.
-fn whole_sentence(text: &str) -> bool {
-    let starts = text
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || c == '«');
-    let ends = text.trim_end().ends_with(['.', '!', '?', '»', '…']);
-    starts && ends
 }
 
 /// Labels of the frames, markup, loops: signs the model went off the rails.
@@ -172,6 +296,15 @@ fn garbage(text: &str) -> Result<(), Rejection> {
     if text.contains(['#', '*', '|', '<', '>', '[', ']', '{', '}', '_', '\u{FFFD}']) {
         return Err(Rejection::Garbage("markup in the text"));
     }
+    // « a répondu-t-elle »: the inversion belongs on the auxiliary (« a-t-elle répondu »).
+    if phrase_tokens(text).iter().any(|t| {
+        ["-t-il", "-t-elle", "-t-on"].iter().any(|p| {
+            t.strip_suffix(p)
+                .is_some_and(|head| head.chars().count() > 2 && head.ends_with(['é', 'i', 'u']))
+        })
+    }) {
+        return Err(Rejection::Garbage("inversion on a participle"));
+    }
     let words: Vec<String> = text.split_whitespace().map(|w| w.to_lowercase()).collect();
     let mut trigrams = HashSet::new();
     for w in words.windows(3) {
@@ -189,11 +322,27 @@ mod tests {
     const SOURCE: &str = "Le maire de Valbrune, Jeanne Morel, a inauguré samedi 12 avril une passerelle de 48 mètres. « C’est un grand jour pour la commune », a-t-elle déclaré devant 300 habitants.";
 
     fn check(candidate: &str, original: &str) -> Result<(), Rejection> {
-        let facts = Facts::extract(SOURCE);
-        let used = HashSet::new();
+        check_with(SOURCE, Lang::Fr, "", &HashSet::new(), candidate, original)
+    }
+
+    /// Checks `candidate` written from `original`, a piece of `source` (in `lang`), with a
+    /// base frame whose examples are `examples`, with `used` sentences already in the article.
+    fn check_with(
+        source: &str,
+        lang: Lang,
+        examples: &str,
+        used: &HashSet<String>,
+        candidate: &str,
+        original: &str,
+    ) -> Result<(), Rejection> {
+        let facts = Facts::extract(source);
+        let context = SourceContext::new(source, lang);
+        let foreign = context.foreign_stems(examples);
         Checker {
             facts: &facts,
-            used: &used,
+            used,
+            source: &context,
+            foreign: &foreign,
         }
         .check(
             candidate,
@@ -259,25 +408,139 @@ mod tests {
 
     #[test]
     fn repeated_sentence_is_rejected() {
-        let facts = Facts::extract(SOURCE);
         let mut used = HashSet::new();
         let sentence = "Jeanne Morel a inauguré une passerelle de 48 mètres à Valbrune.";
         used.insert(sentence_key(sentence));
-        let checker = Checker {
-            facts: &facts,
-            used: &used,
-        };
         assert!(matches!(
-            checker.check(
-                sentence,
-                sentence,
-                Bounds {
-                    min: 3,
-                    max: 60,
-                    sentence: true
-                }
-            ),
+            check_with(SOURCE, Lang::Fr, "", &used, sentence, sentence),
             Err(Rejection::Repeated(_))
+        ));
+        // Saying it again in nearly the same words is a repetition too.
+        let again = "C’est à Valbrune que Jeanne Morel a inauguré une passerelle de 48 mètres.";
+        let checked = check_with(SOURCE, Lang::Fr, "", &used, again, sentence);
+        assert!(
+            matches!(checked, Err(Rejection::NearDuplicate(_))),
+            "{checked:?}"
+        );
+    }
+
+    // The defects of the issue « A publishable article », one test each.
+
+    const RAILWAY: &str = "La région assure que le budget initial n’a été dépassé que pour cette raison. Les travaux ont duré deux ans.";
+
+    #[test]
+    fn inverted_restriction_is_rejected() {
+        let original =
+            "La région assure que le budget initial n’a été dépassé que pour cette raison.";
+        assert_eq!(
+            check_with(
+                RAILWAY,
+                Lang::Fr,
+                "",
+                &HashSet::new(),
+                "La région assure que le budget initial n’a pas été dépassé pour cette raison.",
+                original
+            ),
+            Err(Rejection::Polarity)
+        );
+    }
+
+    #[test]
+    fn words_and_speakers_from_the_prompt_examples_are_rejected() {
+        let examples = crate::prompt::example_text(crate::prompt::Task::Paraphrase);
+        let original = "Les travaux ont duré deux ans.";
+        let borrowed = check_with(
+            RAILWAY,
+            Lang::Fr,
+            &examples,
+            &HashSet::new(),
+            "Les travaux de la passerelle ont duré deux ans.",
+            original,
+        );
+        assert!(matches!(borrowed, Err(Rejection::PromptWords(w)) if w == ["passerelle"]));
+        let attributed = check_with(
+            RAILWAY,
+            Lang::Fr,
+            "",
+            &HashSet::new(),
+            "Les travaux ont duré deux ans, a annoncé la préfecture.",
+            original,
+        );
+        assert_eq!(attributed, Err(Rejection::Attribution));
+    }
+
+    #[test]
+    fn broken_french_is_rejected() {
+        let source =
+            "« Nous avons choisi », a répondu Anna Sorel. La planta producirá 120 megavatios.";
+        assert!(matches!(
+            check_with(
+                source,
+                Lang::Fr,
+                "",
+                &HashSet::new(),
+                "« Nous avons choisi », a répondu-t-elle.",
+                "« Nous avons choisi », a répondu Anna Sorel."
+            ),
+            Err(Rejection::Garbage(_) | Rejection::DroppedNames(_))
+        ));
+        let spanish = "La planta producirá 120 megavatios en la zona esteparia.";
+        assert!(matches!(
+            check_with(spanish, Lang::Es, "", &HashSet::new(), "La centrale produira 120 megavatios dans la zone esteparia.", spanish),
+            Err(Rejection::Untranslated(w)) if w == ["megavatios", "esteparia"]
+        ));
+        assert!(matches!(
+            check_with(spanish, Lang::Es, "", &HashSet::new(), "La centrale requillera 120 mégawatts dans la steppe.", spanish),
+            Err(Rejection::Spelling(w)) if w == ["requillera"]
+        ));
+        assert_eq!(
+            check_with(
+                spanish,
+                Lang::Es,
+                "",
+                &HashSet::new(),
+                "La centrale produira 120 mégawatts dans la steppe.",
+                spanish
+            ),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn a_paraphrase_that_says_something_else_is_rejected() {
+        let original = "Pour les habitants de la vallée, l’attente a été longue.";
+        let source = format!("{original} {RAILWAY}");
+        let checked = check_with(&source, Lang::Fr, "", &HashSet::new(), "Les habitants de la vallée ont été attendus pour la première fois depuis le début de l’été.", original);
+        assert!(
+            matches!(checked, Err(Rejection::Drift { .. })),
+            "{checked:?}"
+        );
+        assert_eq!(
+            check_with(
+                &source,
+                Lang::Fr,
+                "",
+                &HashSet::new(),
+                "L’attente a été longue pour les habitants de la vallée.",
+                original
+            ),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn fragments_are_rejected() {
+        let original = "Les travaux ont duré deux ans.";
+        assert!(matches!(
+            check_with(
+                RAILWAY,
+                Lang::Fr,
+                "",
+                &HashSet::new(),
+                "Deux ans de travaux pour la région.",
+                original
+            ),
+            Err(Rejection::Fragment(_))
         ));
     }
 }

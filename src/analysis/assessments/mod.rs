@@ -19,6 +19,7 @@ pub mod keyphrase_in_slug;
 pub mod keyphrase_in_subheadings;
 pub mod keyphrase_in_title;
 pub mod keyphrase_length;
+pub mod language;
 pub mod meta_description_length;
 pub mod paragraph_length;
 pub mod passive_voice;
@@ -38,6 +39,7 @@ pub use keyphrase::Keyphrase;
 use crate::analysis::document::{BlockKind, Document};
 use crate::analysis::faithfulness::{Facts, FaithReport};
 use crate::analysis::passive::is_passive;
+use crate::analysis::quality::{self, Quality};
 use crate::analysis::report::{Area, Finding, Severity};
 use crate::analysis::text::{fold, sentences, syllables, word_count, words};
 use crate::analysis::transition::has_transition;
@@ -101,6 +103,8 @@ pub struct Context<'a> {
     pub typography: Vec<Fix>,
     /// The faithfulness check, when a source was given.
     pub faith: Option<FaithReport>,
+    /// Spelling, fragments, repetition, heading claims.
+    pub quality: Quality,
 }
 
 const DETERMINERS: &[&str] = &[
@@ -160,6 +164,7 @@ impl<'a> Context<'a> {
             word_count: count,
             typography: fix_typography(&doc.raw).1,
             faith,
+            quality: quality::measure(doc, opts.source.as_deref()),
         }
     }
 
@@ -196,14 +201,21 @@ pub fn fr_percent(p: f64) -> String {
 
 /// All the assessments, in report order.
 pub fn run_all(ctx: &Context) -> Vec<Finding> {
-    let mut out = vec![
-        keyphrase_in_title::assess(ctx),
-        keyphrase_in_introduction::assess(ctx),
-        keyphrase_density::assess(ctx),
-        keyphrase_in_meta_description::assess(ctx),
-        keyphrase_in_subheadings::assess(ctx),
-        keyphrase_in_slug::assess(ctx),
-        keyphrase_length::assess(ctx),
+    // Without a keyphrase, one finding says so (not one per keyphrase assessment).
+    let mut out = if ctx.keyphrase.is_some() {
+        vec![
+            keyphrase_in_title::assess(ctx),
+            keyphrase_in_introduction::assess(ctx),
+            keyphrase_density::assess(ctx),
+            keyphrase_in_meta_description::assess(ctx),
+            keyphrase_in_subheadings::assess(ctx),
+            keyphrase_in_slug::assess(ctx),
+            keyphrase_length::assess(ctx),
+        ]
+    } else {
+        vec![no_keyphrase("keyphrase")]
+    };
+    out.extend([
         meta_description_length::assess(ctx),
         title_width::assess(ctx),
         text_length::assess(ctx),
@@ -221,8 +233,12 @@ pub fn run_all(ctx: &Context) -> Vec<Finding> {
         guillemet_spacing::assess(ctx),
         english_quotes::assess(ctx),
         title_case_headings::assess(ctx),
-    ];
+        language::spelling(ctx),
+        language::whole_sentences(ctx),
+        language::repetition(ctx),
+    ]);
     if ctx.faith.is_some() {
+        out.push(language::heading_claims(ctx));
         out.push(faithful_names::assess(ctx));
         out.push(faithful_numbers::assess(ctx));
         out.push(faithful_quotes::assess(ctx));

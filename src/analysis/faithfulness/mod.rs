@@ -14,6 +14,7 @@
 //! for word in the source; when the source is not French, quotations are translations
 //! and are reported as unverifiable instead.
 
+pub mod claims;
 pub mod lang;
 pub mod names;
 pub mod numbers;

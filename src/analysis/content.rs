@@ -1,0 +1,131 @@
+//! Content words: the words of a text that carry its meaning (not articles, pronouns,
+//! prepositions, auxiliaries), reduced to their French stem (Snowball) so that « inauguré »
+//! and « inauguration », « travaux » and « travail » compare equal. Used to tell whether two
+//! sentences say the same thing, and whether a heading says something its section does not.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+use crate::analysis::lists::{AVOIR_FORMS, ETRE_FORMS, FUNCTION_WORDS};
+use crate::analysis::text::phrase_tokens;
+
+static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::French));
+
+/// A few more words that carry no claim of their own.
+const LIGHT: [&str; 22] = [
+    "très", "plus", "moins", "aussi", "ainsi", "tout", "tous", "toute", "toutes", "bien", "déjà",
+    "encore", "alors", "donc", "fait", "faire", "être", "avoir", "cela", "ceci", "celui", "celle",
+];
+
+/// Whether `token` (lower case) is a content word.
+pub fn is_content_word(token: &str) -> bool {
+    token.chars().count() >= 2
+        && token.chars().any(char::is_alphanumeric)
+        && !token.ends_with('’')
+        && !FUNCTION_WORDS.contains(token)
+        && !ETRE_FORMS.contains(token)
+        && !AVOIR_FORMS.contains(token)
+        && !LIGHT.contains(&token)
+}
+
+/// The stem of a lower-case word.
+pub fn stem(token: &str) -> String {
+    STEMMER.stem(token).into_owned()
+}
+
+/// The stems of the content words of `text`, in order, with repeats.
+pub fn content_stems(text: &str) -> Vec<String> {
+    phrase_tokens(text)
+        .into_iter()
+        .filter(|t| is_content_word(t))
+        .map(|t| stem(&t))
+        .collect()
+}
+
+/// The set of content stems of `text`.
+pub fn stem_set(text: &str) -> HashSet<String> {
+    content_stems(text).into_iter().collect()
+}
+
+/// The share of `a`'s content words that `b` has too (0 when `a` has none).
+pub fn shared_share(a: &HashSet<String>, b: &HashSet<String>) -> f64 {
+    if a.is_empty() {
+        return 0.0;
+    }
+    a.iter().filter(|s| b.contains(*s)).count() as f64 / a.len() as f64
+}
+
+/// Two sentences say the same thing when one shares at least 80 % of its content words with
+/// the other (sentences of fewer than three content words are too short to tell).
+pub const NEAR_DUPLICATE_SHARE: f64 = 0.8;
+
+/// Whether sentences with content stems `a` and `b` are near duplicates.
+pub fn near_duplicates(a: &HashSet<String>, b: &HashSet<String>) -> bool {
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    small.len() >= 3 && shared_share(small, large) >= NEAR_DUPLICATE_SHARE
+}
+
+/// The pairs `(i, j)`, `i < j`, of near-duplicate sentences among `sentences`.
+pub fn near_duplicate_pairs(sentences: &[&str]) -> Vec<(usize, usize)> {
+    let sets: Vec<HashSet<String>> = sentences.iter().map(|s| stem_set(s)).collect();
+    let mut out = Vec::new();
+    for i in 0..sets.len() {
+        for j in i + 1..sets.len() {
+            if near_duplicates(&sets[i], &sets[j]) {
+                out.push((i, j));
+            }
+        }
+    }
+    out
+}
+
+/// The content words of `text` (as written, lower case) whose stem is not in `known`.
+pub fn words_outside(text: &str, known: &HashSet<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for token in phrase_tokens(text) {
+        if is_content_word(&token)
+            && !token.chars().all(|c| c.is_ascii_digit())
+            && !known.contains(&stem(&token))
+            && !out.contains(&token)
+        {
+            out.push(token);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_join_forms_of_a_word() {
+        assert_eq!(stem("inauguré"), stem("inaugurée"));
+        assert_eq!(stem("travaux"), stem("travaux"));
+        assert!(content_stems("Le maire a inauguré la passerelle").len() == 3);
+    }
+
+    #[test]
+    fn repeated_sentences_are_near_duplicates() {
+        // Key points and FAQ answers that say a body sentence again.
+        let a = "Le premier train est parti de la gare de Valmorin lundi à 6 h 12.";
+        let b = "Lundi, le premier train est parti de la gare de Valmorin.";
+        let c = "Les travaux ont coûté 96 millions d’euros, financés à 60 % par la région.";
+        assert_eq!(near_duplicate_pairs(&[a, b, c]), vec![(0, 1)]);
+    }
+
+    #[test]
+    fn heading_words_outside_the_section_are_found() {
+        let section = stem_set("La passerelle a été inaugurée samedi par la maire.");
+        assert!(words_outside("Inauguration de la passerelle", &section).is_empty());
+        assert_eq!(
+            words_outside(
+                "Les travaux de la passerelle annoncés par la préfecture",
+                &section
+            ),
+            vec!["travaux", "annoncés", "préfecture"]
+        );
+    }
+}

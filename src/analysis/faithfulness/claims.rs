@@ -1,0 +1,441 @@
+//! Claims beyond names and numbers: the polarity of a sentence (negation, restriction) and
+//! its attributions (who said, announced or estimated it). A rewrite that turns « n’a été
+//! dépassé que pour cette raison » into « n’a pas été dépassé » says the opposite of its source
+//! with the same names and numbers; one that adds « a annoncé la préfecture » invents a
+//! speaker. Both are caught here, for a French candidate against its source sentence in any
+//! language plume reads.
+
+use std::collections::HashSet;
+
+use crate::analysis::content::{is_content_word, stem};
+use crate::analysis::text::phrase_tokens;
+use crate::article::lang::Lang;
+
+/// Negations and restrictions of a sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Polarity {
+    /// How many negations (« ne … pas », « jamais », « sans », not, nicht, no…).
+    pub negations: usize,
+    /// Whether the sentence restricts (« ne … que », « seulement », only, nur, solo…).
+    pub restriction: bool,
+}
+
+/// Words that follow « ne » to negate.
+const FR_NE_PARTNERS: [&str; 11] = [
+    "pas",
+    "jamais",
+    "plus",
+    "rien",
+    "personne",
+    "guère",
+    "point",
+    "nullement",
+    "aucun",
+    "aucune",
+    "nulle",
+];
+/// Negating words that need no « ne ».
+const FR_NEGATORS: [&str; 8] = [
+    "jamais",
+    "aucun",
+    "aucune",
+    "rien",
+    "sans",
+    "nullement",
+    "ni",
+    "guère",
+];
+const FR_RESTRICTORS: [&str; 4] = ["seulement", "uniquement", "exclusivement", "qu’à"];
+
+fn negators(lang: Lang) -> &'static [&'static str] {
+    match lang {
+        Lang::En => &[
+            "not", "no", "never", "none", "nobody", "nothing", "nowhere", "without", "neither",
+            "nor", "cannot",
+        ],
+        Lang::De => &[
+            "nicht", "kein", "keine", "keinen", "keinem", "keiner", "keines", "nie", "niemals",
+            "nichts", "niemand", "nirgends", "ohne", "weder",
+        ],
+        Lang::Es => &[
+            "no", "nunca", "jamás", "sin", "nadie", "nada", "ningún", "ninguno", "ninguna", "ni",
+            "tampoco",
+        ],
+        Lang::It => &[
+            "non", "mai", "senza", "nessuno", "nessuna", "nessun", "niente", "nulla", "né",
+        ],
+        Lang::Pt => &[
+            "não", "nunca", "jamais", "sem", "nenhum", "nenhuma", "ninguém", "nada", "nem",
+        ],
+        Lang::Fr | Lang::Other => &[],
+    }
+}
+
+fn restrictors(lang: Lang) -> &'static [&'static str] {
+    match lang {
+        Lang::En => &["only", "solely", "merely"],
+        Lang::De => &["nur", "lediglich", "ausschließlich", "bloß"],
+        Lang::Es => &["solo", "sólo", "solamente", "únicamente"],
+        Lang::It => &["solo", "soltanto", "solamente", "unicamente"],
+        Lang::Pt => &["só", "apenas", "somente", "unicamente"],
+        Lang::Fr | Lang::Other => &[],
+    }
+}
+
+/// « non seulement … mais », not only, nicht nur…: neither a negation nor a restriction.
+const NOT_ONLY: [&str; 8] = [
+    "non seulement",
+    "not only",
+    "nicht nur",
+    "no solo",
+    "no sólo",
+    "non solo",
+    "não só",
+    "não apenas",
+];
+
+/// Lower-case tokens of `text`, « not only » phrases removed; English contractions (« isn’t »)
+/// give a separate `not`.
+fn tokens(text: &str) -> Vec<String> {
+    let mut lower = format!(" {} ", text.to_lowercase().replace('\'', "’"));
+    for phrase in NOT_ONLY {
+        lower = lower.replace(&format!(" {phrase} "), " ");
+    }
+    let mut out = Vec::new();
+    for t in phrase_tokens(&lower) {
+        if let Some(stem) = t.strip_suffix("n’t") {
+            out.push(stem.to_string());
+            out.push("not".into());
+        } else if t.ends_with('’') && t != "n’" && t != "qu’" {
+            // « isn’ » + « t » from the elision split: an English contraction.
+            out.push(t);
+        } else if t == "t" && out.last().is_some_and(|p: &String| p.ends_with("n’")) {
+            out.push("not".into());
+        } else {
+            out.push(t);
+        }
+    }
+    out
+}
+
+/// The polarity of `text`, written in `lang`.
+pub fn polarity(text: &str, lang: Lang) -> Polarity {
+    let tokens = tokens(text);
+    if lang != Lang::Fr {
+        let neg = negators(lang);
+        let res = restrictors(lang);
+        return Polarity {
+            negations: tokens.iter().filter(|t| neg.contains(&t.as_str())).count(),
+            restriction: tokens.iter().any(|t| res.contains(&t.as_str())),
+        };
+    }
+    let mut p = Polarity::default();
+    let mut consumed: HashSet<usize> = HashSet::new();
+    for (i, t) in tokens.iter().enumerate() {
+        if t != "ne" && t != "n’" {
+            continue;
+        }
+        // « ne » + a partner within a few words negates; « ne … que » restricts.
+        let window = (i + 1..(i + 7).min(tokens.len())).collect::<Vec<_>>();
+        if let Some(&j) = window
+            .iter()
+            .find(|&&j| FR_NE_PARTNERS.contains(&tokens[j].as_str()))
+        {
+            p.negations += 1;
+            consumed.insert(j);
+        } else if window
+            .iter()
+            .any(|&j| tokens[j] == "que" || tokens[j] == "qu’")
+        {
+            p.restriction = true;
+        } else if i > 0 && FR_NE_PARTNERS.contains(&tokens[i - 1].as_str()) {
+            // « Aucun blessé n’est à déplorer », « Personne ne… »: counted with its word.
+            p.negations += 1;
+            consumed.insert(i - 1);
+        }
+    }
+    for (i, t) in tokens.iter().enumerate() {
+        if !consumed.contains(&i) && FR_NEGATORS.contains(&t.as_str()) {
+            p.negations += 1;
+        }
+        if FR_RESTRICTORS.contains(&t.as_str()) {
+            p.restriction = true;
+        }
+    }
+    p
+}
+
+/// Whether the candidate (French) keeps the polarity of `original` (in `lang`): the same
+/// negations and restriction in French, negated and restricted alike across languages.
+pub fn keeps_polarity(candidate: &str, original: &str, lang: Lang) -> bool {
+    let c = polarity(candidate, Lang::Fr);
+    let o = polarity(original, lang);
+    if lang == Lang::Fr {
+        c == o
+    } else {
+        (c.negations > 0) == (o.negations > 0) && c.restriction == o.restriction
+    }
+}
+
+/// Words that introduce who a statement comes from (« selon la mairie »).
+fn source_markers(lang: Lang) -> &'static [&'static str] {
+    match lang {
+        Lang::Fr => &["selon", "d’après"],
+        Lang::En => &["according"],
+        Lang::De => &["laut", "zufolge"],
+        Lang::Es => &["según"],
+        Lang::It => &["secondo"],
+        Lang::Pt => &["segundo", "conforme"],
+        Lang::Other => &[],
+    }
+}
+
+/// Stems of the verbs of saying, announcing, estimating, by language.
+fn speech_stems(lang: Lang) -> &'static [&'static str] {
+    match lang {
+        Lang::Fr => &[
+            "déclar", "indiqu", "annonc", "expliqu", "affirm", "estim", "précis", "soulign",
+            "rapport", "assur", "ajout", "confirm", "racont", "rappel", "reconn", "dénonc",
+            "regrett", "prévien", "prévenu", "jug", "insist", "résum", "comment", "confi",
+            "déplor", "avert", "martel", "répond", "répliqu", "concè", "conclu", "dit", "disent",
+            "témoign", "promet", "promis", "admet", "admis", "salu", "détaill",
+        ],
+        Lang::En => &[
+            "said", "say", "says", "told", "announc", "explain", "stat", "claim", "estimat", "add",
+            "confirm", "warn", "report", "insist", "argu", "note", "told",
+        ],
+        Lang::De => &[
+            "sagt",
+            "erklärt",
+            "teilt",
+            "kündigt",
+            "betont",
+            "berichtet",
+            "schätzt",
+            "meint",
+            "warnt",
+            "bestätigt",
+            "fügt",
+        ],
+        Lang::Es => &[
+            "dij", "dic", "afirm", "declar", "anunci", "explic", "asegur", "señal", "estim",
+            "añad", "confirm", "advirt", "indic", "sostien", "reconoc",
+        ],
+        Lang::It => &[
+            "dichiar",
+            "dett",
+            "dice",
+            "affer",
+            "annunci",
+            "spieg",
+            "sottoline",
+            "stim",
+            "aggiun",
+            "conferm",
+            "avvert",
+            "indic",
+            "ricord",
+            "sostien",
+        ],
+        Lang::Pt => &[
+            "disse",
+            "diz",
+            "afirm",
+            "declar",
+            "anunci",
+            "explic",
+            "assegur",
+            "estim",
+            "acrescent",
+            "confirm",
+            "indic",
+        ],
+        Lang::Other => &[],
+    }
+}
+
+/// Whether `text` attributes something to someone: a « selon » marker or a verb of saying.
+pub fn has_attribution(text: &str, lang: Lang) -> bool {
+    !speakers(text, lang).is_empty() || {
+        let tokens = tokens(text);
+        tokens
+            .iter()
+            .any(|t| source_markers(lang).contains(&t.as_str()))
+    }
+}
+
+fn is_speech_verb(token: &str, lang: Lang) -> bool {
+    let stems = speech_stems(lang);
+    match lang {
+        // French: a verb form, not a noun (« déclaration », « rapport » are not attributions).
+        Lang::Fr => {
+            stems.iter().any(|s| token.starts_with(s))
+                && [
+                    "é", "ée", "és", "ées", "e", "ent", "ait", "aient", "era", "eront", "it", "is",
+                    "ise", "dit", "ra", "ront",
+                ]
+                .iter()
+                .any(|end| token.ends_with(end))
+                && token.chars().count() > 3
+                && !token.ends_with("ment")
+                && !token.ends_with("tion")
+        }
+        _ => stems.iter().any(|s| token.starts_with(s)),
+    }
+}
+
+/// The content-word stems of who `text` attributes its statements to: the words after « selon
+/// » (according to, laut, según, secondo…) and the words around a verb of saying (« a annoncé
+/// la préfecture », « la mairie a indiqué »), up to the clause's punctuation.
+pub fn speakers(text: &str, lang: Lang) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for clause in text.split([
+        ',', ';', ':', '.', '«', '»', '“', '”', '"', '(', ')', '—', '–',
+    ]) {
+        let tokens = tokens(clause);
+        for (i, t) in tokens.iter().enumerate() {
+            let marker = source_markers(lang).contains(&t.as_str());
+            if !marker && !is_speech_verb(t, lang) {
+                continue;
+            }
+            let before = if marker { i } else { i.saturating_sub(4) };
+            let after = (i + 5).min(tokens.len());
+            for (k, w) in tokens[before..after].iter().enumerate() {
+                let k = before + k;
+                if k != i
+                    && is_content_word(w)
+                    && !is_speech_verb(w, lang)
+                    && !w.chars().any(|c| c.is_ascii_digit())
+                    && !["to", "lui", "leur", "elle", "il"].contains(&w.as_str())
+                {
+                    out.insert(stem(w));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether a French candidate keeps the attributions of its French original: someone is
+/// credited in one exactly when in the other, and every word naming who the candidate credits
+/// is in the original. Across languages, only the presence of an attribution is compared
+/// (names are the fact check's business).
+pub fn keeps_attributions(candidate: &str, original: &str, lang: Lang) -> bool {
+    let c = has_attribution(candidate, Lang::Fr);
+    let o = has_attribution(original, lang);
+    if c != o {
+        return false;
+    }
+    if lang != Lang::Fr || !c {
+        return true;
+    }
+    let original_stems: HashSet<String> = tokens(original)
+        .iter()
+        .filter(|t| is_content_word(t))
+        .map(|t| stem(t))
+        .collect();
+    speakers(candidate, Lang::Fr)
+        .iter()
+        .all(|s| original_stems.contains(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn restriction_turned_into_negation_is_caught() {
+        // The inverted meaning quoted in the issue « A publishable article ».
+        let original =
+            "La région assure que le budget initial n’a été dépassé que pour cette raison.";
+        let inverted =
+            "La région assure que le budget initial n’a pas été dépassé pour cette raison.";
+        assert!(!keeps_polarity(inverted, original, Lang::Fr));
+        let kept = "Selon la région, le budget initial n’a été dépassé que pour cette raison.";
+        assert!(keeps_polarity(kept, original, Lang::Fr));
+        let reworded = "La région assure que cette raison seulement explique le dépassement du budget initial.";
+        assert!(keeps_polarity(reworded, original, Lang::Fr));
+    }
+
+    #[test]
+    fn french_polarity() {
+        assert_eq!(
+            polarity("Aucun blessé n’est à déplorer.", Lang::Fr),
+            Polarity {
+                negations: 1,
+                restriction: false
+            }
+        );
+        assert_eq!(polarity("Il ne reviendra jamais.", Lang::Fr).negations, 1);
+        assert_eq!(polarity("Il n’y a plus de train.", Lang::Fr).negations, 1);
+        assert_eq!(polarity("Il y a plus de trains.", Lang::Fr).negations, 0);
+        assert_eq!(
+            polarity("La ligne est ouverte.", Lang::Fr),
+            Polarity::default()
+        );
+        assert!(polarity("Il ne reste que deux jours.", Lang::Fr).restriction);
+        assert_eq!(
+            polarity("Non seulement la gare, mais la ligne.", Lang::Fr),
+            Polarity::default()
+        );
+    }
+
+    #[test]
+    fn polarity_across_languages() {
+        assert!(keeps_polarity(
+            "Le port n’a jamais connu une telle grève.",
+            "The port has never seen such a strike.",
+            Lang::En
+        ));
+        assert!(!keeps_polarity(
+            "Le port a connu une telle grève.",
+            "The port hasn't seen such a strike.",
+            Lang::En
+        ));
+        assert!(!keeps_polarity(
+            "Les cargos ont été acceptés.",
+            "Only emergency shipments were accepted.",
+            Lang::En
+        ));
+        assert!(keeps_polarity(
+            "Il n’y aura aucune coupure.",
+            "Es gibt keine Unterbrechung.",
+            Lang::De
+        ));
+        assert!(keeps_polarity(
+            "La centrale ne créera que huit emplois.",
+            "La planta solo creará ocho empleos.",
+            Lang::Es
+        ));
+    }
+
+    #[test]
+    fn invented_or_lost_speakers_are_caught() {
+        let original = "La route restera fermée jusqu’au 30 mai, selon la mairie.";
+        assert!(keeps_attributions(
+            "Selon la mairie, la route restera fermée jusqu’au 30 mai.",
+            original,
+            Lang::Fr
+        ));
+        assert!(!keeps_attributions(
+            "La route restera fermée jusqu’au 30 mai, a annoncé la préfecture.",
+            original,
+            Lang::Fr
+        ));
+        assert!(!keeps_attributions(
+            "La route restera fermée jusqu’au 30 mai.",
+            original,
+            Lang::Fr
+        ));
+        assert!(!keeps_attributions(
+            "La ligne a rouvert, a annoncé la préfecture.",
+            "La ligne a rouvert lundi.",
+            Lang::Fr
+        ));
+        assert!(keeps_attributions(
+            "Le port restera fermé, a déclaré Mary Chen.",
+            "\"The port will stay closed,\" said Mary Chen.",
+            Lang::En
+        ));
+    }
+}

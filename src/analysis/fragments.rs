@@ -1,0 +1,282 @@
+//! Whole sentences: what a sub-editor would strike as a fragment. A sentence of the body, a
+//! list item or an answer must start with a capital, end with its punctuation, balance its
+//! quotation marks, have a conjugated verb, and not stop after « que » (« La région assure
+//! que le budget initial. »). French only; the verb test is a heuristic (no tagger): it knows
+//! « être » and « avoir », the common irregular forms, subject pronouns and the regular
+//! endings, and asks the dictionary whether a word in -e/-ent is a form of an -er verb.
+
+use crate::analysis::lists::{AVOIR_FORMS, ENT_PRONOUNCED, ETRE_FORMS};
+use crate::analysis::spelling::is_french_word;
+use crate::analysis::text::phrase_tokens;
+
+/// Why a sentence is not whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fragment {
+    LowerCaseStart,
+    NoFinalPunctuation,
+    UnbalancedQuotes,
+    NoVerb,
+    CutOffClause,
+}
+
+impl std::fmt::Display for Fragment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Fragment::LowerCaseStart => "starts in lower case",
+            Fragment::NoFinalPunctuation => "no final punctuation",
+            Fragment::UnbalancedQuotes => "unbalanced quotation marks",
+            Fragment::NoVerb => "no verb",
+            Fragment::CutOffClause => "a clause cut off after « que »",
+        })
+    }
+}
+
+/// Common conjugated forms that the endings below miss.
+const IRREGULAR: [&str; 62] = [
+    "dit",
+    "fait",
+    "font",
+    "va",
+    "vont",
+    "peut",
+    "peuvent",
+    "doit",
+    "doivent",
+    "veut",
+    "veulent",
+    "faut",
+    "sait",
+    "savent",
+    "prend",
+    "prennent",
+    "met",
+    "mettent",
+    "vient",
+    "viennent",
+    "tient",
+    "tiennent",
+    "devient",
+    "deviennent",
+    "prévoit",
+    "prévoient",
+    "permet",
+    "permettent",
+    "atteint",
+    "atteignent",
+    "craint",
+    "craignent",
+    "rejoint",
+    "voit",
+    "voient",
+    "croit",
+    "reçoit",
+    "reçoivent",
+    "conduit",
+    "produit",
+    "construit",
+    "dépend",
+    "attend",
+    "attendent",
+    "rend",
+    "vend",
+    "répond",
+    "répondent",
+    "entend",
+    "perd",
+    "suit",
+    "suivent",
+    "vit",
+    "écrit",
+    "part",
+    "sort",
+    "sert",
+    "paraît",
+    "connaît",
+    "reconnaît",
+    "apparaît",
+    "naît",
+];
+
+/// Subject pronouns: a word after one is taken for its verb.
+const SUBJECTS: [&str; 13] = [
+    "il", "elle", "ils", "elles", "on", "nous", "vous", "je", "j’", "qui", "ne", "se", "s’",
+];
+
+/// Whether `token` (lower case) looks like a conjugated French verb.
+fn is_verb_form(token: &str) -> bool {
+    if ETRE_FORMS.contains(token) && token != "être" && token != "été" {
+        return true;
+    }
+    if AVOIR_FORMS.contains(token) && token != "avoir" && token != "eu" && token != "ayant" {
+        return true;
+    }
+    if IRREGULAR.contains(&token) {
+        return true;
+    }
+    let n = token.chars().count();
+    if n < 4 {
+        return false;
+    }
+    for end in [
+        "ait", "aient", "èrent", "eront", "erait", "eraient", "iront", "irait", "iraient", "ssent",
+        "isent",
+    ] {
+        if token.ends_with(end) {
+            return true;
+        }
+    }
+    // -ent: a verb unless pronounced (« président ») or an adverb/noun in -ment.
+    if token.ends_with("ent") && !token.ends_with("ment") && !ENT_PRONOUNCED.contains(token) {
+        return true;
+    }
+    // « annonce », « assurent », « estime »: forms of an -er verb the dictionary knows.
+    let stem = token
+        .strip_suffix("ent")
+        .or_else(|| token.strip_suffix("es"))
+        .or_else(|| token.strip_suffix('e'));
+    if let Some(stem) = stem {
+        // « espère » → « espérer », « achète » → « acheter ».
+        let unaccented = stem.rfind('è').map(|i| {
+            [
+                format!("{}é{}", &stem[..i], &stem[i + 2..]),
+                format!("{}e{}", &stem[..i], &stem[i + 2..]),
+            ]
+        });
+        if stem.chars().count() >= 3
+            && (is_french_word(&format!("{stem}er"))
+                || unaccented
+                    .iter()
+                    .flatten()
+                    .any(|s| is_french_word(&format!("{s}er"))))
+        {
+            return true;
+        }
+    }
+    // « défend », « répond »: -re verbs.
+    if token.ends_with('d') && is_french_word(&format!("{token}re")) {
+        return true;
+    }
+    // Future and present of -ir/-re verbs in -it (« finit », « réunit »).
+    if let Some(stem) = token.strip_suffix("it") {
+        if is_french_word(&format!("{stem}ir")) || is_french_word(&format!("{stem}ire")) {
+            return true;
+        }
+    }
+    token.ends_with("era") || token.ends_with("ira")
+}
+
+/// Whether `text` has a conjugated verb (heuristic).
+pub fn has_verb(text: &str) -> bool {
+    let tokens = phrase_tokens(text);
+    tokens.iter().enumerate().any(|(i, t)| {
+        is_verb_form(t)
+            || (SUBJECTS.contains(&t.as_str())
+                && tokens
+                    .get(i + 1)
+                    .is_some_and(|n| n.chars().any(char::is_alphabetic)))
+    })
+}
+
+/// Whether « » (and “ ”) are balanced in `text`.
+pub fn balanced_quotes(text: &str) -> bool {
+    let count = |c: char| text.chars().filter(|&x| x == c).count();
+    count('«') == count('»') && count('“') == count('”') && count('"') % 2 == 0
+}
+
+/// Why `sentence` is a fragment, if it is one.
+pub fn fragment(sentence: &str) -> Option<Fragment> {
+    let s = sentence.trim();
+    let first = s
+        .chars()
+        .find(|c| c.is_alphanumeric() || *c == '«' || *c == '“');
+    if first.is_some_and(|c| c.is_lowercase()) {
+        return Some(Fragment::LowerCaseStart);
+    }
+    if !s.ends_with(['.', '!', '?', '…', '»', '”', '"', ')']) {
+        return Some(Fragment::NoFinalPunctuation);
+    }
+    if !balanced_quotes(s) {
+        return Some(Fragment::UnbalancedQuotes);
+    }
+    // A question or an exclamation may do without a verb (« Pourquoi un tel succès ? »).
+    if !has_verb(s)
+        && !s
+            .trim_end_matches(['»', '”', '"', ' ', '\u{a0}'])
+            .ends_with(['?', '!'])
+    {
+        return Some(Fragment::NoVerb);
+    }
+    // « assure que le budget initial. »: after a verb's « que », the clause needs its verb.
+    let tokens = phrase_tokens(s);
+    for i in (0..tokens.len()).filter(|&i| tokens[i] == "que" || tokens[i] == "qu’") {
+        // « ne … que » restricts; it introduces no clause.
+        if tokens[i.saturating_sub(6)..i]
+            .iter()
+            .any(|t| t == "ne" || t == "n’")
+        {
+            continue;
+        }
+        // The verb before « que »: conjugated (« assure que »), or a participle after its
+        // auxiliary (« a indiqué que »); not a comparison (« plus élevé que prévu »).
+        let prev = |k: usize| i.checked_sub(k).map(|j| tokens[j].as_str()).unwrap_or("");
+        let participle = ["é", "i", "u", "it", "is"]
+            .iter()
+            .any(|e| prev(1).ends_with(e))
+            && (AVOIR_FORMS.contains(prev(2)) || ETRE_FORMS.contains(prev(2)));
+        let introduced = is_verb_form(prev(1)) || participle;
+        let rest = tokens[i + 1..].join(" ");
+        if introduced && !tokens[i + 1..].is_empty() && !has_verb(&rest) {
+            return Some(Fragment::CutOffClause);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fragments_quoted_in_the_issue_are_caught() {
+        assert_eq!(
+            fragment("Un glissement de terrain près des Granges."),
+            Some(Fragment::NoVerb)
+        );
+        assert_eq!(
+            fragment("Financés à 60 % par la région"),
+            Some(Fragment::NoFinalPunctuation)
+        );
+        assert_eq!(
+            fragment("La région assure que le budget initial."),
+            Some(Fragment::CutOffClause)
+        );
+        assert_eq!(
+            fragment("« Beaucoup pensaient que cette ligne était condamnée."),
+            Some(Fragment::UnbalancedQuotes)
+        );
+        assert_eq!(
+            fragment("les travaux ont duré huit mois."),
+            Some(Fragment::LowerCaseStart)
+        );
+    }
+
+    #[test]
+    fn whole_sentences_pass() {
+        for s in [
+            "Le premier train est parti lundi à 6 h 12.",
+            "La région assure que le budget initial n’a été dépassé que pour cette raison.",
+            "Les habitants attendent la réouverture depuis douze ans.",
+            "La commune annonce un nouveau calendrier.",
+            "Aucun blessé n’est à déplorer, selon les pompiers.",
+            "« Nous avons fait le choix inverse », a déclaré la présidente.",
+            "Le coût est plus élevé que prévu.",
+            "Elle réunit chaque année des milliers de visiteurs.",
+            "Le budget s’élève à 4,2 millions d’euros.",
+            "Claire Domergue-Laval défend une décision « mûrement réfléchie ».",
+            "Le maire espère un retour rapide.",
+            "Pourquoi un tel succès ?",
+        ] {
+            assert_eq!(fragment(s), None, "{s}");
+        }
+    }
+}
