@@ -7,7 +7,7 @@ use crate::generate::Prompt;
 use crate::model::source::PromptStyle;
 
 /// What a piece of text is asked for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Task {
     /// Say one French sentence again in other words.
     Paraphrase,

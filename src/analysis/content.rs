@@ -9,7 +9,9 @@ use std::sync::LazyLock;
 use rust_stemmers::{Algorithm, Stemmer};
 
 use crate::analysis::lists::{AVOIR_FORMS, ETRE_FORMS, FUNCTION_WORDS};
+use crate::analysis::spelling::unknown_words;
 use crate::analysis::text::phrase_tokens;
+use crate::article::lang::Lang;
 
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::French));
 
@@ -96,6 +98,49 @@ pub fn words_outside(text: &str, known: &HashSet<String>) -> Vec<String> {
     out
 }
 
+/// What the checks need to know of the whole source.
+#[derive(Debug, Clone)]
+pub struct SourceContext {
+    pub lang: Lang,
+    /// The source's words in lower case (a French source may keep words the dictionary lacks).
+    pub words: HashSet<String>,
+    /// The stems of the source's content words.
+    pub stems: HashSet<String>,
+}
+
+impl SourceContext {
+    pub fn new(text: &str, lang: Lang) -> Self {
+        SourceContext {
+            lang,
+            words: phrase_tokens(text).into_iter().collect(),
+            stems: stem_set(text),
+        }
+    }
+
+    /// Whether the source has `word` (an elided word by what follows the apostrophe).
+    pub fn has_word(&self, word: &str) -> bool {
+        phrase_tokens(word)
+            .iter()
+            .filter(|t| !t.ends_with('’'))
+            .all(|t| self.words.contains(t))
+    }
+
+    /// The words of `text` that are not French: unknown to the dictionary, and, for a French
+    /// source, not the source's own (a foreign source's words are not French).
+    pub fn unknown_words(&self, text: &str) -> Vec<String> {
+        let french = self.lang == Lang::Fr;
+        unknown_words(text, &|w| french && self.has_word(w))
+    }
+
+    /// The content stems of `examples` (a prompt's own examples) that the source lacks.
+    pub fn foreign_stems(&self, examples: &str) -> HashSet<String> {
+        stem_set(examples)
+            .into_iter()
+            .filter(|s| !self.stems.contains(s))
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,7 +148,7 @@ mod tests {
     #[test]
     fn stems_join_forms_of_a_word() {
         assert_eq!(stem("inauguré"), stem("inaugurée"));
-        assert_eq!(stem("travaux"), stem("travaux"));
+        assert_eq!(stem("annonce"), stem("annoncé"));
         assert!(content_stems("Le maire a inauguré la passerelle").len() == 3);
     }
 

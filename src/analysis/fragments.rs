@@ -117,13 +117,13 @@ fn is_verb_form(token: &str) -> bool {
     if n < 4 {
         return false;
     }
-    for end in [
-        "ait", "aient", "èrent", "eront", "erait", "eraient", "iront", "irait", "iraient", "ssent",
-        "isent",
-    ] {
-        if token.ends_with(end) {
-            return true;
-        }
+    // Imperfect and conditional (« -ait »), future (« -eront », « -iront »); the plurals in
+    // « -aient », « -èrent », « -ssent » are « -ent » forms, below.
+    if ["ait", "eront", "iront"]
+        .iter()
+        .any(|end| token.ends_with(end))
+    {
+        return true;
     }
     // -ent: a verb unless pronounced (« président ») or an adverb/noun in -ment.
     if token.ends_with("ent") && !token.ends_with("ment") && !ENT_PRONOUNCED.contains(token) {
@@ -162,7 +162,14 @@ fn is_verb_form(token: &str) -> bool {
             return true;
         }
     }
-    token.ends_with("era") || token.ends_with("ira")
+    // Future and conditional (« permettra », « créera », « ouvrirait »): what precedes the
+    // ending is an infinitive the dictionary knows, whole or less its final « e ».
+    ["ra", "ront", "rait", "raient"].iter().any(|end| {
+        token.strip_suffix(end).is_some_and(|head| {
+            head.chars().count() >= 2
+                && (is_french_word(&format!("{head}r")) || is_french_word(&format!("{head}re")))
+        })
+    })
 }
 
 /// Whether `text` has a conjugated verb (heuristic).
@@ -275,6 +282,8 @@ mod tests {
             "Claire Domergue-Laval défend une décision « mûrement réfléchie ».",
             "Le maire espère un retour rapide.",
             "Pourquoi un tel succès ?",
+            "Un numéro d’appel permettra aux médecins de joindre un urgentiste.",
+            "Une maison médicale ouvrira le week-end.",
         ] {
             assert_eq!(fragment(s), None, "{s}");
         }

@@ -3,12 +3,12 @@
 //! headings that claim what the article does not say. Measured once per document; `plume
 //! check` reports it and the quality harness (`examples/quality`) counts it.
 
-use crate::analysis::content::{near_duplicate_pairs, stem_set, words_outside};
+use crate::analysis::content::{near_duplicate_pairs, stem_set, words_outside, SourceContext};
 use crate::analysis::document::{BlockKind, Document};
 use crate::analysis::fragments::{balanced_quotes, fragment, Fragment};
 use crate::analysis::spelling::unknown_words;
-use crate::analysis::text::{phrase_tokens, sentences};
-use crate::article::lang::{detect, Lang};
+use crate::analysis::text::sentences;
+use crate::article::lang::detect;
 
 /// The language problems of a document.
 #[derive(Debug, Clone, Default)]
@@ -37,17 +37,10 @@ pub fn measure(doc: &Document, source: Option<&str>) -> Quality {
     let body = body_blocks.join("\n");
     let body_sentences: Vec<&str> = body_blocks.iter().flat_map(|b| sentences(b)).collect();
 
-    let source_words: Vec<String> = match source {
-        Some(s) if detect(s).lang == Lang::Fr => phrase_tokens(s),
-        _ => Vec::new(),
+    let unknown_words = match source {
+        Some(s) => SourceContext::new(s, detect(s).lang).unknown_words(&body),
+        None => unknown_words(&body, &|_| false),
     };
-    let allowed = |w: &str| {
-        phrase_tokens(w)
-            .iter()
-            .filter(|t| !t.ends_with('’'))
-            .all(|t| source_words.contains(t))
-    };
-    let unknown_words = unknown_words(&body, &allowed);
 
     let fragments = body_sentences
         .iter()

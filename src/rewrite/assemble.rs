@@ -5,12 +5,10 @@
 //! typography and sentence case. Nothing is added to reach a length: a short source gives a
 //! short article.
 
-use std::collections::HashSet;
-
-use super::verify::sentence_key;
+use super::verify::Said;
 use crate::analysis::assessments::title_width::{width_px, MAX_PX};
-use crate::analysis::content::{near_duplicates, shared_share, stem_set, words_outside};
-use crate::analysis::fragments::has_verb;
+use crate::analysis::content::{shared_share, stem_set, words_outside};
+use crate::analysis::fragments::{balanced_quotes, has_verb};
 use crate::analysis::lists::{COMMON_WORDS, FUNCTION_WORDS};
 use crate::analysis::slug::slugify;
 use crate::analysis::text::{fold, lower_fr, sentences, word_count};
@@ -90,7 +88,12 @@ pub fn extractive_heading(paragraphs: &[String]) -> String {
     plain()
         .find_map(|s| heading_from_sentence(s, None, false))
         .or_else(|| plain().find_map(|s| heading_from_sentence(s, None, true)))
-        .unwrap_or_else(|| "L’essentiel".to_string())
+        // No sentence makes a heading: the first one cut to a heading's width (never a
+        // template that says what the section does not).
+        .unwrap_or_else(|| {
+            let first = sentences.first().copied().unwrap_or_default();
+            capitalise(&trim_title(first, CUT_HEADING_PX))
+        })
 }
 
 /// Longest heading, as search results measure width; a clause cut shorter is cut to two
@@ -282,17 +285,25 @@ fn trim_title(text: &str, max_px: f64) -> String {
     out.join(" ")
 }
 
+/// `sentence` up to its first , ; or : that a space follows (« 11,4 millions » and « 12:30 »
+/// are not clause breaks).
+fn first_clause(sentence: &str) -> &str {
+    let mut chars = sentence.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let spaced = chars.peek().is_some_and(|(_, n)| n.is_whitespace());
+        if matches!(c, ',' | ';' | ':') && spaced {
+            return sentence[..i].trim();
+        }
+    }
+    sentence.trim()
+}
+
 /// The H1: the written headline when there is one, else the lead's first clause; the
 /// keyphrase near its start.
 pub fn title(headline: Option<&str>, body: &Body, keyphrase: &str) -> String {
     let base = headline.map(str::to_string).unwrap_or_else(|| {
         let first = body.sentences().into_iter().next().unwrap_or_default();
-        first
-            .split([',', ';', ':'])
-            .next()
-            .unwrap_or(&first)
-            .trim()
-            .to_string()
+        first_clause(&first).to_string()
     });
     let base = trim_title(&base, MAX_PX);
     let folded = fold(&base);
@@ -361,11 +372,7 @@ pub fn slug(title: &str, keyphrase: &str) -> String {
 /// Whether quotation marks and brackets are balanced (a clause cut from a sentence must not
 /// leave a quotation open).
 fn balanced(text: &str) -> bool {
-    let count = |c: char| text.chars().filter(|&x| x == c).count();
-    count('«') == count('»')
-        && count('(') == count(')')
-        && count('"') % 2 == 0
-        && count('“') == count('”')
+    balanced_quotes(text) && text.matches('(').count() == text.matches(')').count()
 }
 
 /// Words that open a clause able to stand as a sentence: determiners and subject pronouns.
@@ -390,25 +397,11 @@ fn section_words(s: &Section) -> usize {
 /// Applies the structural rules and French typography to the article in place.
 pub fn enforce(article: &mut Article) {
     // No sentence twice, anywhere, nor one that says again what an earlier one says.
-    let mut seen = HashSet::new();
-    let mut kept: Vec<HashSet<String>> = Vec::new();
+    let mut said = Said::default();
     let mut dedupe = |text: &str| -> String {
         sentences(text)
             .into_iter()
-            .filter(|s| {
-                let key = sentence_key(s);
-                if key.is_empty() {
-                    return true;
-                }
-                let stems = stem_set(&key);
-                let fresh =
-                    !seen.contains(&key) && !kept.iter().any(|k| near_duplicates(k, &stems));
-                if fresh {
-                    seen.insert(key);
-                    kept.push(stems);
-                }
-                fresh
-            })
+            .filter(|s| said.add_if_new(s))
             .collect::<Vec<_>>()
             .join(" ")
     };
@@ -458,17 +451,8 @@ pub fn enforce(article: &mut Article) {
             break;
         };
         let half = article.sections[i].paragraphs.len() / 2;
-        let rest = article.sections[i].paragraphs.split_off(half);
-        let heading = extractive_heading(&rest);
-        article.sections.insert(
-            i + 1,
-            Section {
-                heading,
-                level: 2,
-                paragraphs: rest,
-                bullets: Vec::new(),
-            },
-        );
+        let rest = split_off(&mut article.sections[i], half);
+        article.sections.insert(i + 1, rest);
     }
 
     // French typography everywhere; sentence case for the title and headings.
@@ -532,34 +516,41 @@ fn split_paragraph(p: &str) -> Vec<String> {
     out
 }
 
-fn split_section(section: Section) -> Vec<Section> {
-    if section_words(&section) <= MAX_SECTION_WORDS {
-        return vec![section];
-    }
+fn split_section(mut section: Section) -> Vec<Section> {
     let mut out = Vec::new();
-    let mut current = Section {
-        heading: section.heading.clone(),
-        level: section.level,
-        paragraphs: Vec::new(),
-        bullets: Vec::new(),
-    };
-    for p in section.paragraphs {
-        if !current.paragraphs.is_empty()
-            && section_words(&current) + word_count(&p) > MAX_SECTION_WORDS - 20
-        {
-            let next = Section {
-                heading: extractive_heading(std::slice::from_ref(&p)),
-                level: section.level,
-                paragraphs: Vec::new(),
-                bullets: Vec::new(),
-            };
-            out.push(std::mem::replace(&mut current, next));
-        }
-        current.paragraphs.push(p);
+    while section_words(&section) > MAX_SECTION_WORDS && section.paragraphs.len() > 1 {
+        // The first paragraph that takes the section over the limit starts the next one.
+        let mut words = word_count(&section.heading);
+        let at = section
+            .paragraphs
+            .iter()
+            .position(|p| {
+                words += word_count(p);
+                words > MAX_SECTION_WORDS - 20
+            })
+            .unwrap_or(1)
+            .max(1);
+        let rest = split_off(&mut section, at);
+        out.push(std::mem::replace(&mut section, rest));
     }
-    current.bullets = section.bullets;
-    out.push(current);
+    out.push(section);
     out
+}
+
+/// Splits `section` before paragraph `at`: the rest becomes a section of its own, headed by
+/// its own words (with the bullets); the first part keeps its heading only while it is still
+/// about the paragraphs left under it.
+fn split_off(section: &mut Section, at: usize) -> Section {
+    let rest = section.paragraphs.split_off(at);
+    if !about(&section.heading, &section.paragraphs.join(" ")) {
+        section.heading = extractive_heading(&section.paragraphs);
+    }
+    Section {
+        heading: extractive_heading(&rest),
+        level: section.level,
+        paragraphs: rest,
+        bullets: std::mem::take(&mut section.bullets),
+    }
 }
 
 #[cfg(test)]
@@ -579,6 +570,38 @@ mod tests {
         assert!(t.starts_with("Jeanne Morel : "), "{t}");
         let t = title(Some("Valbrune inaugure sa passerelle"), &body(), "Valbrune");
         assert_eq!(t, "Valbrune inaugure sa passerelle");
+    }
+
+    #[test]
+    fn a_title_from_the_lead_never_cuts_a_number() {
+        let b = Body {
+            lead:
+                "Le conseil a déclaré que le projet coûterait 11,4 millions de livres, a-t-il dit."
+                    .into(),
+            sections: Vec::new(),
+        };
+        let t = title(None, &b, "conseil");
+        assert!(t.contains("11,4 millions"), "{t}");
+    }
+
+    #[test]
+    fn a_split_section_keeps_a_heading_only_where_it_still_fits() {
+        let mut section = Section {
+            heading: "La commune réclame des critiques".into(),
+            level: 2,
+            paragraphs: vec![
+                "Selon ses données, 46 oiseaux ont été recensés en 2023.".into(),
+                "La commune réclame des critiques des deux côtés.".into(),
+            ],
+            bullets: vec![],
+        };
+        let rest = split_off(&mut section, 1);
+        assert_eq!(
+            rest.heading,
+            "La commune réclame des critiques des deux côtés"
+        );
+        assert_ne!(section.heading, rest.heading);
+        assert!(section.heading.contains("oiseaux"), "{}", section.heading);
     }
 
     #[test]

@@ -12,8 +12,6 @@ pub mod plan;
 pub mod verify;
 pub mod write;
 
-use std::collections::HashSet;
-
 use crate::analysis::faithfulness::Facts;
 use crate::analysis::fragments::fragment;
 use crate::analysis::text::word_count;
@@ -25,7 +23,7 @@ use crate::model::source::PromptStyle;
 pub use crate::progress::Progress;
 use crate::prompt::{language_name, Task};
 use assemble::Body;
-use verify::{sentence_key, Bounds, SourceContext};
+use verify::{Bounds, Said, SourceContext};
 use write::{WriteStats, Writer};
 
 /// Settings of a rewrite.
@@ -241,11 +239,11 @@ fn write_body(
     french: bool,
     progress: &Progress,
 ) -> Result<Body> {
-    let mut used: HashSet<String> = HashSet::new();
+    let mut said = Said::default();
     let mut lead = Vec::new();
     for s in &plan.lead {
         progress.step("phrases");
-        if let Some(w) = write_sentence(writer, task, s, french, &mut used)? {
+        if let Some(w) = write_sentence(writer, task, s, french, &mut said)? {
             lead.push(w);
         }
     }
@@ -259,7 +257,7 @@ fn write_body(
             let mut written = Vec::new();
             for s in p {
                 progress.step("phrases");
-                if let Some(w) = write_sentence(writer, task, s, french, &mut used)? {
+                if let Some(w) = write_sentence(writer, task, s, french, &mut said)? {
                     written.push(w);
                 }
             }
@@ -278,7 +276,7 @@ fn write_body(
             &body.lead,
             french,
             task,
-            &used,
+            &said,
         )?;
         body.sections.push(Section {
             heading,
@@ -306,7 +304,7 @@ fn write_sentence(
     task: Task,
     sentence: &str,
     french: bool,
-    used: &mut HashSet<String>,
+    said: &mut Said,
 ) -> Result<Option<String>> {
     let words = word_count(sentence);
     let bounds = Bounds {
@@ -314,19 +312,19 @@ fn write_sentence(
         max: words * 2 + 8,
         sentence: true,
     };
-    let written = writer.write(task, sentence, sentence, bounds, used)?;
+    let written = writer.write(task, sentence, sentence, bounds, said)?;
     // The source's own sentence, unless it is a short fragment (a credit line, a caption, a
     // teaser: « (Avec les agences) »), which an article does not need.
     let keepable = |s: &str| fragment(s).is_none() || word_count(s) >= 12;
     let chosen = match written {
         Some(w) => Some(w),
-        None if french && !used.contains(&sentence_key(sentence)) && keepable(sentence) => {
+        None if french && said.repeats(sentence).is_none() && keepable(sentence) => {
             Some(sentence.to_string())
         }
         None => None,
     };
     if let Some(c) = &chosen {
-        used.insert(sentence_key(c));
+        said.add(c);
     }
     Ok(chosen)
 }
@@ -340,7 +338,7 @@ fn write_headline(
     task: Task,
     french: bool,
 ) -> Result<Option<String>> {
-    let used = HashSet::new();
+    let said = Said::default();
     let written = match (&plan.title, french) {
         (Some(t), true) => return Ok(Some(t.clone())),
         (Some(t), false) => {
@@ -349,7 +347,7 @@ fn write_headline(
                 max: word_count(t) * 2 + 6,
                 sentence: false,
             };
-            writer.write(task, t, t, bounds, &used)?
+            writer.write(task, t, t, bounds, &said)?
         }
         (None, _) => {
             let bounds = Bounds {
@@ -357,7 +355,7 @@ fn write_headline(
                 max: 12,
                 sentence: false,
             };
-            writer.write(Task::Heading, &body.lead, "", bounds, &used)?
+            writer.write(Task::Heading, &body.lead, "", bounds, &said)?
         }
     };
     // The headline claims only what the article says.
@@ -377,7 +375,7 @@ fn heading(
     lead: &str,
     french: bool,
     task: Task,
-    used: &HashSet<String>,
+    said: &Said,
 ) -> Result<String> {
     let support = format!("{lead} {}", paragraphs.join(" "));
     // A source heading not about its section (a teaser, « lire aussi ») is dropped.
@@ -396,7 +394,7 @@ fn heading(
                 max: word_count(h) * 2 + 4,
                 sentence: false,
             },
-            used,
+            said,
         )?,
         None => None,
     };
@@ -411,7 +409,7 @@ fn heading(
                 max: 12,
                 sentence: false,
             },
-            used,
+            said,
         )?,
     };
     Ok(candidate

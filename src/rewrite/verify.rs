@@ -5,11 +5,11 @@
 
 use std::collections::HashSet;
 
+pub use crate::analysis::content::SourceContext;
 use crate::analysis::content::{near_duplicates, stem, stem_set, words_outside};
 use crate::analysis::faithfulness::claims::{keeps_attributions, keeps_polarity};
 use crate::analysis::faithfulness::Facts;
 use crate::analysis::fragments::{fragment, Fragment};
-use crate::analysis::spelling::unknown_words;
 use crate::analysis::text::{phrase_tokens, sentences, word_count};
 use crate::article::lang::{detect, is_french, Lang};
 
@@ -100,31 +100,57 @@ pub fn sentence_key(sentence: &str) -> String {
         .join(" ")
 }
 
-/// What the checks need to know of the whole source.
-#[derive(Debug, Clone)]
-pub struct SourceContext {
-    pub lang: Lang,
-    /// The source's words in lower case (a French source may keep words the dictionary lacks).
-    pub words: HashSet<String>,
-    /// The stems of the source's content words.
-    pub stems: HashSet<String>,
+/// The sentences an article already says, by [`sentence_key`] and by content stems: a new
+/// sentence that is one of them, or shares ≥ 80 % of its content words with one, says nothing
+/// new. Each sentence is stemmed once, when it is added.
+#[derive(Debug, Clone, Default)]
+pub struct Said {
+    keys: HashSet<String>,
+    stems: Vec<HashSet<String>>,
 }
 
-impl SourceContext {
-    pub fn new(text: &str, lang: Lang) -> Self {
-        SourceContext {
-            lang,
-            words: phrase_tokens(text).into_iter().collect(),
-            stems: stem_set(text),
+/// How a sentence repeats the article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repeat {
+    Same,
+    NearlySame,
+}
+
+impl Said {
+    /// Whether `sentence` repeats a sentence already said (`None` when it is new, or has no
+    /// words).
+    pub fn repeats(&self, sentence: &str) -> Option<Repeat> {
+        let key = sentence_key(sentence);
+        if key.is_empty() {
+            return None;
+        }
+        if self.keys.contains(&key) {
+            return Some(Repeat::Same);
+        }
+        let stems = stem_set(&key);
+        self.stems
+            .iter()
+            .any(|said| near_duplicates(&stems, said))
+            .then_some(Repeat::NearlySame)
+    }
+
+    /// Adds `sentence` (all of its sentences when it has several).
+    pub fn add(&mut self, text: &str) {
+        for sentence in sentences(text) {
+            let key = sentence_key(sentence);
+            if !key.is_empty() && self.keys.insert(key.clone()) {
+                self.stems.push(stem_set(&key));
+            }
         }
     }
 
-    /// The content stems of `examples` (a prompt's own examples) that the source lacks.
-    pub fn foreign_stems(&self, examples: &str) -> HashSet<String> {
-        stem_set(examples)
-            .into_iter()
-            .filter(|s| !self.stems.contains(s))
-            .collect()
+    /// Adds `sentence` when it repeats nothing already said; whether it was added.
+    pub fn add_if_new(&mut self, sentence: &str) -> bool {
+        let new = self.repeats(sentence).is_none();
+        if new {
+            self.add(sentence);
+        }
+        new
     }
 }
 
@@ -132,8 +158,8 @@ impl SourceContext {
 pub struct Checker<'a> {
     /// The facts of the whole source.
     pub facts: &'a Facts,
-    /// Sentences already in the article (their [`sentence_key`]).
-    pub used: &'a HashSet<String>,
+    /// What the article already says.
+    pub said: &'a Said,
     pub source: &'a SourceContext,
     /// Content stems of the prompt's examples that the source lacks.
     pub foreign: &'a HashSet<String>,
@@ -213,19 +239,15 @@ impl Checker<'_> {
                 drift(text, original)?;
             }
         }
-        let used: Vec<HashSet<String>> = self.used.iter().map(|k| stem_set(k)).collect();
-        let mut seen = HashSet::new();
+        // Nothing said already, by the article or by the candidate's own earlier sentences.
+        let mut own = Said::default();
         for sentence in sentences(text) {
-            let key = sentence_key(sentence);
-            if key.is_empty() {
-                continue;
-            }
-            if self.used.contains(&key) || !seen.insert(key.clone()) {
-                return Err(Rejection::Repeated(sentence.to_string()));
-            }
-            let stems = stem_set(&key);
-            if used.iter().any(|u| near_duplicates(&stems, u)) {
-                return Err(Rejection::NearDuplicate(sentence.to_string()));
+            match self.said.repeats(sentence).or(own.repeats(sentence)) {
+                Some(Repeat::Same) => return Err(Rejection::Repeated(sentence.to_string())),
+                Some(Repeat::NearlySame) => {
+                    return Err(Rejection::NearDuplicate(sentence.to_string()))
+                }
+                None => own.add(sentence),
             }
         }
         Ok(())
@@ -234,19 +256,12 @@ impl Checker<'_> {
     /// Every word French (the dictionary), or the French source's own; no word of a foreign
     /// source left as it was.
     fn french_words(&self, text: &str) -> Result<(), Rejection> {
-        let french_source = self.source.lang == Lang::Fr;
-        let in_source = |w: &str| {
-            phrase_tokens(w)
-                .iter()
-                .filter(|t| !t.ends_with('’'))
-                .all(|t| self.source.words.contains(t))
-        };
-        let unknown = unknown_words(text, &|w| french_source && in_source(w));
+        let unknown = self.source.unknown_words(text);
         if unknown.is_empty() {
             return Ok(());
         }
         let (left, invented): (Vec<String>, Vec<String>) =
-            unknown.into_iter().partition(|w| in_source(w));
+            unknown.into_iter().partition(|w| self.source.has_word(w));
         if invented.is_empty() {
             Err(Rejection::Untranslated(left))
         } else {
@@ -322,16 +337,16 @@ mod tests {
     const SOURCE: &str = "Le maire de Valbrune, Jeanne Morel, a inauguré samedi 12 avril une passerelle de 48 mètres. « C’est un grand jour pour la commune », a-t-elle déclaré devant 300 habitants.";
 
     fn check(candidate: &str, original: &str) -> Result<(), Rejection> {
-        check_with(SOURCE, Lang::Fr, "", &HashSet::new(), candidate, original)
+        check_with(SOURCE, Lang::Fr, "", &Said::default(), candidate, original)
     }
 
     /// Checks `candidate` written from `original`, a piece of `source` (in `lang`), with a
-    /// base frame whose examples are `examples`, with `used` sentences already in the article.
+    /// base frame whose examples are `examples`, with `said` already in the article.
     fn check_with(
         source: &str,
         lang: Lang,
         examples: &str,
-        used: &HashSet<String>,
+        said: &Said,
         candidate: &str,
         original: &str,
     ) -> Result<(), Rejection> {
@@ -340,7 +355,7 @@ mod tests {
         let foreign = context.foreign_stems(examples);
         Checker {
             facts: &facts,
-            used,
+            said,
             source: &context,
             foreign: &foreign,
         }
@@ -408,16 +423,16 @@ mod tests {
 
     #[test]
     fn repeated_sentence_is_rejected() {
-        let mut used = HashSet::new();
+        let mut said = Said::default();
         let sentence = "Jeanne Morel a inauguré une passerelle de 48 mètres à Valbrune.";
-        used.insert(sentence_key(sentence));
+        said.add(sentence);
         assert!(matches!(
-            check_with(SOURCE, Lang::Fr, "", &used, sentence, sentence),
+            check_with(SOURCE, Lang::Fr, "", &said, sentence, sentence),
             Err(Rejection::Repeated(_))
         ));
         // Saying it again in nearly the same words is a repetition too.
         let again = "C’est à Valbrune que Jeanne Morel a inauguré une passerelle de 48 mètres.";
-        let checked = check_with(SOURCE, Lang::Fr, "", &used, again, sentence);
+        let checked = check_with(SOURCE, Lang::Fr, "", &said, again, sentence);
         assert!(
             matches!(checked, Err(Rejection::NearDuplicate(_))),
             "{checked:?}"
@@ -437,7 +452,7 @@ mod tests {
                 RAILWAY,
                 Lang::Fr,
                 "",
-                &HashSet::new(),
+                &Said::default(),
                 "La région assure que le budget initial n’a pas été dépassé pour cette raison.",
                 original
             ),
@@ -453,7 +468,7 @@ mod tests {
             RAILWAY,
             Lang::Fr,
             &examples,
-            &HashSet::new(),
+            &Said::default(),
             "Les travaux de la passerelle ont duré deux ans.",
             original,
         );
@@ -462,7 +477,7 @@ mod tests {
             RAILWAY,
             Lang::Fr,
             "",
-            &HashSet::new(),
+            &Said::default(),
             "Les travaux ont duré deux ans, a annoncé la préfecture.",
             original,
         );
@@ -478,7 +493,7 @@ mod tests {
                 source,
                 Lang::Fr,
                 "",
-                &HashSet::new(),
+                &Said::default(),
                 "« Nous avons choisi », a répondu-t-elle.",
                 "« Nous avons choisi », a répondu Anna Sorel."
             ),
@@ -486,11 +501,11 @@ mod tests {
         ));
         let spanish = "La planta producirá 120 megavatios en la zona esteparia.";
         assert!(matches!(
-            check_with(spanish, Lang::Es, "", &HashSet::new(), "La centrale produira 120 megavatios dans la zone esteparia.", spanish),
+            check_with(spanish, Lang::Es, "", &Said::default(), "La centrale produira 120 megavatios dans la zone esteparia.", spanish),
             Err(Rejection::Untranslated(w)) if w == ["megavatios", "esteparia"]
         ));
         assert!(matches!(
-            check_with(spanish, Lang::Es, "", &HashSet::new(), "La centrale requillera 120 mégawatts dans la steppe.", spanish),
+            check_with(spanish, Lang::Es, "", &Said::default(), "La centrale requillera 120 mégawatts dans la steppe.", spanish),
             Err(Rejection::Spelling(w)) if w == ["requillera"]
         ));
         assert_eq!(
@@ -498,7 +513,7 @@ mod tests {
                 spanish,
                 Lang::Es,
                 "",
-                &HashSet::new(),
+                &Said::default(),
                 "La centrale produira 120 mégawatts dans la steppe.",
                 spanish
             ),
@@ -510,7 +525,7 @@ mod tests {
     fn a_paraphrase_that_says_something_else_is_rejected() {
         let original = "Pour les habitants de la vallée, l’attente a été longue.";
         let source = format!("{original} {RAILWAY}");
-        let checked = check_with(&source, Lang::Fr, "", &HashSet::new(), "Les habitants de la vallée ont été attendus pour la première fois depuis le début de l’été.", original);
+        let checked = check_with(&source, Lang::Fr, "", &Said::default(), "Les habitants de la vallée ont été attendus pour la première fois depuis le début de l’été.", original);
         assert!(
             matches!(checked, Err(Rejection::Drift { .. })),
             "{checked:?}"
@@ -520,7 +535,7 @@ mod tests {
                 &source,
                 Lang::Fr,
                 "",
-                &HashSet::new(),
+                &Said::default(),
                 "L’attente a été longue pour les habitants de la vallée.",
                 original
             ),
@@ -536,7 +551,7 @@ mod tests {
                 RAILWAY,
                 Lang::Fr,
                 "",
-                &HashSet::new(),
+                &Said::default(),
                 "Deux ans de travaux pour la région.",
                 original
             ),

@@ -2,9 +2,11 @@
 //! check. The first attempt is greedy; later ones sample with their own seed. When every
 //! attempt fails, the caller falls back to text built from the source.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::rc::Rc;
 
-use super::verify::{Bounds, Checker, Rejection, SourceContext};
+use super::verify::{Bounds, Checker, Rejection, Said};
+use crate::analysis::content::SourceContext;
 use crate::analysis::faithfulness::Facts;
 use crate::analysis::text::word_count;
 use crate::error::Result;
@@ -49,6 +51,8 @@ pub struct Writer<'a> {
     pub stats: WriteStats,
     /// Counts requests, so every attempt of every piece has its own seed.
     requests: u64,
+    /// Per task, the content stems of the base frame's examples that the source lacks.
+    foreign: HashMap<Task, Rc<HashSet<String>>>,
 }
 
 impl<'a> Writer<'a> {
@@ -71,18 +75,19 @@ impl<'a> Writer<'a> {
             source,
             stats: WriteStats::default(),
             requests: 0,
+            foreign: HashMap::new(),
         }
     }
 
     /// Asks for `task` on `input` until a candidate passes the check against `original`, or
-    /// the attempts run out (`None`). `used` holds the sentences already in the article.
+    /// the attempts run out (`None`). `said` is what the article already says.
     pub fn write(
         &mut self,
         task: Task,
         input: &str,
         original: &str,
         bounds: Bounds,
-        used: &HashSet<String>,
+        said: &Said,
     ) -> Result<Option<String>> {
         self.requests += 1;
         self.stats.requested += 1;
@@ -94,10 +99,13 @@ impl<'a> Writer<'a> {
         let (prompt, stop) = prompt::build(self.style, &self.architecture, task, input);
         let max_tokens = word_count(input) * 3 + 24;
         // A base model's frame shows examples; their words must not leak into the article.
-        let foreign = match self.style {
-            PromptStyle::Base => self.source.foreign_stems(&prompt::example_text(task)),
-            PromptStyle::Chat => HashSet::new(),
-        };
+        let (style, source) = (self.style, self.source);
+        let foreign = Rc::clone(self.foreign.entry(task).or_insert_with(|| {
+            Rc::new(match style {
+                PromptStyle::Base => source.foreign_stems(&prompt::example_text(task)),
+                PromptStyle::Chat => HashSet::new(),
+            })
+        }));
         for attempt in 0..self.attempts {
             let sampling = if attempt == 0 {
                 SamplingSettings {
@@ -128,7 +136,7 @@ impl<'a> Writer<'a> {
             let candidate = clean(&generation.text);
             let checker = Checker {
                 facts: self.facts,
-                used,
+                said,
                 source: self.source,
                 foreign: &foreign,
             };
