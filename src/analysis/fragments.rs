@@ -166,8 +166,12 @@ fn is_verb_form(token: &str) -> bool {
     // ending is an infinitive the dictionary knows, whole or less its final « e ».
     ["ra", "ront", "rait", "raient"].iter().any(|end| {
         token.strip_suffix(end).is_some_and(|head| {
+            // « accueillera » → « accueillir ».
+            let ir = head.strip_suffix('e').map(|h| format!("{h}ir"));
             head.chars().count() >= 2
-                && (is_french_word(&format!("{head}r")) || is_french_word(&format!("{head}re")))
+                && (is_french_word(&format!("{head}r"))
+                    || is_french_word(&format!("{head}re"))
+                    || ir.is_some_and(|w| is_french_word(&w)))
         })
     })
 }
@@ -284,6 +288,7 @@ mod tests {
             "Pourquoi un tel succès ?",
             "Un numéro d’appel permettra aux médecins de joindre un urgentiste.",
             "Une maison médicale ouvrira le week-end.",
+            "Du vendredi 11 au dimanche 20 juillet, la ville accueillera 38 concerts.",
         ] {
             assert_eq!(fragment(s), None, "{s}");
         }

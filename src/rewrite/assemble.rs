@@ -276,10 +276,13 @@ fn trim_title(text: &str, max_px: f64) -> String {
         .split(' ')
         .map(|w| w.trim_end_matches([',', ';', ':']))
         .collect();
-    while out
-        .last()
-        .is_some_and(|w| DANGLING.contains(&w.to_lowercase().as_str()) || w.ends_with('’'))
-    {
+    // No dangling word, and no number cut from its unit (« coûterait 11,4 » for « 11,4
+    // millions »).
+    while out.last().is_some_and(|w| {
+        DANGLING.contains(&w.to_lowercase().as_str())
+            || w.ends_with('’')
+            || w.chars().any(|c| c.is_ascii_digit())
+    }) {
         out.pop();
     }
     out.join(" ")
@@ -582,6 +585,10 @@ mod tests {
         };
         let t = title(None, &b, "conseil");
         assert!(t.contains("11,4 millions"), "{t}");
+        // Cut to the width, the number goes with its unit, not alone.
+        let long = "Le conseil a déclaré que le projet d’agrandissement des cantines scolaires coûterait 11,4 millions de livres par an";
+        let t = trim_title(long, MAX_PX / 2.0);
+        assert!(!t.contains("11"), "{t}");
     }
 
     #[test]
