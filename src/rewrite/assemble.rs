@@ -104,9 +104,9 @@ const CUT_HEADING_PX: f64 = MAX_PX * 2.0 / 3.0;
 /// Where a sentence splits into clauses that may stand as a heading.
 const CLAUSE_SPLITS: [&str; 7] = [", ", " : ", " ; ", " – ", " que ", " qu’", " et "];
 
-/// A heading from `sentence`: its main clause whole when it fits (« Fermée en 2014, la ligne
-/// a rouvert » → « La ligne a rouvert »), else, when `cut` allows, a clause cut at its
-/// width. With `key`, only a clause that has it.
+/// A heading from `sentence`: a clause of it whole when one fits (« Fermée en 2014, la ligne a
+/// rouvert » → « La ligne a rouvert »), else the sentence whole when it fits, else, when `cut`
+/// allows, a clause cut at its width. With `key`, only a clause that has it.
 fn heading_from_sentence(sentence: &str, key: Option<&str>, cut: bool) -> Option<String> {
     let s = sentence
         .trim()
@@ -127,14 +127,16 @@ fn heading_from_sentence(sentence: &str, key: Option<&str>, cut: bool) -> Option
         }
         clauses.push(rest.to_string());
     }
-    // The whole sentence first, then clauses that open like one (« la ligne a rouvert »),
-    // then other capitalised pieces with a verb.
+    // Clauses that open like one first (« la ligne a rouvert »; « l’attente a été longue » from
+    // « Pour les habitants, l’attente a été longue »), then other capitalised pieces with a
+    // verb, then the whole sentence (a heading that says again the sentence under it is the
+    // last resort).
     let rank = |c: &String| {
-        if c == s {
+        if c != s && opens_clause(c) {
             0
-        } else if opens_clause(c) {
+        } else if c != s && c.chars().next().is_some_and(char::is_uppercase) && has_verb(c) {
             1
-        } else if c.chars().next().is_some_and(char::is_uppercase) && has_verb(c) {
+        } else if c == s {
             2
         } else {
             3
