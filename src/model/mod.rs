@@ -1,12 +1,12 @@
 //! A GGUF file → next-token logits, on the CPU (or a GPU when built with `cuda`/`metal`).
 //!
-//! [`Model`] holds one architecture behind an enum — our own Gemma 3 forward pass, candle's
-//! quantised Qwen 2, Qwen 3 and Llama — with the tokenizer the file carries, and keeps track of
+//! [`Model`] holds one architecture behind an enum — our own forward pass for Gemma 3 and
+//! Qwen 2 (`decoder`), candle's quantised Qwen 3 and Llama — with the tokenizer the file carries, and keeps track of
 //! what its KV cache holds so a prompt that shares a prefix with the previous one only processes
 //! the new tokens.
 
 pub mod attention;
-pub mod gemma3;
+pub mod decoder;
 pub mod gguf;
 pub mod matmul;
 pub mod ops;
@@ -23,10 +23,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use candle_core::{Device, Tensor};
-use candle_transformers::models::{quantized_llama, quantized_qwen2, quantized_qwen3};
+use candle_transformers::models::{quantized_llama, quantized_qwen3};
 
 use crate::error::{Error, Result};
-use gemma3::Gemma3;
+use decoder::Decoder;
 use gguf::GgufFile;
 use tokenizer::GgufTokenizer;
 
@@ -92,8 +92,8 @@ pub struct ModelInfo {
 }
 
 enum Engine {
-    Gemma3(Box<Gemma3>),
-    Qwen2(Box<quantized_qwen2::ModelWeights>),
+    /// Our own forward pass (Gemma 3, Qwen 2).
+    Own(Box<Decoder>),
     Qwen3(Box<quantized_qwen3::ModelWeights>),
     Llama(Box<quantized_llama::ModelWeights>),
 }
@@ -204,11 +204,7 @@ impl Model {
             reason: format!("cannot load the {architecture} weights ({e})"),
         };
         let engine = match architecture.as_str() {
-            "gemma3" => Engine::Gemma3(Box::new(Gemma3::load(&mut gguf, device, options.max_positions)?)),
-            "qwen2" => {
-                let (content, mut reader) = gguf.into_parts();
-                Engine::Qwen2(Box::new(quantized_qwen2::ModelWeights::from_gguf(content, &mut reader, device).map_err(model_error)?))
-            }
+            "gemma3" | "qwen2" => Engine::Own(Box::new(Decoder::load(&mut gguf, device, options.max_positions)?)),
             "qwen3" => {
                 let (content, mut reader) = gguf.into_parts();
                 Engine::Qwen3(Box::new(quantized_qwen3::ModelWeights::from_gguf(content, &mut reader, device).map_err(model_error)?))
@@ -225,7 +221,7 @@ impl Model {
             }
         };
         let max_positions = match &engine {
-            Engine::Gemma3(m) => m.max_positions(),
+            Engine::Own(m) => m.max_positions(),
             _ => options.max_positions.min(context_length),
         };
         let info = ModelInfo {
@@ -259,7 +255,7 @@ impl Model {
     }
 
     /// Limits the tokens the model can produce to `ids` (`None`: every token): the others get
-    /// −∞, so greedy output is unchanged whenever the model's choice is among `ids`. Our Gemma 3
+    /// −∞, so greedy output is unchanged whenever the model's choice is among `ids`. Our own
     /// pass then computes only their rows of the output projection (reordered once, in place,
     /// so they are contiguous); candle's architectures compute every row and mask.
     pub fn restrict_vocabulary(&mut self, ids: Option<Vec<u32>>) -> Result<()> {
@@ -273,7 +269,7 @@ impl Model {
             ));
         }
         let computed_only = match &mut self.engine {
-            Engine::Gemma3(m) => m.restrict_output(ids.as_deref())?,
+            Engine::Own(m) => m.restrict_output(ids.as_deref())?,
             _ => false,
         };
         self.restricted = ids.is_some();
@@ -289,7 +285,7 @@ impl Model {
                         .collect(),
                 )
             }
-            // No restriction, or our Gemma pass gives −∞ to every other token already.
+            // No restriction, or our own pass gives −∞ to every other token already.
             _ => None,
         };
         Ok(())
@@ -303,8 +299,7 @@ impl Model {
     /// Forgets the KV cache.
     pub fn clear_cache(&mut self) {
         match &mut self.engine {
-            Engine::Gemma3(m) => m.clear(),
-            Engine::Qwen2(m) => m.clear_kv_cache(),
+            Engine::Own(m) => m.clear(),
             Engine::Qwen3(m) => m.clear_kv_cache(),
             Engine::Llama(m) => m.clear_kv_cache(),
         }
@@ -334,7 +329,7 @@ impl Model {
         // At least one token must be processed to get logits.
         let keep = common.min(prompt.len() - 1);
         let kept = match &mut self.engine {
-            Engine::Gemma3(m) => m.truncate(keep)?,
+            Engine::Own(m) => m.truncate(keep)?,
             _ => keep == self.cached.len(),
         };
         if kept {
@@ -388,7 +383,7 @@ impl Model {
 
     fn forward_tokens(&mut self, new: &[u32], start: usize) -> Result<Vec<f32>> {
         match &mut self.engine {
-            Engine::Gemma3(m) => {
+            Engine::Own(m) => {
                 let mut last = None;
                 for chunk in new.chunks(PREFILL_CHUNK) {
                     last = Some(m.forward(chunk)?);
@@ -410,10 +405,9 @@ impl Model {
     fn forward_other(&mut self, tokens: &[u32], pos: usize) -> Result<Vec<f32>> {
         let input = Tensor::new(tokens, &self.device)?.unsqueeze(0)?;
         let logits = match &mut self.engine {
-            Engine::Qwen2(m) => m.forward(&input, pos)?,
             Engine::Qwen3(m) => m.forward(&input, pos)?,
             Engine::Llama(m) => m.forward(&input, pos)?,
-            Engine::Gemma3(_) => unreachable!("gemma3 has its own path"),
+            Engine::Own(_) => unreachable!("our forward pass has its own path"),
         };
         Ok(logits
             .flatten_all()?

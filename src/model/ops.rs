@@ -96,6 +96,19 @@ mod x86 {
     }
 }
 
+/// SiLU, `x · σ(x)`, computed as llama.cpp does: `x / (1 + e^(−x))`.
+pub fn silu(x: f32) -> f32 {
+    x / (1.0 + (-x).exp())
+}
+
+/// `gate ← silu(gate) * up`, element-wise (Qwen's and Llama's gated MLP).
+pub fn swiglu(gate: &mut [f32], up: &[f32]) {
+    assert_eq!(gate.len(), up.len());
+    for (g, &u) in gate.iter_mut().zip(up) {
+        *g = silu(*g) * u;
+    }
+}
+
 /// RoPE cosines and sines for positions `0..positions`, `positions × head_dim / 2` row-major:
 /// θ = p · base^(−2i/d), the powers taken by repeated multiplication as llama.cpp does.
 pub fn rope_table(base: f64, head_dim: usize, positions: usize) -> (Vec<f32>, Vec<f32>) {

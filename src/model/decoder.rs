@@ -1,14 +1,15 @@
-//! Our Gemma 3 forward pass: plain row-major buffers between our quantised products
-//! (`matmul`), attention (`attention`) and element-wise operations (`ops`); candle reads the
-//! GGUF tensors and multiplies the weights it holds on a GPU.
+//! Our decoder forward pass for Gemma 3 and Qwen 2: plain row-major buffers between our
+//! quantised products (`matmul`), attention (`attention`) and element-wise operations (`ops`);
+//! candle reads the GGUF tensors and multiplies the weights it holds on a GPU.
 //!
-//! What makes Gemma 3 different from a textbook transformer, all handled here:
-//! - embeddings scaled by √hidden; output projection tied to the (quantised) embeddings;
-//! - RMS norms whose weights already include Gemma's "+1" in GGUF files;
-//! - q and k normalised per head before RoPE (NeoX layout), local layers with RoPE base 10 000
+//! Both are pre-norm transformers with grouped-query attention, RoPE in the NeoX layout and a
+//! gated MLP. What sets them apart is read from the file, all handled here:
+//! - Gemma 3: embeddings scaled by √hidden; RMS norms whose weights already include Gemma's "+1"
+//!   in GGUF files; q and k normalised per head before RoPE; local layers with RoPE base 10 000
 //!   and a sliding window, global layers (every sixth) with the file's base and full attention;
-//! - norms after attention and after the MLP, GELU (tanh) gated MLP;
-//! - optional final logit soft-capping.
+//!   norms after attention and after the MLP; GELU (tanh) gate; optional final soft-capping.
+//! - Qwen 2: biases on q, k and v; SiLU gate; one RoPE base (1 000 000 in Qwen 2.5's files).
+//! - Either: an output projection of its own (`output.weight`) or tied to the embeddings.
 //!
 //! The sliding window is applied the same way whether the prompt is processed in one pass, in
 //! chunks, or token by token: local layers keep only the keys they can still see.
@@ -21,26 +22,61 @@ use super::matmul::QuantMatrix;
 use super::ops;
 use crate::error::Result;
 
+/// The architectures this forward pass runs (`general.architecture`).
+pub const ARCHITECTURES: [&str; 2] = ["gemma3", "qwen2"];
+
+/// The MLP's gate activation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Activation {
+    /// GELU, tanh approximation (Gemma).
+    GeluTanh,
+    /// SiLU (Qwen, Llama).
+    Silu,
+}
+
+/// Gemma 3's local attention: a sliding window on all layers but every `pattern`-th.
+#[derive(Debug, Clone, Copy)]
+pub struct SlidingWindow {
+    pub size: usize,
+    pub pattern: usize,
+    /// The RoPE base of local layers.
+    pub rope_base: f64,
+}
+
 /// Hyper-parameters read from the GGUF metadata.
 #[derive(Debug, Clone)]
 pub struct Config {
+    pub architecture: String,
     pub hidden: usize,
     pub layers: usize,
     pub heads: usize,
     pub kv_heads: usize,
     pub head_dim: usize,
     pub eps: f64,
-    pub rope_global: f64,
-    pub rope_local: f64,
-    pub sliding_window: usize,
-    pub swa_pattern: usize,
+    /// The RoPE base of global layers (every layer without a sliding window).
+    pub rope_base: f64,
+    pub window: Option<SlidingWindow>,
+    /// Whether embeddings are multiplied by √hidden.
+    pub scale_embeddings: bool,
+    pub activation: Activation,
     pub context_length: usize,
     pub final_softcap: Option<f64>,
 }
 
 impl Config {
     fn from_gguf(g: &GgufFile) -> Result<Self> {
-        let key = |k: &str| format!("gemma3.{k}");
+        let architecture = g.architecture()?.to_string();
+        let gemma = match architecture.as_str() {
+            "gemma3" => true,
+            "qwen2" => false,
+            other => {
+                return Err(g.error(format!(
+                    "architecture `{other}` is not one our forward pass runs ({})",
+                    ARCHITECTURES.join(", ")
+                )))
+            }
+        };
+        let key = |k: &str| format!("{architecture}.{k}");
         let hidden = g.u64(&key("embedding_length"))? as usize;
         let heads = g.u64(&key("attention.head_count"))? as usize;
         let kv_heads = g
@@ -49,6 +85,15 @@ impl Config {
         let head_dim = g
             .u64_opt(&key("attention.key_length"))?
             .unwrap_or((hidden / heads.max(1)) as u64) as usize;
+        let window = if gemma {
+            Some(SlidingWindow {
+                size: g.u64_opt(&key("attention.sliding_window"))?.unwrap_or(512) as usize,
+                pattern: 6,
+                rope_base: g.f64_opt(&key("rope.freq_base_swa"))?.unwrap_or(10_000.0),
+            })
+        } else {
+            None
+        };
         let cfg = Config {
             hidden,
             layers: g.u64(&key("block_count"))? as usize,
@@ -58,12 +103,21 @@ impl Config {
             eps: g
                 .f64_opt(&key("attention.layer_norm_rms_epsilon"))?
                 .unwrap_or(1e-6),
-            rope_global: g.f64_opt(&key("rope.freq_base"))?.unwrap_or(1_000_000.0),
-            rope_local: g.f64_opt(&key("rope.freq_base_swa"))?.unwrap_or(10_000.0),
-            sliding_window: g.u64_opt(&key("attention.sliding_window"))?.unwrap_or(512) as usize,
-            swa_pattern: 6,
+            rope_base: g.f64_opt(&key("rope.freq_base"))?.unwrap_or(if gemma {
+                1_000_000.0
+            } else {
+                10_000.0
+            }),
+            window,
+            scale_embeddings: gemma,
+            activation: if gemma {
+                Activation::GeluTanh
+            } else {
+                Activation::Silu
+            },
             context_length: g.u64_opt(&key("context_length"))?.unwrap_or(8192) as usize,
             final_softcap: g.f64_opt(&key("final_logit_softcapping"))?,
+            architecture,
         };
         let sane = |v: usize, max: usize| v > 0 && v <= max;
         if !(sane(cfg.hidden, 1 << 16)
@@ -73,16 +127,19 @@ impl Config {
             && sane(cfg.head_dim, 4096)
             && cfg.heads.is_multiple_of(cfg.kv_heads)
             && cfg.head_dim.is_multiple_of(2)
-            && sane(cfg.sliding_window, 1 << 24))
+            && cfg.window.is_none_or(|w| sane(w.size, 1 << 24)))
         {
-            return Err(g.error(format!("implausible Gemma 3 hyper-parameters: {cfg:?}")));
+            return Err(g.error(format!(
+                "implausible {} hyper-parameters: {cfg:?}",
+                cfg.architecture
+            )));
         }
         Ok(cfg)
     }
 
-    /// Whether layer `i` uses the sliding window (five of every six layers).
+    /// Whether layer `i` uses the sliding window (Gemma 3: five of every six layers).
     pub fn is_local(&self, i: usize) -> bool {
-        i % self.swa_pattern < self.swa_pattern - 1
+        self.window.is_some_and(|w| i % w.pattern < w.pattern - 1)
     }
 }
 
@@ -105,20 +162,23 @@ impl Rope {
     }
 }
 
+/// One layer's weights; the optional ones are those one architecture has and another lacks.
 struct Layer {
     attn_norm: Vec<f32>,
     q: QuantMatrix,
     k: QuantMatrix,
     v: QuantMatrix,
-    q_norm: Vec<f32>,
-    k_norm: Vec<f32>,
+    /// Biases of q, k and v (Qwen 2).
+    qkv_bias: Option<[Vec<f32>; 3]>,
+    /// Per-head RMS norms of q and k (Gemma 3).
+    qk_norm: Option<[Vec<f32>; 2]>,
     o: QuantMatrix,
-    post_attn_norm: Vec<f32>,
+    post_attn_norm: Option<Vec<f32>>,
     ffn_norm: Vec<f32>,
     gate: QuantMatrix,
     up: QuantMatrix,
     down: QuantMatrix,
-    post_ffn_norm: Vec<f32>,
+    post_ffn_norm: Option<Vec<f32>>,
     local: bool,
     cache: KvCache,
 }
@@ -132,8 +192,8 @@ struct RowOrder {
     row_of: Vec<u32>,
 }
 
-/// A Gemma 3 model with its KV cache.
-pub struct Gemma3 {
+/// A Gemma 3 or Qwen 2 model with its KV cache.
+pub struct Decoder {
     cfg: Config,
     embeddings: QuantMatrix,
     layers: Vec<Layer>,
@@ -144,7 +204,8 @@ pub struct Gemma3 {
     order: Option<RowOrder>,
     /// How many of the output projection's rows are computed (the allowed tokens come first).
     computed: usize,
-    rope_local: Rope,
+    /// RoPE for local layers (`None`: no sliding window).
+    rope_local: Option<Rope>,
     rope_global: Rope,
     max_positions: usize,
     /// Number of positions processed (the next token's position).
@@ -165,7 +226,14 @@ fn add(x: &mut [f32], y: &[f32]) {
     }
 }
 
-impl Gemma3 {
+/// Adds `bias` to each row of `x`.
+fn add_rows(x: &mut [f32], bias: &[f32]) {
+    for row in x.chunks_mut(bias.len()) {
+        add(row, bias);
+    }
+}
+
+impl Decoder {
     /// Loads the weights of `gguf` onto `device`. `max_positions` bounds the RoPE tables (and so
     /// the longest sequence); it is capped by the model's context length.
     pub fn load(g: &mut GgufFile, device: &Device, max_positions: usize) -> Result<Self> {
@@ -185,26 +253,56 @@ impl Gemma3 {
             )));
         }
         let embeddings = QuantMatrix::read(g, "token_embd.weight", device)?;
+        let gemma = cfg.architecture == "gemma3";
         let mut layers = Vec::with_capacity(cfg.layers);
         for i in 0..cfg.layers {
             let p = format!("blk.{i}");
             let mm = |g: &mut GgufFile, n: &str| -> Result<QuantMatrix> {
                 QuantMatrix::read(g, &format!("{p}.{n}.weight"), device)
             };
+            // The vectors one architecture has and another lacks: a Gemma 3 file must have
+            // its norms, a Qwen 2 file its biases.
+            let vectors =
+                |g: &mut GgufFile, names: &[&str], wanted: bool| -> Result<Option<Vec<Vec<f32>>>> {
+                    if !wanted {
+                        return Ok(None);
+                    }
+                    let read = names.iter().map(|n| vector(g, &format!("{p}.{n}")));
+                    Ok(Some(read.collect::<Result<_>>()?))
+                };
+            let qkv_bias = vectors(g, &["attn_q.bias", "attn_k.bias", "attn_v.bias"], !gemma)?
+                .map(|v| <[Vec<f32>; 3]>::try_from(v).expect("three names"));
+            if let Some(biases) = &qkv_bias {
+                let widths = [cfg.heads, cfg.kv_heads, cfg.kv_heads].map(|h| h * cfg.head_dim);
+                if biases.iter().zip(widths).any(|(b, w)| b.len() != w) {
+                    return Err(g.error(format!("the q, k, v biases of layer {i} do not match {} query and {} key-value heads of {}", cfg.heads, cfg.kv_heads, cfg.head_dim)));
+                }
+            }
+            let qk_norm = vectors(g, &["attn_q_norm.weight", "attn_k_norm.weight"], gemma)?
+                .map(|v| <[Vec<f32>; 2]>::try_from(v).expect("two names"));
+            let mut post = vectors(
+                g,
+                &["post_attention_norm.weight", "post_ffw_norm.weight"],
+                gemma,
+            )?
+            .map(|v| v.into_iter().map(Some).collect::<Vec<_>>())
+            .unwrap_or_else(|| vec![None, None]);
+            let post_ffn_norm = post.pop().flatten();
+            let post_attn_norm = post.pop().flatten();
             layers.push(Layer {
                 attn_norm: vector(g, &format!("{p}.attn_norm.weight"))?,
                 q: mm(g, "attn_q")?,
                 k: mm(g, "attn_k")?,
                 v: mm(g, "attn_v")?,
-                q_norm: vector(g, &format!("{p}.attn_q_norm.weight"))?,
-                k_norm: vector(g, &format!("{p}.attn_k_norm.weight"))?,
+                qkv_bias,
+                qk_norm,
                 o: mm(g, "attn_output")?,
-                post_attn_norm: vector(g, &format!("{p}.post_attention_norm.weight"))?,
+                post_attn_norm,
                 ffn_norm: vector(g, &format!("{p}.ffn_norm.weight"))?,
                 gate: mm(g, "ffn_gate")?,
                 up: mm(g, "ffn_up")?,
                 down: mm(g, "ffn_down")?,
-                post_ffn_norm: vector(g, &format!("{p}.post_ffw_norm.weight"))?,
+                post_ffn_norm,
                 local: cfg.is_local(i),
                 cache: KvCache::new(cfg.kv_heads, cfg.head_dim),
             });
@@ -216,9 +314,11 @@ impl Gemma3 {
             None
         };
         let computed = output.as_ref().unwrap_or(&embeddings).rows();
-        let rope_local = Rope::new(cfg.rope_local, cfg.head_dim, max_positions);
-        let rope_global = Rope::new(cfg.rope_global, cfg.head_dim, max_positions);
-        Ok(Gemma3 {
+        let rope_local = cfg
+            .window
+            .map(|w| Rope::new(w.rope_base, cfg.head_dim, max_positions));
+        let rope_global = Rope::new(cfg.rope_base, cfg.head_dim, max_positions);
+        Ok(Decoder {
             cfg,
             embeddings,
             layers,
@@ -267,9 +367,11 @@ impl Gemma3 {
         if len >= self.len {
             return Ok(len == self.len);
         }
-        let window = self.cfg.sliding_window;
         // A local layer must still hold the keys position `len` will look back to.
-        let needed_from = len.saturating_sub(window - 1);
+        let needed_from = match self.cfg.window {
+            Some(w) => len.saturating_sub(w.size - 1),
+            None => 0,
+        };
         if self.layers.iter().any(|l| l.cache.start() > needed_from) {
             return Ok(false);
         }
@@ -367,24 +469,32 @@ impl Gemma3 {
             _ => tokens.to_vec(),
         };
         let mut x = self.embeddings.embed(&rows)?;
-        let scale = (self.cfg.hidden as f64).sqrt() as f32;
-        x.iter_mut().for_each(|v| *v *= scale);
+        if self.cfg.scale_embeddings {
+            let scale = (self.cfg.hidden as f64).sqrt() as f32;
+            x.iter_mut().for_each(|v| *v *= scale);
+        }
         let cfg = &self.cfg;
         for layer in &mut self.layers {
-            let rope = if layer.local {
-                &self.rope_local
-            } else {
-                &self.rope_global
+            let rope = match (&self.rope_local, layer.local) {
+                (Some(local), true) => local,
+                _ => &self.rope_global,
             };
             let h = rms_norm(&x, &layer.attn_norm, cfg.eps);
             let mut h = attention(layer, cfg, rope, &h, offset)?;
-            ops::rms_norm(&mut h, &layer.post_attn_norm, cfg.eps);
+            if let Some(norm) = &layer.post_attn_norm {
+                ops::rms_norm(&mut h, norm, cfg.eps);
+            }
             add(&mut x, &h);
             let h = rms_norm(&x, &layer.ffn_norm, cfg.eps);
             let [mut gate, up] = QuantMatrix::products([&layer.gate, &layer.up], &h)?;
-            ops::geglu(&mut gate, &up);
+            match cfg.activation {
+                Activation::GeluTanh => ops::geglu(&mut gate, &up),
+                Activation::Silu => ops::swiglu(&mut gate, &up),
+            }
             let mut h = layer.down.product(&gate, layer.down.rows())?;
-            ops::rms_norm(&mut h, &layer.post_ffn_norm, cfg.eps);
+            if let Some(norm) = &layer.post_ffn_norm {
+                ops::rms_norm(&mut h, norm, cfg.eps);
+            }
             add(&mut x, &h);
         }
         self.len += t;
@@ -403,9 +513,16 @@ fn attention(
 ) -> Result<Vec<f32>> {
     let d = cfg.head_dim;
     // Rows of [heads][d]: per-head norms, RoPE and the cache all read that layout.
-    let [mut q, mut k, v] = QuantMatrix::products([&layer.q, &layer.k, &layer.v], x)?;
-    ops::rms_norm(&mut q, &layer.q_norm, cfg.eps);
-    ops::rms_norm(&mut k, &layer.k_norm, cfg.eps);
+    let [mut q, mut k, mut v] = QuantMatrix::products([&layer.q, &layer.k, &layer.v], x)?;
+    if let Some([qb, kb, vb]) = &layer.qkv_bias {
+        add_rows(&mut q, qb);
+        add_rows(&mut k, kb);
+        add_rows(&mut v, vb);
+    }
+    if let Some([qn, kn]) = &layer.qk_norm {
+        ops::rms_norm(&mut q, qn, cfg.eps);
+        ops::rms_norm(&mut k, kn, cfg.eps);
+    }
     rope.apply(&mut q, cfg.heads * d, offset);
     rope.apply(&mut k, cfg.kv_heads * d, offset);
     let scale = (1.0 / (d as f64).sqrt()) as f32;
@@ -416,11 +533,7 @@ fn attention(
         cache.reset(offset);
     }
     cache.append(&k, &v);
-    let window = if layer.local {
-        Some(cfg.sliding_window)
-    } else {
-        None
-    };
+    let window = cfg.window.filter(|_| layer.local).map(|w| w.size);
     let out = attend(&q, cache, offset, cfg.heads, d, window);
     // Local layers keep only the keys a later position can still see.
     if let Some(w) = window {
