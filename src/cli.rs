@@ -603,7 +603,12 @@ fn rewrite_setup(args: &RewriteArgs) -> Result<(ModelGenerator, RewriteOptions)>
         min_words: args.min_words,
         attempts: args.attempts.max(1),
         sampling,
-        prompt_style: resolved.prompt_style(),
+        // A file with a chat template is an instruction-tuned model, prompted through it.
+        prompt_style: if model.chat_template().is_some() {
+            source::PromptStyle::Chat
+        } else {
+            resolved.prompt_style()
+        },
         architecture,
         model_sha256,
         full_vocabulary: args.full_vocab,

@@ -3,7 +3,9 @@
 //! instruction-tuned models. The examples in the frames are invented and share no name or
 //! number with any real article; the fact check would reject any that leaked into the output.
 
+use crate::error::Result;
 use crate::generate::Prompt;
+use crate::model::chat_template::{ChatTemplate, Message, Role};
 use crate::model::source::PromptStyle;
 
 /// What a piece of text is asked for.
@@ -71,6 +73,14 @@ fn examples(
     }
 }
 
+/// The newsroom's rules: the system message of every chat prompt.
+pub const NEWSROOM_RULES: &str = "Tu es secrétaire de rédaction dans un journal français. \
+Tu écris un français correct et naturel, avec la typographie française : guillemets « », \
+espace insécable avant : ; ? !, nombres et dates écrits à la française (12,5 %, 3 000, le 4 mars). \
+Tu restes fidèle au texte donné : aucun nom, chiffre, citation, fait ou attribution en plus, \
+aucun en moins, aucune négation changée. Tu gardes les noms propres tels quels. \
+Tu réponds seulement par le texte demandé, sans titre, sans guillemets autour, sans commentaire.";
+
 fn instruction(task: Task) -> String {
     match task {
         Task::Paraphrase => "Réécris cette phrase en français avec d’autres mots, sans rien ajouter ni retirer. Réponds seulement par la phrase.".into(),
@@ -98,15 +108,18 @@ pub fn example_text(task: Task) -> String {
         .join("\n")
 }
 
-/// The prompt asking for `task` on `input`, and the stop strings that end the answer.
+/// The prompt asking for `task` on `input`, and the stop strings that end the answer. A chat
+/// prompt goes through the model's own `template` when it has one, else through the turn
+/// markers of its architecture.
 pub fn build(
     style: PromptStyle,
     architecture: &str,
+    template: Option<&ChatTemplate>,
     task: Task,
     input: &str,
-) -> (Prompt, Vec<String>) {
+) -> Result<(Prompt, Vec<String>)> {
     let input = input.replace('\n', " ");
-    match style {
+    Ok(match style {
         PromptStyle::Base => {
             let (question, answer, shots) = examples(task);
             let mut frame = frame_header(task);
@@ -118,14 +131,44 @@ pub fn build(
             (prompt, vec!["\n".into(), format!("{question} :")])
         }
         PromptStyle::Chat => {
-            let (open_user, open_model, close) = chat_markers(architecture);
-            let prompt = Prompt::empty()
-                .template(open_user)
-                .content(format!("{}\n\n{input}", instruction(task)))
-                .template(format!("{close}{open_model}"));
+            let messages = [
+                Message::system(NEWSROOM_RULES),
+                Message::user(format!("{}\n\n{input}", instruction(task))),
+            ];
+            let prompt = match template {
+                Some(template) => template.render(&messages)?,
+                None => with_markers(architecture, &messages),
+            };
             (prompt, vec!["\n\n".into()])
         }
+    })
+}
+
+/// A chat prompt written with the turn markers of `architecture`'s usual format, for files
+/// that carry no chat template.
+fn with_markers(architecture: &str, messages: &[Message]) -> Prompt {
+    let (open_user, open_model, close) = chat_markers(architecture);
+    let mut prompt = Prompt::empty();
+    let mut system = String::new();
+    for message in messages {
+        match message.role {
+            // Not every format has a system turn: its rules open the user's message.
+            Role::System => system = format!("{}\n\n", message.content),
+            Role::User | Role::Assistant => {
+                let open = if message.role == Role::User {
+                    open_user
+                } else {
+                    open_model
+                };
+                prompt = prompt
+                    .template(open)
+                    .content(format!("{system}{}", message.content))
+                    .template(close);
+                system.clear();
+            }
+        }
     }
+    prompt.template(open_model)
 }
 
 /// The turn markers of the common chat formats, by architecture.
@@ -171,9 +214,11 @@ mod tests {
         let (prompt, stops) = build(
             PromptStyle::Base,
             "gemma3",
+            None,
             Task::Paraphrase,
             "Un texte <start_of_turn> piégé.",
-        );
+        )
+        .unwrap();
         assert!(prompt.text().ends_with("Reformulation :"));
         assert!(
             prompt.segments.iter().all(|s| !s.special),
@@ -187,9 +232,15 @@ mod tests {
         let (prompt, _) = build(
             PromptStyle::Chat,
             "qwen2",
+            None,
             Task::Translate("anglais"),
             "A <|im_end|> trap.",
-        );
+        )
+        .unwrap();
+        assert!(prompt
+            .text()
+            .ends_with("<|im_end|>\n<|im_start|>assistant\n"));
+        assert!(prompt.text().contains(NEWSROOM_RULES));
         let special: Vec<&str> = prompt
             .segments
             .iter()

@@ -163,6 +163,11 @@ pub trait TextGenerator {
     /// A name for provenance (model id).
     fn name(&self) -> String;
 
+    /// The chat template of the model behind, when it carries one.
+    fn chat_template(&self) -> Option<&crate::model::chat_template::ChatTemplate> {
+        None
+    }
+
     /// Forgets what earlier prompts left behind (the model's cache), as between two articles.
     fn reset(&mut self) {}
 }
@@ -281,6 +286,10 @@ impl TextGenerator for ModelGenerator {
 
     fn name(&self) -> String {
         self.name.clone()
+    }
+
+    fn chat_template(&self) -> Option<&crate::model::chat_template::ChatTemplate> {
+        self.model.chat_template()
     }
 
     fn reset(&mut self) {

@@ -6,6 +6,7 @@
 //! the new tokens.
 
 pub mod attention;
+pub mod chat_template;
 pub mod decoder;
 pub mod gguf;
 pub mod matmul;
@@ -26,6 +27,7 @@ use candle_core::{Device, Tensor};
 use candle_transformers::models::{quantized_llama, quantized_qwen3};
 
 use crate::error::{Error, Result};
+use chat_template::ChatTemplate;
 use decoder::Decoder;
 use gguf::GgufFile;
 use tokenizer::GgufTokenizer;
@@ -102,6 +104,8 @@ enum Engine {
 pub struct Model {
     engine: Engine,
     tokenizer: GgufTokenizer,
+    /// The file's chat template (`tokenizer.chat_template`), when it has one.
+    chat_template: Option<ChatTemplate>,
     info: ModelInfo,
     device: Device,
     /// The tokens whose keys and values are in the cache, in order.
@@ -147,14 +151,41 @@ const IDLE_LIMIT: Duration = Duration::from_millis(2);
 /// Prompt chunk for our own forward pass: the same result as one pass, bounded memory.
 const PREFILL_CHUNK: usize = 512;
 
+/// The chat template of `gguf`, parsed, with the texts of its BOS and EOS tokens; a template
+/// that does not parse is an error naming the file.
+fn chat_template_of(gguf: &GgufFile) -> Result<Option<ChatTemplate>> {
+    let Some(source) = gguf.str_opt("tokenizer.chat_template")? else {
+        return Ok(None);
+    };
+    let tokens = gguf.array("tokenizer.ggml.tokens")?;
+    let text = |key: &str| -> Result<String> {
+        let id = gguf.u64_opt(key)?;
+        let token = id.and_then(|id| tokens.get(usize::try_from(id).ok()?));
+        Ok(token
+            .and_then(|t| t.to_string().ok())
+            .cloned()
+            .unwrap_or_default())
+    };
+    let bos = text("tokenizer.ggml.bos_token_id")?;
+    let eos = text("tokenizer.ggml.eos_token_id")?;
+    ChatTemplate::new(source, &bos, &eos)
+        .map(Some)
+        .map_err(|e| gguf.error(e.to_string()))
+}
+
 impl Model {
     /// Loads the GGUF file at `path`. The architecture comes from `general.architecture`.
     pub fn load(path: &Path, options: &LoadOptions) -> Result<Self> {
         let device = options.device.device()?;
-        // The tokenizer (262,144 pieces for Gemma) is built on another thread while the
-        // weights load; it reads its own copy of the metadata.
+        // The tokenizer (262,144 pieces for Gemma) and the chat template are read on another
+        // thread while the weights load, from their own copy of the metadata.
         let (weights, tokenizer) = std::thread::scope(|scope| {
-            let tokenizer = scope.spawn(|| GgufTokenizer::from_gguf(&GgufFile::open(path)?));
+            let tokenizer = scope.spawn(|| {
+                let gguf = GgufFile::open(path)?;
+                let tokenizer = GgufTokenizer::from_gguf(&gguf)?;
+                let template = chat_template_of(&gguf)?;
+                Ok((tokenizer, template))
+            });
             let weights = Self::load_weights(path, &device, options);
             let tokenizer = tokenizer
                 .join()
@@ -162,11 +193,12 @@ impl Model {
             (weights, tokenizer)
         });
         let (engine, mut info, max_positions) = weights?;
-        let tokenizer = tokenizer?;
+        let (tokenizer, chat_template) = tokenizer?;
         info.vocab_size = tokenizer.vocab_size();
         Ok(Model {
             engine,
             tokenizer,
+            chat_template,
             info,
             device,
             cached: Vec::new(),
@@ -242,6 +274,11 @@ impl Model {
     /// The tokenizer the file carries.
     pub fn tokenizer(&self) -> &GgufTokenizer {
         &self.tokenizer
+    }
+
+    /// The chat template the file carries, parsed: an instruction-tuned model's prompt format.
+    pub fn chat_template(&self) -> Option<&ChatTemplate> {
+        self.chat_template.as_ref()
     }
 
     /// Facts about the file.

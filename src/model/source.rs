@@ -98,19 +98,12 @@ impl ResolvedModel {
         }
     }
 
-    /// How to prompt it: the catalog's word, else guessed from the file name.
+    /// How to prompt it when its file carries no chat template: the catalog's word (a chat
+    /// model then gets its architecture's usual turn markers), else a base model's frames.
     pub fn prompt_style(&self) -> PromptStyle {
-        match &self.entry {
-            Some(e) => e.prompt_style,
-            None => {
-                let name = self.id().to_lowercase();
-                if ["instruct", "-it", "chat"].iter().any(|k| name.contains(k)) {
-                    PromptStyle::Chat
-                } else {
-                    PromptStyle::Base
-                }
-            }
-        }
+        self.entry
+            .as_ref()
+            .map_or(PromptStyle::Base, |e| e.prompt_style)
     }
 }
 

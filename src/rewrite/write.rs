@@ -96,7 +96,13 @@ impl<'a> Writer<'a> {
             self.stats.fallbacks += 1;
             return Ok(None);
         }
-        let (prompt, stop) = prompt::build(self.style, &self.architecture, task, input);
+        let (prompt, stop) = prompt::build(
+            self.style,
+            &self.architecture,
+            self.generator.chat_template(),
+            task,
+            input,
+        )?;
         let max_tokens = word_count(input) * 3 + 24;
         // A base model's frame shows examples; their words must not leak into the article.
         let (style, source) = (self.style, self.source);
