@@ -3,7 +3,7 @@
 //! and the model commands.
 //!
 //! Most tests need no model. `model verify`, `tokenize` and `generate` use the default model,
-//! which CI provisions (`bash models/fetch-default.sh`); they fail, never skip, without it.
+//! which CI provisions (`bash models/fetch.sh`); they fail, never skip, without it.
 //! `generate` only produces a few tokens, so the whole file stays fast.
 
 use std::path::{Path, PathBuf};
@@ -51,7 +51,7 @@ fn default_model() -> PathBuf {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/gemma-3-270m-q4_k_m.gguf");
     assert!(
         path.is_file(),
-        "the default model is missing at {}: run bash models/fetch-default.sh",
+        "the default model is missing at {}: run bash models/fetch.sh",
         path.display()
     );
     path

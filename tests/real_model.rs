@@ -1,5 +1,5 @@
 //! The engine on the real default model, against llama.cpp's reference outputs in
-//! `../shared/fixtures/gemma3-270m/`. CI provisions the model (`models/fetch-default.sh`); these
+//! `../shared/fixtures/gemma3-270m/`. CI provisions the model (`models/fetch.sh`); these
 //! tests fail, never skip, when it is missing.
 
 mod common {

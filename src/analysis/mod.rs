@@ -222,7 +222,7 @@ mod tests {
     fn faithfulness_joins_the_report() {
         let doc = Document::parse(&article(3)).unwrap();
         let opts = CheckOptions {
-            source: Some("Le jardin du quartier Saint-Roch ouvre samedi.".into()),
+            source: Some("Le jardin du quartier Saint-Roch ouvre samedi et dimanche.".into()),
             ..CheckOptions::default()
         };
         let report = analyze(&doc, &opts);

@@ -41,6 +41,8 @@ pub struct Facts {
     pub numbers: HashSet<String>,
     /// Dates as `MM-DD`.
     pub dates: HashSet<String>,
+    /// The days of the week the source names (0 for Monday).
+    pub weekdays: HashSet<u8>,
     /// Quotations, as written.
     pub quotes: Vec<String>,
     norm_text: String,
@@ -106,6 +108,17 @@ static EXONYM_INDEX: LazyLock<ExonymIndex> = LazyLock::new(|| {
     (groups, index)
 });
 
+/// The capitalised words of `text` that some sentence has after its first word, folded.
+fn capitalised_mid_sentence(text: &str) -> HashSet<String> {
+    crate::analysis::text::sentences(text)
+        .iter()
+        .flat_map(|s| s.split_whitespace().skip(1))
+        .flat_map(|t| t.split(|c: char| !(c.is_alphanumeric() || c == '-')))
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .map(fold)
+        .collect()
+}
+
 fn lowercase_words(text: &str) -> HashSet<String> {
     text.split(|c: char| !(c.is_alphanumeric() || c == '-'))
         .filter(|w| w.chars().next().is_some_and(char::is_lowercase))
@@ -166,7 +179,20 @@ impl Facts {
         let lang = lang::detect(source);
         let lower_vocab = lowercase_words(source);
         let ordinary = |w: &str| is_listed(w) || lower_vocab.contains(&lower_fr(w));
-        let entities = dedup_names(names::names(source, &ordinary));
+        // A lone capitalised word that only ever opens a sentence (« Crews worked… »,
+        // « Islanders… ») is an ordinary word as far as the source shows: a translation that
+        // renders it in lower case drops no name.
+        let mid_sentence = capitalised_mid_sentence(source);
+        let entities = dedup_names(
+            names::names(source, &ordinary)
+                .into_iter()
+                .filter(|n| {
+                    let lone = !n.text.contains(' ');
+                    let acronym = !n.text.chars().any(char::is_lowercase);
+                    !lone || acronym || mid_sentence.contains(&fold(&n.text))
+                })
+                .collect(),
+        );
         let mut numbers: HashSet<String> = HashSet::new();
         for n in numbers::numbers(source, lang) {
             numbers.insert(n.canonical);
@@ -188,6 +214,7 @@ impl Facts {
             entities,
             numbers,
             dates,
+            weekdays: numbers::weekdays(source).into_iter().map(|d| d.0).collect(),
             quotes: quotes::quotations(source),
             norm_text: quotes::normalise(source),
             tokens: folded_tokens(source).collect(),
@@ -221,6 +248,11 @@ impl Facts {
         for d in numbers::dates(candidate) {
             if !self.dates.contains(&d.month_day) && seen.insert(d.raw.clone()) {
                 report.unknown_numbers.push(d.raw);
+            }
+        }
+        for (day, raw) in numbers::weekdays(candidate) {
+            if !self.weekdays.contains(&day) && seen.insert(raw.clone()) {
+                report.unknown_numbers.push(raw);
             }
         }
         for q in quotes::quotations(candidate) {
@@ -377,6 +409,36 @@ mod tests {
             .check("Le Ministère des Affaires étrangères répond.")
             .unknown_names
             .is_empty());
+    }
+
+    #[test]
+    fn a_day_of_the_week_the_source_does_not_name_is_unknown() {
+        let facts =
+            Facts::extract("The ferry will run again from Monday, the council said on Thursday.");
+        assert!(facts
+            .check("Le ferry reprendra lundi, a dit le conseil jeudi.")
+            .is_faithful());
+        let r = facts.check("Le ferry reprendra du lundi au mercredi.");
+        assert_eq!(r.unknown_numbers, ["mercredi"]);
+    }
+
+    #[test]
+    fn a_word_that_only_opens_sentences_is_not_a_name_to_keep() {
+        let facts = Facts::extract(
+            "Crews worked through two weekends. The leader, Morag Lennox, thanked them. \
+             Lennox said the NHS would help. Harbour staff met Lennox on Friday.",
+        );
+        let texts: Vec<&str> = facts.entities.iter().map(|e| e.text.as_str()).collect();
+        assert!(!texts.contains(&"Crews"), "{texts:?}");
+        for name in ["Morag Lennox", "NHS"] {
+            assert!(texts.contains(&name), "{name} in {texts:?}");
+        }
+        let one = Facts::extract("Crews worked through two weekends.");
+        let r = one.check("Les équipes ont travaillé deux week-ends.");
+        assert!(
+            r.missing_entities.is_empty() && r.unknown_names.is_empty(),
+            "{r:?}"
+        );
     }
 
     #[test]

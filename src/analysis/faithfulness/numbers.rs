@@ -160,6 +160,66 @@ pub struct Date {
     pub month_day: String,
 }
 
+/// The days of the week of each language plume reads, folded, Monday first.
+const WEEKDAY_NAMES: [&[&str]; 7] = [
+    &[
+        "lundi",
+        "monday",
+        "lunes",
+        "montag",
+        "lunedi",
+        "segunda-feira",
+    ],
+    &[
+        "mardi",
+        "tuesday",
+        "martes",
+        "dienstag",
+        "martedi",
+        "terca-feira",
+    ],
+    &[
+        "mercredi",
+        "wednesday",
+        "miercoles",
+        "mittwoch",
+        "mercoledi",
+        "quarta-feira",
+    ],
+    &[
+        "jeudi",
+        "thursday",
+        "jueves",
+        "donnerstag",
+        "giovedi",
+        "quinta-feira",
+    ],
+    &[
+        "vendredi",
+        "friday",
+        "viernes",
+        "freitag",
+        "venerdi",
+        "sexta-feira",
+    ],
+    &["samedi", "saturday", "sabado", "samstag", "sabato"],
+    &["dimanche", "sunday", "domingo", "sonntag", "domenica"],
+];
+
+/// The days of the week `text` names, in any of those languages: (0 for Monday … 6, as
+/// written).
+pub fn weekdays(text: &str) -> Vec<(u8, String)> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .filter_map(|w| {
+            let folded = crate::analysis::text::fold(w);
+            let day = WEEKDAY_NAMES
+                .iter()
+                .position(|names| names.contains(&folded.as_str()))?;
+            Some((day as u8, w.to_string()))
+        })
+        .collect()
+}
+
 /// The dates (day and month name) of `text`.
 pub fn dates(text: &str) -> Vec<Date> {
     let folded = text.to_lowercase();
