@@ -151,10 +151,7 @@ impl<'a> Writer<'a> {
                     self.stats.accepted += 1;
                     return Ok(Some(candidate));
                 }
-                Err(rejection) => {
-                    eprintln!("TRACE {input:?}\n   -> {candidate:?}: {rejection:?}");
-                    self.stats.reject(reason(&rejection))
-                }
+                Err(rejection) => self.stats.reject(reason(&rejection)),
             }
         }
         self.stats.fallbacks += 1;
