@@ -15,6 +15,9 @@ pub enum Task {
     Paraphrase,
     /// Translate one sentence into French from the named language.
     Translate(&'static str),
+    /// Translate a whole paragraph into French from the named language (chat models: the
+    /// sentences give each other context).
+    TranslateParagraph(&'static str),
     /// A short subheading for a paragraph.
     Heading,
 }
@@ -42,7 +45,7 @@ fn examples(
                 ),
             ],
         ),
-        Task::Translate(_) => (
+        Task::Translate(_) | Task::TranslateParagraph(_) => (
             "Original",
             "Français",
             [
@@ -85,6 +88,7 @@ fn instruction(task: Task) -> String {
     match task {
         Task::Paraphrase => "Réécris cette phrase en français avec d’autres mots, sans rien ajouter ni retirer. Réponds seulement par la phrase.".into(),
         Task::Translate(lang) => format!("Traduis cette phrase {lang} en français, fidèlement, sans rien ajouter. Réponds seulement par la traduction."),
+        Task::TranslateParagraph(lang) => format!("Traduis ce paragraphe {lang} en français, phrase par phrase, fidèlement, sans rien ajouter ni omettre. Réponds seulement par la traduction, en un seul paragraphe."),
         Task::Heading => "Écris un intertitre court en français (cinq à dix mots) pour ce paragraphe, sans ajouter de fait. Réponds seulement par l’intertitre.".into(),
     }
 }
@@ -92,7 +96,7 @@ fn instruction(task: Task) -> String {
 fn frame_header(task: Task) -> String {
     match task {
         Task::Paraphrase => "Reformulations de phrases d’articles de presse, en français, sans rien ajouter ni retirer.\n\n".into(),
-        Task::Translate(lang) => format!("Traductions fidèles de phrases d’articles de presse ({lang} → français).\n\n"),
+        Task::Translate(lang) | Task::TranslateParagraph(lang) => format!("Traductions fidèles de phrases d’articles de presse ({lang} → français).\n\n"),
         Task::Heading => "Intertitres d’articles de presse, en français, tirés du paragraphe qu’ils annoncent.\n\n".into(),
     }
 }

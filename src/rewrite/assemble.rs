@@ -208,8 +208,14 @@ fn capitalise(s: &str) -> String {
 
 /// The text with its first letter lowered when its first word is an ordinary French word
 /// (« Les travaux » → « les travaux »), never for names or acronyms (« Lavrov », « CIA »).
-fn lower_first(s: &str) -> String {
-    lower_first_if(s, |_| false)
+/// `s` with its first word in lower case when that word is an ordinary French word (a
+/// function word, a common word, or a dictionary word that `text` never capitalises inside a
+/// sentence, as it would a name: « Réparations », not « Pierre »), to follow « Mot-clé : ».
+fn lower_first(s: &str, text: &str) -> String {
+    let names = crate::analysis::faithfulness::capitalised_mid_sentence(text);
+    lower_first_if(s, |w| {
+        crate::analysis::spelling::is_french_word(w) && !names.contains(&fold(w))
+    })
 }
 
 /// Like [`lower_first`], also lowering words that `ordinary` accepts (in lower case).
@@ -319,7 +325,7 @@ pub fn title(headline: Option<&str>, body: &Body, keyphrase: &str) -> String {
         let rest = trim_title(&base, MAX_PX - width_px(&format!("{keyphrase} : ")));
         // No template words (« ce qu’il faut savoir »): they claim nothing the article says.
         if rest.split_whitespace().count() >= 2 {
-            format!("{keyphrase} : {}", lower_first(&rest))
+            format!("{keyphrase} : {}", lower_first(&rest, &body.text()))
         } else {
             keyphrase.to_string()
         }
@@ -341,7 +347,7 @@ pub fn meta_description(body: &Body, keyphrase: &str) -> String {
     let mut first = true;
     for sentence in body.sentences() {
         let sentence = if first && !text.is_empty() {
-            lower_first(&sentence)
+            lower_first(&sentence, &body.text())
         } else {
             sentence
         };
@@ -567,6 +573,14 @@ mod tests {
             lead: "La commune de Valbrune a inauguré samedi une passerelle de 48 mètres. Jeanne Morel a coupé le ruban.".into(),
             sections: vec![Section { heading: "Les travaux".into(), level: 2, paragraphs: vec!["Les travaux ont duré huit mois.".into()], bullets: vec![] }],
         }
+    }
+
+    #[test]
+    fn after_the_keyphrase_an_ordinary_word_is_lowered_and_a_name_is_not() {
+        let t = title(Some("Réparations achevées avant la rentrée"), &body(), "Valbrune");
+        assert_eq!(t, "Valbrune : réparations achevées avant la rentrée");
+        let t = title(Some("Morel inaugure la passerelle de la commune"), &body(), "Valbrune");
+        assert_eq!(t, "Valbrune : Morel inaugure la passerelle de la commune");
     }
 
     #[test]

@@ -24,7 +24,7 @@ pub use crate::progress::Progress;
 use crate::prompt::{language_name, Task};
 use assemble::Body;
 use verify::{Bounds, Said, SourceContext};
-use write::{WriteStats, Writer};
+use write::{WriteStats, Writer, MAX_INPUT_WORDS};
 
 /// Settings of a rewrite.
 #[derive(Debug, Clone)]
@@ -240,29 +240,16 @@ fn write_body(
     progress: &Progress,
 ) -> Result<Body> {
     let mut said = Said::default();
-    let mut lead = Vec::new();
-    for s in &plan.lead {
-        progress.step("phrases");
-        if let Some(w) = write_sentence(writer, task, s, french, &mut said)? {
-            lead.push(w);
-        }
-    }
+    let lead = write_paragraph(writer, task, &plan.lead, french, &mut said, progress)?;
     let mut body = Body {
-        lead: lead.join(" "),
+        lead: lead.unwrap_or_default(),
         sections: Vec::new(),
     };
     for planned in &plan.sections {
         let mut paragraphs = Vec::new();
         for p in &planned.paragraphs {
-            let mut written = Vec::new();
-            for s in p {
-                progress.step("phrases");
-                if let Some(w) = write_sentence(writer, task, s, french, &mut said)? {
-                    written.push(w);
-                }
-            }
-            if !written.is_empty() {
-                paragraphs.push(written.join(" "));
+            if let Some(w) = write_paragraph(writer, task, p, french, &mut said, progress)? {
+                paragraphs.push(w);
             }
         }
         progress.step("intertitres");
@@ -297,6 +284,47 @@ fn write_body(
     Ok(body)
 }
 
+/// One paragraph of the source, rewritten and checked (`None` when nothing of it is kept). A
+/// chat model translates a paragraph of several sentences whole, each sentence the context of
+/// the others; when no candidate passes (or the paragraph is too long, or the model a base one),
+/// it goes sentence by sentence.
+fn write_paragraph(
+    writer: &mut Writer,
+    task: Task,
+    sentences: &[String],
+    french: bool,
+    said: &mut Said,
+    progress: &Progress,
+) -> Result<Option<String>> {
+    let text = sentences.join(" ");
+    let words = word_count(&text);
+    if let Task::Translate(lang) = task {
+        if writer.style == PromptStyle::Chat && sentences.len() > 1 && words <= MAX_INPUT_WORDS {
+            let bounds = Bounds {
+                min: words * 4 / 5,
+                max: words * 2 + 8,
+                sentence: true,
+                min_sentences: sentences.len(),
+            };
+            let written =
+                writer.write(Task::TranslateParagraph(lang), &text, &text, bounds, said)?;
+            if let Some(w) = written {
+                sentences.iter().for_each(|_| progress.step("phrases"));
+                said.add(&w);
+                return Ok(Some(w));
+            }
+        }
+    }
+    let mut written = Vec::new();
+    for s in sentences {
+        progress.step("phrases");
+        if let Some(w) = write_sentence(writer, task, s, french, said)? {
+            written.push(w);
+        }
+    }
+    Ok((!written.is_empty()).then(|| written.join(" ")))
+}
+
 /// One sentence of the source, rewritten (paraphrased or translated) and checked; else the
 /// source's own sentence when the source is French; else nothing (the article stays French).
 fn write_sentence(
@@ -311,6 +339,7 @@ fn write_sentence(
         min: (words / 2).max(2),
         max: words * 2 + 8,
         sentence: true,
+        min_sentences: 0,
     };
     let written = writer.write(task, sentence, sentence, bounds, said)?;
     // The source's own sentence, unless it is a short fragment (a credit line, a caption, a
@@ -346,6 +375,7 @@ fn write_headline(
                 min: 2,
                 max: word_count(t) * 2 + 6,
                 sentence: false,
+                min_sentences: 0,
             };
             writer.write(task, t, t, bounds, &said)?
         }
@@ -354,6 +384,7 @@ fn write_headline(
                 min: 4,
                 max: 12,
                 sentence: false,
+                min_sentences: 0,
             };
             writer.write(Task::Heading, &body.lead, "", bounds, &said)?
         }
@@ -393,6 +424,7 @@ fn heading(
                 min: 1,
                 max: word_count(h) * 2 + 4,
                 sentence: false,
+                min_sentences: 0,
             },
             said,
         )?,
@@ -408,6 +440,7 @@ fn heading(
                 min: 2,
                 max: 12,
                 sentence: false,
+                min_sentences: 0,
             },
             said,
         )?,

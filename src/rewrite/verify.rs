@@ -47,6 +47,11 @@ pub enum Rejection {
         added: Vec<String>,
         lost: usize,
     },
+    /// Fewer sentences than its original: one was left out (or two merged).
+    MissingSentences {
+        sentences: usize,
+        min: usize,
+    },
 }
 
 impl std::fmt::Display for Rejection {
@@ -82,6 +87,9 @@ impl std::fmt::Display for Rejection {
                 "says something else: adds {}, loses {lost} content word(s)",
                 added.join(", ")
             ),
+            Rejection::MissingSentences { sentences, min } => {
+                write!(f, "{sentences} sentence(s) for {min}")
+            }
         }
     }
 }
@@ -172,6 +180,8 @@ pub struct Bounds {
     pub max: usize,
     /// Starts with a capital (or a digit or «) and ends with . ! ? or ».
     pub sentence: bool,
+    /// The fewest sentences it may have (a translated paragraph keeps each of its sentences).
+    pub min_sentences: usize,
 }
 
 impl Checker<'_> {
@@ -190,6 +200,13 @@ impl Checker<'_> {
             });
         }
         garbage(text)?;
+        let count = sentences(text).len();
+        if count < bounds.min_sentences {
+            return Err(Rejection::MissingSentences {
+                sentences: count,
+                min: bounds.min_sentences,
+            });
+        }
         if bounds.sentence {
             if let Some(why) = sentences(text).into_iter().find_map(fragment) {
                 return Err(Rejection::Fragment(why));
@@ -366,6 +383,7 @@ mod tests {
                 min: 3,
                 max: 60,
                 sentence: true,
+                min_sentences: 0,
             },
         )
     }

@@ -180,6 +180,7 @@ fn reason(r: &Rejection) -> String {
         Rejection::Attribution => "attribution",
         Rejection::PromptWords(_) => "prompt_words",
         Rejection::Drift { .. } => "drift",
+        Rejection::MissingSentences { .. } => "missing_sentences",
     }
     .to_string()
 }

@@ -43,6 +43,8 @@ pub struct Facts {
     pub dates: HashSet<String>,
     /// The days of the week the source names (0 for Monday).
     pub weekdays: HashSet<u8>,
+    /// The currencies the source names (`numbers::currencies`).
+    pub currencies: HashSet<&'static str>,
     /// Quotations, as written.
     pub quotes: Vec<String>,
     norm_text: String,
@@ -109,7 +111,7 @@ static EXONYM_INDEX: LazyLock<ExonymIndex> = LazyLock::new(|| {
 });
 
 /// The capitalised words of `text` that some sentence has after its first word, folded.
-fn capitalised_mid_sentence(text: &str) -> HashSet<String> {
+pub fn capitalised_mid_sentence(text: &str) -> HashSet<String> {
     crate::analysis::text::sentences(text)
         .iter()
         .flat_map(|s| s.split_whitespace().skip(1))
@@ -215,6 +217,10 @@ impl Facts {
             numbers,
             dates,
             weekdays: numbers::weekdays(source).into_iter().map(|d| d.0).collect(),
+            currencies: numbers::currencies(source)
+                .into_iter()
+                .map(|c| c.0)
+                .collect(),
             quotes: quotes::quotations(source),
             norm_text: quotes::normalise(source),
             tokens: folded_tokens(source).collect(),
@@ -252,6 +258,11 @@ impl Facts {
         }
         for (day, raw) in numbers::weekdays(candidate) {
             if !self.weekdays.contains(&day) && seen.insert(raw.clone()) {
+                report.unknown_numbers.push(raw);
+            }
+        }
+        for (currency, raw) in numbers::currencies(candidate) {
+            if !self.currencies.contains(currency) && seen.insert(raw.clone()) {
                 report.unknown_numbers.push(raw);
             }
         }
@@ -420,6 +431,22 @@ mod tests {
             .is_faithful());
         let r = facts.check("Le ferry reprendra du lundi au mercredi.");
         assert_eq!(r.unknown_numbers, ["mercredi"]);
+    }
+
+    #[test]
+    fn an_amount_in_another_currency_is_unknown() {
+        let facts = Facts::extract("Repairs cost 240,000 pounds, and the tickets $12.");
+        for good in [
+            "Les réparations ont coûté 240 000 livres, et les billets 12 $.",
+            "Les réparations ont coûté 240 000 livres sterling.",
+            "Il a lu des livres.",
+        ] {
+            assert!(facts.check(good).is_faithful(), "{good}");
+        }
+        let r = facts.check("Les réparations ont coûté 240 000 francs.");
+        assert_eq!(r.unknown_numbers, ["francs"]);
+        let r = facts.check("Les billets coûtent 12 €.");
+        assert_eq!(r.unknown_numbers, ["€"]);
     }
 
     #[test]

@@ -220,6 +220,66 @@ pub fn weekdays(text: &str) -> Vec<(u8, String)> {
         .collect()
 }
 
+/// Currencies as the languages plume reads write them: symbols and codes, and words (folded)
+/// that count only after an amount.
+const CURRENCIES: [(&str, &[&str], &[&str]); 7] = [
+    ("euro", &["€"], &["euro", "euros", "eur"]),
+    (
+        "dollar",
+        &["$"],
+        &[
+            "dollar", "dollars", "usd", "dolar", "dolares", "dollaro", "dollari",
+        ],
+    ),
+    (
+        "pound",
+        &["£"],
+        &[
+            "pound", "pounds", "gbp", "livre", "livres", "sterling", "pfund", "libra", "libras",
+            "sterline", "sterlina",
+        ],
+    ),
+    (
+        "franc",
+        &[],
+        &[
+            "franc", "francs", "chf", "franken", "franco", "francos", "franchi",
+        ],
+    ),
+    ("yen", &["¥"], &["yen", "yens", "jpy"]),
+    ("yuan", &[], &["yuan", "yuans", "renminbi", "cny"]),
+    (
+        "rouble",
+        &["₽"],
+        &[
+            "rouble", "roubles", "ruble", "rubles", "rublo", "rublos", "rubel", "rubli",
+        ],
+    ),
+];
+
+/// The currencies `text` names: (currency, as written). A word counts within three words after
+/// a figure (« 240 000 livres », « 2 millions de livres »), a symbol anywhere.
+pub fn currencies(text: &str) -> Vec<(&'static str, String)> {
+    let tokens: Vec<&str> = text.split_whitespace().collect();
+    let mut out = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        for (id, symbols, words) in CURRENCIES {
+            let symbol = symbols.iter().any(|s| token.contains(s));
+            let word =
+                crate::analysis::text::fold(token.trim_matches(|c: char| !c.is_alphanumeric()));
+            let after_amount = words.contains(&word.as_str())
+                && tokens[i.saturating_sub(3)..i]
+                    .iter()
+                    .any(|t| t.chars().any(|c| c.is_ascii_digit()));
+            if symbol || after_amount {
+                let raw = token.trim_matches(|c: char| ".,;:!?()«»\"“”".contains(c));
+                out.push((id, raw.to_string()));
+            }
+        }
+    }
+    out
+}
+
 /// The dates (day and month name) of `text`.
 pub fn dates(text: &str) -> Vec<Date> {
     let folded = text.to_lowercase();
