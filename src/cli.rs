@@ -580,6 +580,9 @@ fn rewrite(args: RewriteArgs) -> Result<u8> {
     }
     if !args.quiet {
         eprintln!("{}", outcome.summary());
+        if let Some(line) = outcome.rejections_line() {
+            eprintln!("{line}");
+        }
         eprintln!("{}", outcome.speed_line());
     }
     Ok(0)

@@ -85,14 +85,29 @@ pub fn extractive_heading(paragraphs: &[String]) -> String {
             .iter()
             .filter(|s| !s.starts_with(['«', '“', '"', '—', '–', '-']) && word_count(s) >= 4)
     };
+    // A sentence that opens with a quotation offers what follows it (« …, a affirmé X, qui
+    // rappelait que… »): a heading never quotes part of a quotation.
+    let after_quotes = || {
+        sentences.iter().filter_map(|s| {
+            let quoted = s.strip_prefix(['«', '“', '"'])?;
+            let end = quoted.find(['»', '”', '"'])?;
+            Some(quoted[end..].trim_start_matches(['»', '”', '"', ',', ' ']))
+        })
+    };
     plain()
         .find_map(|s| heading_from_sentence(s, None, false))
         .or_else(|| plain().find_map(|s| heading_from_sentence(s, None, true)))
+        .or_else(|| {
+            after_quotes()
+                .filter(|s| word_count(s) >= 6)
+                .find_map(|s| heading_from_sentence(s, None, true))
+        })
         // No sentence makes a heading: the first one cut to a heading's width (never a
-        // template that says what the section does not).
+        // template that says what the section does not), without quotation marks.
         .unwrap_or_else(|| {
             let first = sentences.first().copied().unwrap_or_default();
-            capitalise(&trim_title(first, CUT_HEADING_PX))
+            let cut = trim_title(first, CUT_HEADING_PX).replace(['«', '»', '“', '”', '"'], "");
+            capitalise(cut.trim())
         })
 }
 
@@ -576,10 +591,25 @@ mod tests {
     }
 
     #[test]
+    fn a_heading_never_quotes_part_of_a_quotation() {
+        let h = extractive_heading(&["« Jamais nous n’avions eu cette chance. Cet argent ne restera pas dans un coffre », a affirmé Albarrán, qui rappelait que le village a perdu un tiers de sa population.".to_string()]);
+        assert!(!h.contains(['«', '»', '"']), "{h}");
+        assert!(h.contains("village") || h.contains("Albarrán"), "{h}");
+    }
+
+    #[test]
     fn after_the_keyphrase_an_ordinary_word_is_lowered_and_a_name_is_not() {
-        let t = title(Some("Réparations achevées avant la rentrée"), &body(), "Valbrune");
+        let t = title(
+            Some("Réparations achevées avant la rentrée"),
+            &body(),
+            "Valbrune",
+        );
         assert_eq!(t, "Valbrune : réparations achevées avant la rentrée");
-        let t = title(Some("Morel inaugure la passerelle de la commune"), &body(), "Valbrune");
+        let t = title(
+            Some("Morel inaugure la passerelle de la commune"),
+            &body(),
+            "Valbrune",
+        );
         assert_eq!(t, "Valbrune : Morel inaugure la passerelle de la commune");
     }
 

@@ -129,10 +129,28 @@ impl Outcome {
             ),
             None => "non vérifiée".into(),
         };
-        format!(
+        let s = &self.stats;
+        let mut line = format!(
             "plume: {} mots, SEO {}/100, lisibilité {}/100, fidélité : {faith}; {} morceaux écrits par le modèle, {} repris de la source",
-            r.word_count, r.seo_score, r.readability_score, self.stats.accepted, self.stats.fallbacks
-        )
+            r.word_count,
+            r.seo_score,
+            r.readability_score,
+            s.accepted,
+            s.copied
+        );
+        if s.left_out > 0 {
+            line.push_str(&format!(
+                ", {} phrase(s) de la source laissée(s) de côté",
+                s.left_out
+            ));
+        }
+        line
+    }
+
+    /// Why the model's candidates were rejected, most frequent first (`None`: none was).
+    pub fn rejections_line(&self) -> Option<String> {
+        (!self.stats.rejections.is_empty())
+            .then(|| format!("plume: {}", rejection_counts(&self.stats)))
     }
 
     /// Prompt and generation speed, for stderr.
@@ -189,12 +207,21 @@ pub fn rewrite(
     if body.lead.is_empty() {
         return Err(crate::Error::input(
             &source.path,
-            "no sentence of the rewrite passed the fact check, and sentences of a source that is not in French are not copied, so there is nothing faithful to publish",
+            format!(
+                "no sentence of the rewrite passed the fact check ({}), and sentences of a source that is not in French are not copied, so there is nothing faithful to publish",
+                rejection_counts(&writer.stats)
+            ),
         ));
     }
     progress.step("titre");
     let headline = write_headline(&mut writer, &plan, &body, task, french)?;
-    let keyphrase = plan.keyphrase.clone();
+    // A translation's keyphrase is a name the French article has (« Lindenau »), not the
+    // source's word for the subject (« Bücherei »).
+    let keyphrase = match (&options.keyphrase, french) {
+        (None, false) => plan::keyphrase_in(&body.text(), &body.lead, &facts)
+            .unwrap_or_else(|| plan.keyphrase.clone()),
+        _ => plan.keyphrase.clone(),
+    };
     assemble::keyphrase_headings(&mut body, &keyphrase);
     let title = assemble::title(headline.as_deref(), &body, &keyphrase);
     let stats = writer.stats.clone();
@@ -229,6 +256,21 @@ pub fn rewrite(
         report,
         stats,
     })
+}
+
+/// « candidates rejected: spelling 12, untranslated 3 », most frequent reason first.
+fn rejection_counts(stats: &WriteStats) -> String {
+    let mut reasons: Vec<(&String, &usize)> = stats.rejections.iter().collect();
+    reasons.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let list: Vec<String> = reasons.iter().map(|(r, n)| format!("{r} {n}")).collect();
+    format!(
+        "candidates rejected: {}",
+        if list.is_empty() {
+            "none".to_string()
+        } else {
+            list.join(", ")
+        }
+    )
 }
 
 /// The lead and the sections, sentence by sentence, each with its heading.
@@ -348,9 +390,13 @@ fn write_sentence(
     let chosen = match written {
         Some(w) => Some(w),
         None if french && said.repeats(sentence).is_none() && keepable(sentence) => {
+            writer.stats.copied += 1;
             Some(sentence.to_string())
         }
-        None => None,
+        None => {
+            writer.stats.left_out += 1;
+            None
+        }
     };
     if let Some(c) = &chosen {
         said.add(c);

@@ -204,6 +204,35 @@ pub fn choose_keyphrase(source: &Source, facts: &Facts) -> String {
     }
 }
 
+/// The most prominent name of `facts` in a written article (`text`, with its `lead` counting
+/// double): a source entity whole, or one of its words as the article writes it; `None` when
+/// the article has none.
+pub fn keyphrase_in(text: &str, lead: &str, facts: &Facts) -> Option<String> {
+    let (text_f, lead_f) = (format!(" {} ", fold(text)), format!(" {} ", fold(lead)));
+    let count = |haystack: &str, needle: &str| haystack.matches(&format!(" {needle} ")).count();
+    let mut best: Option<(usize, String)> = None;
+    for entity in &facts.entities {
+        let mut forms = vec![entity.text.clone()];
+        forms.extend(
+            entity
+                .text
+                .split_whitespace()
+                .filter(|w| entity.keys.contains(&fold(w)) && w.chars().count() >= 3)
+                .map(str::to_string),
+        );
+        for form in forms {
+            let needle = fold(&form);
+            let score = count(&text_f, &needle) * 2
+                + count(&lead_f, &needle) * 3
+                + usize::from(form.contains(' '));
+            if count(&text_f, &needle) > 0 && best.as_ref().is_none_or(|(s, _)| score > *s) {
+                best = Some((score, form));
+            }
+        }
+    }
+    best.map(|(_, form)| form)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -266,6 +295,26 @@ mod tests {
             plan.sections.iter().map(|s| s.heading.as_deref()).collect();
         assert_eq!(headings, vec![Some("Les travaux"), Some("Les réactions")]);
         assert_eq!(plan.keyphrase, "Valbrune");
+    }
+
+    #[test]
+    fn a_translation_takes_its_keyphrase_from_the_names_the_article_has() {
+        let facts = Facts::extract(
+            "Die Stadtbücherei Lindenau verlängert ihre Öffnungszeiten. Die Bücherei öffnet \
+             am Abend, sagte Anja Kessler. Die Bücherei in Lindenau hat neue Bücher.",
+        );
+        let article =
+            "La bibliothèque de Lindenau ouvre le soir. Elle est à Lindenau, a dit Anja Kessler.";
+        assert_eq!(
+            keyphrase_in(
+                article,
+                "La bibliothèque de Lindenau ouvre le soir.",
+                &facts
+            )
+            .as_deref(),
+            Some("Lindenau")
+        );
+        assert_eq!(keyphrase_in("Rien de tel.", "", &facts), None);
     }
 
     #[test]

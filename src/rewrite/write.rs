@@ -25,6 +25,10 @@ pub struct WriteStats {
     pub requested: usize,
     pub accepted: usize,
     pub fallbacks: usize,
+    /// Source sentences with no accepted rewrite that the article keeps as they are (a French
+    /// source) or leaves out (a source in another language, a fragment, a repetition).
+    pub copied: usize,
+    pub left_out: usize,
     pub rejections: BTreeMap<String, usize>,
     pub prompt_tokens: usize,
     pub generated_tokens: usize,
