@@ -196,5 +196,57 @@ fn clean(text: &str) -> String {
         .strip_prefix('"')
         .and_then(|t| t.strip_suffix('"'))
         .unwrap_or(t);
-    t.split_whitespace().collect::<Vec<_>>().join(" ")
+    french_numbers(&t.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// Numbers as French writes them, where a translation kept the source's way: thousands
+/// grouped by a narrow no-break space (« 86.000 » → « 86 000 »: a French text never groups
+/// with a dot, and the fact check reads both as 86 000), and a no-break space before « % ».
+fn french_numbers(text: &str) -> String {
+    use std::sync::LazyLock;
+    static GROUPED: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"\d{1,3}(?:\.\d{3})+").expect("valid"));
+    static PERCENT: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"(\d) ?%").expect("valid"));
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for m in GROUPED.find_iter(text) {
+        let before = text[..m.start()].chars().next_back();
+        let mut after = text[m.end()..].chars();
+        let next = after.next();
+        let glued = before.is_some_and(|c| c.is_ascii_digit() || c == '.' || c == ',')
+            || next.is_some_and(|c| c.is_ascii_digit())
+            || (matches!(next, Some('.' | ','))
+                && after.next().is_some_and(|c| c.is_ascii_digit()));
+        if glued {
+            continue;
+        }
+        out.push_str(&text[last..m.start()]);
+        out.push_str(&m.as_str().replace('.', "\u{202f}"));
+        last = m.end();
+    }
+    out.push_str(&text[last..]);
+    PERCENT.replace_all(&out, "$1\u{a0}%").into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::french_numbers;
+
+    #[test]
+    fn numbers_are_written_the_french_way() {
+        assert_eq!(
+            french_numbers("La ville investit 86.000 euros, soit 6,5% de plus, et 1.250.000 au total."),
+            "La ville investit 86\u{202f}000 euros, soit 6,5\u{a0}% de plus, et 1\u{202f}250\u{202f}000 au total."
+        );
+        // Not a grouping: a version, a date, a decimal, an already French figure.
+        for kept in [
+            "la version 1.2.3",
+            "le 12.05.2024",
+            "3.14159",
+            "12\u{a0}% des voix",
+        ] {
+            assert_eq!(french_numbers(kept), kept);
+        }
+    }
 }
