@@ -111,14 +111,21 @@ static EXONYM_INDEX: LazyLock<ExonymIndex> = LazyLock::new(|| {
 });
 
 /// The capitalised words of `text` that some sentence has after its first word, folded.
+/// (Each word whole, « Valmorin–Castelbrune », and each of its parts.)
 pub fn capitalised_mid_sentence(text: &str) -> HashSet<String> {
-    crate::analysis::text::sentences(text)
-        .iter()
-        .flat_map(|s| s.split_whitespace().skip(1))
-        .flat_map(|t| t.split(|c: char| !(c.is_alphanumeric() || c == '-')))
-        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-        .map(fold)
-        .collect()
+    let mut out = HashSet::new();
+    for sentence in crate::analysis::text::sentences(text) {
+        for token in sentence.split_whitespace().skip(1) {
+            let word = token.trim_matches(|c: char| !c.is_alphanumeric());
+            let parts = word.split(|c: char| !(c.is_alphanumeric() || c == '-'));
+            for w in std::iter::once(word).chain(parts) {
+                if w.chars().next().is_some_and(char::is_uppercase) {
+                    out.insert(fold(w));
+                }
+            }
+        }
+    }
+    out
 }
 
 fn lowercase_words(text: &str) -> HashSet<String> {
@@ -477,11 +484,12 @@ mod tests {
     fn a_word_that_only_opens_sentences_is_not_a_name_to_keep() {
         let facts = Facts::extract(
             "Crews worked through two weekends. The leader, Morag Lennox, thanked them. \
-             Lennox said the NHS would help. Harbour staff met Lennox on Friday.",
+             Lennox said the NHS would help. Harbour staff met Lennox on Friday. The \
+             Valmorin–Castelbrune line reopened.",
         );
         let texts: Vec<&str> = facts.entities.iter().map(|e| e.text.as_str()).collect();
         assert!(!texts.contains(&"Crews"), "{texts:?}");
-        for name in ["Morag Lennox", "NHS"] {
+        for name in ["Morag Lennox", "NHS", "Valmorin–Castelbrune"] {
             assert!(texts.contains(&name), "{name} in {texts:?}");
         }
         let one = Facts::extract("Crews worked through two weekends.");
