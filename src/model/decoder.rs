@@ -260,37 +260,36 @@ impl Decoder {
             let mm = |g: &mut GgufFile, n: &str| -> Result<QuantMatrix> {
                 QuantMatrix::read(g, &format!("{p}.{n}.weight"), device)
             };
-            // The vectors one architecture has and another lacks: a Gemma 3 file must have
-            // its norms, a Qwen 2 file its biases.
-            let vectors =
-                |g: &mut GgufFile, names: &[&str], wanted: bool| -> Result<Option<Vec<Vec<f32>>>> {
-                    if !wanted {
-                        return Ok(None);
-                    }
-                    let read = names.iter().map(|n| vector(g, &format!("{p}.{n}")));
-                    Ok(Some(read.collect::<Result<_>>()?))
-                };
-            let qkv_bias = vectors(g, &["attn_q.bias", "attn_k.bias", "attn_v.bias"], !gemma)?
-                .map(|v| <[Vec<f32>; 3]>::try_from(v).expect("three names"));
-            if let Some(biases) = &qkv_bias {
+            let read = |g: &mut GgufFile, n: &str| vector(g, &format!("{p}.{n}"));
+            // What one architecture has and the other lacks: a Gemma 3 file must have its
+            // q/k norms and post-norms, a Qwen 2 file its q, k and v biases.
+            let (qkv_bias, qk_norm, post_attn_norm, post_ffn_norm) = if gemma {
+                (
+                    None,
+                    Some([
+                        read(g, "attn_q_norm.weight")?,
+                        read(g, "attn_k_norm.weight")?,
+                    ]),
+                    Some(read(g, "post_attention_norm.weight")?),
+                    Some(read(g, "post_ffw_norm.weight")?),
+                )
+            } else {
+                let biases = [
+                    read(g, "attn_q.bias")?,
+                    read(g, "attn_k.bias")?,
+                    read(g, "attn_v.bias")?,
+                ];
                 let widths = [cfg.heads, cfg.kv_heads, cfg.kv_heads].map(|h| h * cfg.head_dim);
                 if biases.iter().zip(widths).any(|(b, w)| b.len() != w) {
-                    return Err(g.error(format!("the q, k, v biases of layer {i} do not match {} query and {} key-value heads of {}", cfg.heads, cfg.kv_heads, cfg.head_dim)));
+                    return Err(g.error(format!(
+                        "the q, k, v biases of layer {i} do not match {} query and {} key-value heads of {}",
+                        cfg.heads, cfg.kv_heads, cfg.head_dim
+                    )));
                 }
-            }
-            let qk_norm = vectors(g, &["attn_q_norm.weight", "attn_k_norm.weight"], gemma)?
-                .map(|v| <[Vec<f32>; 2]>::try_from(v).expect("two names"));
-            let mut post = vectors(
-                g,
-                &["post_attention_norm.weight", "post_ffw_norm.weight"],
-                gemma,
-            )?
-            .map(|v| v.into_iter().map(Some).collect::<Vec<_>>())
-            .unwrap_or_else(|| vec![None, None]);
-            let post_ffn_norm = post.pop().flatten();
-            let post_attn_norm = post.pop().flatten();
+                (Some(biases), None, None, None)
+            };
             layers.push(Layer {
-                attn_norm: vector(g, &format!("{p}.attn_norm.weight"))?,
+                attn_norm: read(g, "attn_norm.weight")?,
                 q: mm(g, "attn_q")?,
                 k: mm(g, "attn_k")?,
                 v: mm(g, "attn_v")?,
@@ -298,7 +297,7 @@ impl Decoder {
                 qk_norm,
                 o: mm(g, "attn_output")?,
                 post_attn_norm,
-                ffn_norm: vector(g, &format!("{p}.ffn_norm.weight"))?,
+                ffn_norm: read(g, "ffn_norm.weight")?,
                 gate: mm(g, "ffn_gate")?,
                 up: mm(g, "ffn_up")?,
                 down: mm(g, "ffn_down")?,

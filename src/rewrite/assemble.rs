@@ -123,6 +123,7 @@ const CLAUSE_SPLITS: [&str; 7] = [", ", " : ", " ; ", " – ", " que ", " qu’"
 /// rouvert » → « La ligne a rouvert »), else the sentence whole when it fits, else, when `cut`
 /// allows, a clause cut at its width. With `key`, only a clause that has it.
 fn heading_from_sentence(sentence: &str, key: Option<&str>, cut: bool) -> Option<String> {
+    let sentence = plain_spaces_before_punctuation(sentence);
     let s = sentence
         .trim()
         .trim_end_matches(['.', '!', '?', '…'])
@@ -257,8 +258,10 @@ const DANGLING: [&str; 33] = [
 ];
 
 /// Where a clause may end in a title that is too long: before these words.
-const CLAUSE_BREAKS: [&str; 12] = [
+const CLAUSE_BREAKS: [&str; 14] = [
     ", ",
+    " : ",
+    " ; ",
     " pour ",
     " alors que ",
     " afin de ",
@@ -275,8 +278,27 @@ const CLAUSE_BREAKS: [&str; 12] = [
 /// `text` cut to `max_px` (its width as search results show it, the measure of `plume
 /// check`): at the last clause break that leaves at least four words, else at a word boundary,
 /// without a dangling last word.
+/// `text` with plain spaces where French typography puts no-break ones before « : ; ! ? »,
+/// so that clause breaks and cuts find them (the typography pass puts them back).
+fn plain_spaces_before_punctuation(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let before_mark = chars
+            .peek()
+            .is_some_and(|n| matches!(n, ':' | ';' | '!' | '?'));
+        out.push(if matches!(c, '\u{a0}' | '\u{202f}') && before_mark {
+            ' '
+        } else {
+            c
+        });
+    }
+    out
+}
+
 fn trim_title(text: &str, max_px: f64) -> String {
-    let text = text.trim().trim_end_matches(['.', ',', ';', ':']);
+    let text = plain_spaces_before_punctuation(text);
+    let text = text.trim().trim_end_matches(['.', ',', ';', ':']).trim();
     if width_px(text) <= max_px {
         return text.to_string();
     }
@@ -295,10 +317,18 @@ fn trim_title(text: &str, max_px: f64) -> String {
         return text[..i].trim_end_matches([',', ';', ':']).to_string();
     }
     let cut = &text[..limit];
-    let mut out: Vec<&str> = cut
-        .split(' ')
-        .map(|w| w.trim_end_matches([',', ';', ':']))
-        .collect();
+    // Words up to the cut, or up to the end of a clause (« contenu : 612 euros » is cut at the
+    // colon, never read across it).
+    let mut out: Vec<&str> = Vec::new();
+    for w in cut.split(' ').filter(|w| !w.is_empty()) {
+        let bare = w.trim_end_matches([',', ';', ':']);
+        if !bare.is_empty() {
+            out.push(bare);
+        }
+        if w.ends_with([';', ':']) && !out.is_empty() {
+            break;
+        }
+    }
     // No dangling word, and no number cut from its unit (« coûterait 11,4 » for « 11,4
     // millions »).
     while out.last().is_some_and(|w| {
@@ -588,6 +618,15 @@ mod tests {
             lead: "La commune de Valbrune a inauguré samedi une passerelle de 48 mètres. Jeanne Morel a coupé le ruban.".into(),
             sections: vec![Section { heading: "Les travaux".into(), level: 2, paragraphs: vec!["Les travaux ont duré huit mois.".into()], bullets: vec![] }],
         }
+    }
+
+    #[test]
+    fn a_colon_after_a_no_break_space_is_a_clause_break_not_lost() {
+        let cut = trim_title(
+            "L’endettement reste contenu\u{a0}: 612 euros par habitant, selon la mairie, contre une moyenne de 790 euros",
+            CUT_HEADING_PX,
+        );
+        assert_eq!(cut, "L’endettement reste contenu");
     }
 
     #[test]
