@@ -170,26 +170,37 @@ fn distribute(mut paragraphs: Vec<Paragraph>) -> Vec<PlannedSection> {
     sections
 }
 
+/// How prominent `form` is in `text`, its opening `head` counting again: (occurrences in
+/// `text`, score), the score favouring names of several words.
+fn prominence(text: &str, head: &str, form: &str) -> (usize, usize) {
+    let needle = format!(" {} ", fold(form));
+    let (in_text, in_head) = (text.matches(&needle).count(), head.matches(&needle).count());
+    (
+        in_text,
+        in_text * 2 + in_head * 3 + usize::from(form.contains(' ')),
+    )
+}
+
+/// Space-padded, folded text for [`prominence`].
+fn padded(text: &str) -> String {
+    format!(" {} ", fold(text))
+}
+
 /// The most prominent named entity: frequent, and early (title and first paragraph count double).
 pub fn choose_keyphrase(source: &Source, facts: &Facts) -> String {
-    let text = format!(" {} ", fold(&source.text()));
-    let head = format!(
-        " {} {} ",
-        fold(source.title.as_deref().unwrap_or("")),
-        fold(source.paragraphs().first().copied().unwrap_or(""))
-    );
-    let occurrences =
-        |haystack: &str, needle: &str| haystack.matches(&format!(" {needle} ")).count();
+    let text = padded(&source.text());
+    let head = padded(&format!(
+        "{} {}",
+        source.title.as_deref().unwrap_or(""),
+        source.paragraphs().first().copied().unwrap_or("")
+    ));
     let mut best: Option<(usize, &str)> = None;
     for entity in &facts.entities {
         let words = entity.text.split_whitespace().count();
         if !(1..=4).contains(&words) || entity.text.chars().count() < 3 {
             continue;
         }
-        let needle = fold(&entity.text);
-        let score = occurrences(&text, &needle) * 2
-            + occurrences(&head, &needle) * 3
-            + usize::from(words > 1);
+        let (_, score) = prominence(&text, &head, &entity.text);
         if best.is_none_or(|(s, _)| score > s) {
             best = Some((score, &entity.text));
         }
@@ -205,28 +216,20 @@ pub fn choose_keyphrase(source: &Source, facts: &Facts) -> String {
 }
 
 /// The most prominent name of `facts` in a written article (`text`, with its `lead` counting
-/// double): a source entity whole, or one of its words as the article writes it; `None` when
+/// again): a source entity whole, or one of its words as the article writes it; `None` when
 /// the article has none.
 pub fn keyphrase_in(text: &str, lead: &str, facts: &Facts) -> Option<String> {
-    let (text_f, lead_f) = (format!(" {} ", fold(text)), format!(" {} ", fold(lead)));
-    let count = |haystack: &str, needle: &str| haystack.matches(&format!(" {needle} ")).count();
+    let (text, lead) = (padded(text), padded(lead));
     let mut best: Option<(usize, String)> = None;
     for entity in &facts.entities {
-        let mut forms = vec![entity.text.clone()];
-        forms.extend(
-            entity
-                .text
-                .split_whitespace()
-                .filter(|w| entity.keys.contains(&fold(w)) && w.chars().count() >= 3)
-                .map(str::to_string),
-        );
-        for form in forms {
-            let needle = fold(&form);
-            let score = count(&text_f, &needle) * 2
-                + count(&lead_f, &needle) * 3
-                + usize::from(form.contains(' '));
-            if count(&text_f, &needle) > 0 && best.as_ref().is_none_or(|(s, _)| score > *s) {
-                best = Some((score, form));
+        let words = entity
+            .text
+            .split_whitespace()
+            .filter(|w| entity.keys.contains(&fold(w)) && w.chars().count() >= 3);
+        for form in std::iter::once(entity.text.as_str()).chain(words) {
+            let (found, score) = prominence(&text, &lead, form);
+            if found > 0 && best.as_ref().is_none_or(|(s, _)| score > *s) {
+                best = Some((score, form.to_string()));
             }
         }
     }

@@ -91,13 +91,12 @@ impl Reference {
 
     /// Teacher-forced over the first 16 tokens of each greedy continuation, the reference token
     /// is our choice or within `near_tie` of it; a continuation that stopped earlier is followed
-    /// by an end-of-generation token when we agree with all of it. Returns, per case, how many tokens agree
-    /// free-running (reported, not asserted: after a near-tie both paths are right).
-    pub fn check_greedy(&self, model: &mut Model) -> Vec<usize> {
+    /// by an end-of-generation token when we agree with all of it. How many tokens agree
+    /// free-running is printed, not asserted: after a near-tie both paths are right.
+    pub fn check_greedy(&self, model: &mut Model) {
         let cases = self.fixture("greedy.json");
         let mut report = Vec::new();
         let mut failures = Vec::new();
-        let mut agreed = Vec::new();
         for case in cases["cases"].as_array().unwrap() {
             let prompt = case["prompt"].as_str().unwrap();
             // llama-simple prints a newline after what it generated.
@@ -155,11 +154,9 @@ impl Reference {
             report.push(format!(
                 "{name:?}: {agree} tokens agree free-running, largest gap {worst:.2}"
             ));
-            agreed.push(agree);
         }
         eprintln!("{}", report.join("\n"));
         assert!(failures.is_empty(), "{}", failures.join("\n"));
-        agreed
     }
 
     /// Over 8 greedy steps of each case: the same argmax where the reference's top two are not

@@ -263,10 +263,9 @@ pub fn currencies(text: &str) -> Vec<(&'static str, String)> {
     let tokens: Vec<&str> = text.split_whitespace().collect();
     let mut out = Vec::new();
     for (i, token) in tokens.iter().enumerate() {
+        let word = crate::analysis::text::fold(token.trim_matches(|c: char| !c.is_alphanumeric()));
         for (id, symbols, words) in CURRENCIES {
             let symbol = symbols.iter().any(|s| token.contains(s));
-            let word =
-                crate::analysis::text::fold(token.trim_matches(|c: char| !c.is_alphanumeric()));
             let after_amount = words.contains(&word.as_str())
                 && tokens[i.saturating_sub(3)..i]
                     .iter()
