@@ -10,8 +10,9 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+use crate::article::destination::{output_matches, plan_outputs, prepare_out_dir, Existing};
 use crate::article::source::{read_input, sha256_hex};
-use crate::article::{output_matches, write_atomically, OutputFormat, Source};
+use crate::article::{write_atomically, OutputFormat, Source};
 use crate::error::{Error, Result};
 use crate::generate::TextGenerator;
 use crate::progress::Progress;
@@ -37,6 +38,8 @@ pub struct BatchOptions {
 pub struct Job {
     pub input: PathBuf,
     pub output: PathBuf,
+    /// What is at `output` now.
+    pub existing: Existing,
 }
 
 /// The inputs of a batch: the jobs, and the inputs that could not be read as articles
@@ -68,6 +71,10 @@ pub struct ArticleResult {
     /// Something the editor should know about a finished article.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub warning: Option<String>,
+    /// The output replaced one that plume wrote earlier from this input with another model,
+    /// seed or settings.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub replaced: bool,
     pub words: Option<usize>,
     pub seconds: f64,
     pub tokens_per_second: Option<f64>,
@@ -118,20 +125,40 @@ impl Summary {
 }
 
 /// Gathers the articles of `paths` (files as given, folders walked for .txt, .md and
-/// .html files, in name order, hidden entries and `out_dir` left out; the same file
-/// reached twice counts once) and names their outputs in `out_dir`.
-pub fn collect(paths: &[PathBuf], out_dir: &Path, format: OutputFormat) -> Inputs {
-    let skip = std::fs::canonicalize(out_dir).ok();
-    let mut files = Vec::new();
-    let mut problems = Vec::new();
+/// .html files in name order, hidden entries left out, links to folders followed once; the
+/// same file reached twice counts once) and names their outputs in `out_dir`
+/// ([`plan_outputs`], which passes over the inputs and `others`, the log). What the walk
+/// cannot take (a link to nothing, a link loop, a pipe or device named like an article, the
+/// output folder itself) is a problem, reported as a failure.
+pub fn collect(
+    paths: &[PathBuf],
+    out_dir: &Path,
+    format: OutputFormat,
+    others: &[PathBuf],
+) -> Inputs {
+    let mut walk = Walk {
+        out_dir: std::fs::canonicalize(out_dir).ok(),
+        visited: HashSet::new(),
+        files: Vec::new(),
+        problems: Vec::new(),
+    };
     for path in paths {
         match std::fs::metadata(path) {
             Ok(meta) if meta.is_dir() => {
-                let before = files.len();
-                if let Err(e) = walk(path, skip.as_deref(), &mut files) {
-                    problems.push((path.clone(), e));
-                } else if files.len() == before {
-                    problems.push((
+                if walk.is_out_dir(path) {
+                    walk.problems.push((
+                        path.clone(),
+                        format!(
+                            "{}: this folder is also the output folder (--out), and plume does not read its own outputs as articles: give another --out",
+                            path.display()
+                        ),
+                    ));
+                    continue;
+                }
+                let before = (walk.files.len(), walk.problems.len());
+                walk.folder(path);
+                if (walk.files.len(), walk.problems.len()) == before {
+                    walk.problems.push((
                         path.clone(),
                         format!(
                             "{}: this folder holds no .txt, .md or .html article",
@@ -140,95 +167,108 @@ pub fn collect(paths: &[PathBuf], out_dir: &Path, format: OutputFormat) -> Input
                     ));
                 }
             }
-            Ok(_) => files.push(path.clone()),
-            Err(e) => problems.push((path.clone(), Error::io(path, e).to_string())),
+            Ok(_) => walk.files.push(path.clone()),
+            Err(e) => walk
+                .problems
+                .push((path.clone(), Error::io(path, e).to_string())),
         }
     }
+    let Walk {
+        mut files,
+        problems,
+        ..
+    } = walk;
     let mut seen = HashSet::new();
     files.retain(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
-    let outputs = output_names(&files, out_dir, format);
+    let planned = plan_outputs(&files, out_dir, format, others);
     Inputs {
         jobs: files
             .into_iter()
-            .zip(outputs)
-            .map(|(input, output)| Job { input, output })
+            .zip(planned)
+            .map(|(input, planned)| Job {
+                input,
+                output: planned.output,
+                existing: planned.existing,
+            })
             .collect(),
         problems,
     }
 }
 
-fn walk(
-    dir: &Path,
-    skip: Option<&Path>,
-    files: &mut Vec<PathBuf>,
-) -> std::result::Result<(), String> {
-    if skip.is_some() && std::fs::canonicalize(dir).ok().as_deref() == skip {
-        return Ok(());
+/// The state of a folder walk.
+struct Walk {
+    /// The output folder, resolved: never read.
+    out_dir: Option<PathBuf>,
+    /// The folders read so far, resolved: a link back to one of them is a loop.
+    visited: HashSet<PathBuf>,
+    files: Vec<PathBuf>,
+    problems: Vec<(PathBuf, String)>,
+}
+
+impl Walk {
+    fn is_out_dir(&self, dir: &Path) -> bool {
+        self.out_dir.is_some() && std::fs::canonicalize(dir).ok() == self.out_dir
     }
-    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e).to_string())?;
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok())
-        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
-        .map(|e| e.path())
-        .collect();
-    paths.sort();
-    for path in paths {
-        // Symbolic links to folders are not followed (no loops); links to files are read.
-        let Ok(meta) = std::fs::symlink_metadata(&path) else {
-            continue;
+
+    fn problem(&mut self, path: &Path, what: &str) {
+        self.problems
+            .push((path.to_path_buf(), format!("{}: {what}", path.display())));
+    }
+
+    fn folder(&mut self, dir: &Path) {
+        let resolved = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        if !self.visited.insert(resolved) {
+            return self.problem(
+                dir,
+                "a symbolic link back to a folder already read (a loop), not followed",
+            );
+        }
+        let entries = match std::fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(e) => {
+                let message = Error::io(dir, e).to_string();
+                return self.problems.push((dir.to_path_buf(), message));
+            }
         };
-        if meta.is_dir() {
-            walk(&path, skip, files)?;
-        } else if is_article_name(&path) && path.is_file() {
-            files.push(path);
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok())
+            .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+            .map(|e| e.path())
+            .collect();
+        paths.sort();
+        for path in paths {
+            let Ok(link) = std::fs::symlink_metadata(&path) else {
+                continue;
+            };
+            match std::fs::metadata(&path) {
+                Ok(meta) if meta.is_dir() => {
+                    if !self.is_out_dir(&path) {
+                        self.folder(&path);
+                    }
+                }
+                _ if !is_article_name(&path) => {}
+                Ok(meta) if meta.is_file() => self.files.push(path),
+                Ok(_) => self.problem(
+                    &path,
+                    "not a regular file (a pipe, a socket or a device), not read",
+                ),
+                Err(_) if link.file_type().is_symlink() => self.problem(
+                    &path,
+                    "a symbolic link to nothing (its target is missing or a loop), not read",
+                ),
+                Err(e) => {
+                    let message = Error::io(&path, e).to_string();
+                    self.problems.push((path, message));
+                }
+            }
         }
     }
-    Ok(())
 }
 
 fn is_article_name(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| ARTICLE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-}
-
-/// `OUT/<stem>.<ext>` for each input; a stem already taken gets `-2`, `-3`… (compared
-/// without case, for case-insensitive file systems).
-pub fn output_names(inputs: &[PathBuf], out_dir: &Path, format: OutputFormat) -> Vec<PathBuf> {
-    let ext = format.extension();
-    let mut taken = HashSet::new();
-    inputs
-        .iter()
-        .map(|input| {
-            let stem = input
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| "article".into());
-            let mut name = format!("{stem}.{ext}");
-            let mut n = 2;
-            while !taken.insert(name.to_lowercase()) {
-                name = format!("{stem}-{n}.{ext}");
-                n += 1;
-            }
-            out_dir.join(name)
-        })
-        .collect()
-}
-
-/// Makes sure `dir` exists and can be written to, before any work is done.
-pub fn prepare_out_dir(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    tempfile::Builder::new()
-        .prefix(".plume-")
-        .tempfile_in(dir)
-        .map(drop)
-        .map_err(|e| {
-            Error::Invalid(format!(
-                "cannot write in the output folder {}: {e}",
-                dir.display()
-            ))
-        })
 }
 
 /// Reports the inputs that could not be read as articles, before any work is done; with
@@ -261,7 +301,8 @@ pub fn run(
     progress: &Progress,
     report: &mut dyn FnMut(&ArticleResult) -> Result<()>,
 ) -> Result<Summary> {
-    prepare_out_dir(&batch.out_dir)?;
+    let inputs: Vec<PathBuf> = jobs.iter().map(|j| j.input.clone()).collect();
+    prepare_out_dir(&batch.out_dir, &inputs)?;
     let mut summary = Summary::default();
     for (i, job) in jobs.iter().enumerate() {
         progress.start_article(&job.input.display().to_string());
@@ -299,6 +340,7 @@ impl ArticleResult {
             status,
             error: None,
             warning: None,
+            replaced: false,
             words: None,
             seconds: 0.0,
             tokens_per_second: None,
@@ -348,6 +390,7 @@ fn one(
     write_atomically(&job.output, &outcome.render(batch.format))?;
     let report = &outcome.report;
     result.status = Status::Done;
+    result.replaced = job.existing == Existing::Earlier;
     result.warning = outcome.shortfall(options.min_words);
     result.words = Some(report.word_count);
     result.seconds = started.elapsed().as_secs_f64();
@@ -386,7 +429,7 @@ mod tests {
         ] {
             touch(&d.join(name));
         }
-        let inputs = collect(&[d.to_path_buf()], &d.join("out"), OutputFormat::Md);
+        let inputs = collect(&[d.to_path_buf()], &d.join("out"), OutputFormat::Md, &[]);
         let got: Vec<PathBuf> = inputs
             .jobs
             .iter()
@@ -414,6 +457,7 @@ mod tests {
             ],
             &d.join("out"),
             OutputFormat::Html,
+            &[],
         );
         assert_eq!(inputs.jobs.len(), 1);
         assert_eq!(inputs.jobs[0].output, d.join("out/a.html"));
@@ -430,22 +474,43 @@ mod tests {
         );
     }
 
+    #[cfg(unix)]
     #[test]
-    fn outputs_never_share_a_name() {
-        let inputs: Vec<PathBuf> = ["x/a.txt", "y/a.md", "z/A.html", "a-2.txt", ".txt"]
-            .map(PathBuf::from)
-            .to_vec();
-        let names = output_names(&inputs, Path::new("out"), OutputFormat::Json);
-        let names: Vec<String> = names.iter().map(|p| p.display().to_string()).collect();
-        assert_eq!(
-            names,
-            [
-                "out/a.json",
-                "out/a-2.json",
-                "out/A-3.json",
-                "out/a-2-2.json",
-                "out/.txt.json"
-            ]
+    fn the_walk_reports_what_it_cannot_read_and_follows_links_to_folders_once() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        touch(&d.join("in/a.txt"));
+        touch(&d.join("ailleurs/b.md"));
+        symlink(d.join("ailleurs"), d.join("in/lien")).unwrap();
+        symlink(d.join("in"), d.join("in/boucle")).unwrap();
+        symlink(d.join("nulle-part.txt"), d.join("in/casse.txt")).unwrap();
+        let status = std::process::Command::new("mkfifo")
+            .arg(d.join("in/tube.md"))
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let inputs = collect(&[d.join("in")], &d.join("out"), OutputFormat::Md, &[]);
+        let got: Vec<&Path> = inputs.jobs.iter().map(|j| j.input.as_path()).collect();
+        assert_eq!(got, [d.join("in/a.txt"), d.join("in/lien/b.md")]);
+        let problems: Vec<String> = inputs.problems.iter().map(|p| p.1.clone()).collect();
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(problems[0].contains("in/boucle") && problems[0].contains("loop"));
+        assert!(problems[1].contains("in/casse.txt") && problems[1].contains("link to nothing"));
+        assert!(problems[2].contains("in/tube.md") && problems[2].contains("not a regular file"));
+    }
+
+    #[test]
+    fn an_input_folder_that_is_the_output_folder_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        touch(&d.join("in/a.txt"));
+        let inputs = collect(&[d.join("in")], &d.join("in"), OutputFormat::Md, &[]);
+        assert!(inputs.jobs.is_empty());
+        assert!(
+            inputs.problems[0].1.contains("also the output folder"),
+            "{:?}",
+            inputs.problems
         );
     }
 
@@ -454,10 +519,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("plain-file");
         std::fs::write(&file, "x").unwrap();
-        let err = prepare_out_dir(&file.join("out")).unwrap_err().to_string();
+        let err = prepare_out_dir(&file.join("out"), &[])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("plain-file/out"), "{err}");
         let ok = dir.path().join("new/out");
-        prepare_out_dir(&ok).unwrap();
+        prepare_out_dir(&ok, &[]).unwrap();
         assert!(ok.is_dir());
         assert_eq!(
             std::fs::read_dir(&ok).unwrap().count(),

@@ -8,8 +8,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::analysis::{self, CheckOptions, Document};
-use crate::article::OutputFormat;
-use crate::article::{self, Source};
+use crate::article::{self, destination, OutputFormat, Source};
 use crate::batch;
 use crate::generate::{
     GenerationSettings, ModelGenerator, Prompt, SamplingSettings, TextGenerator,
@@ -54,6 +53,16 @@ struct ModelArgs {
     /// Worker threads (default: the physical cores).
     #[arg(long, short = 't')]
     threads: Option<usize>,
+}
+
+impl ModelArgs {
+    /// The model file, when `--model` names an existing file (an output must never be it).
+    fn path(&self) -> Option<PathBuf> {
+        self.model
+            .as_deref()
+            .map(PathBuf::from)
+            .filter(|p| p.exists())
+    }
 }
 
 /// Sampling flags shared by `generate` and `rewrite`.
@@ -559,6 +568,14 @@ fn rewrite(args: RewriteArgs) -> Result<u8> {
     } else {
         Source::from_path(input)?
     };
+    if let Some(out) = &args.out {
+        // Checked before the model loads: a bad output must not cost a whole generation.
+        let mut protected = args.model.path().into_iter().collect::<Vec<_>>();
+        if input.as_os_str() != "-" {
+            protected.push(input.clone());
+        }
+        destination::check_output_file(out, &protected)?;
+    }
     let (mut generator, options) = rewrite_setup(&args)?;
     let progress = Progress::new(!args.quiet && std::io::stderr().is_terminal());
     let outcome = crate::rewrite::rewrite(&source, &mut generator, &options, &progress)?;
@@ -569,10 +586,13 @@ fn rewrite(args: RewriteArgs) -> Result<u8> {
         Some(path) => article::write_atomically(path, &rendered)?,
         None => {
             let mut out = std::io::stdout().lock();
-            out.write_all(rendered.as_bytes())?;
-            if !rendered.ends_with('\n') {
-                writeln!(out)?;
-            }
+            out.write_all(rendered.as_bytes())
+                .and_then(|_| match rendered.ends_with('\n') {
+                    true => Ok(()),
+                    false => writeln!(out),
+                })
+                .and_then(|_| out.flush())
+                .context("cannot write the article to standard output")?;
         }
     }
     if let Some(warning) = outcome.shortfall(options.min_words) {
@@ -627,18 +647,20 @@ fn rewrite_batch(args: RewriteArgs) -> Result<u8> {
     if args.inputs.iter().any(|p| p.as_os_str() == "-") {
         bail!("standard input (-) can only be rewritten alone");
     }
-    batch::prepare_out_dir(&out_dir)?;
+    let mut protected = args.inputs.clone();
+    protected.extend(args.model.path());
+    destination::prepare_out_dir(&out_dir, &protected)?;
+    let log_path: Vec<PathBuf> = args.log.iter().cloned().collect();
+    let inputs = batch::collect(&args.inputs, &out_dir, args.format, &log_path);
     let mut log = match &args.log {
-        Some(path) => Some(
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(path)
-                .map_err(|e| crate::Error::io(path, e))?,
-        ),
+        Some(path) => {
+            let mut read: Vec<PathBuf> = inputs.jobs.iter().map(|j| j.input.clone()).collect();
+            read.extend(protected);
+            let outputs: Vec<PathBuf> = inputs.jobs.iter().map(|j| j.output.clone()).collect();
+            Some(destination::open_log(path, &read, &outputs)?)
+        }
         None => None,
     };
-    let inputs = batch::collect(&args.inputs, &out_dir, args.format);
     let started = std::time::Instant::now();
     let progress = Progress::batch(
         !args.quiet && std::io::stderr().is_terminal(),
@@ -661,10 +683,15 @@ fn rewrite_batch(args: RewriteArgs) -> Result<u8> {
                 "plume: skipped {path}: its output is up to date (--force redoes it)"
             )),
             (batch::Status::Done, _) if !quiet => progress.println(&format!(
-                "plume: done {path} → {} ({} words, {:.1} s)",
+                "plume: done {path} → {} ({} words, {:.1} s){}",
                 result.output.as_deref().unwrap_or(Path::new("")).display(),
                 result.words.unwrap_or(0),
-                result.seconds
+                result.seconds,
+                if result.replaced {
+                    "; it replaces the output plume wrote earlier from this article with other settings"
+                } else {
+                    ""
+                }
             )),
             _ => {}
         }

@@ -19,6 +19,10 @@ pub enum Error {
     #[error("{path}: {reason}")]
     Input { path: PathBuf, reason: String },
 
+    /// An output (the article, a batch folder, the log) cannot go where it was asked to.
+    #[error("cannot write {path}: {reason}")]
+    Output { path: PathBuf, reason: String },
+
     /// A model file is missing, malformed or unsupported.
     #[error("model {path}: {reason}")]
     Model { path: PathBuf, reason: String },
@@ -49,6 +53,14 @@ impl Error {
         Error::Io {
             path: path.into(),
             source,
+        }
+    }
+
+    /// An [`Error::Output`] for `path`.
+    pub fn output(path: impl Into<PathBuf>, reason: impl Into<String>) -> Self {
+        Error::Output {
+            path: path.into(),
+            reason: reason.into(),
         }
     }
 

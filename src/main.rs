@@ -13,7 +13,18 @@ fn main() -> ExitCode {
             }) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("plume: error: {err:#}");
+            // Each cause once: a message that already quotes its cause is not followed by it.
+            let mut message = String::new();
+            for cause in err.chain() {
+                let text = cause.to_string();
+                if !message.contains(&text) {
+                    if !message.is_empty() {
+                        message.push_str(": ");
+                    }
+                    message.push_str(&text);
+                }
+            }
+            eprintln!("plume: error: {message}");
             ExitCode::from(2)
         }
     }

@@ -447,7 +447,7 @@ mod batch_runs {
         opts: &RewriteOptions,
         stop_after: Option<usize>,
     ) -> plume::Result<Run> {
-        let collected = batch::collect(inputs, &batch.out_dir, batch.format);
+        let collected = batch::collect(inputs, &batch.out_dir, batch.format, &[]);
         let mut fake = Fake {
             behaviour: Behaviour::Echo,
             calls: 0,

@@ -10,6 +10,7 @@
 //! that text on disk without ever leaving a half-written file.
 
 pub mod decode;
+pub mod destination;
 pub mod front_matter;
 pub mod html;
 pub mod lang;
@@ -23,10 +24,11 @@ pub mod render_md;
 pub mod source;
 pub mod words;
 
+pub use destination::output_matches;
 pub use front_matter::parse_front_matter;
 pub use lang::{is_french, Lang, LangGuess};
 pub use output::{write_atomically, Article, Provenance, Sampling, Section};
-pub use recorded::{output_matches, read_run_record, OutputFormat};
+pub use recorded::{read_run_record, OutputFormat};
 pub use render_html::render_html;
 pub use render_json::render_json;
 pub use render_md::render_markdown;

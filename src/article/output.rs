@@ -7,6 +7,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::article::destination::plain_io;
 use crate::article::words;
 use crate::error::{Error, Result};
 
@@ -133,7 +134,7 @@ pub fn write_atomically(path: &Path, contents: &str) -> Result<()> {
         .prefix(".plume-")
         .suffix(".tmp")
         .tempfile_in(dir)
-        .map_err(|e| Error::io(path, e))?;
+        .map_err(|e| Error::io(path, plain_io(&e)))?;
     temp.write_all(contents.as_bytes())
         .map_err(|e| Error::io(path, e))?;
     temp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
@@ -147,7 +148,8 @@ pub fn write_atomically(path: &Path, contents: &str) -> Result<()> {
             .map_err(|e| Error::io(path, e))?;
     }
     // On failure the returned error owns the temporary file, which is deleted on drop.
-    temp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    temp.persist(path)
+        .map_err(|e| Error::io(path, plain_io(&e.error)))?;
     Ok(())
 }
 

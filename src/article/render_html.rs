@@ -28,6 +28,7 @@ pub fn render_html(article: &Article, report_summary: Option<&str>) -> String {
     out.push_str(&meta("description", &article.meta_description));
     out.push_str(&meta("keywords", &article.keyphrase));
     out.push_str(&meta("generator", &format!("plume {}", p.plume_version)));
+    out.push_str(&meta(&format!("{RUN_META_PREFIX}source"), &p.source_path));
     for (key, value) in p.run_record() {
         out.push_str(&meta(&format!("{RUN_META_PREFIX}{key}"), &value));
     }

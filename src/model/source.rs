@@ -138,11 +138,14 @@ pub fn locate(spec: Option<&str>) -> Result<ResolvedModel> {
     let as_path = Path::new(spec);
     let looks_like_path =
         spec.contains(std::path::MAIN_SEPARATOR) || spec.contains('/') || spec.ends_with(".gguf");
-    if looks_like_path || as_path.is_file() {
+    if looks_like_path || as_path.exists() {
         if !as_path.is_file() {
-            return Err(Error::ModelNotFound(format!(
-                "model file {spec} does not exist"
-            )));
+            let problem = match std::fs::metadata(as_path) {
+                Err(_) => "does not exist",
+                Ok(meta) if meta.is_dir() => "is a folder, not a .gguf file",
+                Ok(_) => "is not a regular file (a pipe, a socket or a device)",
+            };
+            return Err(Error::ModelNotFound(format!("model file {spec} {problem}")));
         }
         let entry = catalog
             .models
