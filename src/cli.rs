@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::analysis::{self, CheckOptions, Document};
 use crate::article::{self, destination, OutputFormat, Source};
 use crate::batch;
+use crate::generate::openai::OpenAiGenerator;
 use crate::generate::{
     GenerationSettings, ModelGenerator, Prompt, SamplingSettings, TextGenerator,
 };
@@ -62,6 +63,56 @@ impl ModelArgs {
             .as_deref()
             .map(PathBuf::from)
             .filter(|p| p.exists())
+    }
+}
+
+/// Where the text is generated: here (the default), or by an inference server the user names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Backend {
+    /// This machine, with plume's own engine.
+    Local,
+    /// An OpenAI-compatible server (llama-server, vLLM, Ollama, TGI) at --endpoint.
+    Openai,
+}
+
+/// The flags that send generation to an inference server (`rewrite` and `generate`).
+#[derive(Debug, Args, Clone)]
+struct BackendArgs {
+    /// Where to generate; `openai` needs --endpoint (or PLUME_ENDPOINT). With a server,
+    /// --model is the model name it serves (default: the first it lists).
+    #[arg(long, value_enum, default_value_t = Backend::Local)]
+    backend: Backend,
+    /// The server's API root, like http://127.0.0.1:8080/v1 (implies --backend openai). The
+    /// article's text is sent there; nothing is sent anywhere without it. A bearer token,
+    /// if the server wants one, is read from PLUME_API_KEY.
+    #[arg(long)]
+    endpoint: Option<String>,
+}
+
+impl BackendArgs {
+    /// The endpoint to use, when generation goes to a server.
+    fn endpoint(&self) -> Result<Option<String>> {
+        if self.endpoint.is_none() && self.backend == Backend::Local {
+            return Ok(None);
+        }
+        match self
+            .endpoint
+            .clone()
+            .or_else(|| std::env::var("PLUME_ENDPOINT").ok().filter(|e| !e.is_empty()))
+        {
+            Some(endpoint) => Ok(Some(endpoint)),
+            None => bail!("--backend openai needs --endpoint URL (or PLUME_ENDPOINT): the API root of your inference server, like http://127.0.0.1:8080/v1"),
+        }
+    }
+
+    /// A generator for the server at `endpoint`, serving `model` (or its first model).
+    fn connect(endpoint: &str, model: &ModelArgs) -> Result<OpenAiGenerator> {
+        let key = std::env::var("PLUME_API_KEY").ok();
+        Ok(OpenAiGenerator::connect(
+            endpoint,
+            model.model.as_deref(),
+            key,
+        )?)
     }
 }
 
@@ -156,6 +207,8 @@ struct RewriteArgs {
     #[command(flatten)]
     model: ModelArgs,
     #[command(flatten)]
+    backend: BackendArgs,
+    #[command(flatten)]
     sampling: SamplingArgs,
 }
 
@@ -224,6 +277,8 @@ struct GenerateArgs {
     french_vocab: bool,
     #[command(flatten)]
     model: ModelArgs,
+    #[command(flatten)]
+    backend: BackendArgs,
     #[command(flatten)]
     sampling: SamplingArgs,
 }
@@ -342,18 +397,28 @@ fn read_text_arg(text: Option<String>, file: Option<PathBuf>, what: &str) -> Res
 fn generate(args: GenerateArgs) -> Result<u8> {
     let prompt = read_text_arg(args.prompt, args.prompt_file, "prompt")?;
     let sampling = args.sampling.settings()?;
-    let (mut model, resolved) = load_model(&args.model, 8192)?;
-    if args.french_vocab {
-        let ids = vocab::french_token_ids(model.tokenizer());
-        model.restrict_vocabulary(Some(ids))?;
-    }
+    let mut generator: Box<dyn TextGenerator> = match args.backend.endpoint()? {
+        Some(endpoint) => {
+            if args.french_vocab || args.parse_special {
+                bail!("--french-vocab and --parse-special need the local engine, not --endpoint");
+            }
+            Box::new(BackendArgs::connect(&endpoint, &args.model)?)
+        }
+        None => {
+            let (mut model, resolved) = load_model(&args.model, 8192)?;
+            if args.french_vocab {
+                let ids = vocab::french_token_ids(model.tokenizer());
+                model.restrict_vocabulary(Some(ids))?;
+            }
+            Box::new(ModelGenerator::new(model, resolved.id()))
+        }
+    };
     let settings = GenerationSettings {
         sampling,
         max_tokens: args.max_tokens,
         min_tokens: args.min_tokens,
         stop: args.stop,
     };
-    let mut generator = ModelGenerator::new(model, resolved.id());
     let prompt = if args.parse_special {
         Prompt::with_special_tokens(prompt)
     } else {
@@ -376,12 +441,14 @@ fn generate(args: GenerateArgs) -> Result<u8> {
     }
     writeln!(stdout)?;
     eprintln!(
-        "plume: prompt {} tokens ({} processed) at {:.1} tokens/s, generated {} tokens at {:.1} tokens/s ({:?})",
-        result.prompt_tokens,
+        "plume: {} ({} prompt tokens processed, {:?})",
+        crate::generate::speed_summary(
+            result.prompt_tokens,
+            result.prompt_seconds,
+            result.generated_tokens,
+            result.generation_seconds
+        ),
         result.prompt_tokens_processed,
-        result.prompt_tps(),
-        result.generated_tokens,
-        result.generation_tps(),
         result.stop_reason
     );
     Ok(0)
@@ -578,7 +645,7 @@ fn rewrite(args: RewriteArgs) -> Result<u8> {
     }
     let (mut generator, options) = rewrite_setup(&args)?;
     let progress = Progress::new(!args.quiet && std::io::stderr().is_terminal());
-    let outcome = crate::rewrite::rewrite(&source, &mut generator, &options, &progress)?;
+    let outcome = crate::rewrite::rewrite(&source, generator.as_mut(), &options, &progress)?;
     progress.finish();
 
     let rendered = outcome.render(args.format);
@@ -608,9 +675,36 @@ fn rewrite(args: RewriteArgs) -> Result<u8> {
     Ok(0)
 }
 
-/// Loads the model for `plume rewrite` and gathers its options.
-fn rewrite_setup(args: &RewriteArgs) -> Result<(ModelGenerator, RewriteOptions)> {
+/// Loads the model for `plume rewrite` (or connects to the server that runs it) and gathers
+/// its options.
+fn rewrite_setup(args: &RewriteArgs) -> Result<(Box<dyn TextGenerator>, RewriteOptions)> {
     let sampling = args.sampling.settings()?;
+    if let Some(endpoint) = args.backend.endpoint()? {
+        let generator = BackendArgs::connect(&endpoint, &args.model)?;
+        // A catalog model served remotely is prompted as the catalog says; any other is
+        // taken for an instruction-tuned model, which servers mostly run.
+        let catalog = source::Catalog::builtin();
+        let served = generator.served_model().to_string();
+        let prompt_style = catalog
+            .models
+            .iter()
+            .find(|m| {
+                m.id == served || m.file == served || served.ends_with(&format!("/{}", m.file))
+            })
+            .map_or(source::PromptStyle::Chat, |m| m.prompt_style);
+        let options = RewriteOptions {
+            keyphrase: args.keyphrase.clone(),
+            min_words: args.min_words,
+            attempts: args.attempts.max(1),
+            sampling,
+            prompt_style,
+            architecture: String::new(),
+            // What identifies the model in the run record: the name the server serves, where.
+            model_sha256: format!("served:{served}@{}", generator.host()),
+            full_vocabulary: true,
+        };
+        return Ok((Box::new(generator), options));
+    }
     let (mut model, resolved) = load_model(&args.model, 8192)?;
     if !args.full_vocab {
         let ids = vocab::french_token_ids(model.tokenizer());
@@ -636,7 +730,7 @@ fn rewrite_setup(args: &RewriteArgs) -> Result<(ModelGenerator, RewriteOptions)>
         model_sha256,
         full_vocabulary: args.full_vocab,
     };
-    Ok((ModelGenerator::new(model, resolved.id()), options))
+    Ok((Box::new(ModelGenerator::new(model, resolved.id())), options))
 }
 
 /// `plume rewrite` over several articles into a folder.
@@ -714,7 +808,7 @@ fn rewrite_batch(args: RewriteArgs) -> Result<u8> {
         summary = summary
             + batch::run(
                 &inputs.jobs,
-                &mut generator,
+                generator.as_mut(),
                 &options,
                 &batch_options,
                 &progress,

@@ -39,6 +39,10 @@ pub enum Error {
     #[error("inference: {0}")]
     Candle(#[from] candle_core::Error),
 
+    /// An inference server (`--endpoint`) could not be reached or answered badly.
+    #[error("inference server {endpoint}: {reason}")]
+    Server { endpoint: String, reason: String },
+
     /// A setting given by the user is out of range or inconsistent.
     #[error("invalid setting: {0}")]
     Invalid(String),

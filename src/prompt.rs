@@ -142,7 +142,8 @@ pub fn build(
             let prompt = match template {
                 Some(template) => template.render(&messages)?,
                 None => with_markers(architecture, &messages),
-            };
+            }
+            .with_messages(&messages);
             (prompt, vec!["\n\n".into()])
         }
     })

@@ -1,6 +1,7 @@
 //! Text generation: the [`TextGenerator`] trait the rest of plume uses, and its implementation
 //! over a [`Model`].
 
+pub mod openai;
 pub mod sampler;
 pub mod stream;
 
@@ -9,6 +10,7 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::model::chat_template::Message;
 use crate::model::Model;
 pub use sampler::{Sampler, SamplingSettings};
 use stream::TextStream;
@@ -42,6 +44,9 @@ impl Default for GenerationSettings {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prompt {
     pub segments: Vec<Segment>,
+    /// The chat turn the segments render, when the prompt is one: an inference server
+    /// ([`openai`]) is sent these and applies its own template.
+    pub messages: Vec<Message>,
 }
 
 /// One piece of a prompt.
@@ -60,6 +65,7 @@ impl Prompt {
                 text: text.into(),
                 special: false,
             }],
+            messages: Vec::new(),
         }
     }
 
@@ -70,7 +76,14 @@ impl Prompt {
                 text: text.into(),
                 special: true,
             }],
+            messages: Vec::new(),
         }
+    }
+
+    /// Records the chat turn this prompt renders.
+    pub fn with_messages(mut self, messages: &[Message]) -> Self {
+        self.messages = messages.to_vec();
+        self
     }
 
     /// Appends template text (control tokens parsed).
@@ -95,6 +108,7 @@ impl Prompt {
     pub fn empty() -> Self {
         Prompt {
             segments: Vec::new(),
+            messages: Vec::new(),
         }
     }
 
@@ -148,6 +162,27 @@ pub fn rate(tokens: usize, seconds: f64) -> f64 {
     } else {
         0.0
     }
+}
+
+/// « prompt N tokens at X tokens/s, generated M tokens at Y tokens/s »; for an inference
+/// server, which times nothing apart (no prompt time), the whole wait as the client saw it.
+pub fn speed_summary(
+    prompt_tokens: usize,
+    prompt_seconds: f64,
+    generated_tokens: usize,
+    generation_seconds: f64,
+) -> String {
+    if prompt_seconds == 0.0 && prompt_tokens > 0 {
+        return format!(
+            "prompt {prompt_tokens} tokens and {generated_tokens} generated in {generation_seconds:.1} s at the server ({:.1} generated tokens/s as seen here)",
+            rate(generated_tokens, generation_seconds)
+        );
+    }
+    format!(
+        "prompt {prompt_tokens} tokens at {:.1} tokens/s, generated {generated_tokens} tokens at {:.1} tokens/s",
+        rate(prompt_tokens, prompt_seconds),
+        rate(generated_tokens, generation_seconds)
+    )
 }
 
 /// Anything that writes text from a prompt: the real model, or a fake in tests.

@@ -157,11 +157,13 @@ impl Outcome {
     pub fn speed_line(&self) -> String {
         let s = &self.stats;
         format!(
-            "plume: prompt {} tokens at {:.1} tokens/s, generated {} tokens at {:.1} tokens/s",
-            s.prompt_tokens,
-            crate::generate::rate(s.prompt_tokens, s.prompt_seconds),
-            s.generated_tokens,
-            crate::generate::rate(s.generated_tokens, s.generation_seconds)
+            "plume: {}",
+            crate::generate::speed_summary(
+                s.prompt_tokens,
+                s.prompt_seconds,
+                s.generated_tokens,
+                s.generation_seconds
+            )
         )
     }
 }

@@ -1,0 +1,191 @@
+//! `plume rewrite --endpoint` (issue 16): the whole pipeline on top of an OpenAI-compatible
+//! inference server. The server here is a small one of the test's own on 127.0.0.1 that echoes
+//! the text it is asked to rewrite (the checks then keep or refuse it as from any model); the
+//! generator's requests, retries and errors are unit-tested in `src/generate/openai.rs`.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use assert_cmd::Command;
+use serde_json::{json, Value};
+
+const NO_MODEL: &str = "/nonexistent/plume-model.gguf";
+
+const ARTICLE: &str =
+    "La commune de Brévanne a rouvert lundi sa piscine municipale après dix-huit mois de travaux. \
+Le chantier a coûté 3,2 millions d’euros, financés à moitié par le département. \
+« Les familles attendaient ce moment », a déclaré la maire, Odile Ferrand. \
+Le bassin extérieur ouvrira le 15 juin. L’entrée reste à 4 euros pour les adultes.\n";
+
+/// What the server saw: each request's head and body.
+type Seen = Arc<Mutex<Vec<(String, String)>>>;
+
+/// Serves `/v1/models` and `/v1/chat/completions` (echoing the text after the instruction)
+/// until the test ends; returns the endpoint and what it saw.
+fn echo_server() -> (String, Seen) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}/v1", listener.local_addr().unwrap());
+    let seen: Seen = Arc::default();
+    let log = Arc::clone(&seen);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut head = String::new();
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap();
+                }
+                head.push_str(&line);
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            let body = String::from_utf8(body).unwrap();
+            let answer = if head.starts_with("GET /v1/models") {
+                json!({ "data": [{ "id": "echo-model" }] })
+            } else if head.starts_with("POST /v1/completions") {
+                json!({ "choices": [{ "text": " tout le monde", "finish_reason": "stop" }] })
+            } else {
+                let request: Value = serde_json::from_str(&body).unwrap();
+                let asked = request["messages"][1]["content"].as_str().unwrap_or("");
+                let text = asked.rsplit("\n\n").next().unwrap_or("").to_string();
+                json!({
+                    "model": "echo-model",
+                    "choices": [{ "message": { "role": "assistant", "content": text }, "finish_reason": "stop" }],
+                    "usage": { "prompt_tokens": 100, "completion_tokens": 20 }
+                })
+            };
+            log.lock().unwrap().push((head, body));
+            let answer = answer.to_string();
+            let reply = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                answer.len()
+            );
+            let _ = stream.write_all(reply.as_bytes());
+        }
+    });
+    (endpoint, seen)
+}
+
+fn plume(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("plume").expect("the plume binary is built");
+    cmd.current_dir(dir)
+        .env_remove("PLUME_ENDPOINT")
+        .env_remove("PLUME_API_KEY")
+        .timeout(Duration::from_secs(120));
+    cmd
+}
+
+#[test]
+fn a_rewrite_through_a_server_is_checked_and_records_the_server_not_the_key() {
+    let (endpoint, seen) = echo_server();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("a.txt"), ARTICLE).unwrap();
+    let out = plume(d)
+        .args(["rewrite", "a.txt", "--min-words", "0", "--out", "a.md"])
+        .args(["--endpoint", &endpoint])
+        .env("PLUME_API_KEY", "cle-secrete")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let article = std::fs::read_to_string(d.join("a.md")).unwrap();
+    let host = endpoint
+        .trim_start_matches("http://")
+        .trim_end_matches("/v1");
+    assert!(
+        article.contains(&format!("model: \"echo-model at {host}\"")),
+        "{article}"
+    );
+    assert!(
+        article.contains(&format!("model_sha256: \"served:echo-model@{host}\"")),
+        "{article}"
+    );
+    assert!(article.contains("Odile Ferrand") && article.contains("3,2"));
+    assert!(!article.contains("cle-secrete") && !stderr.contains("cle-secrete"));
+    assert!(stderr.contains("at the server"), "{stderr}");
+    let seen = seen.lock().unwrap();
+    assert!(seen[0].0.starts_with("GET /v1/models"), "{:?}", seen[0]);
+    let chats: Vec<&(String, String)> = seen
+        .iter()
+        .filter(|(head, _)| head.starts_with("POST /v1/chat/completions"))
+        .collect();
+    assert!(!chats.is_empty());
+    assert!(chats
+        .iter()
+        .all(|(head, _)| head.contains("Bearer cle-secrete")));
+    let first: Value = serde_json::from_str(&chats[0].1).unwrap();
+    assert_eq!(first["model"], "echo-model");
+    assert_eq!(first["messages"][0]["role"], "system");
+}
+
+#[test]
+fn a_server_that_does_not_answer_is_named_and_nothing_is_written() {
+    // A port that was free a moment ago.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let endpoint = format!("http://127.0.0.1:{port}/v1");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("a.txt"), ARTICLE).unwrap();
+    let out = plume(d)
+        .args(["rewrite", "a.txt", "--out", "a.md", "--endpoint", &endpoint])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&endpoint) && stderr.contains("cannot reach"),
+        "{stderr}"
+    );
+    assert!(!d.join("a.md").exists());
+}
+
+#[test]
+fn nothing_is_sent_without_an_explicit_backend_or_endpoint() {
+    let (endpoint, seen) = echo_server();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("a.txt"), ARTICLE).unwrap();
+    // PLUME_ENDPOINT alone does not send the article anywhere: the local model is looked for.
+    let out = plume(d)
+        .args(["rewrite", "a.txt", "-m", NO_MODEL])
+        .env("PLUME_ENDPOINT", &endpoint)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("plume-model.gguf"), "{stderr}");
+    assert!(seen.lock().unwrap().is_empty());
+    // `--backend openai` with no endpoint anywhere says what to give.
+    let out = plume(d)
+        .args(["rewrite", "a.txt", "--backend", "openai"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("needs --endpoint"), "{stderr}");
+    // With it, PLUME_ENDPOINT is the server.
+    let out = plume(d)
+        .args(["generate", "Bonjour", "-n", "4", "--backend", "openai"])
+        .env("PLUME_ENDPOINT", &endpoint)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), " tout le monde\n");
+    let seen = seen.lock().unwrap();
+    assert!(seen[0].0.starts_with("GET /v1/models"));
+    assert!(seen[1].0.starts_with("POST /v1/completions"));
+}
