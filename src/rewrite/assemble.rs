@@ -129,12 +129,17 @@ fn heading_from_sentence(sentence: &str, key: Option<&str>, cut: bool) -> Option
         .trim_end_matches(['.', '!', '?', '…'])
         .trim();
     let mut clauses = vec![s.to_string()];
+    // What comes before « que » waits for it (« La maire a ajouté »): never a heading alone.
+    let mut dangling = Vec::new();
     let mut rest = s;
     while let Some((i, sep)) = CLAUSE_SPLITS
         .iter()
         .filter_map(|sep| rest.find(sep).map(|i| (i, *sep)))
         .min()
     {
+        if sep.trim_start().starts_with("qu") {
+            dangling.push(rest[..i].to_string());
+        }
         clauses.push(rest[..i].to_string());
         rest = &rest[i + sep.len()..];
         // « …, et Jeanne Morel assure » → « Jeanne Morel assure ».
@@ -163,6 +168,8 @@ fn heading_from_sentence(sentence: &str, key: Option<&str>, cut: bool) -> Option
         word_count(c) >= 4
             && balanced(c)
             && rank(c) < 3
+            && !opens_with_pronoun(c)
+            && !dangling.contains(c)
             && key.is_none_or(|k| fold(c).contains(&fold(k)))
     };
     let whole = clauses
@@ -432,16 +439,31 @@ fn balanced(text: &str) -> bool {
 }
 
 /// Words that open a clause able to stand as a sentence: determiners and subject pronouns.
-const CLAUSE_OPENERS: [&str; 18] = [
-    "le", "la", "les", "l’", "l'", "un", "une", "des", "ce", "cet", "cette", "ces", "il", "elle",
-    "ils", "elles", "on", "leur",
+const CLAUSE_OPENERS: [&str; 13] = [
+    "le", "la", "les", "l’", "l'", "un", "une", "des", "ce", "cet", "cette", "ces", "leur",
 ];
 
-fn opens_clause(part: &str) -> bool {
+/// Pronouns whose referent is in another sentence: a heading that opens with one
+/// (« Elle a également ajouté ») says nothing on its own.
+const PRONOUN_OPENERS: [&str; 18] = [
+    "il", "elle", "ils", "elles", "on", "nous", "vous", "je", "j’", "j'", "cela", "ça", "celui",
+    "celle", "ceux", "celles", "c’", "c'",
+];
+
+fn starts_with_any(part: &str, openers: &[&str]) -> bool {
     let lower = lower_fr(part.trim());
-    CLAUSE_OPENERS.iter().any(|o| {
+    openers.iter().any(|o| {
         lower.starts_with(&format!("{o} ")) || (o.ends_with(['’', '\'']) && lower.starts_with(o))
     })
+}
+
+fn opens_clause(part: &str) -> bool {
+    starts_with_any(part, &CLAUSE_OPENERS)
+}
+
+/// Whether `heading` opens with a pronoun that needs the sentence before it.
+pub fn opens_with_pronoun(heading: &str) -> bool {
+    starts_with_any(heading, &PRONOUN_OPENERS)
 }
 
 fn section_words(s: &Section) -> usize {
@@ -627,6 +649,22 @@ mod tests {
             CUT_HEADING_PX,
         );
         assert_eq!(cut, "L’endettement reste contenu");
+    }
+
+    #[test]
+    fn a_heading_never_opens_with_a_pronoun_nor_stops_before_que() {
+        let paragraphs = vec![
+            "Elle a également ajouté que le calendrier resterait le même qu’avant l’orage. Le bac transportait chaque jour environ 60 passagers."
+                .to_string(),
+        ];
+        let heading = extractive_heading(&paragraphs);
+        assert!(!opens_with_pronoun(&heading), "{heading}");
+        assert!(!heading.ends_with("ajouté"), "{heading}");
+        assert_eq!(heading, "Le calendrier resterait le même qu’avant l’orage");
+        assert!(opens_with_pronoun("Ils ont voté le budget"));
+        assert!(opens_with_pronoun("C’est la fin des travaux"));
+        assert!(!opens_with_pronoun("Le conseil a voté le budget"));
+        assert!(!opens_with_pronoun("Ilots de chaleur en ville"));
     }
 
     #[test]
