@@ -1,6 +1,7 @@
 //! Article analysis: French text tools, Yoast-like SEO and readability assessments,
 //! French typography checks and fixes, faithfulness to a source, and the report.
 
+pub mod agreement;
 pub mod content;
 pub mod document;
 pub mod faithfulness;

@@ -3,6 +3,7 @@
 //! headings that claim what the article does not say. Measured once per document; `plume
 //! check` reports it and the quality harness (`examples/quality`) counts it.
 
+use crate::analysis::agreement::disagreements;
 use crate::analysis::content::{near_duplicate_pairs, stem_set, words_outside, SourceContext};
 use crate::analysis::document::{BlockKind, Document};
 use crate::analysis::fragments::{balanced_quotes, fragment, Fragment};
@@ -15,6 +16,8 @@ use crate::article::lang::detect;
 pub struct Quality {
     /// Words unknown to the French dictionary (a French source's own words excepted).
     pub unknown_words: Vec<String>,
+    /// A determiner and its noun of different genders (« une petite bateau »).
+    pub agreement: Vec<String>,
     /// Sentences of the body, lists and answers that are not whole.
     pub fragments: Vec<(String, Fragment)>,
     /// Paragraphs whose « » do not balance.
@@ -42,6 +45,7 @@ pub fn measure(doc: &Document, source: Option<&str>) -> Quality {
         None => unknown_words(&body, &|_| false),
     };
 
+    let agreement = disagreements(&body);
     let fragments = body_sentences
         .iter()
         .filter_map(|s| fragment(s).map(|f| (s.to_string(), f)))
@@ -76,6 +80,7 @@ pub fn measure(doc: &Document, source: Option<&str>) -> Quality {
     }
     Quality {
         unknown_words,
+        agreement,
         fragments,
         unbalanced,
         near_duplicates,

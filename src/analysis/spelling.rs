@@ -9,13 +9,13 @@ use spellbook::Dictionary;
 
 use crate::analysis::text::{sentence_ranges, word_ranges};
 
+/// The dictionary's word list, with each entry's morphology (« po:nom is:fem »).
+pub(crate) const FRENCH_DIC: &str = include_str!("data/hunspell/fr.dic");
+
 static DICTIONARY: LazyLock<Dictionary> = LazyLock::new(|| {
-    Dictionary::new(
-        include_str!("data/hunspell/fr.aff"),
-        include_str!("data/hunspell/fr.dic"),
-    )
-    // The vendored files are fixed at build time; a test checks that they parse.
-    .expect("the vendored French dictionary parses")
+    Dictionary::new(include_str!("data/hunspell/fr.aff"), FRENCH_DIC)
+        // The vendored files are fixed at build time; a test checks that they parse.
+        .expect("the vendored French dictionary parses")
 });
 
 /// Elided words that may stand before an apostrophe (« l’ », « qu’ », « jusqu’ »…).

@@ -5,6 +5,7 @@
 
 use std::collections::HashSet;
 
+use crate::analysis::agreement::first_disagreement;
 pub use crate::analysis::content::SourceContext;
 use crate::analysis::content::{near_duplicates, stem, stem_set, words_outside};
 use crate::analysis::faithfulness::claims::{keeps_attributions, keeps_polarity};
@@ -36,6 +37,8 @@ pub enum Rejection {
     Spelling(Vec<String>),
     /// Words of the source's language left untranslated.
     Untranslated(Vec<String>),
+    /// A determiner and its noun of different genders (« une petite bateau »).
+    Agreement(String),
     /// A negation or restriction added or lost.
     Polarity,
     /// A speaker added, lost or changed.
@@ -77,6 +80,7 @@ impl std::fmt::Display for Rejection {
             Rejection::Fragment(why) => write!(f, "not a whole sentence: {why}"),
             Rejection::Spelling(w) => write!(f, "not French words: {}", w.join(", ")),
             Rejection::Untranslated(w) => write!(f, "words left untranslated: {}", w.join(", ")),
+            Rejection::Agreement(w) => write!(f, "gender agreement: « {w} »"),
             Rejection::Polarity => write!(f, "a negation or restriction added or lost"),
             Rejection::Attribution => write!(f, "who said or announced it changed"),
             Rejection::PromptWords(w) => {
@@ -216,6 +220,9 @@ impl Checker<'_> {
             return Err(Rejection::NotFrench);
         }
         self.french_words(text)?;
+        if let Some(words) = first_disagreement(text) {
+            return Err(Rejection::Agreement(words));
+        }
         let borrowed: Vec<String> = phrase_tokens(text)
             .into_iter()
             .filter(|t| self.foreign.contains(&stem(t)))
@@ -516,6 +523,11 @@ mod tests {
                 "« Nous avons choisi », a répondu Anna Sorel."
             ),
             Err(Rejection::Garbage(_) | Rejection::DroppedNames(_))
+        ));
+        let english = "During the closure, a small boat carried about 60 passengers a day.";
+        assert!(matches!(
+            check_with(english, Lang::En, "", &Said::default(), "Durant la fermeture, une petite bateau transportait environ 60 passagers par jour.", english),
+            Err(Rejection::Agreement(w)) if w == "une petite bateau"
         ));
         let spanish = "La planta producirá 120 megavatios en la zona esteparia.";
         assert!(matches!(

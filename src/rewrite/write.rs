@@ -180,6 +180,7 @@ fn reason(r: &Rejection) -> String {
         Rejection::Fragment(_) => "fragment",
         Rejection::Spelling(_) => "spelling",
         Rejection::Untranslated(_) => "untranslated",
+        Rejection::Agreement(_) => "agreement",
         Rejection::Polarity => "polarity",
         Rejection::Attribution => "attribution",
         Rejection::PromptWords(_) => "prompt_words",

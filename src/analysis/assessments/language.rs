@@ -22,18 +22,31 @@ fn finding(id: &'static str, problems: usize, good: &str, bad: String) -> Findin
     }
 }
 
-/// Words unknown to the French dictionary (Dicollecte).
+/// Words unknown to the French dictionary (Dicollecte), and determiners whose noun has the
+/// other gender.
 pub fn spelling(ctx: &Context) -> Finding {
     let words = &ctx.quality.unknown_words;
-    finding(
-        "spelling",
-        words.len(),
-        "Orthographe : tous les mots sont dans le dictionnaire français.",
-        format!(
-            "Orthographe : {} mot(s) inconnu(s) du dictionnaire français : {}.",
+    let agreement = &ctx.quality.agreement;
+    let mut problems = Vec::new();
+    if !words.is_empty() {
+        problems.push(format!(
+            "{} mot(s) inconnu(s) du dictionnaire français : {}",
             words.len(),
             examples(words.iter().map(String::as_str))
-        ),
+        ));
+    }
+    if !agreement.is_empty() {
+        problems.push(format!(
+            "{} accord(s) en genre à revoir : {}",
+            agreement.len(),
+            examples(agreement.iter().map(String::as_str))
+        ));
+    }
+    finding(
+        "spelling",
+        words.len() + agreement.len(),
+        "Orthographe : tous les mots sont dans le dictionnaire français.",
+        format!("Orthographe : {}.", problems.join(" ; ")),
     )
 }
 

@@ -1,0 +1,190 @@
+//! Gender agreement between a singular determiner and its noun (« une petite bateau »,
+//! « le maison »), read from the morphology of the French dictionary's entries (« po:nom
+//! is:mas »). Only certain errors are flagged: the noun must be known as a noun of the other
+//! gender only (no homograph of the determiner's gender, no verb or adjective reading), so
+//! « la tour », « le livre » or « il la porte » pass.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use crate::analysis::spelling::FRENCH_DIC;
+use crate::analysis::text::{sentence_ranges, word_ranges};
+
+/// What the dictionary says a word can be.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Readings {
+    masculine_noun: bool,
+    feminine_noun: bool,
+    adjective: bool,
+    /// A verb, an adverb, a determiner…: anything that is not a noun or an adjective.
+    other: bool,
+}
+
+static READINGS: LazyLock<HashMap<&'static str, Readings>> = LazyLock::new(|| {
+    let mut map: HashMap<&'static str, Readings> = HashMap::new();
+    for line in FRENCH_DIC.lines().skip(1) {
+        let (head, morph) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+        let word = head.split('/').next().unwrap_or(head);
+        let r = map.entry(word).or_default();
+        let fields: Vec<&str> = morph.split_whitespace().collect();
+        let noun = fields.contains(&"po:nom");
+        if noun {
+            let mas = fields.contains(&"is:mas");
+            let fem = fields.contains(&"is:fem");
+            // Epicene, or no gender given: both.
+            r.masculine_noun |= mas || !fem;
+            r.feminine_noun |= fem || !mas;
+        }
+        r.adjective |= fields.contains(&"po:adj");
+        r.other |= fields
+            .iter()
+            .any(|f| f.starts_with("po:") && *f != "po:nom" && *f != "po:adj");
+    }
+    map
+});
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gender {
+    Masculine,
+    Feminine,
+}
+
+fn determiner(word: &str) -> Option<Gender> {
+    match word {
+        "un" | "le" | "ce" | "cet" | "au" | "du" => Some(Gender::Masculine),
+        "une" | "la" | "cette" | "sa" | "ma" | "ta" => Some(Gender::Feminine),
+        _ => None,
+    }
+}
+
+/// Words after which « le » or « la » is an object pronoun, not a determiner.
+const CLITIC_BEFORE: [&str; 22] = [
+    "il", "elle", "on", "ils", "elles", "je", "j’", "tu", "nous", "vous", "ne", "n’", "qui", "que",
+    "qu’", "me", "te", "se", "m’", "t’", "s’", "pour",
+];
+
+/// Whether `word` is known only as a noun of the gender other than `gender`.
+fn noun_of_other_gender_only(word: &str, gender: Gender) -> bool {
+    let Some(r) = READINGS.get(word) else {
+        return false;
+    };
+    // The word list has lemmas only: « porte » may also be a form of « porter ».
+    let verb_form = word.ends_with('e')
+        && READINGS
+            .get(format!("{word}r").as_str())
+            .is_some_and(|v| v.other);
+    if r.adjective || r.other || verb_form || word.chars().count() < 3 {
+        return false;
+    }
+    match gender {
+        Gender::Masculine => r.feminine_noun && !r.masculine_noun,
+        Gender::Feminine => r.masculine_noun && !r.feminine_noun,
+    }
+}
+
+/// Whether `word` is an adjective, in the form given or a feminine or plural one of it
+/// (« petite » → « petit », « nouvelle » → « nouveau », « bonne » → « bon »).
+fn adjective(word: &str) -> bool {
+    let is_adjective = |w: &str| READINGS.get(w).is_some_and(|r| r.adjective);
+    let word = word.strip_suffix('s').unwrap_or(word);
+    if is_adjective(word) {
+        return true;
+    }
+    [
+        ("elle", "eau"),
+        ("nne", "n"),
+        ("euse", "eur"),
+        ("ive", "if"),
+        ("ère", "er"),
+        ("e", ""),
+    ]
+    .iter()
+    .any(|(feminine, masculine)| {
+        word.strip_suffix(feminine)
+            .is_some_and(|stem| is_adjective(&format!("{stem}{masculine}")))
+    })
+}
+
+/// The first determiner and noun of `text` whose genders disagree (« une petite bateau »),
+/// as written; `None` when none is certain.
+pub fn first_disagreement(text: &str) -> Option<String> {
+    disagreements(text).into_iter().next()
+}
+
+/// Every determiner and noun of `text` whose genders certainly disagree, as written.
+pub fn disagreements(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for sentence in sentence_ranges(text) {
+        let s = &text[sentence];
+        let words: Vec<&str> = word_ranges(s).into_iter().map(|r| &s[r]).collect();
+        let lower = |w: &str| {
+            let plain = !w.chars().next().is_some_and(char::is_uppercase)
+                && w.chars().all(|c| c.is_alphabetic() || c == '-');
+            plain.then(|| w.to_string())
+        };
+        for (i, det) in words.iter().enumerate() {
+            let Some(gender) = determiner(&det.to_lowercase()) else {
+                continue;
+            };
+            // « il le porte », « qui la ferme »: a pronoun before a verb, not a determiner.
+            let before = i
+                .checked_sub(1)
+                .map(|j| words[j].to_lowercase().replace('\'', "’"));
+            if before.is_some_and(|b| CLITIC_BEFORE.contains(&b.as_str())) {
+                continue;
+            }
+            let Some(next) = words.get(i + 1).and_then(|w| lower(w)) else {
+                continue;
+            };
+            if noun_of_other_gender_only(&next, gender) {
+                found.push(format!("{det} {next}"));
+            } else if adjective(&next) {
+                if let Some(noun) = words.get(i + 2).and_then(|w| lower(w)) {
+                    if noun_of_other_gender_only(&noun, gender) {
+                        found.push(format!("{det} {next} {noun}"));
+                    }
+                }
+            }
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_determiner_of_the_other_gender_is_found() {
+        assert_eq!(
+            first_disagreement("Durant la fermeture, une petite bateau transportait 60 passagers.")
+                .as_deref(),
+            Some("une petite bateau")
+        );
+        assert_eq!(
+            first_disagreement("Le maison attendait ses nouveaux habitants.").as_deref(),
+            Some("Le maison")
+        );
+        assert_eq!(
+            first_disagreement("Cette nouvelle bateau est arrivée.").as_deref(),
+            Some("Cette nouvelle bateau")
+        );
+    }
+
+    #[test]
+    fn correct_or_uncertain_agreement_passes() {
+        for ok in [
+            "Durant la fermeture, un petit bateau transportait 60 passagers.",
+            "La tour et le tour, le livre et la livre, le poste et la poste.",
+            "Il la porte chaque matin jusqu’à la gare.",
+            "Une grande partie du budget a servi au chantier.",
+            "La maire a salué le travail des équipes de la Région.",
+            "Le parc de la Tête d’Or a rouvert ce matin.",
+            "Un après-midi de juin, la piscine a rouvert.",
+            "C’est sur ce point que la polémique a éclaté.",
+            "Il le porte chaque jour, et elle le ferme le soir.",
+        ] {
+            assert_eq!(first_disagreement(ok), None, "{ok}");
+        }
+    }
+}
