@@ -298,17 +298,20 @@ fn long_french_article(words: usize) -> String {
         "tard le soir",
     ];
     let mut text = String::from("Le chantier de la gare de Valmorin\n\n");
+    let mut count = word_count(&text);
     let mut n = 0;
     // A margin: the source reader counts a little differently (its headline aside).
-    while word_count(&text) < words + words / 10 {
+    while count < words + words / 10 {
         n += 1;
-        text.push_str(&format!(
+        let sentence = format!(
             "{} {} le dossier numéro {n} {} {}. ",
             SUBJECTS[n % 11],
             VERBS[n % 13],
             PLACES[n % 17],
             TIMES[n % 19]
-        ));
+        );
+        count += word_count(&sentence);
+        text.push_str(&sentence);
         if n % 4 == 0 {
             text.push_str("\n\n");
         }
@@ -400,6 +403,73 @@ fn a_sentence_too_long_for_the_model_is_kept_from_the_source_without_asking() {
         .rejections
         .get("too long for the model")
         .is_some_and(|&n| n >= 1));
+}
+
+/// The paragraphs of an article's body: the lead, then every section's.
+fn body_paragraphs(article: &article::Article) -> Vec<&str> {
+    std::iter::once(article.lead.as_str())
+        .chain(
+            article
+                .sections
+                .iter()
+                .flat_map(|s| s.paragraphs.iter().map(String::as_str)),
+        )
+        .collect()
+}
+
+#[test]
+fn a_single_line_of_any_shape_gives_paragraphs_of_at_most_150_words_each_said_once() {
+    // One line of 20,000 words (issue 19 had 5 MB): plain sentences; the same with a quotation
+    // opened and never closed, which makes the rest one "sentence"; and without any sentence end.
+    let line = long_french_article(20_000).replace("\n\n", " ").replacen(
+        "Le chantier de la gare de Valmorin ",
+        "",
+        1,
+    );
+    let variants = [
+        ("sentences", line.clone()),
+        (
+            "unclosed quotation",
+            format!("Le maire a dit « oui. {line}"),
+        ),
+        ("no sentence end", line.replace(". ", ", ")),
+    ];
+    for (name, text) in variants {
+        let source = Source::from_bytes(text.as_bytes(), Path::new("ligne.txt"), None).unwrap();
+        let mut fake = Fake {
+            behaviour: Behaviour::Echo,
+            calls: 0,
+        };
+        let outcome =
+            rewrite::rewrite(&source, &mut fake, &options(700), &Progress::hidden()).unwrap();
+        let paragraphs = body_paragraphs(&outcome.article);
+        for p in &paragraphs {
+            assert!(
+                word_count(p) <= 150,
+                "{name}: a paragraph of {} words: {}…",
+                word_count(p),
+                p.chars().take(200).collect::<String>()
+            );
+        }
+        // Each source sentence once: « le dossier numéro N » is in one paragraph, once.
+        let body = paragraphs.join(" ");
+        let mut seen = std::collections::HashMap::new();
+        for (i, _) in body.match_indices("dossier numéro ") {
+            let n: String = body[i + "dossier numéro ".len()..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            *seen.entry(n).or_insert(0) += 1;
+        }
+        let twice: Vec<_> = seen.iter().filter(|(_, &count)| count > 1).collect();
+        assert!(twice.is_empty(), "{name}: said twice: {twice:?}");
+        let source_words = source.word_count();
+        let body_words = word_count(&body);
+        assert!(
+            body_words <= source_words && body_words * 100 >= source_words * 95,
+            "{name}: {body_words} words in the body for {source_words} in the source"
+        );
+    }
 }
 
 #[test]
