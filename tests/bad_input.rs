@@ -672,7 +672,7 @@ fn control_tokens_in_html_escaped_are_text_and_literal_are_tags() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Nothing lost (issue 19): text nested at any depth
+// Nothing lost (issue 19): text nested at any depth, French with a long list
 
 /// A page whose second paragraph sits under `depth` nested `<div>`.
 fn nested_page(depth: usize) -> String {
@@ -726,6 +726,43 @@ fn html_text_nested_at_any_depth_is_read() {
     assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert!(r.stderr.contains(NO_MODEL), "{}", r.stderr);
     assert!(!r.stderr.contains("no readable text"), "{}", r.stderr);
+}
+
+#[test]
+fn french_article_with_a_long_list_stays_french() {
+    // One running sentence and 60 short items (names, figures, single words): the items say
+    // nothing about the language, the sentence does.
+    let sentence = "Le conseil municipal de Valmorin a publié lundi la liste des lauréats du \
+                    concours, qui recevront leur prix le 12 mars.";
+    let items: Vec<String> = (0..60)
+        .map(|i| match i % 3 {
+            0 => format!("Jeanne Morel {i}"),
+            1 => format!("{} 250 euros", i + 1),
+            _ => "Castelbrune".to_string(),
+        })
+        .collect();
+    let dir = tempdir();
+    let bullets: Vec<String> = items.iter().map(|i| format!("- {i}")).collect();
+    let html_items: Vec<String> = items.iter().map(|i| format!("<li>{i}</li>")).collect();
+    for (name, text) in [
+        (
+            "liste.txt",
+            format!("{sentence}\n\n{}\n", bullets.join("\n")),
+        ),
+        (
+            "liste.md",
+            format!("{sentence}\n\n{}\n", bullets.join("\n")),
+        ),
+        (
+            "liste.html",
+            format!("<p>{sentence}</p><ul>{}</ul>", html_items.concat()),
+        ),
+    ] {
+        let src = Source::from_path(&write(dir.path(), name, text.as_bytes()))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(src.paragraphs().len(), 61, "{name}");
+        assert_eq!(src.lang, plume::article::Lang::Fr, "{name}");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -473,6 +473,34 @@ fn a_single_line_of_any_shape_gives_paragraphs_of_at_most_150_words_each_said_on
 }
 
 #[test]
+fn a_french_article_with_a_long_list_keeps_its_sentence() {
+    // 60 short items of names and figures once made the article « not French », and a model
+    // whose every candidate fails left nothing faithful to publish.
+    let items: Vec<String> = (0..60)
+        .map(|i| match i % 3 {
+            0 => format!("- Jeanne Morel {i}"),
+            1 => format!("- {} 250 euros", i + 1),
+            _ => "- Castelbrune".to_string(),
+        })
+        .collect();
+    let sentence = "Le conseil municipal de Valmorin a publié lundi la liste des lauréats du \
+                    concours, qui recevront leur prix le 12 mars.";
+    let text = format!("{sentence}\n\n{}\n", items.join("\n"));
+    let source = Source::from_bytes(text.as_bytes(), Path::new("liste.md"), None).unwrap();
+    let mut fake = Fake {
+        behaviour: Behaviour::Looper,
+        calls: 0,
+    };
+    let outcome = rewrite::rewrite(&source, &mut fake, &options(700), &Progress::hidden())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let body = body_paragraphs(&outcome.article).join(" ");
+    assert!(
+        body.contains("a publié lundi la liste des lauréats"),
+        "{body}"
+    );
+}
+
+#[test]
 fn a_one_sentence_article_gives_a_short_article_and_says_so() {
     let text = "La médiathèque de Castelbrune ouvrira ses portes le 3 mars 2025 après deux ans de travaux.";
     let source = Source::from_bytes(text.as_bytes(), Path::new("une-phrase.txt"), None).unwrap();
