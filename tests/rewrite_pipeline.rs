@@ -472,6 +472,149 @@ fn a_single_line_of_any_shape_gives_paragraphs_of_at_most_150_words_each_said_on
     }
 }
 
+/// An echoing fake with a context of `context` tokens that, like the real model, fails on a
+/// prompt that does not fit with its answer (it counts a byte as a token: a real tokenizer
+/// makes no more tokens than bytes).
+struct SmallContext {
+    inner: Fake,
+    context: usize,
+    longest_prompt: usize,
+}
+
+impl SmallContext {
+    fn new(context: usize) -> Self {
+        SmallContext {
+            inner: Fake {
+                behaviour: Behaviour::Echo,
+                calls: 0,
+            },
+            context,
+            longest_prompt: 0,
+        }
+    }
+}
+
+impl TextGenerator for SmallContext {
+    fn generate(
+        &mut self,
+        prompt: &Prompt,
+        settings: &GenerationSettings,
+        on_text: &mut dyn FnMut(&str),
+    ) -> plume::Result<Generation> {
+        let tokens = prompt.text().len();
+        self.longest_prompt = self.longest_prompt.max(tokens);
+        if tokens + settings.max_tokens > self.context {
+            return Err(plume::Error::Invalid(format!(
+                "the prompt has {tokens} tokens and asks for {} more, more than the {} this \
+                 model instance supports",
+                settings.max_tokens, self.context
+            )));
+        }
+        self.inner.generate(prompt, settings, on_text)
+    }
+
+    fn name(&self) -> String {
+        self.inner.name()
+    }
+
+    fn context_tokens(&self) -> Option<usize> {
+        Some(self.context)
+    }
+}
+
+#[test]
+fn a_token_run_too_long_for_the_model_is_kept_from_the_source_and_never_sent() {
+    // A base64 blob of 150,000 characters is one "word" of some 80,000 tokens; 50,000 `*_`
+    // never closed and 100,000 `[` in Markdown are the same: one run without a space.
+    let mut state: u64 = 7;
+    let blob: String = (0..150_000)
+        .map(|_| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+                [(state >> 58) as usize] as char
+        })
+        .collect();
+    let before = "Le maire de Valmorin a présenté le budget de la commune lundi soir.";
+    let after = "Les travaux de la nouvelle école commenceront au mois de mars.";
+    let cases = [
+        (
+            "blob.txt",
+            format!(
+                "{before} La pièce jointe contient la clé {blob} transmise par la mairie. {after}"
+            ),
+        ),
+        (
+            "emphase.md",
+            format!(
+                "{before} Le courrier portait la mention {}. {after}",
+                "*_".repeat(50_000)
+            ),
+        ),
+        (
+            "crochets.md",
+            format!(
+                "{before} Le courrier portait la mention {}. {after}",
+                "[".repeat(100_000)
+            ),
+        ),
+    ];
+    for (name, text) in cases {
+        let source = Source::from_bytes(text.as_bytes(), Path::new(name), None).unwrap();
+        // The run as the reader gives it (Markdown reads some of the `*_` as emphasis).
+        let source_text = source.text();
+        let run = source_text
+            .split_whitespace()
+            .max_by_key(|t| t.len())
+            .unwrap()
+            .trim_end_matches('.');
+        assert!(run.len() > 30_000, "{name}: {}", run.len());
+        let mut fake = SmallContext::new(8192);
+        let outcome = rewrite::rewrite(&source, &mut fake, &options(700), &Progress::hidden())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(
+            fake.longest_prompt < 8192,
+            "{name}: {}",
+            fake.longest_prompt
+        );
+        let body = body_paragraphs(&outcome.article).join(" ");
+        for kept in [before, after] {
+            assert!(
+                body.contains(kept),
+                "{name}: {kept:?} is not in {body:.300}"
+            );
+        }
+        assert!(
+            body.contains(run),
+            "{name}: the run is kept from the source"
+        );
+        assert!(
+            outcome
+                .stats
+                .rejections
+                .get("too long for the model")
+                .is_some_and(|&n| n >= 1),
+            "{name}: {:?}",
+            outcome.stats.rejections
+        );
+    }
+}
+
+#[test]
+fn no_prompt_longer_than_the_models_context_is_sent() {
+    // A context that holds the frame and a short sentence, not a long one: the long sentences
+    // are kept from the source without asking, the short ones are asked for.
+    let path = example("ligne-ferroviaire.txt");
+    let source = Source::from_path(&path).unwrap();
+    let mut fake = SmallContext::new(1_000);
+    let outcome = rewrite::rewrite(&source, &mut fake, &options(700), &Progress::hidden())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(fake.inner.calls > 0, "the short pieces were asked for");
+    assert!(outcome.stats.rejections["too long for the model"] > 0);
+    assert!(outcome.stats.copied > 0);
+}
+
 #[test]
 fn a_french_article_with_a_long_list_keeps_its_sentence() {
     // 60 short items of names and figures once made the article « not French », and a model
