@@ -672,6 +672,100 @@ fn control_tokens_in_html_escaped_are_text_and_literal_are_tags() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Nothing lost (issue 19): text nested at any depth, French with a long list
+
+/// A page whose second paragraph sits under `depth` nested `<div>`.
+fn nested_page(depth: usize) -> String {
+    format!(
+        "<html lang=\"fr\"><body><p>Le budget de Valmorin atteint 12 millions d’euros.</p>\
+         {}<p>La ville construira 4 812 logements d’ici 2030.</p>{}\
+         <p>Le conseil votera le texte en mars.</p></body></html>",
+        "<div>".repeat(depth),
+        "</div>".repeat(depth)
+    )
+}
+
+#[test]
+fn html_text_nested_at_any_depth_is_read() {
+    let dir = tempdir();
+    // 300 levels lost the deep paragraph (its figures with it); 100,000 go past the nesting
+    // the parser is given, which flattens the structure there and keeps the text, without
+    // recursion that could overflow the stack.
+    for depth in [300, 3_000, 100_000] {
+        let path = write(
+            dir.path(),
+            &format!("profond-{depth}.html"),
+            nested_page(depth).as_bytes(),
+        );
+        let started = Instant::now();
+        let src = Source::from_path(&path).unwrap_or_else(|e| panic!("{depth}: {e}"));
+        let took = started.elapsed();
+        assert_eq!(
+            src.paragraphs(),
+            [
+                "Le budget de Valmorin atteint 12 millions d’euros.",
+                "La ville construira 4 812 logements d’ici 2030.",
+                "Le conseil votera le texte en mars."
+            ],
+            "{depth} levels"
+        );
+        println!("{depth} nested <div>: read in {took:?}");
+        assert!(took < Duration::from_secs(60), "{depth} levels: {took:?}");
+    }
+    // Only deep text: it is the article, not « no readable text ».
+    let page = format!(
+        "{}<p>La ville construira 4 812 logements.</p>{}",
+        "<div>".repeat(300),
+        "</div>".repeat(300)
+    );
+    let path = write(dir.path(), "seul-profond.html", page.as_bytes());
+    let src = Source::from_path(&path).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(src.paragraphs(), ["La ville construira 4 812 logements."]);
+    // The CLI reads it and goes on to the model.
+    let r = rewrite(&path);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains(NO_MODEL), "{}", r.stderr);
+    assert!(!r.stderr.contains("no readable text"), "{}", r.stderr);
+}
+
+#[test]
+fn french_article_with_a_long_list_stays_french() {
+    // One running sentence and 60 short items (names, figures, single words): the items say
+    // nothing about the language, the sentence does.
+    let sentence = "Le conseil municipal de Valmorin a publié lundi la liste des lauréats du \
+                    concours, qui recevront leur prix le 12 mars.";
+    let items: Vec<String> = (0..60)
+        .map(|i| match i % 3 {
+            0 => format!("Jeanne Morel {i}"),
+            1 => format!("{} 250 euros", i + 1),
+            _ => "Castelbrune".to_string(),
+        })
+        .collect();
+    let dir = tempdir();
+    let bullets: Vec<String> = items.iter().map(|i| format!("- {i}")).collect();
+    let html_items: Vec<String> = items.iter().map(|i| format!("<li>{i}</li>")).collect();
+    for (name, text) in [
+        (
+            "liste.txt",
+            format!("{sentence}\n\n{}\n", bullets.join("\n")),
+        ),
+        (
+            "liste.md",
+            format!("{sentence}\n\n{}\n", bullets.join("\n")),
+        ),
+        (
+            "liste.html",
+            format!("<p>{sentence}</p><ul>{}</ul>", html_items.concat()),
+        ),
+    ] {
+        let src = Source::from_path(&write(dir.path(), name, text.as_bytes()))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(src.paragraphs().len(), 61, "{name}");
+        assert_eq!(src.lang, plume::article::Lang::Fr, "{name}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Paths
 
 #[test]

@@ -298,17 +298,20 @@ fn long_french_article(words: usize) -> String {
         "tard le soir",
     ];
     let mut text = String::from("Le chantier de la gare de Valmorin\n\n");
+    let mut count = word_count(&text);
     let mut n = 0;
     // A margin: the source reader counts a little differently (its headline aside).
-    while word_count(&text) < words + words / 10 {
+    while count < words + words / 10 {
         n += 1;
-        text.push_str(&format!(
+        let sentence = format!(
             "{} {} le dossier numéro {n} {} {}. ",
             SUBJECTS[n % 11],
             VERBS[n % 13],
             PLACES[n % 17],
             TIMES[n % 19]
-        ));
+        );
+        count += word_count(&sentence);
+        text.push_str(&sentence);
         if n % 4 == 0 {
             text.push_str("\n\n");
         }
@@ -400,6 +403,244 @@ fn a_sentence_too_long_for_the_model_is_kept_from_the_source_without_asking() {
         .rejections
         .get("too long for the model")
         .is_some_and(|&n| n >= 1));
+}
+
+/// The paragraphs of an article's body: the lead, then every section's.
+fn body_paragraphs(article: &article::Article) -> Vec<&str> {
+    std::iter::once(article.lead.as_str())
+        .chain(
+            article
+                .sections
+                .iter()
+                .flat_map(|s| s.paragraphs.iter().map(String::as_str)),
+        )
+        .collect()
+}
+
+#[test]
+fn a_single_line_of_any_shape_gives_paragraphs_of_at_most_150_words_each_said_once() {
+    // One line of 20,000 words (issue 19 had 5 MB): plain sentences; the same with a quotation
+    // opened and never closed, which makes the rest one "sentence"; and without any sentence end.
+    let line = long_french_article(20_000).replace("\n\n", " ").replacen(
+        "Le chantier de la gare de Valmorin ",
+        "",
+        1,
+    );
+    let variants = [
+        ("sentences", line.clone()),
+        (
+            "unclosed quotation",
+            format!("Le maire a dit « oui. {line}"),
+        ),
+        ("no sentence end", line.replace(". ", ", ")),
+    ];
+    for (name, text) in variants {
+        let source = Source::from_bytes(text.as_bytes(), Path::new("ligne.txt"), None).unwrap();
+        let mut fake = Fake {
+            behaviour: Behaviour::Echo,
+            calls: 0,
+        };
+        let outcome =
+            rewrite::rewrite(&source, &mut fake, &options(700), &Progress::hidden()).unwrap();
+        let paragraphs = body_paragraphs(&outcome.article);
+        for p in &paragraphs {
+            assert!(
+                word_count(p) <= 150,
+                "{name}: a paragraph of {} words: {}…",
+                word_count(p),
+                p.chars().take(200).collect::<String>()
+            );
+        }
+        // Each source sentence once: « le dossier numéro N » is in one paragraph, once.
+        let body = paragraphs.join(" ");
+        let mut seen = std::collections::HashMap::new();
+        for (i, _) in body.match_indices("dossier numéro ") {
+            let n: String = body[i + "dossier numéro ".len()..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            *seen.entry(n).or_insert(0) += 1;
+        }
+        let twice: Vec<_> = seen.iter().filter(|(_, &count)| count > 1).collect();
+        assert!(twice.is_empty(), "{name}: said twice: {twice:?}");
+        let source_words = source.word_count();
+        let body_words = word_count(&body);
+        assert!(
+            body_words <= source_words && body_words * 100 >= source_words * 95,
+            "{name}: {body_words} words in the body for {source_words} in the source"
+        );
+    }
+}
+
+/// An echoing fake with a context of `context` tokens that, like the real model, fails on a
+/// prompt that does not fit with its answer (it counts a byte as a token: a real tokenizer
+/// makes no more tokens than bytes).
+struct SmallContext {
+    inner: Fake,
+    context: usize,
+    longest_prompt: usize,
+}
+
+impl SmallContext {
+    fn new(context: usize) -> Self {
+        SmallContext {
+            inner: Fake {
+                behaviour: Behaviour::Echo,
+                calls: 0,
+            },
+            context,
+            longest_prompt: 0,
+        }
+    }
+}
+
+impl TextGenerator for SmallContext {
+    fn generate(
+        &mut self,
+        prompt: &Prompt,
+        settings: &GenerationSettings,
+        on_text: &mut dyn FnMut(&str),
+    ) -> plume::Result<Generation> {
+        let tokens = prompt.text().len();
+        self.longest_prompt = self.longest_prompt.max(tokens);
+        if tokens + settings.max_tokens > self.context {
+            return Err(plume::Error::Invalid(format!(
+                "the prompt has {tokens} tokens and asks for {} more, more than the {} this \
+                 model instance supports",
+                settings.max_tokens, self.context
+            )));
+        }
+        self.inner.generate(prompt, settings, on_text)
+    }
+
+    fn name(&self) -> String {
+        self.inner.name()
+    }
+
+    fn context_tokens(&self) -> Option<usize> {
+        Some(self.context)
+    }
+}
+
+#[test]
+fn a_token_run_too_long_for_the_model_is_kept_from_the_source_and_never_sent() {
+    // A base64 blob of 150,000 characters is one "word" of some 80,000 tokens; 50,000 `*_`
+    // never closed and 100,000 `[` in Markdown are the same: one run without a space.
+    let mut state: u64 = 7;
+    let blob: String = (0..150_000)
+        .map(|_| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+                [(state >> 58) as usize] as char
+        })
+        .collect();
+    let before = "Le maire de Valmorin a présenté le budget de la commune lundi soir.";
+    let after = "Les travaux de la nouvelle école commenceront au mois de mars.";
+    let cases = [
+        (
+            "blob.txt",
+            format!(
+                "{before} La pièce jointe contient la clé {blob} transmise par la mairie. {after}"
+            ),
+        ),
+        (
+            "emphase.md",
+            format!(
+                "{before} Le courrier portait la mention {}. {after}",
+                "*_".repeat(50_000)
+            ),
+        ),
+        (
+            "crochets.md",
+            format!(
+                "{before} Le courrier portait la mention {}. {after}",
+                "[".repeat(100_000)
+            ),
+        ),
+    ];
+    for (name, text) in cases {
+        let source = Source::from_bytes(text.as_bytes(), Path::new(name), None).unwrap();
+        // The run as the reader gives it (Markdown reads some of the `*_` as emphasis).
+        let source_text = source.text();
+        let run = source_text
+            .split_whitespace()
+            .max_by_key(|t| t.len())
+            .unwrap()
+            .trim_end_matches('.');
+        assert!(run.len() > 30_000, "{name}: {}", run.len());
+        let mut fake = SmallContext::new(8192);
+        let outcome = rewrite::rewrite(&source, &mut fake, &options(700), &Progress::hidden())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(
+            fake.longest_prompt < 8192,
+            "{name}: {}",
+            fake.longest_prompt
+        );
+        let body = body_paragraphs(&outcome.article).join(" ");
+        for kept in [before, after] {
+            assert!(
+                body.contains(kept),
+                "{name}: {kept:?} is not in {body:.300}"
+            );
+        }
+        assert!(
+            body.contains(run),
+            "{name}: the run is kept from the source"
+        );
+        assert!(
+            outcome
+                .stats
+                .rejections
+                .get("too long for the model")
+                .is_some_and(|&n| n >= 1),
+            "{name}: {:?}",
+            outcome.stats.rejections
+        );
+    }
+}
+
+#[test]
+fn no_prompt_longer_than_the_models_context_is_sent() {
+    // A context that holds the frame and a short sentence, not a long one: the long sentences
+    // are kept from the source without asking, the short ones are asked for.
+    let path = example("ligne-ferroviaire.txt");
+    let source = Source::from_path(&path).unwrap();
+    let mut fake = SmallContext::new(1_000);
+    let outcome = rewrite::rewrite(&source, &mut fake, &options(700), &Progress::hidden())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(fake.inner.calls > 0, "the short pieces were asked for");
+    assert!(outcome.stats.rejections["too long for the model"] > 0);
+    assert!(outcome.stats.copied > 0);
+}
+
+#[test]
+fn a_french_article_with_a_long_list_keeps_its_sentence() {
+    // 60 short items of names and figures once made the article « not French », and a model
+    // whose every candidate fails left nothing faithful to publish.
+    let items: Vec<String> = (0..60)
+        .map(|i| match i % 3 {
+            0 => format!("- Jeanne Morel {i}"),
+            1 => format!("- {} 250 euros", i + 1),
+            _ => "- Castelbrune".to_string(),
+        })
+        .collect();
+    let sentence = "Le conseil municipal de Valmorin a publié lundi la liste des lauréats du \
+                    concours, qui recevront leur prix le 12 mars.";
+    let text = format!("{sentence}\n\n{}\n", items.join("\n"));
+    let source = Source::from_bytes(text.as_bytes(), Path::new("liste.md"), None).unwrap();
+    let mut fake = Fake {
+        behaviour: Behaviour::Looper,
+        calls: 0,
+    };
+    let outcome = rewrite::rewrite(&source, &mut fake, &options(700), &Progress::hidden())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let body = body_paragraphs(&outcome.article).join(" ");
+    assert!(
+        body.contains("a publié lundi la liste des lauréats"),
+        "{body}"
+    );
 }
 
 #[test]

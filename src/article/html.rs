@@ -124,19 +124,16 @@ const BOILERPLATE_ROLES: &[&str] = &[
 /// Elements the names rule never drops: they hold the whole page or the story.
 const NEVER_BY_NAME: &[&str] = &["html", "body", "article", "main"];
 
-/// Elements nested deeper than this are ignored, so that a pathological page cannot
-/// exhaust the stack.
-const MAX_DEPTH: usize = 256;
-
 /// The most elements left open that [`limit_nesting`] lets through to the parser.
 const MAX_OPEN_TAGS: usize = 512;
 
 /// `text` without the tags of elements nested deeper than [`MAX_OPEN_TAGS`], as counted by a
-/// quick linear scan of the tags (their text stays in the page, but the readers still ignore
-/// whatever lies deeper than [`MAX_DEPTH`] in the tree). html5ever walks its stack of open
-/// elements for most tags, so its time grows with depth × tags: 100,000 nested `<div>`
-/// (500 KB) took 77 s, 16 MB would take hours. Browsers cap the depth too (Blink at 512);
-/// real pages stay far below it.
+/// quick linear scan of the tags: their text stays in the page, in the innermost element
+/// left, so the structure is flattened there (a block's start or end becomes a line break)
+/// and no text is lost. html5ever walks its stack of open elements for most tags, so its
+/// time grows with depth × tags: 100,000 nested `<div>` (500 KB) took 77 s, 16 MB would take
+/// hours. Browsers cap the depth too (Blink at 512); real pages stay far below it. (The
+/// walks over the tree use explicit stacks, so the depth that is left costs no stack.)
 fn limit_nesting(text: &str) -> std::borrow::Cow<'_, str> {
     const UNCOUNTED: &[&str] = &[
         // Void elements, and elements whose end tag may be left out (closed by a sibling).
@@ -211,6 +208,12 @@ fn limit_nesting(text: &str) -> std::borrow::Cow<'_, str> {
         if too_deep {
             let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
             out.push_str(&text[copied..lt]);
+            // A block's edge stays a break between its text and the next (« Le bilan » and
+            // « Nous sommes fiers » must not run together), as a `<br>`, which opens nothing.
+            // Not in SVG or MathML, which a `<br>` would end.
+            if foreign == 0 && BLOCKS.contains(&name.as_str()) {
+                out.push_str("<br>");
+            }
             copied = gt + 1;
         }
     }
@@ -228,27 +231,54 @@ pub fn parse(text: &str) -> (Option<String>, Vec<SourceBlock>) {
     let text = limit_nesting(text);
     let dom = parse_document(RcDom::default(), ParseOpts::default()).one(&*text);
     let document = dom.document;
-    let french = find_first(&document, "html", 0)
+    let french = find_first(&document, "html")
         .and_then(|html| attr(&html, "lang"))
         .is_some_and(|lang| lang.to_ascii_lowercase().starts_with("fr"));
     // The `<title>` is in the head, which is boilerplate: read it before the pruning.
-    let page_title = find_first(&document, "title", 0).map(|t| strip_site_name(&text_of(&t, 0)));
-    prune(&document, 0);
+    let page_title = find_first(&document, "title").map(|t| strip_site_name(&text_of(&t)));
+    prune(&document);
     read_page(&document, french, page_title)
 }
 
 /// Removes the boilerplate subtrees (see [`is_skipped`]) from the tree, once, so that every
 /// later walk reads only what is left. Each element is judged on its whole subtree, before its
 /// children are pruned.
-fn prune(node: &Handle, depth: usize) {
-    if depth >= MAX_DEPTH {
-        return;
+fn prune(root: &Handle) {
+    let mut stack = vec![root.clone()];
+    while let Some(node) = stack.pop() {
+        node.children
+            .borrow_mut()
+            .retain(|child| !is_skipped(child));
+        stack.extend(node.children.borrow().iter().cloned());
     }
-    node.children
-        .borrow_mut()
-        .retain(|child| !is_skipped(child));
-    for child in node.children.borrow().iter() {
-        prune(child, depth + 1);
+}
+
+/// The nodes of a tree in document order, `root` first, without recursion (an explicit
+/// stack), so that a tree of any depth is walked whole. The children of a node for which
+/// `enter` says no are not visited.
+struct Preorder<F> {
+    stack: Vec<Handle>,
+    enter: F,
+}
+
+impl<F: Fn(&Handle) -> bool> Iterator for Preorder<F> {
+    type Item = Handle;
+
+    fn next(&mut self) -> Option<Handle> {
+        let node = self.stack.pop()?;
+        if (self.enter)(&node) {
+            self.stack
+                .extend(node.children.borrow().iter().rev().cloned());
+        }
+        Some(node)
+    }
+}
+
+/// Every node under `root` (and `root`), in document order.
+fn descendants(root: &Handle) -> Preorder<fn(&Handle) -> bool> {
+    Preorder {
+        stack: vec![root.clone()],
+        enter: |_| true,
     }
 }
 
@@ -276,22 +306,20 @@ fn read_page(
 /// else the document. The third keeps a page whose story sits in plain `<div>`s from being
 /// reduced to a teaser of another article.
 fn content_root(document: &Handle) -> Handle {
-    let main = find_first_where(document, 0, &|node| {
+    let main = descendants(document).find(|node| {
         name(node) == Some("main")
             || attr(node, "role").is_some_and(|r| r.trim().eq_ignore_ascii_case("main"))
     });
     let scope = main
         .clone()
-        .or_else(|| find_first(document, "body", 0))
+        .or_else(|| find_first(document, "body"))
         .unwrap_or_else(|| document.clone());
-    let mut articles = Vec::new();
-    find_all(&scope, "article", &mut articles, 0);
-    let best = articles
-        .into_iter()
-        .map(|a| (visible_len(&a, 0), a))
+    let best = descendants(&scope)
+        .filter(|node| name(node) == Some("article"))
+        .map(|a| (visible_len(&a), a))
         .max_by_key(|(len, _)| *len);
     if let Some((len, article)) = best {
-        if main.is_none() || len * 3 >= visible_len(&scope, 0) {
+        if main.is_none() || len * 3 >= visible_len(&scope) {
             return article;
         }
     }
@@ -300,14 +328,14 @@ fn content_root(document: &Handle) -> Handle {
 
 /// The text of the first visible H1 anywhere in the page.
 fn first_h1_text(document: &Handle, french: bool) -> Option<String> {
-    let mut h1s = Vec::new();
-    find_all(document, "h1", &mut h1s, 0);
-    h1s.iter().find_map(|h1| {
-        let mut walker = Walker::new(french);
-        walker.walk(h1);
-        walker.flush();
-        walker.blocks.into_iter().next().map(|b| b.text)
-    })
+    descendants(document)
+        .filter(|node| name(node) == Some("h1"))
+        .find_map(|h1| {
+            let mut walker = Walker::new(french);
+            walker.walk(&h1);
+            walker.flush();
+            walker.blocks.into_iter().next().map(|b| b.text)
+        })
 }
 
 /// "Headline | Site" → "Headline", when the suffix is short and the headline is not.
@@ -376,20 +404,17 @@ fn is_named_boilerplate(node: &Handle) -> bool {
             })
         })
     });
-    named && !holds_visible_h1(node, 0)
+    named && !holds_visible_h1(node)
 }
 
 /// Whether an `<h1>` lies under `node`, outside skipped tags and hidden elements.
-fn holds_visible_h1(node: &Handle, depth: usize) -> bool {
-    if depth >= MAX_DEPTH || is_skipped_tag_or_hidden(node) {
-        return false;
-    }
-    name(node) == Some("h1")
-        || node
-            .children
-            .borrow()
-            .iter()
-            .any(|child| holds_visible_h1(child, depth + 1))
+fn holds_visible_h1(node: &Handle) -> bool {
+    let visible = |n: &Handle| !is_skipped_tag_or_hidden(n);
+    let mut nodes = Preorder {
+        stack: vec![node.clone()],
+        enter: visible,
+    };
+    nodes.any(|n| name(&n) == Some("h1") && visible(&n))
 }
 
 /// The lower-case words of an attribute value (see [`is_named_boilerplate`]).
@@ -425,76 +450,29 @@ fn is_skipped_tag_or_hidden(node: &Handle) -> bool {
     SKIPPED.contains(&tag) || is_hidden(node)
 }
 
-fn find_first(node: &Handle, tag: &str, depth: usize) -> Option<Handle> {
-    if name(node) == Some(tag) {
-        return Some(node.clone());
-    }
-    if depth >= MAX_DEPTH {
-        return None;
-    }
-    node.children
-        .borrow()
-        .iter()
-        .find_map(|child| find_first(child, tag, depth + 1))
-}
-
-/// The first element for which `pred` holds.
-fn find_first_where(node: &Handle, depth: usize, pred: &dyn Fn(&Handle) -> bool) -> Option<Handle> {
-    if depth >= MAX_DEPTH {
-        return None;
-    }
-    if name(node).is_some() && pred(node) {
-        return Some(node.clone());
-    }
-    node.children
-        .borrow()
-        .iter()
-        .find_map(|child| find_first_where(child, depth + 1, pred))
-}
-
-/// Every `tag` element.
-fn find_all(node: &Handle, tag: &str, out: &mut Vec<Handle>, depth: usize) {
-    if depth >= MAX_DEPTH {
-        return;
-    }
-    if name(node) == Some(tag) {
-        out.push(node.clone());
-    }
-    for child in node.children.borrow().iter() {
-        find_all(child, tag, out, depth + 1);
-    }
+fn find_first(root: &Handle, tag: &str) -> Option<Handle> {
+    descendants(root).find(|node| name(node) == Some(tag))
 }
 
 /// All the text under `node`, skipped elements included (used for `<title>`).
-fn text_of(node: &Handle, depth: usize) -> String {
+fn text_of(node: &Handle) -> String {
     let mut out = String::new();
-    if depth >= MAX_DEPTH {
-        return out;
-    }
-    if let NodeData::Text { contents } = &node.data {
-        out.push_str(&contents.borrow());
-    }
-    for child in node.children.borrow().iter() {
-        out.push_str(&text_of(child, depth + 1));
+    for n in descendants(node) {
+        if let NodeData::Text { contents } = &n.data {
+            out.push_str(&contents.borrow());
+        }
     }
     out
 }
 
 /// How many characters of visible text `node` holds.
-fn visible_len(node: &Handle, depth: usize) -> usize {
-    if depth >= MAX_DEPTH {
-        return 0;
-    }
-    let own = match &node.data {
-        NodeData::Text { contents } => contents.borrow().trim().chars().count(),
-        _ => 0,
-    };
-    own + node
-        .children
-        .borrow()
-        .iter()
-        .map(|c| visible_len(c, depth + 1))
-        .sum::<usize>()
+fn visible_len(node: &Handle) -> usize {
+    descendants(node)
+        .map(|n| match &n.data {
+            NodeData::Text { contents } => contents.borrow().trim().chars().count(),
+            _ => 0,
+        })
+        .sum()
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -502,6 +480,36 @@ enum Container {
     Heading(u8),
     Item,
     Quote,
+}
+
+/// What is left to do in a walk: read a node, or end an element read earlier.
+enum Step {
+    Visit(Handle),
+    CloseQuote,
+    CloseBlock(Block),
+}
+
+/// What a block element changed when it started, to undo at its end.
+#[derive(Clone, Copy)]
+struct Block {
+    /// It pushed a [`Container`].
+    container: bool,
+    pre: bool,
+    /// A site header: a `<header>` outside any article, main or section.
+    header: bool,
+    section: bool,
+}
+
+/// Pushes the children of `node` so that they are popped in document order.
+fn push_children(steps: &mut Vec<Step>, node: &Handle) {
+    steps.extend(
+        node.children
+            .borrow()
+            .iter()
+            .rev()
+            .cloned()
+            .map(Step::Visit),
+    );
 }
 
 /// Walks the tree, buffering inline text and emitting a block at each block boundary.
@@ -514,7 +522,6 @@ struct Walker {
     in_header: usize,
     /// Depth inside `<article>`, `<main>` and `<section>` elements.
     in_section: usize,
-    depth: usize,
     quotes: (&'static str, &'static str),
 }
 
@@ -532,39 +539,38 @@ impl Walker {
             in_pre: 0,
             in_header: 0,
             in_section: 0,
-            depth: 0,
             quotes,
         }
     }
 
-    fn walk(&mut self, node: &Handle) {
-        match &node.data {
-            NodeData::Document => self.walk_children(node),
-            NodeData::Text { contents } => self.text(&contents.borrow()),
-            NodeData::Element { .. } => self.element(node),
-            _ => {}
+    /// Reads `root` and everything under it, in document order, with an explicit stack of
+    /// what is left to do rather than recursion: a page nested to any depth is read whole.
+    fn walk(&mut self, root: &Handle) {
+        let mut steps = vec![Step::Visit(root.clone())];
+        while let Some(step) = steps.pop() {
+            match step {
+                Step::Visit(node) => match &node.data {
+                    NodeData::Document => push_children(&mut steps, &node),
+                    NodeData::Text { contents } => self.text(&contents.borrow()),
+                    NodeData::Element { .. } => self.open(&node, &mut steps),
+                    _ => {}
+                },
+                Step::CloseQuote => self.buffer.push_str(self.quotes.1),
+                Step::CloseBlock(block) => self.close(block),
+            }
         }
     }
 
-    fn walk_children(&mut self, node: &Handle) {
-        if self.depth >= MAX_DEPTH {
-            return;
-        }
-        self.depth += 1;
-        for child in node.children.borrow().iter() {
-            self.walk(child);
-        }
-        self.depth -= 1;
-    }
-
-    fn element(&mut self, node: &Handle) {
+    /// Starts reading an element: what its start does now, what its end will do (pushed
+    /// under its children), then its children.
+    fn open(&mut self, node: &Handle, steps: &mut Vec<Step>) {
         let tag = name(node).unwrap_or_default();
         match tag {
             "br" => self.buffer.push('\n'),
             "q" => {
                 self.buffer.push_str(self.quotes.0);
-                self.walk_children(node);
-                self.buffer.push_str(self.quotes.1);
+                steps.push(Step::CloseQuote);
+                push_children(steps, node);
             }
             _ if BLOCKS.contains(&tag) => {
                 self.flush();
@@ -573,23 +579,31 @@ impl Walker {
                     "blockquote" => Some(Container::Quote),
                     _ => heading_level(tag).map(Container::Heading),
                 };
-                container.into_iter().for_each(|c| self.stack.push(c));
-                let pre = usize::from(tag == "pre");
-                let header = usize::from(tag == "header" && self.in_section == 0);
-                let section = usize::from(matches!(tag, "article" | "main" | "section"));
-                self.in_pre += pre;
-                self.in_header += header;
-                self.in_section += section;
-                self.walk_children(node);
-                self.flush();
-                self.in_pre -= pre;
-                self.in_header -= header;
-                self.in_section -= section;
-                if container.is_some() {
-                    self.stack.pop();
-                }
+                self.stack.extend(container);
+                let block = Block {
+                    container: container.is_some(),
+                    pre: tag == "pre",
+                    header: tag == "header" && self.in_section == 0,
+                    section: matches!(tag, "article" | "main" | "section"),
+                };
+                self.in_pre += usize::from(block.pre);
+                self.in_header += usize::from(block.header);
+                self.in_section += usize::from(block.section);
+                steps.push(Step::CloseBlock(block));
+                push_children(steps, node);
             }
-            _ => self.walk_children(node),
+            _ => push_children(steps, node),
+        }
+    }
+
+    /// Ends a block element opened by [`Walker::open`].
+    fn close(&mut self, block: Block) {
+        self.flush();
+        self.in_pre -= usize::from(block.pre);
+        self.in_header -= usize::from(block.header);
+        self.in_section -= usize::from(block.section);
+        if block.container {
+            self.stack.pop();
         }
     }
 
@@ -975,15 +989,49 @@ mod tests {
     }
 
     #[test]
-    fn deep_nesting_does_not_overflow_the_stack() {
-        let depth = 3_000;
-        let page = format!(
-            "{}<p>deep</p>{}<p>shallow</p>",
-            "<div>".repeat(depth),
-            "</div>".repeat(depth)
+    fn text_nested_at_any_depth_is_kept() {
+        // 300 levels once lost the deep paragraph; 3,000 and 100,000 go past the nesting the
+        // parser is given, which flattens the structure there but keeps the text.
+        for depth in [300, 3_000, 100_000] {
+            let page = format!(
+                "<p>Le maire a parlé.</p>{}<p>Il a cité 42 logements.</p>{}<p>Fin.</p>",
+                "<div>".repeat(depth),
+                "</div>".repeat(depth)
+            );
+            let (_, blocks) = parse(&page);
+            assert_eq!(
+                texts(&blocks),
+                [
+                    (BlockKind::Paragraph, "Le maire a parlé."),
+                    (BlockKind::Paragraph, "Il a cité 42 logements."),
+                    (BlockKind::Paragraph, "Fin."),
+                ],
+                "{depth} levels"
+            );
+        }
+        // Lists, quotations and headings 400 levels deep keep their kinds; past the nesting
+        // the parser is given, each block's text is a line of its own.
+        let nested = |depth: usize| {
+            format!(
+                "{}<h2>Le bilan</h2><blockquote>Nous sommes fiers.</blockquote><ul><li>Un</li></ul>{}",
+                "<section><div>".repeat(depth / 2),
+                "</div></section>".repeat(depth / 2)
+            )
+        };
+        assert_eq!(
+            texts(&parse(&nested(400)).1),
+            [
+                (BlockKind::Heading(2), "Le bilan"),
+                (BlockKind::Quote, "Nous sommes fiers."),
+                (BlockKind::ListItem, "Un"),
+            ]
         );
-        let (_, blocks) = parse(&page);
-        assert_eq!(texts(&blocks), [(BlockKind::Paragraph, "shallow")]);
+        let blocks = parse(&nested(2_000)).1;
+        let text: Vec<&str> = blocks
+            .iter()
+            .flat_map(|b| b.text.lines().map(str::trim).filter(|l| !l.is_empty()))
+            .collect();
+        assert_eq!(text, ["Le bilan", "Nous sommes fiers.", "Un"]);
     }
 
     #[test]

@@ -98,6 +98,16 @@ const LETTER_WEIGHT: f32 = 0.3;
 /// Fewer words than this and detection says [`Lang::Other`].
 const MIN_WORDS: usize = 3;
 
+/// A run of more characters than this without a space (a base64 blob, a hash, a line of
+/// symbols) is not a word of any language: detection passes over it rather than read its
+/// letters as thousands of words that are no language's.
+const MAX_TOKEN_CHARS: usize = 64;
+
+/// A line of at most this many words without a function word of any language (a list item
+/// of names, figures or single words: « Jeanne Morel », « 1 250 habitants », « Valmorin »)
+/// says nothing about the language, and [`detect`] leaves it out.
+const NEUTRAL_LINE_WORDS: usize = 12;
+
 /// Each function word with the languages whose list holds it.
 /// Whether `word` (lower case) is a function word of one of the other languages plume reads
 /// (English, Spanish, German, Italian, Portuguese), from the detector's own lists.
@@ -127,6 +137,7 @@ fn lexicon() -> &'static HashMap<&'static str, Vec<Lang>> {
 }
 
 /// The evidence gathered from a text.
+#[derive(Default)]
 struct Scores {
     /// Per language in [`Lang::KNOWN`] order: function words (shared words split
     /// between the languages that share them) plus letter hints.
@@ -151,8 +162,13 @@ fn score(text: &str) -> Scores {
         words: 0,
     };
     let lower = text.to_lowercase();
-    for word in lower
-        .split(|c: char| !c.is_alphabetic())
+    let tokens = || {
+        lower
+            .split_whitespace()
+            .filter(|t| t.chars().nth(MAX_TOKEN_CHARS).is_none())
+    };
+    for word in tokens()
+        .flat_map(|t| t.split(|c: char| !c.is_alphabetic()))
         .filter(|w| !w.is_empty())
     {
         scores.words += 1;
@@ -171,7 +187,7 @@ fn score(text: &str) -> Scores {
             }
         }
     }
-    for c in lower.chars() {
+    for c in tokens().flat_map(str::chars) {
         if let Some((_, langs)) = LETTER_HINTS.iter().find(|(letter, _)| *letter == c) {
             for lang in langs.iter() {
                 if let Some(i) = lang.index() {
@@ -183,6 +199,37 @@ fn score(text: &str) -> Scores {
     scores
 }
 
+impl Scores {
+    /// Whether the text scored is a short line without a single function word.
+    fn is_neutral_line(&self) -> bool {
+        self.words <= NEUTRAL_LINE_WORDS && self.hits.iter().all(|&h| h == 0)
+    }
+
+    fn add(&mut self, other: &Scores) {
+        for i in 0..Lang::KNOWN.len() {
+            self.score[i] += other.score[i];
+            self.word_score[i] += other.word_score[i];
+            self.hits[i] += other.hits[i];
+            self.own_words[i] += other.own_words[i];
+        }
+        self.words += other.words;
+    }
+}
+
+/// The evidence of the lines of `text` that say something about its language: the running
+/// sentences, not the short lines without a function word (see [`NEUTRAL_LINE_WORDS`]), so
+/// that a long list of names or figures does not drown the sentences around it.
+fn score_running_text(text: &str) -> Scores {
+    let mut total = Scores::default();
+    for line in text.lines() {
+        let line = score(line);
+        if !line.is_neutral_line() {
+            total.add(&line);
+        }
+    }
+    total
+}
+
 /// The best and second-best language indexes.
 fn ranking(scores: &Scores) -> (usize, usize) {
     let mut order: Vec<usize> = (0..Lang::KNOWN.len()).collect();
@@ -192,9 +239,10 @@ fn ranking(scores: &Scores) -> (usize, usize) {
 
 /// Guesses the language of `text`. Reliable from about 30 words; on fewer than 3 words,
 /// or when too few of the words are function words of any language, it says
-/// [`Lang::Other`] with confidence 0.
+/// [`Lang::Other`] with confidence 0. Short lines without any function word (list items of
+/// names or figures) are neutral: they count neither for a language nor against all.
 pub fn detect(text: &str) -> LangGuess {
-    let scores = score(text);
+    let scores = score_running_text(text);
     let unknown = LangGuess {
         lang: Lang::Other,
         confidence: 0.0,
@@ -352,6 +400,42 @@ mod tests {
         for sentence in others {
             assert!(!is_french(sentence), "{sentence}");
         }
+    }
+
+    #[test]
+    fn a_long_list_of_names_and_figures_leaves_the_sentences_their_language() {
+        let items: Vec<String> = (0..60)
+            .map(|i| match i % 3 {
+                0 => format!("Jeanne Morel {i}"),
+                1 => format!("{} 250 euros", i + 1),
+                _ => "Valmorin".to_string(),
+            })
+            .collect();
+        for (sentence, want) in [
+            (
+                "Le conseil municipal a publié lundi la liste des lauréats de l’année.",
+                Lang::Fr,
+            ),
+            (
+                "The town council published the list of this year’s winners on Monday.",
+                Lang::En,
+            ),
+        ] {
+            let text = format!("{sentence}\n\n{}", items.join("\n\n"));
+            assert_eq!(detect(&text).lang, want, "{sentence}");
+        }
+        // The list alone says nothing.
+        assert_eq!(detect(&items.join("\n")).lang, Lang::Other);
+    }
+
+    #[test]
+    fn a_run_without_spaces_is_no_language() {
+        // 140,000 characters of base64: 40,000 "words" (az, qk) for a splitter at non-letters.
+        let blob = "Az9+/qK".repeat(20_000);
+        let text = format!(
+            "Le maire a présenté le budget lundi. La clé {blob} a été transmise par la mairie."
+        );
+        assert_eq!(detect(&text).lang, Lang::Fr);
     }
 
     #[test]

@@ -205,6 +205,12 @@ pub trait TextGenerator {
 
     /// Forgets what earlier prompts left behind (the model's cache), as between two articles.
     fn reset(&mut self) {}
+
+    /// The most tokens a prompt and its answer may hold together, when the generator has such
+    /// a bound: a longer prompt is an error, so the rewrite never sends one.
+    fn context_tokens(&self) -> Option<usize> {
+        None
+    }
 }
 
 /// The real generator: a model with its tokenizer.
@@ -329,5 +335,9 @@ impl TextGenerator for ModelGenerator {
 
     fn reset(&mut self) {
         self.model.clear_cache();
+    }
+
+    fn context_tokens(&self) -> Option<usize> {
+        Some(self.model.max_positions())
     }
 }

@@ -5,6 +5,8 @@
 //! typography and sentence case. Nothing is added to reach a length: a short source gives a
 //! short article.
 
+use super::paragraphs;
+pub use super::paragraphs::MAX_PARAGRAPH_WORDS;
 use super::verify::Said;
 use crate::analysis::assessments::title_width::{width_px, MAX_PX};
 use crate::analysis::content::{shared_share, stem_set, words_outside};
@@ -16,8 +18,7 @@ use crate::analysis::typography::fix_typography;
 use crate::analysis::typography::title_case::{lowercase_vocabulary, words_to_lower};
 use crate::article::{Article, Section};
 
-/// Longest paragraph and section, in words.
-pub const MAX_PARAGRAPH_WORDS: usize = 150;
+/// Longest section, in words.
 pub const MAX_SECTION_WORDS: usize = 300;
 const META_MIN: usize = 120;
 const META_MAX: usize = 156;
@@ -466,12 +467,6 @@ pub fn opens_with_pronoun(heading: &str) -> bool {
     starts_with_any(heading, &PRONOUN_OPENERS)
 }
 
-fn section_words(s: &Section) -> usize {
-    word_count(&s.heading)
-        + s.paragraphs.iter().map(|p| word_count(p)).sum::<usize>()
-        + s.bullets.iter().map(|b| word_count(b)).sum::<usize>()
-}
-
 /// Applies the structural rules and French typography to the article in place.
 pub fn enforce(article: &mut Article) {
     // No sentence twice, anywhere, nor one that says again what an earlier one says.
@@ -505,13 +500,26 @@ pub fn enforce(article: &mut Article) {
     let mut flags = keep.into_iter();
     article.sections.retain(|_| flags.next().unwrap_or(false));
 
-    // Paragraphs ≤ 150 words.
+    // Paragraphs ≤ 150 words, the lead's too: what the lead cannot hold opens the body, in a
+    // section of its own.
     for section in &mut article.sections {
         section.paragraphs = section
             .paragraphs
             .iter()
-            .flat_map(|p| split_paragraph(p))
+            .flat_map(|p| paragraphs::split(p))
             .collect();
+    }
+    let mut lead = paragraphs::split(&article.lead).into_iter();
+    article.lead = lead.next().unwrap_or_default();
+    let overflow: Vec<String> = lead.collect();
+    if !overflow.is_empty() {
+        let section = Section {
+            heading: extractive_heading(&overflow[..overflow.len().min(3)]),
+            level: 2,
+            paragraphs: overflow,
+            bullets: Vec::new(),
+        };
+        article.sections.insert(0, section);
     }
     // Sections ≤ 300 words.
     let mut sections = Vec::new();
@@ -569,50 +577,78 @@ pub fn enforce(article: &mut Article) {
     }
 }
 
-fn split_paragraph(p: &str) -> Vec<String> {
-    if word_count(p) <= MAX_PARAGRAPH_WORDS {
-        return vec![p.to_string()];
-    }
-    let sents: Vec<String> = sentences(p).into_iter().map(str::to_string).collect();
-    let mut out = Vec::new();
-    let mut current = String::new();
-    for s in sents {
-        if !current.is_empty()
-            && word_count(&current) + word_count(&s) > MAX_PARAGRAPH_WORDS * 2 / 3
-        {
-            out.push(std::mem::take(&mut current));
+/// `section` as sections of at most [`MAX_SECTION_WORDS`] words (heading included), cut
+/// between paragraphs: the first part keeps its heading only while it is still about the
+/// paragraphs left under it, each later part is headed by its own words, and the bullets go
+/// with the last part. Linear in the section's length: each heading is drawn from its own part.
+fn split_section(section: Section) -> Vec<Section> {
+    /// Room kept for the heading of a part that has none yet.
+    const HEADING_ROOM: usize = 20;
+    let Section {
+        heading,
+        level,
+        paragraphs,
+        bullets,
+    } = section;
+    let words: Vec<usize> = paragraphs.iter().map(|p| word_count(p)).collect();
+    let mut remaining =
+        words.iter().sum::<usize>() + bullets.iter().map(|b| word_count(b)).sum::<usize>();
+    let n = paragraphs.len();
+    // Where each part ends, and its heading.
+    let mut parts: Vec<(usize, String)> = Vec::new();
+    let mut heading = Some(heading);
+    let mut start = 0;
+    loop {
+        let heading_words = heading.as_deref().map_or(0, word_count);
+        let room = heading.as_ref().map_or(HEADING_ROOM, |_| heading_words);
+        let last = room + remaining <= MAX_SECTION_WORDS || n - start <= 1;
+        let end = if last {
+            n
+        } else {
+            // The first paragraph that takes the part over the limit starts the next one.
+            let mut total = heading_words;
+            (start..n)
+                .find(|&i| {
+                    total += words[i];
+                    total > MAX_SECTION_WORDS - HEADING_ROOM
+                })
+                .unwrap_or(start + 1)
+                .max(start + 1)
+        };
+        let part = &paragraphs[start..end];
+        let part_heading = match heading.take() {
+            Some(h) if start == 0 && (last || about(&h, &part.join(" "))) => h,
+            _ => extractive_heading(part),
+        };
+        parts.push((end, part_heading));
+        if last {
+            break;
         }
-        if !current.is_empty() {
-            current.push(' ');
-        }
-        current.push_str(&s);
+        remaining -= words[start..end].iter().sum::<usize>();
+        start = end;
     }
-    if !current.is_empty() {
-        out.push(current);
-    }
-    // A single sentence longer than the limit stays whole: a cut sentence is a fragment.
-    out
-}
-
-fn split_section(mut section: Section) -> Vec<Section> {
-    let mut out = Vec::new();
-    while section_words(&section) > MAX_SECTION_WORDS && section.paragraphs.len() > 1 {
-        // The first paragraph that takes the section over the limit starts the next one.
-        let mut words = word_count(&section.heading);
-        let at = section
-            .paragraphs
-            .iter()
-            .position(|p| {
-                words += word_count(p);
-                words > MAX_SECTION_WORDS - 20
-            })
-            .unwrap_or(1)
-            .max(1);
-        let rest = split_off(&mut section, at);
-        out.push(std::mem::replace(&mut section, rest));
-    }
-    out.push(section);
-    out
+    let mut paragraphs = paragraphs.into_iter();
+    let mut bullets = Some(bullets);
+    let mut start = 0;
+    let count = parts.len();
+    parts
+        .into_iter()
+        .enumerate()
+        .map(|(i, (end, heading))| {
+            let section = Section {
+                heading,
+                level,
+                paragraphs: paragraphs.by_ref().take(end - start).collect(),
+                bullets: if i + 1 == count {
+                    bullets.take().unwrap_or_default()
+                } else {
+                    Vec::new()
+                },
+            };
+            start = end;
+            section
+        })
+        .collect()
 }
 
 /// Splits `section` before paragraph `at`: the rest becomes a section of its own, headed by
@@ -634,6 +670,12 @@ fn split_off(section: &mut Section, at: usize) -> Section {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn section_words(s: &Section) -> usize {
+        word_count(&s.heading)
+            + s.paragraphs.iter().map(|p| word_count(p)).sum::<usize>()
+            + s.bullets.iter().map(|b| word_count(b)).sum::<usize>()
+    }
 
     fn body() -> Body {
         Body {

@@ -8,6 +8,7 @@
 //! the section's own words when they say anything the article does not.
 
 pub mod assemble;
+pub mod paragraphs;
 pub mod plan;
 pub mod verify;
 pub mod write;

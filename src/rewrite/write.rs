@@ -10,7 +10,7 @@ use crate::analysis::content::SourceContext;
 use crate::analysis::faithfulness::Facts;
 use crate::analysis::text::word_count;
 use crate::error::Result;
-use crate::generate::{GenerationSettings, SamplingSettings, TextGenerator};
+use crate::generate::{GenerationSettings, Prompt, SamplingSettings, TextGenerator};
 use crate::model::source::PromptStyle;
 use crate::prompt::{self, Task};
 
@@ -18,6 +18,12 @@ use crate::prompt::{self, Task};
 /// would not fit a small model's context, and a "sentence" that long is a list or a table
 /// the model would only garble. The fallback keeps (or drops) them as any rejected piece.
 pub const MAX_INPUT_WORDS: usize = 200;
+
+/// Pieces longer than this many bytes are not given to the model either: a run of characters
+/// without spaces (a base64 blob, a line of `[` or `*_`) counts as one word or none, but it is
+/// thousands of tokens. A token covers at least one byte, so such a piece stays under this
+/// many tokens, which with the frame and the answer fits the context plume gives a model.
+pub const MAX_INPUT_BYTES: usize = 2_000;
 
 /// How many pieces were asked for, kept, and why the others were rejected; and the speed.
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -95,10 +101,8 @@ impl<'a> Writer<'a> {
     ) -> Result<Option<String>> {
         self.requests += 1;
         self.stats.requested += 1;
-        if word_count(input) > MAX_INPUT_WORDS {
-            self.stats.reject("too long for the model".into());
-            self.stats.fallbacks += 1;
-            return Ok(None);
+        if input.len() > MAX_INPUT_BYTES || word_count(input) > MAX_INPUT_WORDS {
+            return Ok(self.too_long());
         }
         let (prompt, stop) = prompt::build(
             self.style,
@@ -108,6 +112,9 @@ impl<'a> Writer<'a> {
             input,
         )?;
         let max_tokens = word_count(input) * 3 + 24;
+        if !fits(&prompt, max_tokens, self.generator.context_tokens()) {
+            return Ok(self.too_long());
+        }
         // A base model's frame shows examples; their words must not leak into the article.
         let (style, source) = (self.style, self.source);
         let foreign = Rc::clone(self.foreign.entry(task).or_insert_with(|| {
@@ -161,6 +168,21 @@ impl<'a> Writer<'a> {
         self.stats.fallbacks += 1;
         Ok(None)
     }
+
+    /// A piece the model is not asked about: the caller falls back to the source.
+    fn too_long(&mut self) -> Option<String> {
+        self.stats.reject("too long for the model".into());
+        self.stats.fallbacks += 1;
+        None
+    }
+}
+
+/// Whether `prompt` and an answer of `max_tokens` surely fit a context of `context` tokens
+/// (`None`: the generator has no such bound). A token covers at least one byte of text, and
+/// each segment may add one at its start (a beginning-of-sequence or a leading-space token).
+fn fits(prompt: &Prompt, max_tokens: usize, context: Option<usize>) -> bool {
+    let most_tokens: usize = prompt.segments.iter().map(|s| s.text.len() + 1).sum();
+    context.is_none_or(|context| most_tokens + max_tokens <= context)
 }
 
 /// A short name for a rejection, for the statistics.
