@@ -71,16 +71,57 @@ pub fn near_duplicates(a: &HashSet<String>, b: &HashSet<String>) -> bool {
 
 /// The pairs `(i, j)`, `i < j`, of near-duplicate sentences among `sentences`.
 pub fn near_duplicate_pairs(sentences: &[&str]) -> Vec<(usize, usize)> {
-    let sets: Vec<HashSet<String>> = sentences.iter().map(|s| stem_set(s)).collect();
+    let mut index = StemIndex::default();
     let mut out = Vec::new();
-    for i in 0..sets.len() {
-        for j in i + 1..sets.len() {
-            if near_duplicates(&sets[i], &sets[j]) {
-                out.push((i, j));
-            }
+    for (j, sentence) in sentences.iter().enumerate() {
+        let stems = stem_set(sentence);
+        out.extend(index.near_duplicates_of(&stems).into_iter().map(|i| (i, j)));
+        index.add(&stems);
+    }
+    out.sort_unstable();
+    out
+}
+
+/// Sentences' content stems, indexed by stem, to find the near duplicates of a new sentence
+/// among many without comparing it with each (only sentences sharing a stem are counted):
+/// the same answers as [`near_duplicates`] against every sentence added.
+#[derive(Debug, Clone, Default)]
+pub struct StemIndex {
+    /// Each sentence's number of stems, by id (the order of [`StemIndex::add`]).
+    sizes: Vec<usize>,
+    /// The sentences that have each stem.
+    postings: std::collections::HashMap<String, Vec<usize>>,
+}
+
+impl StemIndex {
+    /// Adds a sentence's stems; its id is the number of sentences added before it.
+    pub fn add(&mut self, stems: &HashSet<String>) {
+        let id = self.sizes.len();
+        self.sizes.push(stems.len());
+        for stem in stems {
+            self.postings.entry(stem.clone()).or_default().push(id);
         }
     }
-    out
+
+    /// The ids, in order, of the sentences added that are near duplicates of `stems`.
+    pub fn near_duplicates_of(&self, stems: &HashSet<String>) -> Vec<usize> {
+        let mut shared: std::collections::HashMap<usize, usize> = Default::default();
+        for stem in stems {
+            for &id in self.postings.get(stem).map_or(&[][..], Vec::as_slice) {
+                *shared.entry(id).or_default() += 1;
+            }
+        }
+        let mut ids: Vec<usize> = shared
+            .into_iter()
+            .filter(|&(id, common)| {
+                let small = stems.len().min(self.sizes[id]);
+                small >= 3 && common as f64 / small as f64 >= NEAR_DUPLICATE_SHARE
+            })
+            .map(|(id, _)| id)
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
 }
 
 /// The content words of `text` (as written, lower case) whose stem is not in `known`.
@@ -143,6 +184,44 @@ impl SourceContext {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_stem_index_finds_the_same_pairs_as_comparing_every_pair() {
+        let words = [
+            "gare",
+            "train",
+            "ligne",
+            "travaux",
+            "région",
+            "budget",
+            "maire",
+            "voyageurs",
+            "horaires",
+            "chantier",
+        ];
+        // Sentences of 2 to 6 of these words, overlapping in every way.
+        let sentences: Vec<String> = (0..120u32)
+            .map(|i| {
+                let n = 2 + (i as usize * 7) % 5;
+                let picked: Vec<&str> = (0..n)
+                    .map(|k| words[(i as usize * 3 + k * (1 + i as usize % 4)) % words.len()])
+                    .collect();
+                format!("La {} est là.", picked.join(" et la "))
+            })
+            .collect();
+        let refs: Vec<&str> = sentences.iter().map(String::as_str).collect();
+        let sets: Vec<HashSet<String>> = refs.iter().map(|s| stem_set(s)).collect();
+        let mut brute = Vec::new();
+        for i in 0..sets.len() {
+            for j in i + 1..sets.len() {
+                if near_duplicates(&sets[i], &sets[j]) {
+                    brute.push((i, j));
+                }
+            }
+        }
+        assert!(brute.len() > 10, "the sample has pairs: {}", brute.len());
+        assert_eq!(near_duplicate_pairs(&refs), brute);
+    }
+
     use super::*;
 
     #[test]

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use crate::analysis::agreement::first_disagreement;
 pub use crate::analysis::content::SourceContext;
-use crate::analysis::content::{near_duplicates, stem, stem_set, words_outside};
+use crate::analysis::content::{stem, stem_set, words_outside, StemIndex};
 use crate::analysis::faithfulness::claims::{keeps_attributions, keeps_polarity};
 use crate::analysis::faithfulness::Facts;
 use crate::analysis::fragments::{fragment, Fragment};
@@ -118,7 +118,7 @@ pub fn sentence_key(sentence: &str) -> String {
 #[derive(Debug, Clone, Default)]
 pub struct Said {
     keys: HashSet<String>,
-    stems: Vec<HashSet<String>>,
+    stems: StemIndex,
 }
 
 /// How a sentence repeats the article.
@@ -140,10 +140,7 @@ impl Said {
             return Some(Repeat::Same);
         }
         let stems = stem_set(&key);
-        self.stems
-            .iter()
-            .any(|said| near_duplicates(&stems, said))
-            .then_some(Repeat::NearlySame)
+        (!self.stems.near_duplicates_of(&stems).is_empty()).then_some(Repeat::NearlySame)
     }
 
     /// Adds `sentence` (all of its sentences when it has several).
@@ -151,7 +148,7 @@ impl Said {
         for sentence in sentences(text) {
             let key = sentence_key(sentence);
             if !key.is_empty() && self.keys.insert(key.clone()) {
-                self.stems.push(stem_set(&key));
+                self.stems.add(&stem_set(&key));
             }
         }
     }
