@@ -6,6 +6,8 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
 use std::time::Instant;
 
 use serde::Serialize;
@@ -290,12 +292,18 @@ pub fn report_problems(
     Ok(summary)
 }
 
-/// Runs `jobs` in order, the generator's cache reset between articles, into the output
-/// folder (made if missing). `report` is called after each article (for the log and
-/// messages); an error it returns stops the batch.
+/// The stack of each batch thread: 16 MiB, twice the main thread's usual.
+const WORKER_STACK: usize = 16 << 20;
+
+/// Runs `jobs`, the generators' caches reset between articles, into the output folder (made
+/// if missing). Each generator takes the next job when it is free, so with several (one
+/// inference server, several connections) several articles are in flight; an article's text
+/// never depends on which generator wrote it, nor on how many there are. `report` is called
+/// on this thread as each article ends (for the log and messages); an error it returns stops
+/// the batch once the articles in flight are done.
 pub fn run(
     jobs: &[Job],
-    generator: &mut dyn TextGenerator,
+    generators: Vec<&mut (dyn TextGenerator + Send)>,
     options: &RewriteOptions,
     batch: &BatchOptions,
     progress: &Progress,
@@ -303,31 +311,73 @@ pub fn run(
 ) -> Result<Summary> {
     let inputs: Vec<PathBuf> = jobs.iter().map(|j| j.input.clone()).collect();
     prepare_out_dir(&batch.out_dir, &inputs)?;
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
     let mut summary = Summary::default();
-    for (i, job) in jobs.iter().enumerate() {
-        progress.start_article(&job.input.display().to_string());
-        let started = Instant::now();
-        let result = match one(job, generator, options, batch, progress) {
-            Ok(result) => result,
-            Err(e) => failed(
-                &job.input,
-                Some(&job.output),
-                e.to_string(),
-                started.elapsed().as_secs_f64(),
-            ),
-        };
-        progress.finish_article();
-        match result.status {
-            Status::Done => summary.done += 1,
-            Status::Skipped => summary.skipped += 1,
-            Status::Failed => summary.failed += 1,
+    let mut reported = 0;
+    let mut failure = None;
+    std::thread::scope(|scope| {
+        let (sender, results) = mpsc::channel();
+        for generator in generators {
+            let sender = sender.clone();
+            let (next, stop) = (&next, &stop);
+            // A stack as deep as the main thread's (readers of deeply nested input need it).
+            let worker = std::thread::Builder::new().stack_size(WORKER_STACK);
+            let spawned = worker.spawn_scoped(scope, move || {
+                // After each article, wait until it is reported: an interruption or
+                // --fail-fast then stops this worker before it takes another.
+                let (ack, wait) = mpsc::channel::<()>();
+                while !stop.load(Ordering::SeqCst) {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(job) = jobs.get(i) else {
+                        break;
+                    };
+                    progress.start_article(&job.input.display().to_string());
+                    let started = Instant::now();
+                    let result =
+                        one(job, generator, options, batch, progress).unwrap_or_else(|e| {
+                            failed(
+                                &job.input,
+                                Some(&job.output),
+                                e.to_string(),
+                                started.elapsed().as_secs_f64(),
+                            )
+                        });
+                    progress.finish_article();
+                    if sender.send((result, ack.clone())).is_err() || wait.recv().is_err() {
+                        break;
+                    }
+                }
+            });
+            if let Err(e) = spawned {
+                failure.get_or_insert(Error::Invalid(format!(
+                    "cannot start a thread for the batch: {e}"
+                )));
+            }
         }
-        report(&result)?;
-        if result.status == Status::Failed && batch.fail_fast {
-            summary.not_tried = jobs.len() - i - 1;
-            break;
+        drop(sender);
+        for (result, ack) in results {
+            reported += 1;
+            match result.status {
+                Status::Done => summary.done += 1,
+                Status::Skipped => summary.skipped += 1,
+                Status::Failed => summary.failed += 1,
+            }
+            if let Err(e) = report(&result) {
+                failure.get_or_insert(e);
+                stop.store(true, Ordering::SeqCst);
+            }
+            if result.status == Status::Failed && batch.fail_fast {
+                stop.store(true, Ordering::SeqCst);
+            }
+            // The worker may go on (or see the stop); it is gone if it panicked.
+            let _ = ack.send(());
         }
+    });
+    if let Some(e) = failure {
+        return Err(e);
     }
+    summary.not_tried = jobs.len() - reported;
     Ok(summary)
 }
 
@@ -369,7 +419,7 @@ fn failed(path: &Path, output: Option<&Path>, error: String, seconds: f64) -> Ar
 /// One article: skipped when its output is up to date, else read, rewritten and written.
 fn one(
     job: &Job,
-    generator: &mut dyn TextGenerator,
+    generator: &mut (dyn TextGenerator + Send),
     options: &RewriteOptions,
     batch: &BatchOptions,
     progress: &Progress,

@@ -204,6 +204,10 @@ struct RewriteArgs {
     /// Batch: append one JSON line per article to this file.
     #[arg(long)]
     log: Option<PathBuf>,
+    /// Batch with --endpoint: articles in flight at once (the server serves them together;
+    /// each article's text is the same whatever N).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=64))]
+    parallel: u16,
     #[command(flatten)]
     model: ModelArgs,
     #[command(flatten)]
@@ -622,8 +626,8 @@ fn rewrite(args: RewriteArgs) -> Result<u8> {
     if args.is_batch() {
         return rewrite_batch(args);
     }
-    if args.force || args.fail_fast || args.log.is_some() {
-        bail!("--force, --fail-fast and --log are for batches: give several articles, a folder, or --out FOLDER/");
+    if args.force || args.fail_fast || args.log.is_some() || args.parallel > 1 {
+        bail!("--force, --fail-fast, --log and --parallel are for batches: give several articles, a folder, or --out FOLDER/");
     }
     let input = &args.inputs[0];
     let source = if input.as_os_str() == "-" {
@@ -643,9 +647,10 @@ fn rewrite(args: RewriteArgs) -> Result<u8> {
         }
         destination::check_output_file(out, &protected)?;
     }
-    let (mut generator, options) = rewrite_setup(&args)?;
+    let (mut generators, options) = rewrite_setup(&args)?;
     let progress = Progress::new(!args.quiet && std::io::stderr().is_terminal());
-    let outcome = crate::rewrite::rewrite(&source, generator.as_mut(), &options, &progress)?;
+    let generator = generators[0].as_mut();
+    let outcome = crate::rewrite::rewrite(&source, generator, &options, &progress)?;
     progress.finish();
 
     let rendered = outcome.render(args.format);
@@ -675,9 +680,12 @@ fn rewrite(args: RewriteArgs) -> Result<u8> {
     Ok(0)
 }
 
-/// Loads the model for `plume rewrite` (or connects to the server that runs it) and gathers
-/// its options.
-fn rewrite_setup(args: &RewriteArgs) -> Result<(Box<dyn TextGenerator>, RewriteOptions)> {
+/// A generator a batch can hand to one of its threads.
+type Generator = Box<dyn TextGenerator + Send>;
+
+/// Loads the model for `plume rewrite` (or connects to the server that runs it, once per
+/// article in flight: `--parallel`) and gathers its options.
+fn rewrite_setup(args: &RewriteArgs) -> Result<(Vec<Generator>, RewriteOptions)> {
     let sampling = args.sampling.settings()?;
     if let Some(endpoint) = args.backend.endpoint()? {
         let generator = BackendArgs::connect(&endpoint, &args.model)?;
@@ -703,7 +711,14 @@ fn rewrite_setup(args: &RewriteArgs) -> Result<(Box<dyn TextGenerator>, RewriteO
             model_sha256: format!("served:{served}@{}", generator.host()),
             full_vocabulary: true,
         };
-        return Ok((Box::new(generator), options));
+        // One connection per article in flight.
+        let generators = (0..args.parallel)
+            .map(|_| Box::new(generator.clone()) as Generator)
+            .collect();
+        return Ok((generators, options));
+    }
+    if args.parallel > 1 {
+        bail!("--parallel is for an inference server (--endpoint): the local engine already uses every core for one article");
     }
     let (mut model, resolved) = load_model(&args.model, 8192)?;
     if !args.full_vocab {
@@ -730,7 +745,10 @@ fn rewrite_setup(args: &RewriteArgs) -> Result<(Box<dyn TextGenerator>, RewriteO
         model_sha256,
         full_vocabulary: args.full_vocab,
     };
-    Ok((Box::new(ModelGenerator::new(model, resolved.id())), options))
+    Ok((
+        vec![Box::new(ModelGenerator::new(model, resolved.id()))],
+        options,
+    ))
 }
 
 /// `plume rewrite` over several articles into a folder.
@@ -804,11 +822,14 @@ fn rewrite_batch(args: RewriteArgs) -> Result<u8> {
     };
     let mut summary = batch::report_problems(&inputs, args.fail_fast, &mut report)?;
     if summary.not_tried == 0 && !inputs.jobs.is_empty() {
-        let (mut generator, options) = rewrite_setup(&args)?;
+        let (mut generators, options) = rewrite_setup(&args)?;
         summary = summary
             + batch::run(
                 &inputs.jobs,
-                generator.as_mut(),
+                generators
+                    .iter_mut()
+                    .map(|g| g.as_mut() as &mut (dyn TextGenerator + Send))
+                    .collect(),
                 &options,
                 &batch_options,
                 &progress,

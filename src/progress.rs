@@ -2,7 +2,7 @@
 //! articles with the current one's name and step, and an estimate of the time left. Hidden
 //! when stderr is not a terminal or with `--quiet`.
 
-use std::cell::Cell;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -16,7 +16,7 @@ const BATCH_TEMPLATE: &str =
 pub struct Progress {
     bar: Option<ProgressBar>,
     /// In a batch: the current article's steps done and to do (its name is the bar's prefix).
-    batch: Option<(Cell<usize>, Cell<usize>)>,
+    batch: Option<(AtomicUsize, AtomicUsize)>,
 }
 
 impl Progress {
@@ -32,7 +32,7 @@ impl Progress {
     pub fn batch(visible: bool, articles: usize) -> Self {
         Progress {
             bar: visible.then(|| bar(articles, BATCH_TEMPLATE)),
-            batch: Some((Cell::new(0), Cell::new(0))),
+            batch: Some((AtomicUsize::new(0), AtomicUsize::new(0))),
         }
     }
 
@@ -47,8 +47,8 @@ impl Progress {
     /// Batch: the next article starts.
     pub fn start_article(&self, name: &str) {
         if let Some((done, total)) = &self.batch {
-            done.set(0);
-            total.set(0);
+            done.store(0, Ordering::Relaxed);
+            total.store(0, Ordering::Relaxed);
         }
         if let Some(bar) = &self.bar {
             bar.set_prefix(name.to_string());
@@ -74,7 +74,7 @@ impl Progress {
     /// The current article will take `n` steps.
     pub(crate) fn set_length(&self, n: usize) {
         match (&self.batch, &self.bar) {
-            (Some((_, total)), _) => total.set(n),
+            (Some((_, total)), _) => total.store(n, Ordering::Relaxed),
             (None, Some(bar)) => bar.set_length(n as u64),
             (None, None) => {}
         }
@@ -87,8 +87,8 @@ impl Progress {
         };
         match &self.batch {
             Some((done, total)) => {
-                done.set(done.get() + 1);
-                bar.set_message(format!("· {msg} {}/{}", done.get(), total.get()));
+                let done = done.fetch_add(1, Ordering::Relaxed) + 1;
+                bar.set_message(format!("· {msg} {done}/{}", total.load(Ordering::Relaxed)));
             }
             None => {
                 bar.set_message(msg.to_string());
@@ -132,10 +132,14 @@ mod tests {
         progress.set_length(3);
         progress.step("phrases");
         let (done, total) = progress.batch.as_ref().unwrap();
-        assert_eq!((done.get(), total.get()), (0, 3), "no bar: nothing counted");
+        assert_eq!(
+            (done.load(Ordering::Relaxed), total.load(Ordering::Relaxed)),
+            (0, 3),
+            "no bar: nothing counted"
+        );
         let shown = Progress {
             bar: Some(ProgressBar::hidden()),
-            batch: Some((Cell::new(0), Cell::new(0))),
+            batch: Some((AtomicUsize::new(0), AtomicUsize::new(0))),
         };
         shown.start_article("a.txt");
         shown.set_length(3);

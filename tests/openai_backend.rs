@@ -189,3 +189,59 @@ fn nothing_is_sent_without_an_explicit_backend_or_endpoint() {
     assert!(seen[0].0.starts_with("GET /v1/models"));
     assert!(seen[1].0.starts_with("POST /v1/completions"));
 }
+
+#[test]
+fn a_batch_through_a_server_writes_the_same_articles_with_several_in_flight() {
+    let (endpoint, _seen) = echo_server();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for (name, day) in [("a", "lundi"), ("b", "mardi"), ("c", "mercredi")] {
+        std::fs::create_dir_all(d.join("in")).unwrap();
+        std::fs::write(
+            d.join(format!("in/{name}.txt")),
+            ARTICLE.replace("lundi", day),
+        )
+        .unwrap();
+    }
+    let mut outputs = Vec::new();
+    for parallel in ["1", "3"] {
+        let out = format!("out-{parallel}/");
+        let run = plume(d)
+            .args(["rewrite", "in/", "--out", &out, "--min-words", "0", "-q"])
+            .args(["--endpoint", &endpoint, "--parallel", parallel])
+            .output()
+            .unwrap();
+        assert_eq!(
+            run.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let files: Vec<String> = ["a", "b", "c"]
+            .iter()
+            .map(|n| std::fs::read_to_string(d.join(format!("out-{parallel}/{n}.md"))).unwrap())
+            .collect();
+        outputs.push(files);
+    }
+    assert_eq!(outputs[0], outputs[1]);
+    // The local engine takes one article at a time.
+    let run = plume(d)
+        .args([
+            "rewrite",
+            "in/",
+            "--out",
+            "x/",
+            "--parallel",
+            "2",
+            "-m",
+            NO_MODEL,
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--parallel is for an inference server"),
+        "{stderr}"
+    );
+}

@@ -688,11 +688,24 @@ mod batch_runs {
         opts: &RewriteOptions,
         stop_after: Option<usize>,
     ) -> plume::Result<Run> {
+        run_batch_with(inputs, batch, opts, stop_after, 1)
+    }
+
+    /// [`run_batch`] with `workers` fakes, each taking the next article when free.
+    fn run_batch_with(
+        inputs: &[PathBuf],
+        batch: &BatchOptions,
+        opts: &RewriteOptions,
+        stop_after: Option<usize>,
+        workers: usize,
+    ) -> plume::Result<Run> {
         let collected = batch::collect(inputs, &batch.out_dir, batch.format, &[]);
-        let mut fake = Fake {
-            behaviour: Behaviour::Echo,
-            calls: 0,
-        };
+        let mut fakes: Vec<Fake> = (0..workers)
+            .map(|_| Fake {
+                behaviour: Behaviour::Echo,
+                calls: 0,
+            })
+            .collect();
         let mut results = Vec::new();
         let mut report = |r: &ArticleResult| {
             results.push(r.clone());
@@ -706,7 +719,10 @@ mod batch_runs {
             summary = summary
                 + batch::run(
                     &collected.jobs,
-                    &mut fake,
+                    fakes
+                        .iter_mut()
+                        .map(|f| f as &mut (dyn TextGenerator + Send))
+                        .collect(),
                     opts,
                     batch,
                     &Progress::hidden(),
@@ -716,8 +732,33 @@ mod batch_runs {
         Ok(Run {
             summary,
             results,
-            calls: fake.calls,
+            calls: fakes.iter().map(|f| f.calls).sum(),
         })
+    }
+
+    #[test]
+    fn articles_in_flight_together_are_written_as_one_at_a_time_writes_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = inputs(dir.path());
+        let mut outputs = Vec::new();
+        for workers in [1, 3] {
+            let out = dir.path().join(format!("out-{workers}"));
+            let batch = batch_options(&out, OutputFormat::Md);
+            let run = run_batch_with(&paths, &batch, &options(700), None, workers).unwrap();
+            assert_eq!(run.summary.done, 3, "{workers}");
+            assert_eq!(run.results.len(), 3);
+            let mut files: Vec<(String, String)> = std::fs::read_dir(&out)
+                .unwrap()
+                .map(|e| {
+                    let e = e.unwrap();
+                    let text = std::fs::read_to_string(e.path()).unwrap();
+                    (e.file_name().to_string_lossy().into_owned(), text)
+                })
+                .collect();
+            files.sort();
+            outputs.push(files);
+        }
+        assert_eq!(outputs[0], outputs[1]);
     }
 
     /// Three small French articles, two with the same stem.

@@ -22,7 +22,9 @@ const FIRST_PAUSE: Duration = Duration::from_millis(500);
 /// The longest a request may take (a long generation on a busy server).
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(600);
 
-/// A text generator behind an OpenAI-compatible HTTP endpoint.
+/// A text generator behind an OpenAI-compatible HTTP endpoint. A clone shares the connection
+/// pool and can run on another thread.
+#[derive(Clone)]
 pub struct OpenAiGenerator {
     agent: ureq::Agent,
     /// The API root, as given (`http://host:8080/v1`), without a trailing `/`.
