@@ -26,12 +26,20 @@ type Seen = Arc<Mutex<Vec<(String, String)>>>;
 /// Serves `/v1/models` and `/v1/chat/completions` (echoing the text after the instruction)
 /// until the test ends; returns the endpoint and what it saw.
 fn echo_server() -> (String, Seen) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    echo_server_at("127.0.0.1:0", None)
+}
+
+/// [`echo_server`] on `address`, stopping (its port closed) after `limit` requests.
+fn echo_server_at(address: &str, limit: Option<usize>) -> (String, Seen) {
+    let listener = TcpListener::bind(address).unwrap();
     let endpoint = format!("http://{}/v1", listener.local_addr().unwrap());
     let seen: Seen = Arc::default();
     let log = Arc::clone(&seen);
     std::thread::spawn(move || {
-        for stream in listener.incoming() {
+        for (served, stream) in listener.incoming().enumerate() {
+            if limit.is_some_and(|l| served >= l) {
+                break;
+            }
             let Ok(mut stream) = stream else { continue };
             let mut reader = BufReader::new(stream.try_clone().unwrap());
             let mut head = String::new();
@@ -244,4 +252,72 @@ fn a_batch_through_a_server_writes_the_same_articles_with_several_in_flight() {
         stderr.contains("--parallel is for an inference server"),
         "{stderr}"
     );
+}
+
+#[test]
+fn a_server_that_dies_mid_batch_fails_the_rest_naming_it_and_the_rerun_finishes() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("in")).unwrap();
+    for (name, day) in [("a", "lundi"), ("b", "mardi"), ("c", "mercredi")] {
+        std::fs::write(
+            d.join(format!("in/{name}.txt")),
+            ARTICLE.replace("lundi", day),
+        )
+        .unwrap();
+    }
+    let args = |endpoint: &str| -> Vec<String> {
+        ["rewrite", "in/", "--out", "out/", "--min-words", "0", "-q"]
+            .iter()
+            .map(|s| s.to_string())
+            .chain(["--endpoint".into(), endpoint.into()])
+            .chain(["--model".into(), "echo-model".into()])
+            .collect()
+    };
+    // How many requests the first article takes.
+    let (endpoint, seen) = echo_server();
+    let probe = plume(d)
+        .args([
+            "rewrite",
+            "in/a.txt",
+            "--min-words",
+            "0",
+            "-q",
+            "--model",
+            "echo-model",
+        ])
+        .args(["--endpoint", &endpoint])
+        .output()
+        .unwrap();
+    assert_eq!(probe.status.code(), Some(0));
+    let per_article = seen.lock().unwrap().len();
+
+    // A server that stops after the first article.
+    let (endpoint, _) = echo_server_at("127.0.0.1:0", Some(per_article));
+    let address = endpoint
+        .trim_start_matches("http://")
+        .trim_end_matches("/v1")
+        .to_string();
+    let run = plume(d).args(args(&endpoint)).output().unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.matches("failed:").count(), 2, "{stderr}");
+    assert!(
+        stderr.contains(&endpoint) && stderr.contains("in/b.txt"),
+        "{stderr}"
+    );
+    let first = std::fs::read_to_string(d.join("out/a.md")).unwrap();
+    assert!(!d.join("out/b.md").exists() && !d.join("out/c.md").exists());
+
+    // Restarted on the same address: the finished article is skipped, the rest written.
+    let (endpoint, _) = echo_server_at(&address, None);
+    let run = plume(d).args(args(&endpoint)).output().unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("1 skipped") && stderr.contains("2 done"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(d.join("out/a.md")).unwrap(), first);
+    assert!(d.join("out/b.md").exists() && d.join("out/c.md").exists());
 }
