@@ -13,6 +13,10 @@
 //!
 //! `PLUME_SIMD` chooses: unset or `1` the best set the CPU has, `0` candle's kernels, `avx2` or
 //! `avx512` that set (or, where the CPU lacks it, the best it has, with a warning).
+//!
+//! Attention, GELU and the sampler have AVX2 loops of their own that give the same bits as
+//! their scalar ones; they ask [`KernelSet::supported`] for `Avx2` here, whatever `PLUME_SIMD`
+//! says.
 
 use std::sync::OnceLock;
 

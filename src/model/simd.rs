@@ -24,8 +24,10 @@ pub(crate) const BLOCK: usize = 32;
 
 /// Activation rows quantised to Q8_0 as the kernels read them.
 pub struct Activations {
-    /// `rows × k` quantised values (signed bytes), in −127..=127: the block's scale is its
-    /// largest magnitude over 127, so −128 never occurs (the AVX2 Q8_0 kernel relies on it).
+    /// `rows × k` quantised values (signed bytes), in −127..=127 where the block's scale is
+    /// not 0: the scale is the block's largest magnitude over 127. (−128 only comes from
+    /// candle's loop on values so small that the scale is 0 as an f16, and so is their product
+    /// whatever the sum: the AVX2 Q8_0 kernel relies on this.)
     pub(crate) qs: Vec<u8>,
     /// `rows × k/32` block scales.
     pub(crate) scales: Vec<f32>,
@@ -69,7 +71,7 @@ impl Activations {
                     if !done {
                         quantise_block_portable(x, q, scale);
                     }
-                    debug_assert!(q.iter().all(|&v| v != 0x80), "a quant of -128");
+                    debug_assert!(*scale == 0.0 || !q.contains(&0x80), "-128, scale {scale}");
                     *sum = q.iter().map(|&v| v as i8 as i32).sum();
                 }
             });
@@ -167,7 +169,8 @@ pub(crate) mod x86 {
 
     /// One block of 32 finite values as candle's Q8_0 `from_float` quantises it: scale
     /// `max |x| / 127` (stored as f16), quants `round(x / scale)` half away from zero. Returns
-    /// false, writing nothing, when a value is not finite.
+    /// false, writing nothing, when a value or the inverse scale is not finite (left to candle's
+    /// loop, whose `0 · ∞` gives 0).
     #[target_feature(enable = "avx2,fma,f16c")]
     pub unsafe fn quantise_block(x: &[f32], q: &mut [u8], scale: &mut f32) -> bool {
         let sign = _mm256_set1_ps(-0.0);
@@ -187,6 +190,9 @@ pub(crate) mod x86 {
         let amax = hmax(amax);
         let d = amax / 127.0;
         let id = if d != 0.0 { 1.0 / d } else { 0.0 };
+        if !id.is_finite() {
+            return false;
+        }
         *scale = half::f16::from_f32(d).to_f32();
         let id = _mm256_set1_ps(id);
         for (i, v) in v.iter().enumerate() {
@@ -338,6 +344,10 @@ mod tests {
         }
         values[64..96].fill(0.0);
         values[96..128].fill(1e-40);
+        // Values so small that the inverse scale is infinite, with zeros.
+        for (i, v) in values[256..288].iter_mut().enumerate() {
+            *v = [1e-40, -1e-40, 0.0, 3e-41][i % 4];
+        }
         values[128] = 3e38;
         values[160] = f32::NAN;
         values[192] = f32::NEG_INFINITY;
@@ -459,11 +469,14 @@ mod tests {
         let sets = testable_sets();
         let k = 256;
         let n = 16;
-        // Activation rows of ±1 (quantised ±127), with sign patterns of different periods.
+        // Activation rows of ±1 (quantised ±127), with sign patterns of different periods; the
+        // last row's first block so small that candle's loop gives it −128s and a zero scale.
         let rows: Vec<f32> = (0..GROUP_ACT_ROWS * k)
             .map(|i| {
                 let (r, i) = (i / k, i % k);
-                if (i >> (r % 4)) % 2 == 0 {
+                if r == GROUP_ACT_ROWS - 1 && i < 32 {
+                    [-1e-40, 1e-40, 0.0, -3e-41][i % 4]
+                } else if (i >> (r % 4)) % 2 == 0 {
                     1.0
                 } else {
                     -1.0
@@ -472,7 +485,15 @@ mod tests {
             .collect();
         for &set in &sets {
             let act = Activations::quantise(set, &rows, k);
-            assert!(act.qs.iter().all(|&q| q == 127 || q == 129), "{set:?}");
+            let tiny = (GROUP_ACT_ROWS - 1) * k / 32;
+            assert!(act.qs[tiny * 32..tiny * 32 + 32].contains(&0x80), "{set:?}");
+            assert_eq!(act.scales[tiny], 0.0, "{set:?}");
+            for (b, q) in act.qs.chunks_exact(32).enumerate() {
+                assert!(
+                    b == tiny || q.iter().all(|&q| q == 127 || q == 129),
+                    "{set:?}"
+                );
+            }
             for kind in [Kind::Q8_0, Kind::Q5_0] {
                 let rb = kind.row_bytes(k);
                 let mut gguf = vec![0u8; n * rb];
