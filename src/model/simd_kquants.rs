@@ -125,8 +125,8 @@ mod x86 {
     /// One Q8_K block from 256 finite values, as candle's `from_float`: scale `max / -127`
     /// where `max` is the first value of largest magnitude, quants rounded half away from
     /// zero, 16-value sums. Returns false, writing nothing, when a value or the inverse scale
-    /// is not finite (left to candle's loop).
-    #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512vnni")]
+    /// is not finite (left to candle's loop). Both kernel sets use it: AVX2, FMA and F16C only.
+    #[target_feature(enable = "avx2,fma,f16c")]
     pub unsafe fn quantise_q8k(x: &[f32], block: &mut BlockQ8K) -> bool {
         let x = x.as_ptr();
         let sign = _mm256_set1_ps(-0.0);
