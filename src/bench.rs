@@ -117,6 +117,9 @@ pub struct BenchReport {
     pub backend: String,
     /// Threads reported (see [`BenchOptions::threads`]).
     pub threads: usize,
+    /// The kernel set the quantised products ran with (`avx512`, `avx2`, or `0`: candle's; see
+    /// `PLUME_SIMD`).
+    pub kernels: String,
     /// Whether the output was restricted to the tokens French text can use.
     pub french_vocab: bool,
     /// Tokens the sampler may choose (the vocabulary, or the French subset).
@@ -218,6 +221,9 @@ pub fn run(model_path: &Path, load: &LoadOptions, opts: &BenchOptions) -> Result
         parameters: info.parameters,
         backend: backend_name(load.device).to_string(),
         threads: opts.threads,
+        kernels: crate::model::kernels::KernelSet::active()
+            .name()
+            .to_string(),
         french_vocab: opts.french_vocab,
         allowed_tokens,
         load_seconds,
@@ -429,6 +435,11 @@ pub fn render_markdown(report: &BenchReport) -> String {
         "load time: {:.3} s (weights and tokenizer)\n",
         report.load_seconds
     ));
+    out.push_str(&format!(
+        "kernels: {} (PLUME_SIMD={})\n",
+        kernel_description(&report.kernels),
+        report.kernels
+    ));
     if let Some(b) = report.tensor_bytes {
         out.push_str(&format!(
             "tensors: {} (llama-bench's size; the file adds its metadata)\n",
@@ -454,6 +465,15 @@ pub fn render_markdown(report: &BenchReport) -> String {
         report.build, report.repetitions
     ));
     out
+}
+
+/// How the kernel set named `name` is described (the name itself if unknown).
+fn kernel_description(name: &str) -> &str {
+    use crate::model::kernels::KernelSet;
+    [KernelSet::Avx512Vnni, KernelSet::Avx2, KernelSet::Portable]
+        .into_iter()
+        .find(|set| set.name() == name)
+        .map_or(name, |set| set.describe())
 }
 
 /// The report as pretty-printed JSON.
@@ -496,6 +516,7 @@ mod tests {
             parameters: 268_098_176,
             backend: "CPU".into(),
             threads: 2,
+            kernels: "avx2".into(),
             french_vocab: false,
             allowed_tokens: 262_144,
             load_seconds: 0.4321,
@@ -584,6 +605,10 @@ mod tests {
             "{md}"
         );
         assert!(md.contains("load time: 0.432 s"), "{md}");
+        assert!(
+            md.contains("kernels: plume's AVX2 + FMA + F16C kernels (PLUME_SIMD=avx2)"),
+            "{md}"
+        );
         assert!(md.contains("peak RSS: 600.00 MiB"), "{md}");
         assert!(md.contains("tensors: 235.16 MiB"), "{md}");
     }
@@ -597,6 +622,7 @@ mod tests {
             "parameters",
             "backend",
             "threads",
+            "kernels",
             "load_seconds",
             "peak_rss_bytes",
             "tests",

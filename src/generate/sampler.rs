@@ -237,7 +237,7 @@ pub fn log_prob(logits: &[f32], token: u32) -> f32 {
 /// vocabulary for every generated token).
 fn log_sum_exp_parts(values: &[f32]) -> (f32, f32) {
     #[cfg(target_arch = "x86_64")]
-    if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
+    if crate::model::kernels::KernelSet::Avx2.supported() {
         // SAFETY: the features are checked.
         return unsafe { log_sum_exp_parts_fma(values) };
     }

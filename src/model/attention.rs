@@ -337,14 +337,10 @@ mod x86 {
     }
 }
 
+/// Whether the CPU has AVX2, FMA and F16C (asked of `kernels`, whatever `PLUME_SIMD` says).
 #[cfg(target_arch = "x86_64")]
 fn fma_available() -> bool {
-    static FMA: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *FMA.get_or_init(|| {
-        is_x86_feature_detected!("avx2")
-            && is_x86_feature_detected!("fma")
-            && is_x86_feature_detected!("f16c")
-    })
+    super::kernels::KernelSet::Avx2.supported()
 }
 
 /// `dots[h] = q[h] · key` for each row of `q`: per head, eight lanes of fused products in

@@ -1,7 +1,7 @@
 //! Quantised matrix products computed in place on the GGUF blocks, with our own loop order: our
-//! AVX-512 VNNI kernels where the CPU has them — Q8_0 and Q5_0 weights rearranged in groups of
-//! eight rows at load (`row_groups`, `simd`), Q4_K and Q6_K as they are (`simd_kquants`) —
-//! candle's per-block dot products otherwise.
+//! vector kernels where the CPU has a set of them (`kernels`: AVX-512 VNNI or AVX2) — Q8_0 and
+//! Q5_0 weights rearranged in groups of eight rows at load (`row_groups`, `simd`), Q4_K and
+//! Q6_K as they are (`simd_kquants`) — candle's per-block dot products otherwise.
 //!
 //! Every output is one dot product of a weight row with a quantised activation row, computed
 //! the same way whatever the number of rows, so a prompt gives bit-identical results in one
@@ -19,6 +19,7 @@ use candle_core::{Device, Module, Tensor};
 use rayon::prelude::*;
 
 use super::gguf::GgufFile;
+use super::kernels::KernelSet;
 use super::repack;
 use super::row_groups::{self, Kind, ROWS};
 use super::simd::{self, GROUP_ACT_ROWS};
@@ -66,7 +67,7 @@ impl Blocks {
 enum Weights {
     /// GGUF blocks in our own buffer, multiplied by our loops on the CPU.
     Own(Blocks),
-    /// Q8_0 or Q5_0 blocks in eight-row groups (`row_groups`), for our VNNI kernel.
+    /// Q8_0 or Q5_0 blocks in eight-row groups (`row_groups`), for our vector kernels.
     Groups(Kind, Blocks),
     /// Candle's kernel, for block types we do not run ourselves and for non-CPU devices.
     Candle(Arc<QTensor>, QMatMul),
@@ -85,18 +86,19 @@ pub struct QuantMatrix {
 enum Layout {
     /// The file's blocks as they are.
     AsIs,
-    /// Q5_0 widened to Q8_0, losslessly, where our VNNI kernel does not run (candle multiplies
+    /// Q5_0 widened to Q8_0, losslessly, where our vector kernels do not run (candle multiplies
     /// Q5_0 with scalar code).
     Widened,
-    /// In eight-row groups for our VNNI kernel.
+    /// In eight-row groups for our vector kernels.
     Groups(Kind),
 }
 
 /// The layout our own loops keep blocks of `dtype` in (`None`: candle's kernel).
 fn own_layout(dtype: GgmlDType) -> Option<Layout> {
+    let vector = KernelSet::active().is_vector();
     match dtype {
-        GgmlDType::Q8_0 if simd::available() => Some(Layout::Groups(Kind::Q8_0)),
-        GgmlDType::Q5_0 if simd::available() => Some(Layout::Groups(Kind::Q5_0)),
+        GgmlDType::Q8_0 if vector => Some(Layout::Groups(Kind::Q8_0)),
+        GgmlDType::Q5_0 if vector => Some(Layout::Groups(Kind::Q5_0)),
         GgmlDType::Q8_0 | GgmlDType::Q4_0 | GgmlDType::Q4K | GgmlDType::Q5K | GgmlDType::Q6K => {
             Some(Layout::AsIs)
         }
@@ -271,17 +273,18 @@ impl QuantMatrix {
             Weights::Groups(kind, blocks) => (&blocks.bytes()[..kind.size(n, k)], Some(*kind)),
             Weights::Candle(..) => unreachable!("candle's weights are multiplied by candle"),
         };
+        let set = KernelSet::active();
         match (groups, self.dtype) {
-            (Some(kind), _) => Ok(matmul_groups(kind, data, n, k, xs)),
+            (Some(kind), _) => Ok(matmul_groups(set, kind, data, n, k, xs)),
             (None, GgmlDType::Q8_0) => matmul::<BlockQ8_0>(data, n, k, xs),
             (None, GgmlDType::Q4_0) => matmul::<BlockQ4_0>(data, n, k, xs),
-            (None, GgmlDType::Q4K) if simd::available() => {
-                matmul_k_simd::<BlockQ4K>(data, n, k, xs, simd_kquants::dot_q4k)
+            (None, GgmlDType::Q4K) if set.is_vector() => {
+                matmul_k_simd::<BlockQ4K>(set, data, n, k, xs, simd_kquants::dot_q4k)
             }
             (None, GgmlDType::Q4K) => matmul::<BlockQ4K>(data, n, k, xs),
             (None, GgmlDType::Q5K) => matmul::<BlockQ5K>(data, n, k, xs),
-            (None, GgmlDType::Q6K) if simd::available() => {
-                matmul_k_simd::<BlockQ6K>(data, n, k, xs, simd_kquants::dot_q6k)
+            (None, GgmlDType::Q6K) if set.is_vector() => {
+                matmul_k_simd::<BlockQ6K>(set, data, n, k, xs, simd_kquants::dot_q6k)
             }
             (None, GgmlDType::Q6K) => matmul::<BlockQ6K>(data, n, k, xs),
             (_, other) => Err(Error::Invalid(format!("no kernel for {other:?}"))),
@@ -551,10 +554,17 @@ fn matmul<'a, T: GgmlType + 'static>(
     }))
 }
 
-/// A Q8_0 or Q5_0 product on eight-row groups with the VNNI kernel: each group's weights are
-/// loaded once for up to eight activation rows; one row (decoding) streams them once.
-fn matmul_groups<'a>(kind: Kind, data: &'a [u8], n: usize, k: usize, xs: &[f32]) -> Job<'a> {
-    let act = simd::Activations::quantise(xs, k);
+/// A Q8_0 or Q5_0 product on eight-row groups with the vector kernels of `set`: each group's
+/// weights are loaded once for up to eight activation rows; one row (decoding) streams them once.
+fn matmul_groups<'a>(
+    set: KernelSet,
+    kind: Kind,
+    data: &'a [u8],
+    n: usize,
+    k: usize,
+    xs: &[f32],
+) -> Job<'a> {
+    let act = simd::Activations::quantise(set, xs, k);
     let m = act.rows();
     let group_bytes = ROWS * kind.row_bytes(k);
     Job::new(n, m, move |first, out| {
@@ -566,7 +576,7 @@ fn matmul_groups<'a>(kind: Kind, data: &'a [u8], n: usize, k: usize, xs: &[f32])
             let count = (out.rows() - g * ROWS).min(ROWS);
             for chunk in (0..m).step_by(GROUP_ACT_ROWS) {
                 let len = (m - chunk).min(GROUP_ACT_ROWS);
-                simd::dot_group(kind, group, &act, chunk, &mut lanes[..len]);
+                simd::dot_group(set, kind, group, &act, chunk, &mut lanes[..len]);
                 for (i, lanes) in lanes[..len].iter().enumerate() {
                     out.set_run(chunk + i, g * ROWS, &lanes[..count]);
                 }
@@ -575,18 +585,20 @@ fn matmul_groups<'a>(kind: Kind, data: &'a [u8], n: usize, k: usize, xs: &[f32])
     })
 }
 
-/// A k-quant × Q8_K product with our VNNI kernels: eight activation rows per weight-row load.
+/// A k-quant × Q8_K product with the vector kernels of `set`: eight activation rows per
+/// weight-row load.
 fn matmul_k_simd<'a, T: GgmlType<VecDotType = BlockQ8K> + 'static>(
+    set: KernelSet,
     data: &'a [u8],
     n: usize,
     k: usize,
     xs: &[f32],
-    dot: fn(&[T], &[BlockQ8K], usize, &mut [f32]),
+    dot: fn(KernelSet, &[T], &[BlockQ8K], usize, &mut [f32]),
 ) -> Result<Job<'a>> {
     let w = blocks::<T>(data, n, k)?;
     let m = xs.len() / k;
     let per_row = k / T::BLCK_SIZE;
-    let act = simd_kquants::quantise_rows(xs, k);
+    let act = simd_kquants::quantise_rows(set, xs, k);
     Ok(Job::new(n, m, move |first, out| {
         let mut some = [0f32; 8];
         for group in (0..m).step_by(8) {
@@ -594,6 +606,7 @@ fn matmul_k_simd<'a, T: GgmlType<VecDotType = BlockQ8K> + 'static>(
             for r in 0..out.rows() {
                 let j = first + r;
                 dot(
+                    set,
                     &w[j * per_row..(j + 1) * per_row],
                     &act,
                     group,

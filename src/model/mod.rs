@@ -9,11 +9,14 @@ pub mod attention;
 pub mod chat_template;
 pub mod decoder;
 pub mod gguf;
+pub mod kernels;
 pub mod matmul;
 pub mod ops;
 pub mod repack;
 pub mod row_groups;
 pub mod simd;
+#[cfg(target_arch = "x86_64")]
+mod simd_avx2;
 mod simd_kquants;
 pub mod source;
 pub mod tokenizer;

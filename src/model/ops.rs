@@ -62,10 +62,11 @@ pub fn geglu(gate: &mut [f32], up: &[f32]) {
     }
 }
 
+/// Whether the CPU has AVX2 and F16C (asked of `kernels`, whose AVX2 set also needs FMA,
+/// whatever `PLUME_SIMD` says).
 #[cfg(target_arch = "x86_64")]
 fn f16c_available() -> bool {
-    static F16C: OnceLock<bool> = OnceLock::new();
-    *F16C.get_or_init(|| is_x86_feature_detected!("avx2") && is_x86_feature_detected!("f16c"))
+    super::kernels::KernelSet::Avx2.supported()
 }
 
 #[cfg(target_arch = "x86_64")]

@@ -2,8 +2,8 @@
 //!
 //! Q5_0 stores 32 weights as an f16 scale and 5-bit integers in −16..15. The same integers fit
 //! in Q8_0's 8 bits with the same scale: the widened blocks dequantize to exactly the same
-//! values. Used on CPUs without AVX-512 VNNI, where candle's Q8_0 kernel is vectorised and its
-//! Q5_0 code is scalar.
+//! values. Used where none of our vector kernel sets runs (`PLUME_SIMD=0`, or a CPU without
+//! AVX2), where candle's Q8_0 kernel is vectorised and its Q5_0 code is scalar.
 
 /// Bytes of one Q5_0 block.
 const Q5_0_BLOCK: usize = 22;

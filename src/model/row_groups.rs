@@ -1,5 +1,5 @@
-//! Eight-row groups: the layout our VNNI kernel (`simd::dot_group`) multiplies Q8_0 and Q5_0
-//! weights in. A lossless rearrangement of the GGUF blocks, the same size, made once at load.
+//! Eight-row groups: the layout our vector kernels (`simd::dot_group`, AVX-512 VNNI or AVX2)
+//! multiply Q8_0 and Q5_0 weights in. A lossless rearrangement of the GGUF blocks, the same size, made once at load.
 //!
 //! A matrix's rows are taken eight at a time; the eight rows of a group lie together, block
 //! after block, and each block of the group holds the eight rows' blocks interleaved so that
@@ -9,6 +9,8 @@
 //! eight lanes of one register, scaled and accumulated with one multiply-add. The weights are
 //! stored as unsigned values (Q8_0 plus 128, Q5_0 plus 16, its own encoding), as `vpdpbusd`
 //! wants its first operand; the kernel takes the offset back with the activations' block sums.
+//! (The AVX2 kernel, with `vpmaddubsw` and `vpmaddwd` instead, reads the same layout:
+//! `simd_avx2`.)
 //!
 //! A group block, Q8_0 (272 bytes = 8 × 34):
 //! - 8 f16 scales, row by row (16 bytes);

@@ -1,64 +1,53 @@
-//! x86 kernels for the products that dominate the default model: Q8_0 and Q5_0 weights × Q8_0
-//! activations, with AVX-512 VNNI (`vpdpbusd` on 256-bit vectors), on weights kept in groups
-//! of eight rows (`row_groups`): one instruction advances the dot products of eight weight rows
-//! with one activation row, and a block's eight sums are scaled and accumulated at once.
+//! Kernels for the products that dominate the default model: Q8_0 and Q5_0 weights × Q8_0
+//! activations, on weights kept in groups of eight rows (`row_groups`): one instruction (or,
+//! with AVX2 alone, a few) advances the dot products of eight weight rows with one activation
+//! row, and a block's eight sums are scaled and accumulated at once. Two kernel sets
+//! (`kernels::KernelSet`): AVX-512 VNNI (`vpdpbusd` on 256-bit vectors, here) and AVX2
+//! (`vpmaddubsw` and `vpmaddwd`, in `simd_avx2`).
 //!
 //! The activations are quantised exactly as candle's Q8_0 does, kept as signed bytes with their
 //! scales as f32 and each block's sum, which takes back the offset of the unsigned weights.
-//! Blocks are accumulated in f32 in a fixed order, the same for one activation row or many.
+//! Every block's integer sum is exact and blocks are accumulated in f32 in a fixed order, the
+//! same for one activation row or many, and the same with either kernel set.
 //!
-//! [`available`] says whether the CPU has the instructions (and `PLUME_SIMD=0` is not set, to
-//! compare with candle's kernel); callers fall back to candle's dot product otherwise.
+//! Callers use these kernels where `KernelSet::active` is a vector set, candle's dot product
+//! otherwise.
 
 use candle_core::quantized::k_quants::{BlockQ8_0, GgmlType};
 
+use super::kernels::KernelSet;
 use super::row_groups::{self, Kind};
 
 /// Bytes of one Q8_0 block: an f16 scale and 32 signed bytes.
 const Q8_0_BYTES: usize = 34;
-const BLOCK: usize = 32;
+pub(crate) const BLOCK: usize = 32;
 
-/// Whether this CPU runs our kernels (here and in `simd_kquants`).
-pub fn available() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        static AVAILABLE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-        *AVAILABLE.get_or_init(|| {
-            std::env::var("PLUME_SIMD").as_deref() != Ok("0")
-                && is_x86_feature_detected!("avx2")
-                && is_x86_feature_detected!("f16c")
-                && is_x86_feature_detected!("fma")
-                && is_x86_feature_detected!("avx512f")
-                && is_x86_feature_detected!("avx512vl")
-                && is_x86_feature_detected!("avx512bw")
-                && is_x86_feature_detected!("avx512vnni")
-        })
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
-}
-
-/// Activation rows quantised to Q8_0 as the kernel reads them.
+/// Activation rows quantised to Q8_0 as the kernels read them.
 pub struct Activations {
-    /// `rows × k` quantised values (signed bytes).
-    qs: Vec<u8>,
+    /// `rows × k` quantised values (signed bytes), in −127..=127 where the block's scale is
+    /// not 0: the scale is the block's largest magnitude over 127. (−128 only comes from
+    /// candle's loop on values so small that the scale is 0 as an f16, and so is their product
+    /// whatever the sum: the AVX2 Q8_0 kernel relies on this.)
+    pub(crate) qs: Vec<u8>,
     /// `rows × k/32` block scales.
-    scales: Vec<f32>,
+    pub(crate) scales: Vec<f32>,
     /// `rows × k/32` block sums of the quantised values.
-    sums: Vec<i32>,
-    k: usize,
+    pub(crate) sums: Vec<i32>,
+    pub(crate) k: usize,
 }
 
 impl Activations {
     /// Quantises `xs` (rows of `k` values; `k` a multiple of 32) exactly as candle's Q8_0 does
-    /// (the same bytes and scales), rows in parallel, blocks with the VNNI machine's vector
-    /// instructions where it has them.
-    pub fn quantise(xs: &[f32], k: usize) -> Self {
+    /// (the same bytes and scales), rows in parallel, blocks with AVX2 where `set` is a vector
+    /// set (both have it).
+    ///
+    /// # Panics
+    /// If the CPU lacks `set` or `k` does not divide into blocks.
+    pub fn quantise(set: KernelSet, xs: &[f32], k: usize) -> Self {
         use rayon::prelude::*;
+        assert!(set.supported(), "this CPU lacks {}", set.features());
         assert!(k.is_multiple_of(BLOCK) && xs.len().is_multiple_of(k));
-        let vector = available();
+        let vector = set.is_vector();
         let mut qs = vec![0u8; xs.len()];
         let mut scales = vec![0f32; xs.len() / BLOCK];
         let mut sums = vec![0i32; xs.len() / BLOCK];
@@ -74,13 +63,15 @@ impl Activations {
                     .zip(xs.chunks_exact(BLOCK))
                 {
                     #[cfg(target_arch = "x86_64")]
-                    // SAFETY: `available` checks the features; the slices hold one block.
+                    // SAFETY: both vector sets have AVX2, FMA and F16C (checked above); the
+                    // slices hold one block.
                     let done = vector && unsafe { x86::quantise_block(x, q, scale) };
                     #[cfg(not(target_arch = "x86_64"))]
                     let done = false;
                     if !done {
                         quantise_block_portable(x, q, scale);
                     }
+                    debug_assert!(*scale == 0.0 || !q.contains(&0x80), "-128, scale {scale}");
                     *sum = q.iter().map(|&v| v as i8 as i32).sum();
                 }
             });
@@ -96,22 +87,6 @@ impl Activations {
     pub fn rows(&self) -> usize {
         self.qs.len() / self.k
     }
-}
-
-/// For the kernels' tests: whether this CPU runs our kernels. Without AVX-512 VNNI the callers use
-/// candle's, so there is nothing of ours to compare: the test says so on stderr and passes,
-/// unless `PLUME_REQUIRE_SIMD=1` (set by `.ci/run`) makes that a failure.
-#[cfg(test)]
-pub(crate) fn kernels_testable() -> bool {
-    if available() {
-        return true;
-    }
-    assert!(
-        std::env::var("PLUME_REQUIRE_SIMD").as_deref() != Ok("1"),
-        "PLUME_REQUIRE_SIMD=1 but this CPU lacks AVX-512 VNNI (or PLUME_SIMD=0 is set)"
-    );
-    eprintln!("skipped: this CPU lacks AVX-512 VNNI, our kernels are not used here");
-    false
 }
 
 /// One block as candle's `BlockQ8_0::from_float` quantises it.
@@ -145,20 +120,33 @@ pub const GROUP_ACT_ROWS: usize = 8;
 /// rows or the other rows of the group.
 ///
 /// # Panics
-/// If [`available`] is false or the sizes do not match.
-pub fn dot_group(kind: Kind, group: &[u8], act: &Activations, first: usize, out: &mut [[f32; 8]]) {
-    assert!(available(), "dot_group needs AVX-512 VNNI");
+/// If `set` is not a vector set this CPU has, or the sizes do not match.
+pub fn dot_group(
+    set: KernelSet,
+    kind: Kind,
+    group: &[u8],
+    act: &Activations,
+    first: usize,
+    out: &mut [[f32; 8]],
+) {
+    assert!(
+        set.is_vector() && set.supported(),
+        "dot_group: this CPU lacks {}",
+        set.features()
+    );
     assert!(out.len() <= GROUP_ACT_ROWS && first + out.len() <= act.rows());
     assert_eq!(group.len(), row_groups::ROWS * kind.row_bytes(act.k));
     #[cfg(target_arch = "x86_64")]
-    // SAFETY: the CPU features are checked by `available`; every load reads inside `group` and
-    // the activation rows (sizes checked above).
+    // SAFETY: the CPU has the set's features (checked above); every load reads inside `group`
+    // and the activation rows (sizes checked above).
     unsafe {
         let g = group.as_ptr();
         macro_rules! rows {
             ($q5:literal, $($r:literal)*) => {
-                match out.len() {
-                    $($r => x86::dot_group::<$q5, $r>(g, act, first, out),)*
+                match (set, out.len()) {
+                    $((KernelSet::Avx512Vnni, $r) => x86::dot_group::<$q5, $r>(g, act, first, out),)*
+                    $((KernelSet::Avx2, $r) =>
+                        simd_avx2::dot_group::<$q5, $r>(g, act, first, out),)*
                     _ => {}
                 }
             };
@@ -171,14 +159,19 @@ pub fn dot_group(kind: Kind, group: &[u8], act: &Activations, first: usize, out:
 }
 
 #[cfg(target_arch = "x86_64")]
+use super::simd_avx2;
+
+/// The VNNI kernel, and the helpers both vector sets share (AVX2, FMA and F16C only).
+#[cfg(target_arch = "x86_64")]
 pub(crate) mod x86 {
     use super::{Activations, BLOCK};
     use std::arch::x86_64::*;
 
     /// One block of 32 finite values as candle's Q8_0 `from_float` quantises it: scale
     /// `max |x| / 127` (stored as f16), quants `round(x / scale)` half away from zero. Returns
-    /// false, writing nothing, when a value is not finite.
-    #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512vnni")]
+    /// false, writing nothing, when a value or the inverse scale is not finite (left to candle's
+    /// loop, whose `0 · ∞` gives 0).
+    #[target_feature(enable = "avx2,fma,f16c")]
     pub unsafe fn quantise_block(x: &[f32], q: &mut [u8], scale: &mut f32) -> bool {
         let sign = _mm256_set1_ps(-0.0);
         let inf = _mm256_set1_ps(f32::INFINITY);
@@ -197,6 +190,9 @@ pub(crate) mod x86 {
         let amax = hmax(amax);
         let d = amax / 127.0;
         let id = if d != 0.0 { 1.0 / d } else { 0.0 };
+        if !id.is_finite() {
+            return false;
+        }
         *scale = half::f16::from_f32(d).to_f32();
         let id = _mm256_set1_ps(id);
         for (i, v) in v.iter().enumerate() {
@@ -208,7 +204,7 @@ pub(crate) mod x86 {
 
     /// Eight products `p` rounded half away from zero (as `f32::round`), clamped to
     /// −128..=127 (as `as i8`), as bytes in the low half.
-    #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512vnni")]
+    #[target_feature(enable = "avx2,fma,f16c")]
     pub(crate) unsafe fn quant_bytes(p: __m256) -> __m128i {
         let sign = _mm256_set1_ps(-0.0);
         // The fraction `p - trunc(p)` is exact.
@@ -220,11 +216,14 @@ pub(crate) mod x86 {
             _mm256_max_ps(_mm256_add_ps(t, up), _mm256_set1_ps(-128.0)),
             _mm256_set1_ps(127.0),
         );
-        _mm256_cvtepi32_epi8(_mm256_cvttps_epi32(r))
+        // Exact integers in −128..=127: the saturating packs keep them.
+        let i = _mm256_cvttps_epi32(r);
+        let words = _mm_packs_epi32(_mm256_castsi256_si128(i), _mm256_extracti128_si256::<1>(i));
+        _mm_packs_epi16(words, words)
     }
 
     /// The largest of the eight lanes (none of them NaN).
-    #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512vnni")]
+    #[target_feature(enable = "avx2,fma,f16c")]
     pub(crate) unsafe fn hmax(v: __m256) -> f32 {
         let hi = _mm256_extractf128_ps(v, 1);
         let m = _mm_max_ps(hi, _mm256_castps256_ps128(v));
@@ -233,14 +232,14 @@ pub(crate) mod x86 {
     }
 
     /// The little-endian f16 at `p`, as f32.
-    #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512vnni")]
+    #[target_feature(enable = "avx2,fma,f16c")]
     pub(crate) unsafe fn f16_at(p: *const u8) -> f32 {
         let bits = (p as *const u16).read_unaligned() as i32;
         _mm_cvtss_f32(_mm_cvtph_ps(_mm_cvtsi32_si128(bits)))
     }
 
     /// The sum of the eight lanes.
-    #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512vnni")]
+    #[target_feature(enable = "avx2,fma,f16c")]
     pub(crate) unsafe fn hsum(v: __m256) -> f32 {
         let hi = _mm256_extractf128_ps(v, 1);
         let s = _mm_add_ps(hi, _mm256_castps256_ps128(v));
@@ -322,14 +321,18 @@ pub(crate) mod x86 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::kernels::testable_sets;
     use crate::model::row_groups::{self, tests::gguf_rows};
     use candle_core::quantized::k_quants::BlockQ5_0;
 
     #[test]
     fn activations_quantise_as_candle() {
-        if !kernels_testable() {
-            return;
+        for set in testable_sets() {
+            activations_quantise_as_candle_with(set);
         }
+    }
+
+    fn activations_quantise_as_candle_with(set: KernelSet) {
         let mut values: Vec<f32> = (0..32 * 64)
             .map(|i| (((i * 7919) % 2001) as f32 - 1000.0) / 37.0)
             .collect();
@@ -341,19 +344,23 @@ mod tests {
         }
         values[64..96].fill(0.0);
         values[96..128].fill(1e-40);
+        // Values so small that the inverse scale is infinite, with zeros.
+        for (i, v) in values[256..288].iter_mut().enumerate() {
+            *v = [1e-40, -1e-40, 0.0, 3e-41][i % 4];
+        }
         values[128] = 3e38;
         values[160] = f32::NAN;
         values[192] = f32::NEG_INFINITY;
         values[224] = -7.0;
-        let act = Activations::quantise(&values, 32 * 8);
+        let act = Activations::quantise(set, &values, 32 * 8);
         let mut blocks = vec![BlockQ8_0::zeros(); values.len() / 32];
         BlockQ8_0::from_float(&values, &mut blocks);
         for (b, block) in blocks.iter().enumerate() {
             let (d, qs) = block_parts(block);
-            assert_eq!(act.scales[b].to_bits(), d.to_bits(), "block {b}");
-            assert_eq!(act.qs[b * 32..(b + 1) * 32], qs[..], "block {b}");
+            assert_eq!(act.scales[b].to_bits(), d.to_bits(), "{set:?} block {b}");
+            assert_eq!(act.qs[b * 32..(b + 1) * 32], qs[..], "{set:?} block {b}");
             let sum: i32 = qs.iter().map(|&q| q as i8 as i32).sum();
-            assert_eq!(act.sums[b], sum, "block {b}");
+            assert_eq!(act.sums[b], sum, "{set:?} block {b}");
         }
     }
 
@@ -383,7 +390,8 @@ mod tests {
 
     #[test]
     fn groups_give_the_reference_bits_and_candles_values() {
-        if !kernels_testable() {
+        let sets = testable_sets();
+        if sets.is_empty() {
             return;
         }
         let (n, k) = (11, 640);
@@ -394,8 +402,11 @@ mod tests {
         let rows: Vec<f32> = (0..m * k)
             .map(|i| (((i + (i / k) * 7) * 53 % 97) as f32 - 48.0) / 5.0)
             .collect();
-        let act = Activations::quantise(&rows, k);
-        for kind in [Kind::Q8_0, Kind::Q5_0] {
+        let act = Activations::quantise(sets[0], &rows, k);
+        for (kind, set) in [Kind::Q8_0, Kind::Q5_0]
+            .into_iter()
+            .flat_map(|kind| sets.iter().map(move |&set| (kind, set)))
+        {
             let gguf = gguf_rows(kind, &values);
             let rb = kind.row_bytes(k);
             let mut groups = vec![0u8; kind.size(n, k)];
@@ -406,17 +417,17 @@ mod tests {
                 for first in [0, m - count] {
                     let mut out = vec![[0f32; 8]; count];
                     for (g, group) in groups.chunks_exact(group_bytes).enumerate() {
-                        dot_group(kind, group, &act, first, &mut out);
+                        dot_group(set, kind, group, &act, first, &mut out);
                         for (r, lanes) in out.iter().enumerate() {
                             for (j, &v) in lanes.iter().enumerate() {
                                 let i = g * 8 + j;
                                 if i >= n {
-                                    assert_eq!(v, 0.0, "{kind:?}: padding row {i}");
+                                    assert_eq!(v, 0.0, "{set:?} {kind:?}: padding row {i}");
                                     continue;
                                 }
                                 let row = &gguf[i * rb..(i + 1) * rb];
                                 let want = reference(kind, row, &act, first + r);
-                                assert_eq!(v.to_bits(), want.to_bits(), "{kind:?} {i},{r}");
+                                assert_eq!(v.to_bits(), want.to_bits(), "{set:?} {kind:?} {i},{r}");
                             }
                         }
                     }
@@ -445,6 +456,87 @@ mod tests {
                     (ours - candle).abs() <= 1e-4 * candle.abs().max(1.0),
                     "{kind:?} row {i}: {ours} vs {candle}"
                 );
+            }
+        }
+    }
+
+    /// The extremes, where the AVX2 kernel's 16-bit pair sums would saturate if it multiplied
+    /// the stored Q8_0 weights (plus 128) directly: weights −128, −127 and 127 (raw GGUF bytes,
+    /// −128 included though llama.cpp never writes it) against activations ±127, every sign
+    /// pattern, and Q5_0's −16 and 15 likewise. Every set gives the reference bits.
+    #[test]
+    fn extreme_weights_and_activations_give_the_reference_bits() {
+        let sets = testable_sets();
+        let k = 256;
+        let n = 16;
+        // Activation rows of ±1 (quantised ±127), with sign patterns of different periods; the
+        // last row's first block so small that candle's loop gives it −128s and a zero scale.
+        let rows: Vec<f32> = (0..GROUP_ACT_ROWS * k)
+            .map(|i| {
+                let (r, i) = (i / k, i % k);
+                if r == GROUP_ACT_ROWS - 1 && i < 32 {
+                    [-1e-40, 1e-40, 0.0, -3e-41][i % 4]
+                } else if (i >> (r % 4)) % 2 == 0 {
+                    1.0
+                } else {
+                    -1.0
+                }
+            })
+            .collect();
+        for &set in &sets {
+            let act = Activations::quantise(set, &rows, k);
+            let tiny = (GROUP_ACT_ROWS - 1) * k / 32;
+            assert!(act.qs[tiny * 32..tiny * 32 + 32].contains(&0x80), "{set:?}");
+            assert_eq!(act.scales[tiny], 0.0, "{set:?}");
+            for (b, q) in act.qs.chunks_exact(32).enumerate() {
+                assert!(
+                    b == tiny || q.iter().all(|&q| q == 127 || q == 129),
+                    "{set:?}"
+                );
+            }
+            for kind in [Kind::Q8_0, Kind::Q5_0] {
+                let rb = kind.row_bytes(k);
+                let mut gguf = vec![0u8; n * rb];
+                for (i, row) in gguf.chunks_exact_mut(rb).enumerate() {
+                    for (b, block) in row.chunks_exact_mut(kind.block_bytes()).enumerate() {
+                        block[..2]
+                            .copy_from_slice(&half::f16::from_f32(0.5).to_bits().to_le_bytes());
+                        // Weight j of the block: the extremes, in patterns varying with the row
+                        // and the block.
+                        let extreme = |j: usize| ((j + i + b) >> (i % 3)) % 3;
+                        match kind {
+                            Kind::Q8_0 => {
+                                for (j, q) in block[2..].iter_mut().enumerate() {
+                                    *q = [0x80, 0x81, 0x7f][extreme(j)];
+                                }
+                            }
+                            Kind::Q5_0 => {
+                                // Stored as 0..=31 (value + 16): 0 and 31, the fifth bit apart.
+                                let mut high = 0u32;
+                                for j in 0..32 {
+                                    let v: u8 = if extreme(j) == 2 { 31 } else { 0 };
+                                    high |= ((v >> 4) as u32) << j;
+                                    let q = &mut block[6 + j % 16];
+                                    *q |= if j < 16 { v & 0xF } else { (v & 0xF) << 4 };
+                                }
+                                block[2..6].copy_from_slice(&high.to_le_bytes());
+                            }
+                        }
+                    }
+                }
+                let mut groups = gguf.clone();
+                row_groups::pack_in_place(kind, &mut groups, n, k);
+                let mut out = [[0f32; 8]; GROUP_ACT_ROWS];
+                for (g, group) in groups.chunks_exact(8 * rb).enumerate() {
+                    dot_group(set, kind, group, &act, 0, &mut out);
+                    for (r, lanes) in out.iter().enumerate() {
+                        for (j, &v) in lanes.iter().enumerate() {
+                            let i = g * 8 + j;
+                            let want = reference(kind, &gguf[i * rb..(i + 1) * rb], &act, r);
+                            assert_eq!(v.to_bits(), want.to_bits(), "{set:?} {kind:?} {i},{r}");
+                        }
+                    }
+                }
             }
         }
     }

@@ -1,20 +1,21 @@
-//! x86 kernels for the k-quant products of the default model: Q4_K and Q6_K weights × Q8_K
-//! activations, with AVX2 and AVX-512 VNNI on 256-bit vectors.
+//! x86 kernels for the k-quant products: Q4_K and Q6_K weights × Q8_K activations, on 256-bit
+//! vectors, in both kernel sets (`kernels::KernelSet`): AVX-512 VNNI and AVX2 alone.
 //!
 //! Each weight super-block (256 values) is unpacked once — quants to bytes, 6-bit scales and
 //! mins to 16-bit lanes — and multiplied with up to eight activation rows. The weight quants
 //! are unsigned (Q4_K 0..15, Q6_K 0..63), so `vpmaddubsw` takes them directly with the signed
 //! Q8_K activations (no saturation: 2·63·128 < 2¹⁵), and `vpdpwssd` applies the sub-block
-//! scales while accumulating in 32 bits. The Q4_K mins and the Q6_K offset of 32 are taken
+//! scales while accumulating in 32 bits (with AVX2 alone, `vpmaddwd` then `vpaddd`: the same
+//! exact sums, so the same bits). The Q4_K mins and the Q6_K offset of 32 are taken
 //! back through the activations' 16-value sums (`bsums`). Every integer sum is exact; each
 //! super-block is scaled and accumulated in f32 in a fixed order, the same for one row or
 //! eight, so a row's result does not depend on the rows computed with it.
 //!
-//! The callers check [`simd::available`] and use candle's dot product otherwise.
+//! The callers use candle's dot product where `KernelSet::active` is not a vector set.
 
 use candle_core::quantized::k_quants::{BlockQ4K, BlockQ6K, BlockQ8K};
 
-use super::simd;
+use super::kernels::KernelSet;
 
 /// Values per super-block.
 const QK_K: usize = 256;
@@ -28,8 +29,8 @@ const _: () = assert!(std::mem::size_of::<BlockQ6K>() == 210);
 const _: () = assert!(std::mem::size_of::<BlockQ8K>() == 292);
 
 /// Checks shared by the two entry points.
-fn check<T>(w: &[T], act: &[BlockQ8K], first: usize, out: &[f32]) {
-    assert!(simd::available(), "the k-quant kernels need AVX-512 VNNI");
+fn check<T>(set: KernelSet, w: &[T], act: &[BlockQ8K], first: usize, out: &[f32]) {
+    check_set(set);
     assert!(out.len() <= 8, "at most eight activation rows at a time");
     assert!(
         (first + out.len()) * w.len() <= act.len(),
@@ -38,31 +39,46 @@ fn check<T>(w: &[T], act: &[BlockQ8K], first: usize, out: &[f32]) {
     );
 }
 
+/// Panics unless `set` is a vector set this CPU has.
+fn check_set(set: KernelSet) {
+    assert!(
+        set.is_vector() && set.supported(),
+        "the k-quant kernels: this CPU lacks {}",
+        set.features()
+    );
+}
+
 /// Dot products of one Q4_K weight row `w` (`k/256` blocks) with the Q8_K activation rows
 /// `first..first + out.len()` of `act` (rows of `k/256` blocks; at most eight); results in `out`.
 ///
 /// # Panics
-/// If [`simd::available`] is false or the sizes do not match.
-pub fn dot_q4k(w: &[BlockQ4K], act: &[BlockQ8K], first: usize, out: &mut [f32]) {
-    check(w, act, first, out);
+/// If `set` is not a vector set this CPU has, or the sizes do not match.
+pub fn dot_q4k(set: KernelSet, w: &[BlockQ4K], act: &[BlockQ8K], first: usize, out: &mut [f32]) {
+    check(set, w, act, first, out);
     #[cfg(target_arch = "x86_64")]
-    // SAFETY: the CPU features are checked by `available`; every read below is inside the
+    // SAFETY: the CPU has the set's features (checked above); every read below is inside the
     // blocks of `w` and of the rows `first..first + out.len()` of `act` (checked above).
     unsafe {
-        x86::q4k(w, act, first, out)
+        match set {
+            KernelSet::Avx512Vnni => x86::q4k_vnni(w, act, first, out),
+            _ => x86::q4k_avx2(w, act, first, out),
+        }
     }
 }
 
 /// Dot products of one Q6_K weight row with Q8_K activation rows; as [`dot_q4k`].
 ///
 /// # Panics
-/// If [`simd::available`] is false or the sizes do not match.
-pub fn dot_q6k(w: &[BlockQ6K], act: &[BlockQ8K], first: usize, out: &mut [f32]) {
-    check(w, act, first, out);
+/// If `set` is not a vector set this CPU has, or the sizes do not match.
+pub fn dot_q6k(set: KernelSet, w: &[BlockQ6K], act: &[BlockQ8K], first: usize, out: &mut [f32]) {
+    check(set, w, act, first, out);
     #[cfg(target_arch = "x86_64")]
     // SAFETY: as in `dot_q4k`.
     unsafe {
-        x86::q6k(w, act, first, out)
+        match set {
+            KernelSet::Avx512Vnni => x86::q6k_vnni(w, act, first, out),
+            _ => x86::q6k_avx2(w, act, first, out),
+        }
     }
 }
 
@@ -71,11 +87,11 @@ pub fn dot_q6k(w: &[BlockQ6K], act: &[BlockQ8K], first: usize, out: &mut [f32]) 
 /// processing), rows in parallel.
 ///
 /// # Panics
-/// If [`simd::available`] is false or `k` does not divide into blocks.
-pub fn quantise_rows(xs: &[f32], k: usize) -> Vec<BlockQ8K> {
+/// If `set` is not a vector set this CPU has, or `k` does not divide into blocks.
+pub fn quantise_rows(set: KernelSet, xs: &[f32], k: usize) -> Vec<BlockQ8K> {
     use candle_core::quantized::k_quants::GgmlType;
     use rayon::prelude::*;
-    assert!(simd::available(), "the k-quant kernels need AVX-512 VNNI");
+    check_set(set);
     assert!(k.is_multiple_of(QK_K) && xs.len().is_multiple_of(k.max(1)));
     let mut q = vec![BlockQ8K::zeros(); xs.len() / QK_K];
     q.par_chunks_mut(k / QK_K)
@@ -83,7 +99,8 @@ pub fn quantise_rows(xs: &[f32], k: usize) -> Vec<BlockQ8K> {
         .for_each(|(q, x)| {
             for (block, x) in q.iter_mut().zip(x.chunks_exact(QK_K)) {
                 #[cfg(target_arch = "x86_64")]
-                // SAFETY: features checked by `available`; `x` holds 256 values.
+                // SAFETY: both vector sets have AVX2, FMA and F16C (checked above); `x` holds
+                // 256 values.
                 let done = unsafe { x86::quantise_q8k(x, block) };
                 #[cfg(not(target_arch = "x86_64"))]
                 let done = false;
@@ -108,8 +125,8 @@ mod x86 {
     /// One Q8_K block from 256 finite values, as candle's `from_float`: scale `max / -127`
     /// where `max` is the first value of largest magnitude, quants rounded half away from
     /// zero, 16-value sums. Returns false, writing nothing, when a value or the inverse scale
-    /// is not finite (left to candle's loop).
-    #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512vnni")]
+    /// is not finite (left to candle's loop). Both kernel sets use it: AVX2, FMA and F16C only.
+    #[target_feature(enable = "avx2,fma,f16c")]
     pub unsafe fn quantise_q8k(x: &[f32], block: &mut BlockQ8K) -> bool {
         let x = x.as_ptr();
         let sign = _mm256_set1_ps(-0.0);
@@ -193,8 +210,46 @@ mod x86 {
         )
     }
 
+    /// `acc + Σ` of the products of `a`'s and `b`'s 16-bit lanes, pairwise into 32-bit lanes
+    /// (`vpdpwssd`, or `vpmaddwd` then `vpaddd`: the same exact sums where no pair is
+    /// −32768·−32768, which the sub-block sums and scales are far from).
+    #[inline(always)]
+    unsafe fn dot_words<const VNNI: bool>(acc: __m256i, a: __m256i, b: __m256i) -> __m256i {
+        if VNNI {
+            _mm256_dpwssd_epi32(acc, a, b)
+        } else {
+            _mm256_add_epi32(acc, _mm256_madd_epi16(a, b))
+        }
+    }
+
     #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512vnni")]
-    pub unsafe fn q4k(w: &[BlockQ4K], act: &[BlockQ8K], first: usize, out: &mut [f32]) {
+    pub unsafe fn q4k_vnni(w: &[BlockQ4K], act: &[BlockQ8K], first: usize, out: &mut [f32]) {
+        q4k::<true>(w, act, first, out)
+    }
+
+    #[target_feature(enable = "avx2,fma,f16c")]
+    pub unsafe fn q4k_avx2(w: &[BlockQ4K], act: &[BlockQ8K], first: usize, out: &mut [f32]) {
+        q4k::<false>(w, act, first, out)
+    }
+
+    #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512vnni")]
+    pub unsafe fn q6k_vnni(w: &[BlockQ6K], act: &[BlockQ8K], first: usize, out: &mut [f32]) {
+        q6k::<true>(w, act, first, out)
+    }
+
+    #[target_feature(enable = "avx2,fma,f16c")]
+    pub unsafe fn q6k_avx2(w: &[BlockQ6K], act: &[BlockQ8K], first: usize, out: &mut [f32]) {
+        q6k::<false>(w, act, first, out)
+    }
+
+    /// The Q4_K kernel, inlined into each set's entry point (compiled with its instructions).
+    #[inline(always)]
+    unsafe fn q4k<const VNNI: bool>(
+        w: &[BlockQ4K],
+        act: &[BlockQ8K],
+        first: usize,
+        out: &mut [f32],
+    ) {
         let blocks = w.len();
         let low4 = _mm256_set1_epi8(0x0f);
         let mut acc = [_mm256_setzero_ps(); 8];
@@ -225,8 +280,8 @@ mod x86 {
                 for s in (0..8).step_by(2) {
                     let x0 = _mm256_loadu_si256(xq.add(32 * s) as *const __m256i);
                     let x1 = _mm256_loadu_si256(xq.add(32 * s + 32) as *const __m256i);
-                    even = _mm256_dpwssd_epi32(even, _mm256_maddubs_epi16(q[s], x0), sc[s]);
-                    odd = _mm256_dpwssd_epi32(odd, _mm256_maddubs_epi16(q[s + 1], x1), sc[s + 1]);
+                    even = dot_words::<VNNI>(even, _mm256_maddubs_epi16(q[s], x0), sc[s]);
+                    odd = dot_words::<VNNI>(odd, _mm256_maddubs_epi16(q[s + 1], x1), sc[s + 1]);
                 }
                 let sum = _mm256_add_epi32(even, odd);
                 let bsums = _mm256_loadu_si256(x.add(X_BSUMS) as *const __m256i);
@@ -260,8 +315,14 @@ mod x86 {
         table
     };
 
-    #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512vnni")]
-    pub unsafe fn q6k(w: &[BlockQ6K], act: &[BlockQ8K], first: usize, out: &mut [f32]) {
+    /// The Q6_K kernel, inlined into each set's entry point.
+    #[inline(always)]
+    unsafe fn q6k<const VNNI: bool>(
+        w: &[BlockQ6K],
+        act: &[BlockQ8K],
+        first: usize,
+        out: &mut [f32],
+    ) {
         let blocks = w.len();
         let low4 = _mm256_set1_epi8(0x0f);
         let low2 = _mm256_set1_epi8(0x03);
@@ -307,8 +368,8 @@ mod x86 {
                 for t in (0..8).step_by(2) {
                     let x0 = _mm256_loadu_si256(xq.add(32 * t) as *const __m256i);
                     let x1 = _mm256_loadu_si256(xq.add(32 * t + 32) as *const __m256i);
-                    even = _mm256_dpwssd_epi32(even, _mm256_maddubs_epi16(q[t], x0), sc[t]);
-                    odd = _mm256_dpwssd_epi32(odd, _mm256_maddubs_epi16(q[t + 1], x1), sc[t + 1]);
+                    even = dot_words::<VNNI>(even, _mm256_maddubs_epi16(q[t], x0), sc[t]);
+                    odd = dot_words::<VNNI>(odd, _mm256_maddubs_epi16(q[t + 1], x1), sc[t + 1]);
                 }
                 // Σ scale·(q − 32)·x = Σ scale·q·x − 32·Σ scale·bsum.
                 let bsums = _mm256_loadu_si256(x.add(X_BSUMS) as *const __m256i);
@@ -467,11 +528,17 @@ mod tests {
         total
     }
 
+    /// Each kernel set the CPU has against candle's dot product, to rounding; every batch
+    /// containing a row gives its bits, and so does every other kernel set.
     fn compare<T: GgmlType<VecDotType = BlockQ8K>>(
-        dot: fn(&[T], &[BlockQ8K], usize, &mut [f32]),
+        dot: fn(KernelSet, &[T], &[BlockQ8K], usize, &mut [f32]),
         row: fn(&mut StdRng, usize, bool) -> Vec<T>,
         magnitude: fn(&[T], &[BlockQ8K]) -> f64,
     ) {
+        let sets = crate::model::kernels::testable_sets();
+        if sets.is_empty() {
+            return;
+        }
         let mut rng = StdRng::seed_from_u64(0x9e37_79b9);
         for k in [256, 512, 1024, 2048, 2560] {
             let blocks = k / QK_K;
@@ -483,26 +550,36 @@ mod tests {
                 for r in 0..9 {
                     let x = &act[r * blocks..(r + 1) * blocks];
                     let candle = T::vec_dot(k, &w, x);
-                    let mut one = [0f32];
-                    dot(&w, &act, r, &mut one);
-                    let tolerance = 1e-5 * magnitude(&w, x).max(f64::MIN_POSITIVE);
-                    assert!(
-                        ((one[0] - candle) as f64).abs() <= tolerance,
-                        "{:?} k {k} trial {trial} row {r}: {} vs candle {candle} (± {tolerance})",
-                        T::DTYPE,
-                        one[0]
-                    );
-                    // Any batch containing the row gives the same bits.
-                    for len in 1..=8 {
-                        for start in r.saturating_sub(len - 1)..=r.min(9 - len) {
-                            dot(&w, &act, start, &mut some[..len]);
-                            assert_eq!(
-                                some[r - start].to_bits(),
-                                one[0].to_bits(),
-                                "{:?} k {k}: row {r} in rows {start}..{}",
-                                T::DTYPE,
-                                start + len
-                            );
+                    let mut first_set = None;
+                    for &set in &sets {
+                        let mut one = [0f32];
+                        dot(set, &w, &act, r, &mut one);
+                        let tolerance = 1e-5 * magnitude(&w, x).max(f64::MIN_POSITIVE);
+                        assert!(
+                            ((one[0] - candle) as f64).abs() <= tolerance,
+                            "{set:?} {:?} k {k} trial {trial} row {r}: {} vs candle {candle} (± {tolerance})",
+                            T::DTYPE,
+                            one[0]
+                        );
+                        let (first, bits) = *first_set.get_or_insert((set, one[0].to_bits()));
+                        assert_eq!(
+                            one[0].to_bits(),
+                            bits,
+                            "{:?} k {k} trial {trial} row {r}: {set:?} and {first:?} differ",
+                            T::DTYPE
+                        );
+                        // Any batch containing the row gives the same bits.
+                        for len in 1..=8 {
+                            for start in r.saturating_sub(len - 1)..=r.min(9 - len) {
+                                dot(set, &w, &act, start, &mut some[..len]);
+                                assert_eq!(
+                                    some[r - start].to_bits(),
+                                    one[0].to_bits(),
+                                    "{set:?} {:?} k {k}: row {r} in rows {start}..{}",
+                                    T::DTYPE,
+                                    start + len
+                                );
+                            }
                         }
                     }
                 }
@@ -512,25 +589,22 @@ mod tests {
 
     #[test]
     fn q4k_matches_candle_dot_product() {
-        if !simd::kernels_testable() {
-            return;
-        }
         compare::<BlockQ4K>(dot_q4k, q4k_row, magnitude_q4k);
     }
 
     #[test]
     fn q6k_matches_candle_dot_product() {
-        if !simd::kernels_testable() {
-            return;
-        }
         compare::<BlockQ6K>(dot_q6k, q6k_row, magnitude_q6k);
     }
 
     #[test]
     fn activations_quantise_as_candle() {
-        if !simd::kernels_testable() {
-            return;
+        for set in crate::model::kernels::testable_sets() {
+            activations_quantise_as_candle_with(set);
         }
+    }
+
+    fn activations_quantise_as_candle_with(set: KernelSet) {
         let mut rng = StdRng::seed_from_u64(11);
         let k = 2048;
         for trial in 0..40 {
@@ -558,11 +632,11 @@ mod tests {
                 7 => xs[block(7)].iter_mut().for_each(|x| *x = x.signum() * 1e38),
                 _ => {}
             }
-            let ours = quantise_rows(&xs, k);
+            let ours = quantise_rows(set, &xs, k);
             let mut candle = vec![BlockQ8K::zeros(); xs.len() / QK_K];
             BlockQ8K::from_float(&xs, &mut candle);
             for (b, (o, c)) in ours.iter().zip(&candle).enumerate() {
-                assert_eq!(bytes(o), bytes(c), "trial {trial} block {b}");
+                assert_eq!(bytes(o), bytes(c), "{set:?} trial {trial} block {b}");
             }
         }
     }
