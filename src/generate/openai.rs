@@ -160,7 +160,15 @@ impl OpenAiGenerator {
                         code == 429 || code >= 500,
                     )
                 }
-                Err(ureq::Error::Transport(t)) => (format!("cannot reach /{path} ({t})"), true),
+                // Its kind and message, not its display, which names the URL (and any
+                // credentials written in it).
+                Err(ureq::Error::Transport(t)) => {
+                    let detail = match t.message() {
+                        Some(message) => format!("{}: {message}", t.kind()),
+                        None => t.kind().to_string(),
+                    };
+                    (format!("cannot reach /{path} ({detail})"), true)
+                }
             };
             if !again || tries >= TRIES {
                 let tried = if tries > 1 {
@@ -437,7 +445,8 @@ mod tests {
             .unwrap()
             .port();
         let endpoint = format!("http://127.0.0.1:{port}/v1");
-        let mut generator = OpenAiGenerator::connect(&endpoint, Some("m"), None)
+        let with_password = format!("http://editor:motdepasse@127.0.0.1:{port}/v1");
+        let mut generator = OpenAiGenerator::connect(&with_password, Some("m"), None)
             .unwrap()
             .with_pause(Duration::from_millis(1));
         let err = generator
@@ -445,6 +454,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains(&endpoint), "{err}");
+        assert!(!err.contains("motdepasse"), "{err}");
         assert!(
             err.contains("cannot reach") && err.contains("tried 4 times"),
             "{err}"
