@@ -14,11 +14,7 @@ use serde_json::{json, Value};
 
 const NO_MODEL: &str = "/nonexistent/plume-model.gguf";
 
-const ARTICLE: &str =
-    "La commune de Brévanne a rouvert lundi sa piscine municipale après dix-huit mois de travaux. \
-Le chantier a coûté 3,2 millions d’euros, financés à moitié par le département. \
-« Les familles attendaient ce moment », a déclaré la maire, Odile Ferrand. \
-Le bassin extérieur ouvrira le 15 juin. L’entrée reste à 4 euros pour les adultes.\n";
+const ARTICLE: &str = include_str!("data/fr-piscine-brevanne.txt");
 
 /// What the server saw: each request's head and body.
 type Seen = Arc<Mutex<Vec<(String, String)>>>;

@@ -21,12 +21,9 @@ use sha2::{Digest, Sha256};
 
 const NO_MODEL: &str = "/nonexistent/plume-model.gguf";
 
-/// A short French article of our own, so that the default model writes it in seconds.
-const ARTICLE: &str =
-    "La commune de Brévanne a rouvert lundi sa piscine municipale après dix-huit mois de travaux. \
-Le chantier a coûté 3,2 millions d’euros, financés à moitié par le département. \
-« Les familles attendaient ce moment », a déclaré la maire, Odile Ferrand. \
-Le bassin extérieur ouvrira le 15 juin. L’entrée reste à 4 euros pour les adultes.\n";
+/// A short French article of our own (shared with tests/openai_backend.rs), so that the
+/// default model writes it in seconds.
+const ARTICLE: &str = include_str!("data/fr-piscine-brevanne.txt");
 
 fn model_lock() -> MutexGuard<'static, ()> {
     static LOCK: Mutex<()> = Mutex::new(());

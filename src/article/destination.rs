@@ -56,6 +56,37 @@ fn input_named<'a>(path: &Path, inputs: &'a [PathBuf]) -> Option<&'a PathBuf> {
     inputs.iter().find(|input| same_file(path, input))
 }
 
+/// Files to keep clear of, each looked at once: a path is in the set when it is one of them
+/// in the sense of [`same_file`] (by device and inode, or by resolved path when it does not
+/// exist).
+struct FileSet {
+    ids: HashSet<(u64, u64)>,
+    paths: HashSet<PathBuf>,
+}
+
+impl FileSet {
+    fn new<'a>(files: impl Iterator<Item = &'a PathBuf>) -> Self {
+        let mut set = FileSet {
+            ids: HashSet::new(),
+            paths: HashSet::new(),
+        };
+        for file in files {
+            match std::fs::metadata(file).ok().as_ref().and_then(file_id) {
+                Some(id) => set.ids.insert(id),
+                None => set.paths.insert(resolved(file)),
+            };
+        }
+        set
+    }
+
+    fn contains(&self, path: &Path) -> bool {
+        match std::fs::metadata(path) {
+            Ok(meta) => file_id(&meta).is_some_and(|id| self.ids.contains(&id)),
+            Err(_) => self.paths.contains(&resolved(path)),
+        }
+    }
+}
+
 /// Checks, before any work, that `out` can take one article: not one of `inputs` (the
 /// article and the model), not a folder, pipe or device, in a folder that exists and can be
 /// written to.
@@ -222,6 +253,7 @@ pub fn plan_outputs(
     others: &[PathBuf],
 ) -> Vec<Planned> {
     let ext = format.extension();
+    let protected = FileSet::new(inputs.iter().chain(others));
     let mut taken = HashSet::new();
     let mut planned = Vec::with_capacity(inputs.len());
     for input in inputs {
@@ -242,7 +274,7 @@ pub fn plan_outputs(
                 continue;
             }
             let output = out_dir.join(&name);
-            if input_named(&output, inputs).is_some() || input_named(&output, others).is_some() {
+            if protected.contains(&output) {
                 continue;
             }
             let existing = match std::fs::symlink_metadata(&output) {
