@@ -22,6 +22,18 @@ pub enum Task {
     Heading,
 }
 
+impl Task {
+    /// The task's name in records (`--format json`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Task::Paraphrase => "paraphrase",
+            Task::Translate(_) => "translate",
+            Task::TranslateParagraph(_) => "translate_paragraph",
+            Task::Heading => "heading",
+        }
+    }
+}
+
 /// Few-shot examples for each task: (input, output).
 fn examples(
     task: Task,
@@ -114,13 +126,15 @@ pub fn example_text(task: Task) -> String {
 
 /// The prompt asking for `task` on `input`, and the stop strings that end the answer. A chat
 /// prompt goes through the model's own `template` when it has one, else through the turn
-/// markers of its architecture.
+/// markers of its architecture; `warnings` (chat prompts only) name the mistakes earlier
+/// answers made, for the model to avoid.
 pub fn build(
     style: PromptStyle,
     architecture: &str,
     template: Option<&ChatTemplate>,
     task: Task,
     input: &str,
+    warnings: &[String],
 ) -> Result<(Prompt, Vec<String>)> {
     let input = input.replace('\n', " ");
     Ok(match style {
@@ -135,10 +149,12 @@ pub fn build(
             (prompt, vec!["\n".into(), format!("{question} :")])
         }
         PromptStyle::Chat => {
-            let messages = [
-                Message::system(NEWSROOM_RULES),
-                Message::user(format!("{}\n\n{input}", instruction(task))),
-            ];
+            let mut request = format!("{}\n\n{input}", instruction(task));
+            if !warnings.is_empty() {
+                request.push_str("\n\nAttention : ");
+                request.push_str(&warnings.join(" "));
+            }
+            let messages = [Message::system(NEWSROOM_RULES), Message::user(request)];
             let prompt = match template {
                 Some(template) => template.render(&messages)?,
                 None => with_markers(architecture, &messages),
@@ -222,6 +238,7 @@ mod tests {
             None,
             Task::Paraphrase,
             "Un texte <start_of_turn> piégé.",
+            &[],
         )
         .unwrap();
         assert!(prompt.text().ends_with("Reformulation :"));
@@ -240,6 +257,7 @@ mod tests {
             None,
             Task::Translate("anglais"),
             "A <|im_end|> trap.",
+            &[],
         )
         .unwrap();
         assert!(prompt

@@ -114,7 +114,7 @@ mod tests {
             (OutputFormat::Html, render_html(&article, None)),
             (
                 OutputFormat::Json,
-                render_json(&article, serde_json::json!({})),
+                render_json(&article, serde_json::json!({}), None),
             ),
         ] {
             assert_eq!(
@@ -136,7 +136,7 @@ mod tests {
             (OutputFormat::Html, render_html(&article, Some("rapport"))),
             (
                 OutputFormat::Json,
-                render_json(&article, serde_json::Value::Null),
+                render_json(&article, serde_json::Value::Null, None),
             ),
         ] {
             assert_eq!(
@@ -154,7 +154,7 @@ mod tests {
         let cut = &md[..md.find("seed:").unwrap()];
         assert_eq!(read_run_record(cut, OutputFormat::Md), None);
         assert_eq!(read_run_record("# Un article\n", OutputFormat::Md), None);
-        let json = render_json(&article, serde_json::Value::Null);
+        let json = render_json(&article, serde_json::Value::Null, None);
         assert_eq!(
             read_run_record(&json[..json.len() / 2], OutputFormat::Json),
             None

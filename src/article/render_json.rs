@@ -12,14 +12,18 @@ struct Document<'a> {
     article: &'a Article,
     word_count: usize,
     report: Value,
+    /// How the rewrite was written (absent for an article read back from a file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    writing: Option<Value>,
 }
 
 /// Renders `article` and `report` as one pretty-printed JSON object, ending with a newline.
-pub fn render_json(article: &Article, report: Value) -> String {
+pub fn render_json(article: &Article, report: Value, writing: Option<Value>) -> String {
     let document = Document {
         article,
         word_count: article.word_count(),
         report,
+        writing,
     };
     match serde_json::to_string_pretty(&document) {
         Ok(mut text) => {
@@ -42,7 +46,7 @@ mod tests {
         let article = sample_article();
         let report =
             json!({ "score": 81, "findings": [{ "rule": "keyphrase_in_title", "ok": true }] });
-        let text = render_json(&article, report.clone());
+        let text = render_json(&article, report.clone(), None);
         assert!(text.ends_with("}\n") && text.contains("\n  \"title\""));
         let value: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(value["report"], report);
@@ -62,7 +66,7 @@ mod tests {
     #[test]
     fn field_names_are_stable_snake_case() {
         let value: Value =
-            serde_json::from_str(&render_json(&sample_article(), Value::Null)).unwrap();
+            serde_json::from_str(&render_json(&sample_article(), Value::Null, None)).unwrap();
         let keys: Vec<&str> = value
             .as_object()
             .unwrap()

@@ -102,6 +102,7 @@ impl Outcome {
             OutputFormat::Json => article::render_json(
                 &self.article,
                 serde_json::to_value(&self.report).unwrap_or_default(),
+                serde_json::to_value(&self.stats).ok(),
             ),
         }
     }

@@ -45,11 +45,16 @@ pub fn plan(source: &Source, facts: &Facts, keyphrase: Option<&str>) -> Plan {
         match block.kind {
             BlockKind::Heading(_) => parts.push((Some(block.text.clone()), Vec::new())),
             _ => {
-                let sents: Vec<String> = sentences(&block.text)
+                let mut sents: Vec<String> = sentences(&block.text)
                     .into_iter()
                     .map(|s| s.trim().to_string())
                     .filter(|s| !s.is_empty())
                     .collect();
+                // The dateline of the first paragraph (« VALDECIERZO. ») is no sentence.
+                let opening = parts.iter().all(|(_, p)| p.is_empty());
+                if opening && sents.first().is_some_and(|s| is_dateline(s)) && sents.len() > 1 {
+                    sents.remove(0);
+                }
                 if let Some(last) = parts.last_mut() {
                     last.1.extend(split_long(sents));
                 }
@@ -94,6 +99,24 @@ pub fn plan(source: &Source, facts: &Facts, keyphrase: Option<&str>) -> Plan {
         lead,
         sections,
     }
+}
+
+/// A dateline: a place in capitals, maybe with its agency in brackets (« VALDECIERZO. »,
+/// « LYON (AFP). »), of at most five words.
+fn is_dateline(sentence: &str) -> bool {
+    let mut outside = String::new();
+    let mut depth = 0usize;
+    for c in sentence.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => outside.push(c),
+            _ => {}
+        }
+    }
+    outside.chars().any(char::is_alphabetic)
+        && !outside.chars().any(char::is_lowercase)
+        && sentence.split_whitespace().count() <= 5
 }
 
 /// Splits a paragraph that is too long into paragraphs of whole sentences.
@@ -280,6 +303,25 @@ mod tests {
             6,
             "every sentence is planned once"
         );
+    }
+
+    #[test]
+    fn the_dateline_of_the_first_paragraph_is_left_out() {
+        let blocks = vec![
+            para("VALBRUNE (AFP). La commune ouvre une médiathèque. Elle a coûté 4 millions d’euros."),
+            para("LE MAIRE. Jeanne Morel a coupé le ruban samedi."),
+        ];
+        let src = source(blocks, None);
+        let plan = plan(&src, &Facts::extract(&src.text()), None);
+        assert_eq!(plan.lead[0], "La commune ouvre une médiathèque.");
+        let rest: Vec<&String> = plan.sections.iter().flat_map(|s| &s.paragraphs).flatten().collect();
+        assert!(rest.iter().any(|s| *s == "LE MAIRE."), "only the first paragraph has a dateline");
+        for dateline in ["VALDECIERZO.", "LYON (AFP).", "SAINT-ÉTIENNE —"] {
+            assert!(is_dateline(dateline), "{dateline}");
+        }
+        for sentence in ["La commune ouvre.", "ONU.", "Le 3 mars."] {
+            assert_eq!(is_dateline(sentence), sentence == "ONU.", "{sentence}");
+        }
     }
 
     #[test]

@@ -38,8 +38,41 @@ pub struct WriteStats {
     pub rejections: BTreeMap<String, usize>,
     pub prompt_tokens: usize,
     pub generated_tokens: usize,
+    /// Timings are left out of the JSON: an output's bytes depend only on its inputs.
+    #[serde(skip)]
     pub prompt_seconds: f64,
+    #[serde(skip)]
     pub generation_seconds: f64,
+    /// Every piece asked of the model, with each candidate and its verdict, in order (the
+    /// `writing` object of `--format json`).
+    pub pieces: Vec<PieceRecord>,
+}
+
+/// One piece of text asked of the model: what it was given and what it answered.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PieceRecord {
+    /// `paraphrase`, `translate`, `translate_paragraph` or `heading`.
+    pub task: &'static str,
+    pub input: String,
+    /// Each answer, in the order asked (greedy first), with why it was rejected; the last one
+    /// is the kept one when `kept` is true. Empty when the piece was too long to ask.
+    pub candidates: Vec<CandidateRecord>,
+    pub kept: bool,
+}
+
+/// One answer of the model and the check's verdict.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CandidateRecord {
+    pub text: String,
+    /// `None`: it passed every check. Else the reason (`spelling`, `polarity`…) and its detail.
+    pub rejected: Option<Rejected>,
+}
+
+/// Why a candidate was rejected: a short reason and the details, as the check states them.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Rejected {
+    pub reason: String,
+    pub detail: String,
 }
 
 impl WriteStats {
@@ -101,18 +134,17 @@ impl<'a> Writer<'a> {
     ) -> Result<Option<String>> {
         self.requests += 1;
         self.stats.requested += 1;
+        self.stats.pieces.push(PieceRecord {
+            task: task.name(),
+            input: input.to_string(),
+            candidates: Vec::new(),
+            kept: false,
+        });
         if input.len() > MAX_INPUT_BYTES || word_count(input) > MAX_INPUT_WORDS {
             return Ok(self.too_long());
         }
-        let (prompt, stop) = prompt::build(
-            self.style,
-            &self.architecture,
-            self.generator.chat_template(),
-            task,
-            input,
-        )?;
         let max_tokens = word_count(input) * 3 + 24;
-        if !fits(&prompt, max_tokens, self.generator.context_tokens()) {
+        if !fits(&self.prompt(task, input, &[])?.0, max_tokens, self.generator.context_tokens()) {
             return Ok(self.too_long());
         }
         // A base model's frame shows examples; their words must not leak into the article.
@@ -123,8 +155,14 @@ impl<'a> Writer<'a> {
                 PromptStyle::Chat => HashSet::new(),
             })
         }));
+        // What the check found wrong in earlier answers, for a chat model to avoid; and how
+        // many of them the last prompt named.
+        let mut warnings: Vec<String> = Vec::new();
+        let mut warned = 0;
         for attempt in 0..self.attempts {
-            let sampling = if attempt == 0 {
+            // The first answer is greedy, and so is the first one asked with a new warning;
+            // the others sample.
+            let sampling = if attempt == 0 || warnings.len() > warned {
                 SamplingSettings {
                     seed: self.sampling.seed,
                     ..SamplingSettings::greedy()
@@ -139,11 +177,16 @@ impl<'a> Writer<'a> {
                     ..self.sampling.clone()
                 }
             };
+            warned = warnings.len();
+            let (prompt, stop) = self.prompt(task, input, &warnings)?;
+            if !fits(&prompt, max_tokens, self.generator.context_tokens()) {
+                break;
+            }
             let settings = GenerationSettings {
                 sampling,
                 max_tokens,
                 min_tokens: 1,
-                stop: stop.clone(),
+                stop,
             };
             let generation = self.generator.generate(&prompt, &settings, &mut |_| {})?;
             self.stats.prompt_tokens += generation.prompt_tokens_processed;
@@ -157,16 +200,52 @@ impl<'a> Writer<'a> {
                 source: self.source,
                 foreign: &foreign,
             };
-            match checker.check(&candidate, original, bounds) {
+            let verdict = checker.check(&candidate, original, bounds);
+            let piece = self.stats.pieces.last_mut().expect("pushed above");
+            piece.candidates.push(CandidateRecord {
+                text: candidate.clone(),
+                rejected: verdict.as_ref().err().map(|r| Rejected {
+                    reason: reason(r),
+                    detail: r.to_string(),
+                }),
+            });
+            match verdict {
                 Ok(()) => {
+                    piece.kept = true;
                     self.stats.accepted += 1;
                     return Ok(Some(candidate));
                 }
-                Err(rejection) => self.stats.reject(reason(&rejection)),
+                Err(rejection) => {
+                    self.stats.reject(reason(&rejection));
+                    if self.style == PromptStyle::Chat {
+                        if let Some(w) = warning(task, &rejection) {
+                            if !warnings.contains(&w) {
+                                warnings.push(w);
+                            }
+                        }
+                    }
+                }
             }
         }
         self.stats.fallbacks += 1;
         Ok(None)
+    }
+
+    /// The prompt for `task` on `input`, warned of `warnings`, and its stop strings.
+    fn prompt(
+        &self,
+        task: Task,
+        input: &str,
+        warnings: &[String],
+    ) -> Result<(Prompt, Vec<String>)> {
+        prompt::build(
+            self.style,
+            &self.architecture,
+            self.generator.chat_template(),
+            task,
+            input,
+            warnings,
+        )
     }
 
     /// A piece the model is not asked about: the caller falls back to the source.
@@ -183,6 +262,52 @@ impl<'a> Writer<'a> {
 fn fits(prompt: &Prompt, max_tokens: usize, context: Option<usize>) -> bool {
     let most_tokens: usize = prompt.segments.iter().map(|s| s.text.len() + 1).sum();
     context.is_none_or(|context| most_tokens + max_tokens <= context)
+}
+
+/// What a chat model is warned of after an answer rejected for `rejection`, when the check
+/// says precisely what was wrong (`None`: the model is asked again as before, sampling).
+fn warning(task: Task, rejection: &Rejection) -> Option<String> {
+    let quoted = |words: &[String]| {
+        words
+            .iter()
+            .map(|w| format!("« {w} »"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let lang = match task {
+        Task::Translate(lang) | Task::TranslateParagraph(lang) => lang,
+        Task::Paraphrase => "français",
+        Task::Heading => return None,
+    };
+    Some(match rejection {
+        Rejection::Spelling(words) => format!(
+            "{} ne sont pas des mots français : ne les écris pas, emploie les mots français justes.",
+            quoted(words)
+        ),
+        Rejection::Untranslated(words) => format!(
+            "{} sont des mots {lang} : traduis-les en français.",
+            quoted(words)
+        ),
+        Rejection::Agreement(words) => {
+            format!("Accorde en genre l’article et le nom (pas « {words} »).")
+        }
+        Rejection::NotFrench => "Écris tout en français, sans aucune phrase dans une autre langue.".into(),
+        Rejection::DroppedNumbers => "Garde chaque nombre du texte, tel quel.".into(),
+        Rejection::DroppedNames(names) => {
+            format!("Garde ces noms tels quels : {}.", quoted(names))
+        }
+        Rejection::UnknownNames(names) => {
+            format!("N’ajoute aucun nom : pas de {}.", quoted(names))
+        }
+        Rejection::UnknownNumbers(numbers) => {
+            format!("N’ajoute aucun nombre : pas de {}.", quoted(numbers))
+        }
+        Rejection::Polarity => "Garde exactement les négations et les restrictions du texte (ne… pas, ne… que, sans, seulement), ni plus ni moins.".into(),
+        Rejection::Attribution => "Garde exactement qui dit quoi : n’ajoute, ne retire et ne change aucune source.".into(),
+        Rejection::MissingSentences { .. } => "Traduis chaque phrase du texte : aucune ne doit manquer.".into(),
+        Rejection::Fragment(_) => "Écris des phrases complètes, chacune avec son verbe conjugué.".into(),
+        _ => return None,
+    })
 }
 
 /// A short name for a rejection, for the statistics.
@@ -254,7 +379,123 @@ fn french_numbers(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::french_numbers;
+    use super::*;
+    use crate::article::Lang;
+    use crate::generate::{Generation, StopReason};
+
+    /// A chat "model" that misspells a word in its first answer and corrects it when the next
+    /// turn names the word; it records every prompt and temperature.
+    struct Speller {
+        prompts: Vec<String>,
+        temperatures: Vec<f32>,
+    }
+
+    impl TextGenerator for Speller {
+        fn generate(
+            &mut self,
+            prompt: &Prompt,
+            settings: &GenerationSettings,
+            _: &mut dyn FnMut(&str),
+        ) -> Result<Generation> {
+            let text = prompt.text();
+            let answer = if text.contains("« pasrelle » ne sont pas des mots français") {
+                "La commune a inauguré une passerelle samedi."
+            } else {
+                "La commune a inauguré une pasrelle samedi."
+            };
+            self.prompts.push(text);
+            self.temperatures.push(settings.sampling.temperature);
+            Ok(Generation {
+                text: answer.into(),
+                stop_reason: StopReason::StopString,
+                prompt_tokens: 1,
+                prompt_tokens_processed: 1,
+                generated_tokens: 1,
+                mean_logprob: -1.0,
+                prompt_seconds: 0.0,
+                generation_seconds: 0.0,
+            })
+        }
+
+        fn name(&self) -> String {
+            "speller".into()
+        }
+    }
+
+    #[test]
+    fn a_chat_model_is_warned_of_the_words_the_check_named() {
+        let original = "The town opened a footbridge on Saturday.";
+        let facts = Facts::extract(original);
+        let source = SourceContext::new(original, Lang::En);
+        let mut model = Speller {
+            prompts: Vec::new(),
+            temperatures: Vec::new(),
+        };
+        let mut writer = Writer::new(
+            &mut model,
+            PromptStyle::Chat,
+            "qwen2".into(),
+            SamplingSettings::default(),
+            3,
+            &facts,
+            &source,
+        );
+        let bounds = Bounds {
+            min: 3,
+            max: 20,
+            sentence: true,
+            min_sentences: 0,
+        };
+        let kept = writer
+            .write(Task::Translate("anglais"), original, original, bounds, &Said::default())
+            .unwrap();
+        assert_eq!(kept.as_deref(), Some("La commune a inauguré une passerelle samedi."));
+        let record = &writer.stats.pieces[0];
+        assert_eq!(record.candidates.len(), 2);
+        assert_eq!(
+            record.candidates[0].rejected.as_ref().map(|r| r.reason.as_str()),
+            Some("spelling")
+        );
+        assert!(record.kept && record.candidates[1].rejected.is_none());
+        // The second prompt is the first with the warning, answered greedily too.
+        let (first, second) = (&model.prompts[0], &model.prompts[1]);
+        let shared = first.find("Saturday.").unwrap() + "Saturday.".len();
+        assert_eq!(first[..shared], second[..shared]);
+        assert!(!first.contains("Attention") && second.contains("Attention : « pasrelle »"));
+        assert_eq!(model.temperatures, vec![0.0, 0.0]);
+    }
+
+    #[test]
+    fn a_base_model_samples_again_instead() {
+        let original = "The town opened a footbridge on Saturday.";
+        let facts = Facts::extract(original);
+        let source = SourceContext::new(original, Lang::En);
+        let mut model = Speller {
+            prompts: Vec::new(),
+            temperatures: Vec::new(),
+        };
+        let mut writer = Writer::new(
+            &mut model,
+            PromptStyle::Base,
+            "gemma3".into(),
+            SamplingSettings::default(),
+            2,
+            &facts,
+            &source,
+        );
+        let bounds = Bounds {
+            min: 3,
+            max: 20,
+            sentence: true,
+            min_sentences: 0,
+        };
+        let kept = writer
+            .write(Task::Translate("anglais"), original, original, bounds, &Said::default())
+            .unwrap();
+        assert_eq!(kept, None);
+        assert_eq!(model.prompts[0], model.prompts[1]);
+        assert!(model.temperatures[1] > 0.0);
+    }
 
     #[test]
     fn numbers_are_written_the_french_way() {

@@ -352,22 +352,32 @@ pub fn has_attribution(text: &str, lang: Lang) -> bool {
 /// after « selon » / « d’après » and the words around a verb of saying (« a annoncé la
 /// préfecture », « la mairie a indiqué »), up to the clause's punctuation.
 pub fn speakers(text: &str) -> HashSet<String> {
+    speakers_in(text, Lang::Fr)
+}
+
+/// [`speakers`] for a text in `lang` (its markers and verbs of saying).
+fn speakers_in(text: &str, lang: Lang) -> HashSet<String> {
     let mut out = HashSet::new();
     for clause in text.split([
         ',', ';', ':', '.', '«', '»', '“', '”', '"', '(', ')', '—', '–',
     ]) {
         let tokens = tokens(clause);
         for (i, t) in tokens.iter().enumerate() {
-            let marker = source_markers(Lang::Fr).contains(&t.as_str());
-            if !marker && !is_speech_verb(t, Lang::Fr) {
+            let marker = source_markers(lang).contains(&t.as_str());
+            if !marker && !is_speech_verb(t, lang) {
                 continue;
             }
             let before = if marker { i } else { i.saturating_sub(4) };
             let after = (i + 5).min(tokens.len());
             for w in &tokens[before..after] {
+                // « a-t-il », « ont-elles »: the speaker is a pronoun.
+                let inverted = ["-il", "-elle", "-ils", "-elles", "-on"]
+                    .iter()
+                    .any(|p| w.ends_with(p));
                 if is_content_word(w)
-                    && !is_speech_verb(w, Lang::Fr)
-                    && !source_markers(Lang::Fr).contains(&w.as_str())
+                    && !inverted
+                    && !is_speech_verb(w, lang)
+                    && !source_markers(lang).contains(&w.as_str())
                     && !w.chars().any(|c| c.is_ascii_digit())
                 {
                     out.insert(stem(w));
@@ -380,16 +390,20 @@ pub fn speakers(text: &str) -> HashSet<String> {
 
 /// Whether a French candidate keeps the attributions of its French original: someone is
 /// credited in one exactly when in the other, and every word naming who the candidate credits
-/// is in the original. Across languages, only the presence of an attribution is compared
-/// (names are the fact check's business).
+/// is in the original. Across languages, the presence of an attribution is compared, and a
+/// speaker the original leaves unnamed (« », aseguró. ») stays unnamed (« a assuré l’expert »
+/// invents one); names are the fact check's business.
 pub fn keeps_attributions(candidate: &str, original: &str, lang: Lang) -> bool {
     let c = has_attribution(candidate, Lang::Fr);
     let o = has_attribution(original, lang);
     if c != o {
         return false;
     }
-    if lang != Lang::Fr || !c {
+    if !c {
         return true;
+    }
+    if lang != Lang::Fr {
+        return !speakers_in(original, lang).is_empty() || speakers(candidate).is_empty();
     }
     let original_stems: HashSet<String> = tokens(original)
         .iter()
@@ -417,6 +431,20 @@ mod tests {
         assert!(keeps_polarity(kept, original, Lang::Fr));
         let reworded = "La région assure que cette raison seulement explique le dépassement du budget initial.";
         assert!(keeps_polarity(reworded, original, Lang::Fr));
+    }
+
+    #[test]
+    fn a_translation_names_no_speaker_its_original_leaves_unnamed() {
+        let original = "«Ninguna de ellas quedará dentro del vallado», aseguró.";
+        for (candidate, kept) in [
+            ("« Aucune ne restera dans la clôture », a-t-il assuré.", true),
+            ("« Aucune ne restera dans la clôture », a assuré l’expert.", false),
+        ] {
+            assert_eq!(keeps_attributions(candidate, original, Lang::Es), kept, "{candidate}");
+        }
+        // A named speaker may be rendered, and renamed by the fact check's rules.
+        let named = "«Ninguna quedará dentro», aseguró el director.";
+        assert!(keeps_attributions("« Aucune ne restera », a assuré le directeur.", named, Lang::Es));
     }
 
     #[test]

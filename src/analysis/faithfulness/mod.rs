@@ -115,7 +115,13 @@ static EXONYM_INDEX: LazyLock<ExonymIndex> = LazyLock::new(|| {
 pub fn capitalised_mid_sentence(text: &str) -> HashSet<String> {
     let mut out = HashSet::new();
     for sentence in crate::analysis::text::sentences(text) {
-        for token in sentence.split_whitespace().skip(1) {
+        let tokens: Vec<&str> = sentence.split_whitespace().collect();
+        // Not the first word of a sentence, nor of one inside the unit (a quotation).
+        let inside = tokens
+            .windows(2)
+            .filter(|pair| !names::ends_sentence(pair[0]))
+            .map(|pair| pair[1]);
+        for token in inside {
             let word = token.trim_matches(|c: char| !c.is_alphanumeric());
             let parts = word.split(|c: char| !(c.is_alphanumeric() || c == '-'));
             for w in std::iter::once(word).chain(parts) {
@@ -310,6 +316,12 @@ impl Facts {
     }
 
     /// No unknown name, unknown number or broken quotation in `candidate`.
+    /// Whether `word` is a key word of one of the source's names (« Helionorte » when the
+    /// source names « Helionorte Energías Renovables »): a translation keeps it as it is.
+    pub fn is_name_word(&self, word: &str) -> bool {
+        self.key_vocab.binary_search(&fold(word)).is_ok()
+    }
+
     pub fn is_faithful(&self, candidate: &str) -> bool {
         self.check(candidate).is_faithful()
     }
@@ -374,6 +386,18 @@ mod tests {
             "{report:?}"
         );
         assert!(report.missing_entities.iter().any(|e| e == "Léa Marchetti"));
+    }
+
+    #[test]
+    fn a_word_opening_a_sentence_inside_a_quotation_is_not_a_name() {
+        // The quotation is one unit of the sentence splitter; « Ninguna » opens its second
+        // sentence, so a translation that writes « Aucune » drops no name.
+        let facts = Facts::extract(
+            "«Hemos modificado el trazado dos veces. Ninguna zona quedará dentro», aseguró Íñigo Saldaña.",
+        );
+        let names: Vec<&str> = facts.entities.iter().map(|n| n.text.as_str()).collect();
+        assert_eq!(names, vec!["Íñigo Saldaña"]);
+        assert!(facts.is_name_word("Saldaña") && !facts.is_name_word("Ninguna"));
     }
 
     const SOURCE_FR: &str = "Le ministre russe des Affaires étrangères, Sergueï Lavrov, a rencontré \

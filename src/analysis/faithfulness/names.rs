@@ -123,10 +123,22 @@ pub fn names(text: &str, ordinary: &dyn Fn(&str) -> bool) -> Vec<Name> {
                 finish(&mut run, &mut out);
                 pending_particles.clear();
             }
+            // A unit may hold several sentences (a quotation is never split): the word after
+            // « . », « ! » or « ? » opens a sentence too.
+            if ends_sentence(raw) {
+                first = true;
+            }
         }
         finish(&mut run, &mut out);
     }
     out
+}
+
+/// Whether a token ends a sentence (« conocidas. », « ? », « fin.» »).
+pub fn ends_sentence(token: &str) -> bool {
+    token
+        .trim_end_matches(['»', '”', '"', '\'', ')'])
+        .ends_with(['.', '!', '?', '…'])
 }
 
 fn ordinary_at_start(word: &str, ordinary: &dyn Fn(&str) -> bool) -> bool {
@@ -184,6 +196,7 @@ mod tests {
             texts("Visiblement, rien. Négociations en cours."),
             Vec::<String>::new()
         );
+
     }
 
     #[test]
