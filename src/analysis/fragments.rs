@@ -243,9 +243,79 @@ pub fn fragment(sentence: &str) -> Option<Fragment> {
     None
 }
 
+/// Adverbs that lean on what follows them (« Le festival repose aussi [sur…] »).
+const LEANING_ADVERBS: [&str; 16] = [
+    "aussi",
+    "également",
+    "encore",
+    "déjà",
+    "notamment",
+    "toujours",
+    "surtout",
+    "désormais",
+    "ainsi",
+    "même",
+    "plus",
+    "moins",
+    "très",
+    "trop",
+    "bien",
+    "seulement",
+];
+
+/// Determiners after which a word in « -ait » or « -ent » is a noun (« du lait »).
+const DETERMINERS: [&str; 14] = [
+    "le", "la", "les", "l’", "un", "une", "du", "de", "des", "d’", "au", "aux", "son", "sa",
+];
+
+/// Whether `piece`, cut from a sentence that goes on after it, stops where the sentence still
+/// needed its next words: on a conjugated verb or a participle after its auxiliary (« Les
+/// agriculteurs ont opté », « le projet coûterait »; a passive participle ends a clause:
+/// « le budget a été tenu »), on an adverb that leans on what follows
+/// (« Le festival repose aussi »), or inside a clause opened by « que » that has no verb yet.
+pub fn ends_unfinished(piece: &str) -> bool {
+    let tokens = phrase_tokens(piece);
+    let Some(last) = tokens.last().map(String::as_str) else {
+        return false;
+    };
+    let before = tokens.len().checked_sub(2).map(|i| tokens[i].as_str());
+    let noun = before.is_some_and(|b| DETERMINERS.contains(&b));
+    let participle = ["é", "ée", "és", "ées", "i", "u", "is", "it"]
+        .iter()
+        .any(|e| last.ends_with(e))
+        && before.is_some_and(|b| AVOIR_FORMS.contains(b));
+    let cut_clause = fragment(&format!("{}.", piece.trim_end_matches(['.', ',', ';', ':'])))
+        == Some(Fragment::CutOffClause);
+    LEANING_ADVERBS.contains(&last)
+        || participle
+        || (!noun && is_verb_form(last))
+        || cut_clause
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_piece_that_stops_before_its_complement_is_unfinished() {
+        for piece in [
+            "Le festival repose aussi",
+            "Les agriculteurs ont opté",
+            "Le Conseil a déclaré que le projet d’expansion coûterait",
+            "La région assure que le budget initial",
+            "La mairie annonce",
+        ] {
+            assert!(ends_unfinished(piece), "{piece}");
+        }
+        for piece in [
+            "La ligne rouvre après douze ans",
+            "Le prix du lait",
+            "Un chantier de 96 millions d’euros",
+            "La région assure que le budget a été tenu",
+        ] {
+            assert!(!ends_unfinished(piece), "{piece}");
+        }
+    }
 
     #[test]
     fn fragments_quoted_in_the_issue_are_caught() {

@@ -10,8 +10,8 @@ pub use super::paragraphs::MAX_PARAGRAPH_WORDS;
 use super::verify::Said;
 use crate::analysis::assessments::title_width::{width_px, MAX_PX};
 use crate::analysis::content::{shared_share, stem_set, words_outside};
-use crate::analysis::fragments::{balanced_quotes, has_verb};
-use crate::analysis::lists::{COMMON_WORDS, FUNCTION_WORDS};
+use crate::analysis::fragments::{balanced_quotes, ends_unfinished, has_verb};
+use crate::analysis::lists::{COMMON_WORDS, FUNCTION_WORDS, WEEKDAYS};
 use crate::analysis::slug::slugify;
 use crate::analysis::text::{fold, lower_fr, sentences, word_count};
 use crate::analysis::typography::fix_typography;
@@ -107,8 +107,11 @@ pub fn extractive_heading(paragraphs: &[String]) -> String {
         // template that says what the section does not), without quotation marks.
         .unwrap_or_else(|| {
             let first = sentences.first().copied().unwrap_or_default();
-            let cut = trim_title(first, CUT_HEADING_PX).replace(['«', '»', '“', '”', '"'], "");
-            capitalise(cut.trim())
+            let cut = clean_cut(first, CUT_HEADING_PX)
+                .or_else(|| clean_cut(first, HEADING_PX))
+                .or_else(|| finished(&trim_title(first, CUT_HEADING_PX), 2))
+                .unwrap_or_else(|| trim_title(first, CUT_HEADING_PX));
+            capitalise(cut.replace(['«', '»', '“', '”', '"'], "").trim())
         })
 }
 
@@ -130,7 +133,14 @@ fn heading_from_sentence(sentence: &str, key: Option<&str>, cut: bool) -> Option
         .trim_end_matches(['.', '!', '?', '…'])
         .trim();
     let mut clauses = vec![s.to_string()];
-    // What comes before « que » waits for it (« La maire a ajouté »): never a heading alone.
+    // « Le festival repose aussi, comme chaque année, sur 300 bénévoles » → the same without
+    // its aside, so that a cut keeps the verb with what it needed.
+    if let Some(without) = without_aside(s) {
+        clauses.push(without);
+    }
+    // What comes before « que » waits for it (« La maire a ajouté »): never a heading alone;
+    // nor a piece the sentence goes on from (« Le festival repose aussi, comme chaque année,
+    // sur… »).
     let mut dangling = Vec::new();
     let mut rest = s;
     while let Some((i, sep)) = CLAUSE_SPLITS
@@ -138,7 +148,7 @@ fn heading_from_sentence(sentence: &str, key: Option<&str>, cut: bool) -> Option
         .filter_map(|sep| rest.find(sep).map(|i| (i, *sep)))
         .min()
     {
-        if sep.trim_start().starts_with("qu") {
+        if sep.trim_start().starts_with("qu") || ends_unfinished(&rest[..i]) {
             dangling.push(rest[..i].to_string());
         }
         clauses.push(rest[..i].to_string());
@@ -183,7 +193,8 @@ fn heading_from_sentence(sentence: &str, key: Option<&str>, cut: bool) -> Option
     clauses
         .iter()
         .filter(|c| fits(c))
-        .map(|c| capitalise(&trim_title(c, CUT_HEADING_PX)))
+        .filter_map(|c| clean_cut(c, CUT_HEADING_PX))
+        .map(|h| capitalise(&h))
         .find(|h| word_count(h) >= 3 && key.is_none_or(|k| fold(h).contains(&fold(k))))
 }
 
@@ -349,6 +360,82 @@ fn trim_title(text: &str, max_px: f64) -> String {
     out.join(" ")
 }
 
+/// `text` cut to `max_px` by [`trim_title`], and shortened further while the cut stops where
+/// the text still needed its next words; `None` when fewer than four words are left.
+fn clean_cut(text: &str, max_px: f64) -> Option<String> {
+    let cut = trim_title(text, max_px);
+    if word_count(&cut) == word_count(text.trim_end_matches(['.', ',', ';', ':'])) {
+        return Some(cut);
+    }
+    finished(&cut, 4)
+}
+
+/// Whether a cut stops where its sentence needed more: on a verb or an adverb that waits for
+/// its complement (« …le projet d’expansion coûterait »), after an aside its first clause
+/// waited across (« Le festival repose aussi, comme chaque année, [sur…] »), or on a participle
+/// that goes on (« 300 bénévoles venus [de…] »).
+fn unfinished_cut(cut: &str) -> bool {
+    ends_unfinished(cut) || ends_unfinished(first_clause(cut)) || ends_on_participle(cut)
+}
+
+/// `cut` without its last words while it is an unfinished cut (and without the dangling
+/// words that leaves); `None` when fewer than `min_words` words are left.
+fn finished(cut: &str, min_words: usize) -> Option<String> {
+    let mut words: Vec<&str> = cut.split_whitespace().collect();
+    loop {
+        let text = words.join(" ");
+        if !unfinished_cut(&text) {
+            return (words.len() >= min_words).then_some(text);
+        }
+        if words.len() <= min_words {
+            return None;
+        }
+        words.pop();
+        while words.len() > min_words
+            && words.last().is_some_and(|w| {
+                DANGLING.contains(&w.to_lowercase().trim_end_matches(',')) || w.ends_with('’')
+            })
+        {
+            words.pop();
+        }
+        if let Some(last) = words.last_mut() {
+            *last = last.trim_end_matches([',', ';', ':']);
+        }
+    }
+}
+
+/// Whether a cut ends on a participle after a noun, which the cut words went on from
+/// (« 300 bénévoles venus [de…] », « la commune située [à…] »); after a determiner the word
+/// is a noun (« la sécurité »).
+fn ends_on_participle(cut: &str) -> bool {
+    const ENDINGS: [&str; 12] = ["é", "ée", "és", "ées", "i", "ie", "is", "ies", "u", "ue", "us", "ues"];
+    const BEFORE_NOUN: [&str; 16] = [
+        "le", "la", "les", "l’", "un", "une", "du", "de", "des", "d’", "au", "aux", "son", "sa",
+        "ses", "leur",
+    ];
+    let words: Vec<String> = cut.split_whitespace().map(lower_fr).collect();
+    match words.as_slice() {
+        [.., before, last] => {
+            last.chars().count() >= 4
+                && !WEEKDAYS.contains(last.as_str())
+                && !["midi", "aujourd’hui", "parmi", "ainsi", "aussi", "merci"].contains(&last.as_str())
+                && ENDINGS.iter().any(|e| last.ends_with(e))
+                && !BEFORE_NOUN.contains(&before.as_str())
+                && !before.ends_with('’')
+        }
+        _ => false,
+    }
+}
+
+/// `sentence` without its first aside (« , comme chaque année, ») when the words before it wait
+/// for the words after it: a short piece between commas, without a verb.
+fn without_aside(sentence: &str) -> Option<String> {
+    let (before, rest) = sentence.split_once(", ")?;
+    let (aside, after) = rest.split_once(", ")?;
+    (ends_unfinished(before) && word_count(aside) <= 5 && !has_verb(aside))
+        .then(|| format!("{before} {after}"))
+}
+
 /// `sentence` up to its first , ; or : that a space follows (« 11,4 millions » and « 12:30 »
 /// are not clause breaks).
 fn first_clause(sentence: &str) -> &str {
@@ -369,13 +456,26 @@ pub fn title(headline: Option<&str>, body: &Body, keyphrase: &str) -> String {
         let first = body.sentences().into_iter().next().unwrap_or_default();
         first_clause(&first).to_string()
     });
-    let base = trim_title(&base, MAX_PX);
-    let folded = fold(&base);
     let key = fold(keyphrase);
-    let title = if folded.find(&key).is_some_and(|i| i < 25) {
+    let after_key = MAX_PX - width_px(&format!("{keyphrase} : "));
+    // The headline (or the lead's first clause) as far as it fits, else a clause of the lead
+    // that fits whole: never a cut that stops before the words the sentence needed.
+    let fitted = clean_cut(&base, MAX_PX).filter(|b| {
+        fold(b).find(&key).is_some_and(|i| i < 25) || clean_cut(b, after_key).is_some()
+    });
+    let fitted = fitted.or_else(|| {
+        body.sentences()
+            .iter()
+            .filter_map(|s| heading_from_sentence(s, None, false))
+            .find(|h| width_px(h) <= after_key)
+    });
+    let Some(base) = fitted else {
+        return capitalise(keyphrase);
+    };
+    let title = if fold(&base).find(&key).is_some_and(|i| i < 25) {
         base
     } else {
-        let rest = trim_title(&base, MAX_PX - width_px(&format!("{keyphrase} : ")));
+        let rest = trim_title(&base, after_key);
         // No template words (« ce qu’il faut savoir »): they claim nothing the article says.
         if rest.split_whitespace().count() >= 2 {
             format!("{keyphrase} : {}", lower_first(&rest, &body.text()))
@@ -774,6 +874,23 @@ mod tests {
         );
         assert_ne!(section.heading, rest.heading);
         assert!(section.heading.contains("oiseaux"), "{}", section.heading);
+    }
+
+    #[test]
+    fn a_heading_or_title_never_stops_before_the_words_its_sentence_needed() {
+        // Defects of the quality harness: headings and a title cut where the sentence went on.
+        let paragraphs = vec![
+            "Le festival repose aussi, comme chaque année, sur 300 bénévoles venus de toute la vallée pour accueillir le public."
+                .to_string(),
+        ];
+        let heading = extractive_heading(&paragraphs);
+        assert_eq!(heading, "Le festival repose aussi sur 300 bénévoles");
+        assert!(!ends_unfinished(&heading), "{heading}");
+        let headline = "Le Conseil a déclaré que le projet d’expansion coûterait 11,4 millions de dollars de plus que prévu";
+        let t = title(Some(headline), &body(), "Sadia Mercer");
+        assert!(!ends_unfinished(&t), "{t}");
+        assert!(!t.ends_with("coûterait"), "{t}");
+        assert!(t.starts_with("Sadia Mercer"), "{t}");
     }
 
     #[test]
