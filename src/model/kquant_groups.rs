@@ -50,201 +50,161 @@ pub const Q6K_SUB: usize = 96;
 const _: () = assert!(Q4K_QUANTS + 8 * 128 == ROWS * Q4K_BLOCK);
 const _: () = assert!(Q6K_QUANTS + 16 * Q6K_SUB == ROWS * Q6K_BLOCK);
 
-/// A Q4_K block's fields, unpacked: `d` and `dmin` as f16 bits, the eight scales and mins,
-/// the 256 quants (0..15).
-struct Q4K {
-    d: [u8; 2],
-    dmin: [u8; 2],
-    scales: [u8; 8],
-    mins: [u8; 8],
-    quants: [u8; QK_K],
+/// Low nibbles of four bytes.
+const LOW: u32 = 0x0F0F_0F0F;
+
+fn u32_at(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(b[at..at + 4].try_into().unwrap())
 }
 
-impl Q4K {
-    /// From a GGUF block (llama.cpp's `block_q4_K`).
-    fn read(src: &[u8]) -> Q4K {
-        let q = &src[4..16];
-        let mut scales = [0u8; 8];
-        let mut mins = [0u8; 8];
-        for j in 0..8 {
-            (scales[j], mins[j]) = if j < 4 {
-                (q[j] & 63, q[j + 4] & 63)
-            } else {
-                (
-                    (q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4),
-                    (q[j + 4] >> 4) | ((q[j] >> 6) << 4),
-                )
-            };
-        }
-        let mut quants = [0u8; QK_K];
-        for (i, v) in quants.iter_mut().enumerate() {
-            let byte = src[16 + (i / 64) * 32 + i % 32];
-            *v = if i % 64 < 32 { byte & 0xF } else { byte >> 4 };
-        }
-        Q4K {
-            d: [src[0], src[1]],
-            dmin: [src[2], src[3]],
-            scales,
-            mins,
-            quants,
+fn put_u32(b: &mut [u8], at: usize, v: u32) {
+    b[at..at + 4].copy_from_slice(&v.to_le_bytes());
+}
+
+/// GGUF Q4_K (llama.cpp's `block_q4_K`): `d`, `dmin` (f16), 12 bytes of scales and mins,
+/// 128 bytes of quants (byte `32h + i`: quant `64h + i` low, `64h + 32 + i` high).
+mod q4k {
+    use super::*;
+
+    /// The scale and min of sub-block `s` from the 12 packed bytes (`get_scale_min_k4`).
+    fn scale_min(q: &[u8], s: usize) -> (u8, u8) {
+        if s < 4 {
+            (q[s] & 63, q[s + 4] & 63)
+        } else {
+            (
+                (q[s + 4] & 0xF) | ((q[s - 4] >> 6) << 4),
+                (q[s + 4] >> 4) | ((q[s] >> 6) << 4),
+            )
         }
     }
 
-    /// Into a GGUF block: the inverse of [`Q4K::read`].
-    fn write(&self, dst: &mut [u8]) {
-        dst[0..2].copy_from_slice(&self.d);
-        dst[2..4].copy_from_slice(&self.dmin);
-        let (sc, mn) = (&self.scales, &self.mins);
-        for j in 0..4 {
-            dst[4 + j] = sc[j] | ((sc[j + 4] >> 4) << 6);
-            dst[8 + j] = mn[j] | ((mn[j + 4] >> 4) << 6);
-            dst[12 + j] = (sc[j + 4] & 0xF) | ((mn[j + 4] & 0xF) << 4);
-        }
-        dst[16..16 + 128].fill(0);
-        for (i, &v) in self.quants.iter().enumerate() {
-            let at = 16 + (i / 64) * 32 + i % 32;
-            dst[at] |= if i % 64 < 32 { v } else { v << 4 };
-        }
+    /// Sub-block `s`'s quants `4p..4p + 4` (low nibbles) and `16 + 4p..` (high nibbles) come
+    /// from GGUF bytes `32h + 4p..` and `32h + 16 + 4p..`, `h = s / 2`, in their low (even `s`)
+    /// or high (odd `s`) nibbles.
+    fn quant_bytes(h: usize, p: usize) -> (usize, usize) {
+        (16 + 32 * h + 4 * p, 16 + 32 * h + 16 + 4 * p)
     }
 
-    /// Into lane `j` of group block `g`.
-    fn put(&self, g: &mut [u8], j: usize) {
-        g[Q4K_D + 2 * j..Q4K_D + 2 * j + 2].copy_from_slice(&self.d);
-        g[Q4K_DMIN + 2 * j..Q4K_DMIN + 2 * j + 2].copy_from_slice(&self.dmin);
+    pub fn put(src: &[u8], g: &mut [u8], j: usize) {
+        g[Q4K_D + 2 * j..Q4K_D + 2 * j + 2].copy_from_slice(&src[0..2]);
+        g[Q4K_DMIN + 2 * j..Q4K_DMIN + 2 * j + 2].copy_from_slice(&src[2..4]);
         for s in 0..8 {
+            let (scale, min) = scale_min(&src[4..16], s);
             let e = 8 * s + j;
-            g[Q4K_SCALES + e] = self.scales[s] | ((self.mins[s] >> 4) << 6);
+            g[Q4K_SCALES + e] = scale | ((min >> 4) << 6);
             let (at, shift) = (Q4K_MINS + e % 32, 4 * (e / 32));
-            g[at] = (g[at] & !(0xF << shift)) | ((self.mins[s] & 0xF) << shift);
+            g[at] = (g[at] & !(0xF << shift)) | ((min & 0xF) << shift);
+        }
+        for h in 0..4 {
             for p in 0..4 {
-                for t in 0..4 {
-                    let lo = self.quants[32 * s + 4 * p + t];
-                    let hi = self.quants[32 * s + 16 + 4 * p + t];
-                    g[Q4K_QUANTS + 128 * s + 32 * p + 4 * j + t] = lo | (hi << 4);
-                }
+                let (a, b) = quant_bytes(h, p);
+                let (a, b) = (u32_at(src, a), u32_at(src, b));
+                let even = (a & LOW) | ((b & LOW) << 4);
+                let odd = ((a >> 4) & LOW) | (b & !LOW);
+                put_u32(g, Q4K_QUANTS + 256 * h + 32 * p + 4 * j, even);
+                put_u32(g, Q4K_QUANTS + 256 * h + 128 + 32 * p + 4 * j, odd);
             }
         }
     }
 
-    /// From lane `j` of group block `g`: the inverse of [`Q4K::put`].
-    fn get(g: &[u8], j: usize) -> Q4K {
-        let mut block = Q4K {
-            d: [g[Q4K_D + 2 * j], g[Q4K_D + 2 * j + 1]],
-            dmin: [g[Q4K_DMIN + 2 * j], g[Q4K_DMIN + 2 * j + 1]],
-            scales: [0; 8],
-            mins: [0; 8],
-            quants: [0; QK_K],
-        };
+    pub fn get(g: &[u8], j: usize, dst: &mut [u8]) {
+        dst[0..2].copy_from_slice(&g[Q4K_D + 2 * j..Q4K_D + 2 * j + 2]);
+        dst[2..4].copy_from_slice(&g[Q4K_DMIN + 2 * j..Q4K_DMIN + 2 * j + 2]);
+        let mut scales = [0u8; 8];
+        let mut mins = [0u8; 8];
         for s in 0..8 {
             let e = 8 * s + j;
             let byte = g[Q4K_SCALES + e];
-            let low = (g[Q4K_MINS + e % 32] >> (4 * (e / 32))) & 0xF;
-            block.scales[s] = byte & 63;
-            block.mins[s] = low | ((byte >> 6) << 4);
+            scales[s] = byte & 63;
+            mins[s] = ((g[Q4K_MINS + e % 32] >> (4 * (e / 32))) & 0xF) | ((byte >> 6) << 4);
+        }
+        for s in 0..4 {
+            dst[4 + s] = scales[s] | ((scales[s + 4] >> 4) << 6);
+            dst[8 + s] = mins[s] | ((mins[s + 4] >> 4) << 6);
+            dst[12 + s] = (scales[s + 4] & 0xF) | ((mins[s + 4] & 0xF) << 4);
+        }
+        for h in 0..4 {
             for p in 0..4 {
-                for t in 0..4 {
-                    let b = g[Q4K_QUANTS + 128 * s + 32 * p + 4 * j + t];
-                    block.quants[32 * s + 4 * p + t] = b & 0xF;
-                    block.quants[32 * s + 16 + 4 * p + t] = b >> 4;
-                }
+                let even = u32_at(g, Q4K_QUANTS + 256 * h + 32 * p + 4 * j);
+                let odd = u32_at(g, Q4K_QUANTS + 256 * h + 128 + 32 * p + 4 * j);
+                let (a, b) = quant_bytes(h, p);
+                put_u32(dst, a, (even & LOW) | ((odd & LOW) << 4));
+                put_u32(dst, b, ((even >> 4) & LOW) | (odd & !LOW));
             }
         }
-        block
     }
 }
 
-/// A Q6_K block's fields, unpacked: `d` as f16 bits, the sixteen scales (as bytes), the 256
-/// quants (0..63).
-struct Q6K {
-    d: [u8; 2],
-    scales: [u8; 16],
-    quants: [u8; QK_K],
-}
+/// GGUF Q6_K (llama.cpp's `block_q6_K`): `ql` (128 bytes, low four bits), `qh` (64 bytes,
+/// high two bits), 16 scales, `d`. Quant `128h + 32m + l` (`l` < 32) is in `ql` byte
+/// `64h + 32(m % 2) + l`, nibble `m / 2`, and `qh` byte `32h + l`, bits `2m..2m + 2`.
+mod q6k {
+    use super::*;
 
-impl Q6K {
-    /// Where quant `i` of a GGUF block lives: its `ql` byte and nibble shift, its `qh` byte and
-    /// bit shift (llama.cpp's `dequantize_row_q6_K`, read backwards).
-    fn place(i: usize) -> (usize, usize, usize, usize) {
-        let (half, m, l) = (i / 128, (i % 128) / 32, i % 32);
-        let ql = 64 * half + l + 32 * (m % 2);
-        (ql, 4 * (m / 2), 128 + 32 * half + l, 2 * m)
+    /// For chunk `c` (quants `16t + 4c..16t + 4c + 4`) of sub-block `t`: the `ql` byte of its
+    /// first quant and the nibble's shift, the `qh` byte and the bits' shift.
+    fn place(t: usize, c: usize) -> (usize, u32, usize, u32) {
+        let (h, m, l) = (t / 8, (t % 8) / 2, 16 * (t % 2) + 4 * c);
+        (
+            64 * h + 32 * (m % 2) + l,
+            4 * (m as u32 / 2),
+            128 + 32 * h + l,
+            2 * m as u32,
+        )
     }
 
-    fn read(src: &[u8]) -> Q6K {
-        let mut quants = [0u8; QK_K];
-        for (i, v) in quants.iter_mut().enumerate() {
-            let (ql, lshift, qh, hshift) = Self::place(i);
-            *v = ((src[ql] >> lshift) & 0xF) | (((src[qh] >> hshift) & 3) << 4);
-        }
-        Q6K {
-            d: [src[208], src[209]],
-            scales: src[192..208].try_into().unwrap(),
-            quants,
+    pub fn put(src: &[u8], g: &mut [u8], j: usize) {
+        g[Q6K_D + 2 * j..Q6K_D + 2 * j + 2].copy_from_slice(&src[208..210]);
+        for t in 0..16 {
+            g[Q6K_SCALES + 8 * t + j] = src[192 + t];
+            let mut low = [0u32; 4];
+            let mut high = 0u32;
+            for (c, low) in low.iter_mut().enumerate() {
+                let (ql, lshift, qh, hshift) = place(t, c);
+                *low = (u32_at(src, ql) >> lshift) & LOW;
+                high |= ((u32_at(src, qh) >> hshift) & 0x0303_0303) << (2 * c);
+            }
+            let sub = Q6K_QUANTS + Q6K_SUB * t;
+            put_u32(g, sub + 4 * j, low[0] | (low[2] << 4));
+            put_u32(g, sub + 32 + 4 * j, low[1] | (low[3] << 4));
+            put_u32(g, sub + 64 + 4 * j, high);
         }
     }
 
-    fn write(&self, dst: &mut [u8]) {
+    pub fn get(g: &[u8], j: usize, dst: &mut [u8]) {
         dst[..192].fill(0);
-        for (i, &v) in self.quants.iter().enumerate() {
-            let (ql, lshift, qh, hshift) = Self::place(i);
-            dst[ql] |= (v & 0xF) << lshift;
-            dst[qh] |= (v >> 4) << hshift;
-        }
-        dst[192..208].copy_from_slice(&self.scales);
-        dst[208..210].copy_from_slice(&self.d);
-    }
-
-    fn put(&self, g: &mut [u8], j: usize) {
-        g[Q6K_D + 2 * j..Q6K_D + 2 * j + 2].copy_from_slice(&self.d);
         for t in 0..16 {
-            g[Q6K_SCALES + 8 * t + j] = self.scales[t];
+            dst[192 + t] = g[Q6K_SCALES + 8 * t + j];
             let sub = Q6K_QUANTS + Q6K_SUB * t;
-            for u in 0..4 {
-                let q = |c: usize| self.quants[16 * t + 4 * c + u];
-                for p in 0..2 {
-                    g[sub + 32 * p + 4 * j + u] = (q(p) & 0xF) | ((q(p + 2) & 0xF) << 4);
-                }
-                g[sub + 64 + 4 * j + u] = (0..4).fold(0, |h, c| h | ((q(c) >> 4) << (2 * c)));
+            let (n0, n1) = (u32_at(g, sub + 4 * j), u32_at(g, sub + 32 + 4 * j));
+            let high = u32_at(g, sub + 64 + 4 * j);
+            let low = [n0 & LOW, n1 & LOW, (n0 >> 4) & LOW, (n1 >> 4) & LOW];
+            for (c, low) in low.into_iter().enumerate() {
+                let (ql, lshift, qh, hshift) = place(t, c);
+                put_u32(dst, ql, u32_at(dst, ql) | (low << lshift));
+                let bits = (high >> (2 * c)) & 0x0303_0303;
+                put_u32(dst, qh, u32_at(dst, qh) | (bits << hshift));
             }
         }
-    }
-
-    fn get(g: &[u8], j: usize) -> Q6K {
-        let mut block = Q6K {
-            d: [g[Q6K_D + 2 * j], g[Q6K_D + 2 * j + 1]],
-            scales: [0; 16],
-            quants: [0; QK_K],
-        };
-        for t in 0..16 {
-            block.scales[t] = g[Q6K_SCALES + 8 * t + j];
-            let sub = Q6K_QUANTS + Q6K_SUB * t;
-            for u in 0..4 {
-                let high = g[sub + 64 + 4 * j + u];
-                for c in 0..4 {
-                    let low = (g[sub + 32 * (c % 2) + 4 * j + u] >> (4 * (c / 2))) & 0xF;
-                    block.quants[16 * t + 4 * c + u] = low | (((high >> (2 * c)) & 3) << 4);
-                }
-            }
-        }
-        block
+        dst[208..210].copy_from_slice(&g[Q6K_D + 2 * j..Q6K_D + 2 * j + 2]);
     }
 }
 
 /// Writes GGUF block `src` (Q6_K when `q6k`, else Q4_K) into lane `j` of group block `g`.
 pub fn set_block(q6k: bool, g: &mut [u8], j: usize, src: &[u8]) {
     if q6k {
-        Q6K::read(src).put(g, j);
+        q6k::put(src, g, j);
     } else {
-        Q4K::read(src).put(g, j);
+        q4k::put(src, g, j);
     }
 }
 
 /// Reads lane `j` of group block `g` back into GGUF block `dst`: the bytes [`set_block`] took.
 pub fn get_block(q6k: bool, g: &[u8], j: usize, dst: &mut [u8]) {
     if q6k {
-        Q6K::get(g, j).write(dst);
+        q6k::get(g, j, dst);
     } else {
-        Q4K::get(g, j).write(dst);
+        q4k::get(g, j, dst);
     }
 }
 
