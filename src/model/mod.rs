@@ -10,6 +10,7 @@ pub mod chat_template;
 pub mod decoder;
 pub mod gguf;
 pub mod kernels;
+mod kquant_groups;
 pub mod matmul;
 pub mod ops;
 pub mod repack;

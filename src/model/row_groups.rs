@@ -1,5 +1,6 @@
-//! Eight-row groups: the layout our vector kernels (`simd::dot_group`, AVX-512 VNNI or AVX2)
-//! multiply Q8_0 and Q5_0 weights in. A lossless rearrangement of the GGUF blocks, the same size, made once at load.
+//! Eight-row groups: the layout our vector kernels (`simd::dot_group` for Q8_0 and Q5_0,
+//! `simd_kquants::dot_group` for Q4_K and Q6_K; AVX-512 VNNI or AVX2) multiply the weights in.
+//! A lossless rearrangement of the GGUF blocks, the same size, made once at load.
 //!
 //! A matrix's rows are taken eight at a time; the eight rows of a group lie together, block
 //! after block, and each block of the group holds the eight rows' blocks interleaved so that
@@ -23,9 +24,13 @@
 //! - 4 vectors of 32 bytes: vector `p`, lane `j`, byte `t` holds in its low nibble the low bits
 //!   of row `j`'s weight `4p + t`, in its high nibble those of weight `16 + 4p + t`.
 //!
+//! Q4_K and Q6_K group blocks (super-blocks of 256 weights) are laid out in `kquant_groups`.
+//!
 //! A matrix whose row count is not a multiple of eight ends with zero rows (zero scales).
 
 use rayon::prelude::*;
+
+use super::kquant_groups::{self, QK_K};
 
 /// Rows in a group.
 pub const ROWS: usize = 8;
@@ -35,7 +40,7 @@ pub const SCALES: usize = 0;
 pub const Q8_0_QUANTS: usize = 2 * ROWS;
 pub const Q5_0_MASKS: usize = 2 * ROWS;
 pub const Q5_0_NIBBLES: usize = Q5_0_MASKS + 4 * ROWS;
-/// Weights in a block.
+/// Weights in a Q8_0 or Q5_0 block.
 const BLOCK: usize = 32;
 
 /// The block types kept in groups.
@@ -43,20 +48,32 @@ const BLOCK: usize = 32;
 pub enum Kind {
     Q8_0,
     Q5_0,
+    Q4K,
+    Q6K,
 }
 
 impl Kind {
-    /// Bytes of one GGUF block (one row's 32 weights).
+    /// Bytes of one GGUF block (one row's 32 weights, or 256 for the k-quants).
     pub const fn block_bytes(self) -> usize {
         match self {
             Kind::Q8_0 => 34,
             Kind::Q5_0 => 22,
+            Kind::Q4K => kquant_groups::Q4K_BLOCK,
+            Kind::Q6K => kquant_groups::Q6K_BLOCK,
+        }
+    }
+
+    /// Weights in one block.
+    pub const fn block_values(self) -> usize {
+        match self {
+            Kind::Q8_0 | Kind::Q5_0 => BLOCK,
+            Kind::Q4K | Kind::Q6K => QK_K,
         }
     }
 
     /// Bytes of one row of `k` weights, in the file as in groups.
     pub fn row_bytes(self, k: usize) -> usize {
-        k / BLOCK * self.block_bytes()
+        k / self.block_values() * self.block_bytes()
     }
 
     /// Bytes of the groups holding `n` rows (the last group padded).
@@ -69,7 +86,7 @@ impl Kind {
 /// and the row's lane in it.
 fn place(kind: Kind, k: usize, i: usize, b: usize) -> (usize, usize) {
     let group = i / ROWS;
-    let offset = (group * (k / BLOCK) + b) * ROWS * kind.block_bytes();
+    let offset = (group * (k / kind.block_values()) + b) * ROWS * kind.block_bytes();
     (offset, i % ROWS)
 }
 
@@ -80,7 +97,9 @@ pub fn set_row(kind: Kind, groups: &mut [u8], k: usize, i: usize, row: &[u8]) {
     for (b, src) in row.chunks_exact(size).enumerate() {
         let (at, j) = place(kind, k, i, b);
         let dst = &mut groups[at..at + ROWS * size];
-        dst[SCALES + 2 * j..SCALES + 2 * j + 2].copy_from_slice(&src[..2]);
+        if matches!(kind, Kind::Q8_0 | Kind::Q5_0) {
+            dst[SCALES + 2 * j..SCALES + 2 * j + 2].copy_from_slice(&src[..2]);
+        }
         match kind {
             Kind::Q8_0 => {
                 for (c, four) in src[2..].chunks_exact(4).enumerate() {
@@ -105,6 +124,7 @@ pub fn set_row(kind: Kind, groups: &mut [u8], k: usize, i: usize, row: &[u8]) {
                     dst[at..at + 4].copy_from_slice(four);
                 }
             }
+            Kind::Q4K | Kind::Q6K => kquant_groups::set_block(kind == Kind::Q6K, dst, j, src),
         }
     }
 }
@@ -116,7 +136,9 @@ pub fn get_row(kind: Kind, groups: &[u8], k: usize, i: usize, row: &mut [u8]) {
     for (b, dst) in row.chunks_exact_mut(size).enumerate() {
         let (at, j) = place(kind, k, i, b);
         let src = &groups[at..at + ROWS * size];
-        dst[..2].copy_from_slice(&src[SCALES + 2 * j..SCALES + 2 * j + 2]);
+        if matches!(kind, Kind::Q8_0 | Kind::Q5_0) {
+            dst[..2].copy_from_slice(&src[SCALES + 2 * j..SCALES + 2 * j + 2]);
+        }
         match kind {
             Kind::Q8_0 => {
                 for (c, four) in dst[2..].chunks_exact_mut(4).enumerate() {
@@ -139,6 +161,7 @@ pub fn get_row(kind: Kind, groups: &[u8], k: usize, i: usize, row: &mut [u8]) {
                     four.copy_from_slice(&src[at..at + 4]);
                 }
             }
+            Kind::Q4K | Kind::Q6K => kquant_groups::get_block(kind == Kind::Q6K, src, j, dst),
         }
     }
 }
@@ -186,7 +209,7 @@ fn each_group(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use candle_core::quantized::k_quants::{BlockQ5_0, BlockQ8_0, GgmlType};
+    use candle_core::quantized::k_quants::{BlockQ4K, BlockQ5_0, BlockQ6K, BlockQ8_0, GgmlType};
 
     /// GGUF blocks of `kind` quantising `values` (rows one after the other).
     pub(crate) fn gguf_rows(kind: Kind, values: &[f32]) -> Vec<u8> {
@@ -205,6 +228,16 @@ pub(crate) mod tests {
                 BlockQ5_0::from_float(values, &mut b);
                 bytes(b.as_ptr() as *const u8, b.len() * kind.block_bytes())
             }
+            Kind::Q4K => {
+                let mut b = vec![BlockQ4K::zeros(); values.len() / QK_K];
+                BlockQ4K::from_float(values, &mut b);
+                bytes(b.as_ptr() as *const u8, b.len() * kind.block_bytes())
+            }
+            Kind::Q6K => {
+                let mut b = vec![BlockQ6K::zeros(); values.len() / QK_K];
+                BlockQ6K::from_float(values, &mut b);
+                bytes(b.as_ptr() as *const u8, b.len() * kind.block_bytes())
+            }
         }
     }
 
@@ -216,8 +249,8 @@ pub(crate) mod tests {
 
     #[test]
     fn rows_come_back_as_they_went_in() {
-        for kind in [Kind::Q8_0, Kind::Q5_0] {
-            let (n, k) = (13, 96);
+        for kind in [Kind::Q8_0, Kind::Q5_0, Kind::Q4K, Kind::Q6K] {
+            let (n, k) = (13, 3 * kind.block_values());
             let rows = gguf_rows(kind, &values(n * k));
             let rb = kind.row_bytes(k);
             let mut groups = vec![0u8; kind.size(n, k)];

@@ -120,7 +120,8 @@ pub const GROUP_ACT_ROWS: usize = 8;
 /// rows or the other rows of the group.
 ///
 /// # Panics
-/// If `set` is not a vector set this CPU has, or the sizes do not match.
+/// If `set` is not a vector set this CPU has, `kind` is not Q8_0 or Q5_0 (the k-quants have
+/// `simd_kquants::dot_group`), or the sizes do not match.
 pub fn dot_group(
     set: KernelSet,
     kind: Kind,
@@ -133,6 +134,10 @@ pub fn dot_group(
         set.is_vector() && set.supported(),
         "dot_group: this CPU lacks {}",
         set.features()
+    );
+    assert!(
+        matches!(kind, Kind::Q8_0 | Kind::Q5_0),
+        "{kind:?}: not Q8_0 or Q5_0"
     );
     assert!(out.len() <= GROUP_ACT_ROWS && first + out.len() <= act.rows());
     assert_eq!(group.len(), row_groups::ROWS * kind.row_bytes(act.k));
@@ -154,6 +159,7 @@ pub fn dot_group(
         match kind {
             Kind::Q8_0 => rows!(false, 1 2 3 4 5 6 7 8),
             Kind::Q5_0 => rows!(true, 1 2 3 4 5 6 7 8),
+            Kind::Q4K | Kind::Q6K => unreachable!("checked above"),
         }
     }
 }
@@ -229,23 +235,6 @@ pub(crate) mod x86 {
         let m = _mm_max_ps(hi, _mm256_castps256_ps128(v));
         let m = _mm_max_ps(m, _mm_movehl_ps(m, m));
         _mm_cvtss_f32(_mm_max_ss(m, _mm_movehdup_ps(m)))
-    }
-
-    /// The little-endian f16 at `p`, as f32.
-    #[target_feature(enable = "avx2,fma,f16c")]
-    pub(crate) unsafe fn f16_at(p: *const u8) -> f32 {
-        let bits = (p as *const u16).read_unaligned() as i32;
-        _mm_cvtss_f32(_mm_cvtph_ps(_mm_cvtsi32_si128(bits)))
-    }
-
-    /// The sum of the eight lanes.
-    #[target_feature(enable = "avx2,fma,f16c")]
-    pub(crate) unsafe fn hsum(v: __m256) -> f32 {
-        let hi = _mm256_extractf128_ps(v, 1);
-        let s = _mm_add_ps(hi, _mm256_castps256_ps128(v));
-        let s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-        let s = _mm_add_ss(s, _mm_movehdup_ps(s));
-        _mm_cvtss_f32(s)
     }
 
     /// The kernel of [`super::dot_group`], for `R` activation rows; Q5_0 groups when `Q5`.
@@ -379,6 +368,7 @@ mod tests {
                         let nibble = if i < 16 { q & 0x0F } else { q >> 4 };
                         (nibble as i32 | (((high >> i) & 1) as i32) << 4) - 16
                     }
+                    Kind::Q4K | Kind::Q6K => unreachable!("Q8_0 and Q5_0 only"),
                 }
             };
             let x = &act.qs[r * k + b * 32..r * k + (b + 1) * 32];
@@ -450,6 +440,7 @@ mod tests {
                         BlockQ5_0::from_float(&values[i * k..(i + 1) * k], &mut wb);
                         BlockQ5_0::vec_dot(k, &wb, &xb)
                     }
+                    Kind::Q4K | Kind::Q6K => unreachable!("Q8_0 and Q5_0 only"),
                 };
                 let ours = reference(kind, row, &act, 2);
                 assert!(
@@ -521,6 +512,7 @@ mod tests {
                                 }
                                 block[2..6].copy_from_slice(&high.to_le_bytes());
                             }
+                            Kind::Q4K | Kind::Q6K => unreachable!("Q8_0 and Q5_0 only"),
                         }
                     }
                 }

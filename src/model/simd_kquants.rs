@@ -1,43 +1,40 @@
-//! x86 kernels for the k-quant products: Q4_K and Q6_K weights × Q8_K activations, on 256-bit
-//! vectors, in both kernel sets (`kernels::KernelSet`): AVX-512 VNNI and AVX2 alone.
+//! x86 kernels for the k-quant products: Q4_K and Q6_K weights in eight-row groups
+//! (`row_groups`, laid out in `kquant_groups`) × Q8_K activations, on 256-bit vectors, in both
+//! kernel sets (`kernels::KernelSet`): AVX-512 VNNI and AVX2 alone.
 //!
-//! Each weight super-block (256 values) is unpacked once — quants to bytes, 6-bit scales and
-//! mins to 16-bit lanes — and multiplied with up to eight activation rows. The weight quants
-//! are unsigned (Q4_K 0..15, Q6_K 0..63), so `vpmaddubsw` takes them directly with the signed
-//! Q8_K activations (no saturation: 2·63·128 < 2¹⁵), and `vpdpwssd` applies the sub-block
-//! scales while accumulating in 32 bits (with AVX2 alone, `vpmaddwd` then `vpaddd`: the same
-//! exact sums, so the same bits). The Q4_K mins and the Q6_K offset of 32 are taken
-//! back through the activations' 16-value sums (`bsums`). Every integer sum is exact; each
-//! super-block is scaled and accumulated in f32 in a fixed order, the same for one row or
-//! eight, so a row's result does not depend on the rows computed with it.
+//! A 32-bit lane per weight row: four quants of each of the eight rows in one vector, against
+//! four activation bytes broadcast to every lane. The quants are unsigned (Q4_K 0..15, Q6_K
+//! 0..63, value + 32), the activations signed.
+//! - AVX-512 VNNI: `vpdpbusd` sums a sub-block's products (Q4_K 32 values, Q6_K 16) per row,
+//!   exactly, in 32 bits; `vpmulld` applies the rows' sub-block scales.
+//! - AVX2: `vpmaddubsw` gives pairs in 16 bits, added in 16 bits while they cannot overflow
+//!   (Q4_K a whole sub-block: 16·15·128 = 30,720; Q6_K four products: 4·63·128 = 32,256), then
+//!   `vpmaddwd` against the scale repeated in both halves of the lane.
+//!
+//! The Q4_K mins and the Q6_K offset of 32 are taken back through the activations' 16-value
+//! sums (`bsums`), with `vpdpwssd` (or `vpmaddwd` and `vpaddd`). So each super-block's two (Q4_K)
+//! or one (Q6_K) integer sums per row are exact and the same in both sets, and are scaled and
+//! accumulated in f32 in a fixed order:
+//! - Q4_K: `acc = fma(d·dx, Σ_s scale_s·Σ q·x, acc)`, then `acc = fma(−(dmin·dx), Σ_s min_s·bsum_s, acc)`;
+//! - Q6_K: `acc = fma(d·dx, Σ_t scale_t·(Σ q·x − 32·bsum_t), acc)`;
+//!
+//! from zero, super-block after super-block: a row's result does not depend on the rows
+//! computed with it, nor on the kernel set.
 //!
 //! The callers use candle's dot product where `KernelSet::active` is not a vector set.
 
-use candle_core::quantized::k_quants::{BlockQ4K, BlockQ6K, BlockQ8K};
+use candle_core::quantized::k_quants::BlockQ8K;
 
 use super::kernels::KernelSet;
+use super::row_groups::{Kind, ROWS};
+use super::simd::GROUP_ACT_ROWS;
 
 /// Values per super-block.
 const QK_K: usize = 256;
 
-// The byte offsets below assume candle's `repr(C)` layouts (llama.cpp's):
-// Q4_K: d f16, dmin f16, scales [u8; 12], qs [u8; 128];
-// Q6_K: ql [u8; 128], qh [u8; 64], scales [i8; 16], d f16;
-// Q8_K: d f32, qs [i8; 256], bsums [i16; 16].
-const _: () = assert!(std::mem::size_of::<BlockQ4K>() == 144);
-const _: () = assert!(std::mem::size_of::<BlockQ6K>() == 210);
+// The Q8_K byte offsets below assume candle's `repr(C)` layout (llama.cpp's): d f32,
+// qs [i8; 256], bsums [i16; 16].
 const _: () = assert!(std::mem::size_of::<BlockQ8K>() == 292);
-
-/// Checks shared by the two entry points.
-fn check<T>(set: KernelSet, w: &[T], act: &[BlockQ8K], first: usize, out: &[f32]) {
-    check_set(set);
-    assert!(out.len() <= 8, "at most eight activation rows at a time");
-    assert!(
-        (first + out.len()) * w.len() <= act.len(),
-        "activation rows {first}..{} out of range",
-        first + out.len()
-    );
-}
 
 /// Panics unless `set` is a vector set this CPU has.
 fn check_set(set: KernelSet) {
@@ -48,37 +45,49 @@ fn check_set(set: KernelSet) {
     );
 }
 
-/// Dot products of one Q4_K weight row `w` (`k/256` blocks) with the Q8_K activation rows
-/// `first..first + out.len()` of `act` (rows of `k/256` blocks; at most eight); results in `out`.
+/// Dot products of the eight weight rows of one Q4_K or Q6_K group (`group`: its `k/256` group
+/// blocks) with the Q8_K activation rows `first..first + out.len()` of `act` (rows of `k/256`
+/// blocks; at most [`GROUP_ACT_ROWS`]): `out[r][j]` is activation row `first + r` against the
+/// group's row `j`, computed as the module's documentation says.
 ///
 /// # Panics
-/// If `set` is not a vector set this CPU has, or the sizes do not match.
-pub fn dot_q4k(set: KernelSet, w: &[BlockQ4K], act: &[BlockQ8K], first: usize, out: &mut [f32]) {
-    check(set, w, act, first, out);
+/// If `set` is not a vector set this CPU has, `kind` not Q4_K or Q6_K, or the sizes do not
+/// match.
+pub fn dot_group(
+    set: KernelSet,
+    kind: Kind,
+    group: &[u8],
+    act: &[BlockQ8K],
+    k: usize,
+    first: usize,
+    out: &mut [[f32; 8]],
+) {
+    check_set(set);
+    assert!(
+        matches!(kind, Kind::Q4K | Kind::Q6K),
+        "{kind:?} is not a k-quant"
+    );
+    assert!(k.is_multiple_of(QK_K) && group.len() == ROWS * kind.row_bytes(k));
+    let blocks = k / QK_K;
+    assert!(out.len() <= GROUP_ACT_ROWS && (first + out.len()) * blocks <= act.len());
     #[cfg(target_arch = "x86_64")]
-    // SAFETY: the CPU has the set's features (checked above); every read below is inside the
-    // blocks of `w` and of the rows `first..first + out.len()` of `act` (checked above).
+    // SAFETY: the CPU has the set's features (checked above); every load reads inside `group`
+    // and the activation rows `first..first + out.len()` (sizes checked above).
     unsafe {
-        match set {
-            KernelSet::Avx512Vnni => x86::q4k_vnni(w, act, first, out),
-            _ => x86::q4k_avx2(w, act, first, out),
+        let g = group.as_ptr();
+        let x = act.as_ptr().add(first * blocks) as *const u8;
+        macro_rules! rows {
+            ($($r:literal)*) => {
+                match (set, kind == Kind::Q6K, out.len()) {
+                    $((KernelSet::Avx512Vnni, false, $r) => x86::q4k_vnni::<$r>(g, x, blocks, out),)*
+                    $((KernelSet::Avx512Vnni, true, $r) => x86::q6k_vnni::<$r>(g, x, blocks, out),)*
+                    $((KernelSet::Avx2, false, $r) => x86::q4k_avx2::<$r>(g, x, blocks, out),)*
+                    $((KernelSet::Avx2, true, $r) => x86::q6k_avx2::<$r>(g, x, blocks, out),)*
+                    _ => {}
+                }
+            };
         }
-    }
-}
-
-/// Dot products of one Q6_K weight row with Q8_K activation rows; as [`dot_q4k`].
-///
-/// # Panics
-/// If `set` is not a vector set this CPU has, or the sizes do not match.
-pub fn dot_q6k(set: KernelSet, w: &[BlockQ6K], act: &[BlockQ8K], first: usize, out: &mut [f32]) {
-    check(set, w, act, first, out);
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: as in `dot_q4k`.
-    unsafe {
-        match set {
-            KernelSet::Avx512Vnni => x86::q6k_vnni(w, act, first, out),
-            _ => x86::q6k_avx2(w, act, first, out),
-        }
+        rows!(1 2 3 4 5 6 7 8);
     }
 }
 
@@ -114,8 +123,13 @@ pub fn quantise_rows(set: KernelSet, xs: &[f32], k: usize) -> Vec<BlockQ8K> {
 
 #[cfg(target_arch = "x86_64")]
 mod x86 {
-    use super::{BlockQ4K, BlockQ6K, BlockQ8K, QK_K};
-    use crate::model::simd::x86::{f16_at, hmax, hsum, quant_bytes};
+    use super::{BlockQ8K, QK_K};
+    use crate::model::kquant_groups::{
+        Q4K_BLOCK, Q4K_D, Q4K_DMIN, Q4K_MINS, Q4K_QUANTS, Q4K_SCALES, Q6K_BLOCK, Q6K_D, Q6K_QUANTS,
+        Q6K_SCALES, Q6K_SUB,
+    };
+    use crate::model::row_groups::ROWS;
+    use crate::model::simd::x86::{hmax, quant_bytes};
     use std::arch::x86_64::*;
 
     /// Offsets in a Q8_K block.
@@ -183,36 +197,39 @@ mod x86 {
         true
     }
 
-    /// The Q8_K block of activation row `row` at super-block `b`: its scale and its bytes.
+    /// Bytes of a Q8_K block.
+    const X_BLOCK: usize = std::mem::size_of::<BlockQ8K>();
+
+    /// The 32-bit value at `p` in every lane.
     #[inline(always)]
-    unsafe fn act_block(act: &[BlockQ8K], blocks: usize, row: usize, b: usize) -> (f32, *const u8) {
-        let x = act.as_ptr().add(row * blocks + b) as *const u8;
-        ((x as *const f32).read_unaligned(), x)
+    unsafe fn broadcast(p: *const u8) -> __m256i {
+        _mm256_set1_epi32((p as *const i32).read_unaligned())
     }
 
-    /// The eight 6-bit scales and eight 6-bit mins of a Q4_K block, one per byte.
     #[inline(always)]
-    pub(super) unsafe fn q4k_scales_mins(p: *const u8) -> (u64, u64) {
-        const LOW6: u32 = 0x3f3f_3f3f;
-        const LOW4: u32 = 0x0f0f_0f0f;
-        const LOW2: u32 = 0x0303_0303;
-        let q = |i: usize| (p.add(4 * i) as *const u32).read_unaligned();
-        let (q0, q1, q2) = (q(0), q(1), q(2));
-        // Sub-blocks 0..4: low 6 bits of bytes 0..4 (scales) and 4..8 (mins); sub-blocks
-        // 4..8: a nibble of bytes 8..12 and the top 2 bits of bytes 0..4 (scales) / 4..8 (mins).
-        let scales_lo = q0 & LOW6;
-        let scales_hi = (q2 & LOW4) | (((q0 >> 6) & LOW2) << 4);
-        let mins_lo = q1 & LOW6;
-        let mins_hi = ((q2 >> 4) & LOW4) | (((q1 >> 6) & LOW2) << 4);
-        (
-            scales_lo as u64 | (scales_hi as u64) << 32,
-            mins_lo as u64 | (mins_hi as u64) << 32,
+    unsafe fn load(p: *const u8) -> __m256i {
+        _mm256_loadu_si256(p as *const __m256i)
+    }
+
+    /// Eight bytes at `p`, zero-extended to the eight 32-bit lanes.
+    #[inline(always)]
+    unsafe fn widen_u8(p: *const u8) -> __m256i {
+        _mm256_cvtepu8_epi32(_mm_loadl_epi64(p as *const __m128i))
+    }
+
+    /// Each lane's low 16 bits in both of its halves (the lanes hold 0..=65535 or a sign
+    /// extension: the low half is the 16-bit value).
+    #[inline(always)]
+    unsafe fn twice(v: __m256i) -> __m256i {
+        _mm256_or_si256(
+            _mm256_and_si256(v, _mm256_set1_epi32(0xffff)),
+            _mm256_slli_epi32::<16>(v),
         )
     }
 
     /// `acc + Σ` of the products of `a`'s and `b`'s 16-bit lanes, pairwise into 32-bit lanes
     /// (`vpdpwssd`, or `vpmaddwd` then `vpaddd`: the same exact sums where no pair is
-    /// −32768·−32768, which the sub-block sums and scales are far from).
+    /// −32768·−32768, which the scales, mins and 16-value sums are far from).
     #[inline(always)]
     unsafe fn dot_words<const VNNI: bool>(acc: __m256i, a: __m256i, b: __m256i) -> __m256i {
         if VNNI {
@@ -222,164 +239,243 @@ mod x86 {
         }
     }
 
-    #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512vnni")]
-    pub unsafe fn q4k_vnni(w: &[BlockQ4K], act: &[BlockQ8K], first: usize, out: &mut [f32]) {
-        q4k::<true>(w, act, first, out)
-    }
-
-    #[target_feature(enable = "avx2,fma,f16c")]
-    pub unsafe fn q4k_avx2(w: &[BlockQ4K], act: &[BlockQ8K], first: usize, out: &mut [f32]) {
-        q4k::<false>(w, act, first, out)
+    /// `acc + Σ` of the unsigned bytes of `w` times the signed bytes of `x`, by 32-bit lane,
+    /// exact: with VNNI only (the AVX2 kernels sum in 16 bits first, see the module's docs).
+    #[inline(always)]
+    unsafe fn dot_bytes(acc: __m256i, w: __m256i, x: __m256i) -> __m256i {
+        _mm256_dpbusd_epi32(acc, w, x)
     }
 
     #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512vnni")]
-    pub unsafe fn q6k_vnni(w: &[BlockQ6K], act: &[BlockQ8K], first: usize, out: &mut [f32]) {
-        q6k::<true>(w, act, first, out)
+    pub unsafe fn q4k_vnni<const R: usize>(
+        g: *const u8,
+        x: *const u8,
+        blocks: usize,
+        out: &mut [[f32; 8]],
+    ) {
+        q4k::<true, R>(g, x, blocks, out)
     }
 
     #[target_feature(enable = "avx2,fma,f16c")]
-    pub unsafe fn q6k_avx2(w: &[BlockQ6K], act: &[BlockQ8K], first: usize, out: &mut [f32]) {
-        q6k::<false>(w, act, first, out)
+    pub unsafe fn q4k_avx2<const R: usize>(
+        g: *const u8,
+        x: *const u8,
+        blocks: usize,
+        out: &mut [[f32; 8]],
+    ) {
+        q4k::<false, R>(g, x, blocks, out)
     }
 
-    /// The Q4_K kernel, inlined into each set's entry point (compiled with its instructions).
-    #[inline(always)]
-    unsafe fn q4k<const VNNI: bool>(
-        w: &[BlockQ4K],
-        act: &[BlockQ8K],
-        first: usize,
-        out: &mut [f32],
+    #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512vl,avx512vnni")]
+    pub unsafe fn q6k_vnni<const R: usize>(
+        g: *const u8,
+        x: *const u8,
+        blocks: usize,
+        out: &mut [[f32; 8]],
     ) {
-        let blocks = w.len();
+        q6k::<true, R>(g, x, blocks, out)
+    }
+
+    #[target_feature(enable = "avx2,fma,f16c")]
+    pub unsafe fn q6k_avx2<const R: usize>(
+        g: *const u8,
+        x: *const u8,
+        blocks: usize,
+        out: &mut [[f32; 8]],
+    ) {
+        q6k::<false, R>(g, x, blocks, out)
+    }
+
+    /// The Q4_K group kernel for `R` activation rows (`x`: the first one's Q8_K blocks, the
+    /// others after it), inlined into each set's entry point (compiled with its instructions).
+    // Indices address several register arrays in lockstep: clearer than zipped iterators.
+    #[allow(clippy::needless_range_loop)]
+    #[inline(always)]
+    unsafe fn q4k<const VNNI: bool, const R: usize>(
+        g: *const u8,
+        x: *const u8,
+        blocks: usize,
+        out: &mut [[f32; 8]],
+    ) {
         let low4 = _mm256_set1_epi8(0x0f);
-        let mut acc = [_mm256_setzero_ps(); 8];
+        let low6 = _mm256_set1_epi8(0x3f);
+        let bits45 = _mm256_set1_epi8(0x30);
+        let mut acc = [_mm256_setzero_ps(); R];
         for b in 0..blocks {
-            let wb = w.as_ptr().add(b) as *const u8;
-            let d = f16_at(wb);
-            let dmin = f16_at(wb.add(2));
-            let (scales, mins) = q4k_scales_mins(wb.add(4));
-            // Sub-block s (32 values) of scale scales[s]: one vector, its scale in every lane.
-            let mut q = [_mm256_setzero_si256(); 8];
-            let mut sc = [_mm256_setzero_si256(); 8];
-            for j in 0..4 {
-                let bits = _mm256_loadu_si256(wb.add(16 + 32 * j) as *const __m256i);
-                q[2 * j] = _mm256_and_si256(bits, low4);
-                q[2 * j + 1] = _mm256_and_si256(_mm256_srli_epi16(bits, 4), low4);
-            }
-            for (s, sc) in sc.iter_mut().enumerate() {
-                *sc = _mm256_set1_epi16(((scales >> (8 * s)) & 0xff) as i16);
-            }
-            // mins[s] twice, against the two 16-value sums of sub-block s.
-            let m8 = _mm_cvtepu8_epi16(_mm_cvtsi64_si128(mins as i64));
-            let m16 = _mm256_set_m128i(_mm_unpackhi_epi16(m8, m8), _mm_unpacklo_epi16(m8, m8));
-            for (r, acc) in acc.iter_mut().enumerate().take(out.len()) {
-                let (dx, x) = act_block(act, blocks, first + r, b);
-                let xq = x.add(X_QS);
-                let mut even = _mm256_setzero_si256();
-                let mut odd = _mm256_setzero_si256();
-                for s in (0..8).step_by(2) {
-                    let x0 = _mm256_loadu_si256(xq.add(32 * s) as *const __m256i);
-                    let x1 = _mm256_loadu_si256(xq.add(32 * s + 32) as *const __m256i);
-                    even = dot_words::<VNNI>(even, _mm256_maddubs_epi16(q[s], x0), sc[s]);
-                    odd = dot_words::<VNNI>(odd, _mm256_maddubs_epi16(q[s + 1], x1), sc[s + 1]);
+            let gb = g.add(b * ROWS * Q4K_BLOCK);
+            let d = _mm256_cvtph_ps(_mm_loadu_si128(gb.add(Q4K_D) as *const __m128i));
+            let dmin = _mm256_cvtph_ps(_mm_loadu_si128(gb.add(Q4K_DMIN) as *const __m128i));
+            // The 64 scales and the 64 mins as bytes, entry 8s + j.
+            let (sa, sb) = (load(gb.add(Q4K_SCALES)), load(gb.add(Q4K_SCALES + 32)));
+            let nibbles = load(gb.add(Q4K_MINS));
+            let mut scales = [0u8; 64];
+            let mut mins = [0u8; 64];
+            let at = |a: &mut [u8; 64], i: usize| a.as_mut_ptr().add(i) as *mut __m256i;
+            _mm256_storeu_si256(at(&mut scales, 0), _mm256_and_si256(sa, low6));
+            _mm256_storeu_si256(at(&mut scales, 32), _mm256_and_si256(sb, low6));
+            let high = |v: __m256i| _mm256_and_si256(_mm256_srli_epi16::<2>(v), bits45);
+            _mm256_storeu_si256(
+                at(&mut mins, 0),
+                _mm256_or_si256(_mm256_and_si256(nibbles, low4), high(sa)),
+            );
+            _mm256_storeu_si256(
+                at(&mut mins, 32),
+                _mm256_or_si256(
+                    _mm256_and_si256(_mm256_srli_epi16::<4>(nibbles), low4),
+                    high(sb),
+                ),
+            );
+            let mut isum = [_mm256_setzero_si256(); R];
+            for s in 0..8 {
+                // VNNI multiplies the 32-bit sums by the scale; AVX2 the 16-bit pairs.
+                let sc = widen_u8(scales.as_ptr().add(8 * s));
+                let sc = if VNNI { sc } else { twice(sc) };
+                let mut w = [_mm256_setzero_si256(); 8];
+                for p in 0..4 {
+                    let bits = load(gb.add(Q4K_QUANTS + 128 * s + 32 * p));
+                    w[p] = _mm256_and_si256(bits, low4);
+                    w[p + 4] = _mm256_and_si256(_mm256_srli_epi16::<4>(bits), low4);
                 }
-                let sum = _mm256_add_epi32(even, odd);
-                let bsums = _mm256_loadu_si256(x.add(X_BSUMS) as *const __m256i);
-                let min_sum = _mm256_madd_epi16(bsums, m16);
-                *acc = _mm256_fmadd_ps(_mm256_set1_ps(d * dx), _mm256_cvtepi32_ps(sum), *acc);
-                *acc = _mm256_fmadd_ps(
-                    _mm256_set1_ps(-dmin * dx),
-                    _mm256_cvtepi32_ps(min_sum),
-                    *acc,
-                );
+                for r in 0..R {
+                    let xq = x.add((r * blocks + b) * X_BLOCK + X_QS + 32 * s);
+                    let four = |c: usize| broadcast(xq.add(4 * c));
+                    if VNNI {
+                        // Two chains, half the latency of one.
+                        let mut even = _mm256_setzero_si256();
+                        let mut odd = _mm256_setzero_si256();
+                        for c in (0..8).step_by(2) {
+                            even = dot_bytes(even, w[c], four(c));
+                            odd = dot_bytes(odd, w[c + 1], four(c + 1));
+                        }
+                        let sum = _mm256_add_epi32(even, odd);
+                        isum[r] = _mm256_add_epi32(isum[r], _mm256_mullo_epi32(sum, sc));
+                    } else {
+                        let p = |c: usize| _mm256_maddubs_epi16(w[c], four(c));
+                        let sum = _mm256_add_epi16(
+                            _mm256_add_epi16(
+                                _mm256_add_epi16(p(0), p(1)),
+                                _mm256_add_epi16(p(2), p(3)),
+                            ),
+                            _mm256_add_epi16(
+                                _mm256_add_epi16(p(4), p(5)),
+                                _mm256_add_epi16(p(6), p(7)),
+                            ),
+                        );
+                        isum[r] = _mm256_add_epi32(isum[r], _mm256_madd_epi16(sum, sc));
+                    }
+                }
+            }
+            // min_s twice in each lane, against the two 16-value sums of sub-block s.
+            let mut mn = [_mm256_setzero_si256(); 8];
+            for (s, mn) in mn.iter_mut().enumerate() {
+                *mn = twice(widen_u8(mins.as_ptr().add(8 * s)));
+            }
+            for r in 0..R {
+                let xb = x.add((r * blocks + b) * X_BLOCK);
+                let mut msum = _mm256_setzero_si256();
+                for s in 0..8 {
+                    msum = dot_words::<VNNI>(msum, mn[s], broadcast(xb.add(X_BSUMS + 4 * s)));
+                }
+                let dx = _mm256_set1_ps((xb as *const f32).read_unaligned());
+                acc[r] = _mm256_fmadd_ps(_mm256_mul_ps(d, dx), _mm256_cvtepi32_ps(isum[r]), acc[r]);
+                acc[r] =
+                    _mm256_fnmadd_ps(_mm256_mul_ps(dmin, dx), _mm256_cvtepi32_ps(msum), acc[r]);
             }
         }
-        for (o, acc) in out.iter_mut().zip(acc) {
-            *o = hsum(acc);
+        for r in 0..R {
+            _mm256_storeu_ps(out[r].as_mut_ptr(), acc[r]);
         }
     }
 
-    /// For vector `t` of a Q6_K block (values 32t..32t+32): the bytes picking scale 2t for the
-    /// first 16 values and 2t + 1 for the next 16.
-    const Q6K_SCALE_PICK: [[u8; 16]; 8] = {
-        let mut table = [[0u8; 16]; 8];
-        let mut t = 0;
-        while t < 8 {
-            let mut i = 0;
-            while i < 16 {
-                table[t][i] = (2 * t + i / 8) as u8;
-                i += 1;
-            }
-            t += 1;
-        }
-        table
-    };
-
-    /// The Q6_K kernel, inlined into each set's entry point.
+    /// The Q6_K group kernel, as [`q4k`].
+    #[allow(clippy::needless_range_loop)]
     #[inline(always)]
-    unsafe fn q6k<const VNNI: bool>(
-        w: &[BlockQ6K],
-        act: &[BlockQ8K],
-        first: usize,
-        out: &mut [f32],
+    unsafe fn q6k<const VNNI: bool, const R: usize>(
+        g: *const u8,
+        x: *const u8,
+        blocks: usize,
+        out: &mut [[f32; 8]],
     ) {
-        let blocks = w.len();
         let low4 = _mm256_set1_epi8(0x0f);
-        let low2 = _mm256_set1_epi8(0x03);
-        let mut acc = [_mm256_setzero_ps(); 8];
+        let bits45 = _mm256_set1_epi8(0x30);
+        let mut acc = [_mm256_setzero_ps(); R];
         for b in 0..blocks {
-            let wb = w.as_ptr().add(b) as *const u8;
-            let (ql, qh) = (wb, wb.add(128));
-            let scales8 = _mm_loadu_si128(wb.add(192) as *const __m128i);
-            let d = f16_at(wb.add(208));
-            // The quants 0..63 (value + 32), 32 per vector in value order.
-            let mut q = [_mm256_setzero_si256(); 8];
-            for j in 0..2 {
-                let l0 = _mm256_loadu_si256(ql.add(64 * j) as *const __m256i);
-                let l1 = _mm256_loadu_si256(ql.add(64 * j + 32) as *const __m256i);
-                let h = _mm256_loadu_si256(qh.add(32 * j) as *const __m256i);
-                let high = |shift: i32| {
-                    let bits = match shift {
-                        0 => h,
-                        2 => _mm256_srli_epi16(h, 2),
-                        4 => _mm256_srli_epi16(h, 4),
-                        _ => _mm256_srli_epi16(h, 6),
-                    };
-                    _mm256_slli_epi16(_mm256_and_si256(bits, low2), 4)
-                };
-                let l0_hi = _mm256_and_si256(_mm256_srli_epi16(l0, 4), low4);
-                let l1_hi = _mm256_and_si256(_mm256_srli_epi16(l1, 4), low4);
-                q[4 * j] = _mm256_or_si256(_mm256_and_si256(l0, low4), high(0));
-                q[4 * j + 1] = _mm256_or_si256(_mm256_and_si256(l1, low4), high(2));
-                q[4 * j + 2] = _mm256_or_si256(l0_hi, high(4));
-                q[4 * j + 3] = _mm256_or_si256(l1_hi, high(6));
-            }
-            let mut sc = [_mm256_setzero_si256(); 8];
-            for (t, sc) in sc.iter_mut().enumerate() {
-                let pick = _mm_loadu_si128(Q6K_SCALE_PICK[t].as_ptr() as *const __m128i);
-                *sc = _mm256_cvtepi8_epi16(_mm_shuffle_epi8(scales8, pick));
-            }
-            let sc16 = _mm256_cvtepi8_epi16(scales8);
-            for (r, acc) in acc.iter_mut().enumerate().take(out.len()) {
-                let (dx, x) = act_block(act, blocks, first + r, b);
-                let xq = x.add(X_QS);
-                let mut even = _mm256_setzero_si256();
-                let mut odd = _mm256_setzero_si256();
-                for t in (0..8).step_by(2) {
-                    let x0 = _mm256_loadu_si256(xq.add(32 * t) as *const __m256i);
-                    let x1 = _mm256_loadu_si256(xq.add(32 * t + 32) as *const __m256i);
-                    even = dot_words::<VNNI>(even, _mm256_maddubs_epi16(q[t], x0), sc[t]);
-                    odd = dot_words::<VNNI>(odd, _mm256_maddubs_epi16(q[t + 1], x1), sc[t + 1]);
+            let gb = g.add(b * ROWS * Q6K_BLOCK);
+            let d = _mm256_cvtph_ps(_mm_loadu_si128(gb.add(Q6K_D) as *const __m128i));
+            let scales = gb.add(Q6K_SCALES);
+            let mut isum = [_mm256_setzero_si256(); R];
+            for t in 0..16 {
+                let sc = _mm256_cvtepi8_epi32(_mm_loadl_epi64(scales.add(8 * t) as *const __m128i));
+                let sc = if VNNI { sc } else { twice(sc) };
+                let sub = gb.add(Q6K_QUANTS + Q6K_SUB * t);
+                let (n0, n1, h) = (load(sub), load(sub.add(32)), load(sub.add(64)));
+                let w = [
+                    _mm256_or_si256(
+                        _mm256_and_si256(n0, low4),
+                        _mm256_and_si256(_mm256_slli_epi16::<4>(h), bits45),
+                    ),
+                    _mm256_or_si256(
+                        _mm256_and_si256(n1, low4),
+                        _mm256_and_si256(_mm256_slli_epi16::<2>(h), bits45),
+                    ),
+                    _mm256_or_si256(
+                        _mm256_and_si256(_mm256_srli_epi16::<4>(n0), low4),
+                        _mm256_and_si256(h, bits45),
+                    ),
+                    _mm256_or_si256(
+                        _mm256_and_si256(_mm256_srli_epi16::<4>(n1), low4),
+                        _mm256_and_si256(_mm256_srli_epi16::<2>(h), bits45),
+                    ),
+                ];
+                for r in 0..R {
+                    let xq = x.add((r * blocks + b) * X_BLOCK + X_QS + 16 * t);
+                    let four = |c: usize| broadcast(xq.add(4 * c));
+                    if VNNI {
+                        let even = dot_bytes(
+                            dot_bytes(_mm256_setzero_si256(), w[0], four(0)),
+                            w[2],
+                            four(2),
+                        );
+                        let odd = dot_bytes(
+                            dot_bytes(_mm256_setzero_si256(), w[1], four(1)),
+                            w[3],
+                            four(3),
+                        );
+                        let sum = _mm256_add_epi32(even, odd);
+                        isum[r] = _mm256_add_epi32(isum[r], _mm256_mullo_epi32(sum, sc));
+                    } else {
+                        let p = |c: usize| _mm256_maddubs_epi16(w[c], four(c));
+                        let sum01 = _mm256_add_epi16(p(0), p(1));
+                        let sum23 = _mm256_add_epi16(p(2), p(3));
+                        let sum = _mm256_add_epi32(
+                            _mm256_madd_epi16(sum01, sc),
+                            _mm256_madd_epi16(sum23, sc),
+                        );
+                        isum[r] = _mm256_add_epi32(isum[r], sum);
+                    }
                 }
-                // Σ scale·(q − 32)·x = Σ scale·q·x − 32·Σ scale·bsum.
-                let bsums = _mm256_loadu_si256(x.add(X_BSUMS) as *const __m256i);
-                let offset = _mm256_slli_epi32(_mm256_madd_epi16(bsums, sc16), 5);
-                let sum = _mm256_sub_epi32(_mm256_add_epi32(even, odd), offset);
-                *acc = _mm256_fmadd_ps(_mm256_set1_ps(d * dx), _mm256_cvtepi32_ps(sum), *acc);
+            }
+            // Lane j: the scales of sub-blocks 2u and 2u + 1, against their 16-value sums.
+            let mut pairs = [_mm256_setzero_si256(); 8];
+            for (u, pair) in pairs.iter_mut().enumerate() {
+                let lo = _mm_loadl_epi64(scales.add(16 * u) as *const __m128i);
+                let hi = _mm_loadl_epi64(scales.add(16 * u + 8) as *const __m128i);
+                *pair = _mm256_cvtepi8_epi16(_mm_unpacklo_epi8(lo, hi));
+            }
+            for r in 0..R {
+                let xb = x.add((r * blocks + b) * X_BLOCK);
+                let mut offset = _mm256_setzero_si256();
+                for u in 0..8 {
+                    offset =
+                        dot_words::<VNNI>(offset, pairs[u], broadcast(xb.add(X_BSUMS + 4 * u)));
+                }
+                let sum = _mm256_sub_epi32(isum[r], _mm256_slli_epi32::<5>(offset));
+                let dx = _mm256_set1_ps((xb as *const f32).read_unaligned());
+                acc[r] = _mm256_fmadd_ps(_mm256_mul_ps(d, dx), _mm256_cvtepi32_ps(sum), acc[r]);
             }
         }
-        for (o, acc) in out.iter_mut().zip(acc) {
-            *o = hsum(acc);
+        for r in 0..R {
+            _mm256_storeu_ps(out[r].as_mut_ptr(), acc[r]);
         }
     }
 }
@@ -387,7 +483,8 @@ mod x86 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use candle_core::quantized::k_quants::GgmlType;
+    use crate::model::row_groups;
+    use candle_core::quantized::k_quants::{BlockQ4K, BlockQ6K, GgmlType};
     use rand::rngs::StdRng;
     use rand::{Rng, SeedableRng};
 
@@ -528,11 +625,78 @@ mod tests {
         total
     }
 
-    /// Each kernel set the CPU has against candle's dot product, to rounding; every batch
-    /// containing a row gives its bits, and so does every other kernel set.
+    fn f16_at(b: &[u8], i: usize) -> f32 {
+        half::f16::from_le_bytes([b[i], b[i + 1]]).to_f32()
+    }
+
+    /// A Q8_K block's scale, quant `i` and 16-value sum `t`.
+    fn act_parts(xb: &[u8]) -> (f32, impl Fn(usize) -> i32 + '_, impl Fn(usize) -> i32 + '_) {
+        let dx = f32::from_le_bytes(xb[0..4].try_into().unwrap());
+        let q = |i: usize| xb[4 + i] as i8 as i32;
+        let bsum = |t: usize| i16::from_le_bytes([xb[260 + 2 * t], xb[261 + 2 * t]]) as i32;
+        (dx, q, bsum)
+    }
+
+    /// The arithmetic the module promises for Q4_K, one scalar step at a time, on GGUF blocks.
+    fn reference_q4k(w: &[BlockQ4K], x: &[BlockQ8K]) -> f32 {
+        let mut acc = 0f32;
+        for (wb, xb) in w.iter().zip(x) {
+            let (wb, xb) = (bytes(wb), bytes(xb));
+            let (dx, xq, bsum) = act_parts(xb);
+            let (mut sums, mut mins) = (0i32, 0i32);
+            for s in 0..8 {
+                let (scale, min) = scale_min_k4(s, wb[4..16].try_into().unwrap());
+                let dot: i32 = (32 * s..32 * s + 32)
+                    .map(|i| {
+                        let byte = wb[16 + (i / 64) * 32 + i % 32];
+                        let q = if i % 64 < 32 { byte & 0xf } else { byte >> 4 };
+                        q as i32 * xq(i)
+                    })
+                    .sum();
+                sums += scale as i32 * dot;
+                mins += min as i32 * (bsum(2 * s) + bsum(2 * s + 1));
+            }
+            acc = (f16_at(wb, 0) * dx).mul_add(sums as f32, acc);
+            acc = (-(f16_at(wb, 2) * dx)).mul_add(mins as f32, acc);
+        }
+        acc
+    }
+
+    /// The same for Q6_K (the quants decoded as llama.cpp's `dequantize_row_q6_K` does).
+    fn reference_q6k(w: &[BlockQ6K], x: &[BlockQ8K]) -> f32 {
+        let mut acc = 0f32;
+        for (wb, xb) in w.iter().zip(x) {
+            let (wb, xb) = (bytes(wb), bytes(xb));
+            let (dx, xq, bsum) = act_parts(xb);
+            let mut q = [0i32; QK_K];
+            for half in 0..2 {
+                let (ql, qh) = (&wb[64 * half..], &wb[128 + 32 * half..]);
+                for l in 0..32 {
+                    let y = &mut q[128 * half + l..];
+                    y[0] = ((ql[l] & 0xf) | ((qh[l] & 3) << 4)) as i32;
+                    y[32] = ((ql[l + 32] & 0xf) | (((qh[l] >> 2) & 3) << 4)) as i32;
+                    y[64] = ((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4)) as i32;
+                    y[96] = ((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4)) as i32;
+                }
+            }
+            let mut sums = 0i32;
+            for t in 0..16 {
+                let dot: i32 = (16 * t..16 * t + 16).map(|i| q[i] * xq(i)).sum();
+                sums += wb[192 + t] as i8 as i32 * (dot - 32 * bsum(t));
+            }
+            acc = (f16_at(wb, 208) * dx).mul_add(sums as f32, acc);
+        }
+        acc
+    }
+
+    /// Each kernel set the CPU has, on rows packed in groups, gives the reference's bits for
+    /// every row in every batch of activation rows (so the sets agree with each other), and
+    /// the reference is candle's dot product to rounding. Eleven rows: the second group is
+    /// partly padding, whose products are 0.
     fn compare<T: GgmlType<VecDotType = BlockQ8K>>(
-        dot: fn(KernelSet, &[T], &[BlockQ8K], usize, &mut [f32]),
+        kind: Kind,
         row: fn(&mut StdRng, usize, bool) -> Vec<T>,
+        reference: fn(&[T], &[BlockQ8K]) -> f32,
         magnitude: fn(&[T], &[BlockQ8K]) -> f64,
     ) {
         let sets = crate::model::kernels::testable_sets();
@@ -540,45 +704,54 @@ mod tests {
             return;
         }
         let mut rng = StdRng::seed_from_u64(0x9e37_79b9);
-        for k in [256, 512, 1024, 2048, 2560] {
+        let (n, m) = (11, GROUP_ACT_ROWS + 1);
+        for k in [256, 512, 1536, 2560] {
             let blocks = k / QK_K;
-            for trial in 0..12 {
-                let raw = trial % 2 == 1;
-                let w = row(&mut rng, k, raw);
-                let act = q8k_rows(&mut rng, 9, k, trial % 4 == 3);
-                let mut some = [0f32; 8];
-                for r in 0..9 {
-                    let x = &act[r * blocks..(r + 1) * blocks];
-                    let candle = T::vec_dot(k, &w, x);
-                    let mut first_set = None;
-                    for &set in &sets {
-                        let mut one = [0f32];
-                        dot(set, &w, &act, r, &mut one);
-                        let tolerance = 1e-5 * magnitude(&w, x).max(f64::MIN_POSITIVE);
+            for trial in 0..6 {
+                let rows: Vec<Vec<T>> = (0..n)
+                    .map(|i| row(&mut rng, k, (trial + i) % 2 == 1))
+                    .collect();
+                let act = q8k_rows(&mut rng, m, k, trial % 2 == 1);
+                let mut want = vec![[0f32; GROUP_ACT_ROWS + 1]; n];
+                for (i, w) in rows.iter().enumerate() {
+                    for (r, want) in want[i].iter_mut().enumerate() {
+                        let x = &act[r * blocks..(r + 1) * blocks];
+                        *want = reference(w, x);
+                        let candle = T::vec_dot(k, w, x);
+                        let tolerance = 1e-5 * magnitude(w, x).max(f64::MIN_POSITIVE);
                         assert!(
-                            ((one[0] - candle) as f64).abs() <= tolerance,
-                            "{set:?} {:?} k {k} trial {trial} row {r}: {} vs candle {candle} (± {tolerance})",
-                            T::DTYPE,
-                            one[0]
+                            ((*want - candle) as f64).abs() <= tolerance,
+                            "{kind:?} k {k} trial {trial} row {i},{r}: {want} vs candle {candle} (± {tolerance})"
                         );
-                        let (first, bits) = *first_set.get_or_insert((set, one[0].to_bits()));
-                        assert_eq!(
-                            one[0].to_bits(),
-                            bits,
-                            "{:?} k {k} trial {trial} row {r}: {set:?} and {first:?} differ",
-                            T::DTYPE
-                        );
-                        // Any batch containing the row gives the same bits.
-                        for len in 1..=8 {
-                            for start in r.saturating_sub(len - 1)..=r.min(9 - len) {
-                                dot(set, &w, &act, start, &mut some[..len]);
-                                assert_eq!(
-                                    some[r - start].to_bits(),
-                                    one[0].to_bits(),
-                                    "{set:?} {:?} k {k}: row {r} in rows {start}..{}",
-                                    T::DTYPE,
-                                    start + len
-                                );
+                    }
+                }
+                let mut groups = vec![0u8; kind.size(n, k)];
+                for (i, w) in rows.iter().enumerate() {
+                    let rb = kind.row_bytes(k);
+                    groups[i * rb..(i + 1) * rb].copy_from_slice(slice_bytes(w));
+                }
+                row_groups::pack_in_place(kind, &mut groups, n, k);
+                let mut out = [[0f32; 8]; GROUP_ACT_ROWS];
+                for &set in &sets {
+                    for len in 1..=GROUP_ACT_ROWS {
+                        for first in 0..=m - len {
+                            for (g, group) in
+                                groups.chunks_exact(ROWS * kind.row_bytes(k)).enumerate()
+                            {
+                                dot_group(set, kind, group, &act, k, first, &mut out[..len]);
+                                for (r, lanes) in out[..len].iter().enumerate() {
+                                    for (j, &v) in lanes.iter().enumerate() {
+                                        let i = g * ROWS + j;
+                                        let want = if i < n { want[i][first + r] } else { 0.0 };
+                                        assert_eq!(
+                                            v.to_bits(),
+                                            want.to_bits(),
+                                            "{set:?} {kind:?} k {k} trial {trial}: row {i}, activation row {} in {first}..{}",
+                                            first + r,
+                                            first + len
+                                        );
+                                    }
+                                }
                             }
                         }
                     }
@@ -587,14 +760,22 @@ mod tests {
         }
     }
 
-    #[test]
-    fn q4k_matches_candle_dot_product() {
-        compare::<BlockQ4K>(dot_q4k, q4k_row, magnitude_q4k);
+    /// A row of blocks as bytes.
+    fn slice_bytes<T>(blocks: &[T]) -> &[u8] {
+        // SAFETY: as in `bytes`.
+        unsafe {
+            std::slice::from_raw_parts(blocks.as_ptr() as *const u8, std::mem::size_of_val(blocks))
+        }
     }
 
     #[test]
-    fn q6k_matches_candle_dot_product() {
-        compare::<BlockQ6K>(dot_q6k, q6k_row, magnitude_q6k);
+    fn q4k_groups_give_the_reference_bits_and_candles_values() {
+        compare::<BlockQ4K>(Kind::Q4K, q4k_row, reference_q4k, magnitude_q4k);
+    }
+
+    #[test]
+    fn q6k_groups_give_the_reference_bits_and_candles_values() {
+        compare::<BlockQ6K>(Kind::Q6K, q6k_row, reference_q6k, magnitude_q6k);
     }
 
     #[test]
@@ -650,23 +831,6 @@ mod tests {
                 (q[j + 4] & 0xf) | ((q[j - 4] >> 6) << 4),
                 (q[j + 4] >> 4) | ((q[j] >> 6) << 4),
             )
-        }
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[test]
-    fn q4k_scales_unpack_as_llama_cpp() {
-        let mut rng = StdRng::seed_from_u64(7);
-        for _ in 0..100 {
-            let mut q = [0u8; 12];
-            rng.fill(&mut q);
-            // SAFETY: reads the 12 bytes of `q`.
-            let (scales, mins) = unsafe { x86::q4k_scales_mins(q.as_ptr()) };
-            for j in 0..8 {
-                let (d, m) = scale_min_k4(j, &q);
-                assert_eq!(((scales >> (8 * j)) & 0xff) as u8, d, "scale {j}");
-                assert_eq!(((mins >> (8 * j)) & 0xff) as u8, m, "min {j}");
-            }
         }
     }
 }
