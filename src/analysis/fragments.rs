@@ -284,12 +284,11 @@ pub fn ends_unfinished(piece: &str) -> bool {
         .iter()
         .any(|e| last.ends_with(e))
         && before.is_some_and(|b| AVOIR_FORMS.contains(b));
-    let cut_clause = fragment(&format!("{}.", piece.trim_end_matches(['.', ',', ';', ':'])))
-        == Some(Fragment::CutOffClause);
-    LEANING_ADVERBS.contains(&last)
-        || participle
-        || (!noun && is_verb_form(last))
-        || cut_clause
+    let cut_clause = fragment(&format!(
+        "{}.",
+        piece.trim_end_matches(['.', ',', ';', ':'])
+    )) == Some(Fragment::CutOffClause);
+    LEANING_ADVERBS.contains(&last) || participle || (!noun && is_verb_form(last)) || cut_clause
 }
 
 #[cfg(test)]

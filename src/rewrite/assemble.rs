@@ -408,7 +408,9 @@ fn finished(cut: &str, min_words: usize) -> Option<String> {
 /// (« 300 bénévoles venus [de…] », « la commune située [à…] »); after a determiner the word
 /// is a noun (« la sécurité »).
 fn ends_on_participle(cut: &str) -> bool {
-    const ENDINGS: [&str; 12] = ["é", "ée", "és", "ées", "i", "ie", "is", "ies", "u", "ue", "us", "ues"];
+    const ENDINGS: [&str; 12] = [
+        "é", "ée", "és", "ées", "i", "ie", "is", "ies", "u", "ue", "us", "ues",
+    ];
     const BEFORE_NOUN: [&str; 16] = [
         "le", "la", "les", "l’", "un", "une", "du", "de", "des", "d’", "au", "aux", "son", "sa",
         "ses", "leur",
@@ -418,7 +420,8 @@ fn ends_on_participle(cut: &str) -> bool {
         [.., before, last] => {
             last.chars().count() >= 4
                 && !WEEKDAYS.contains(last.as_str())
-                && !["midi", "aujourd’hui", "parmi", "ainsi", "aussi", "merci"].contains(&last.as_str())
+                && !["midi", "aujourd’hui", "parmi", "ainsi", "aussi", "merci"]
+                    .contains(&last.as_str())
                 && ENDINGS.iter().any(|e| last.ends_with(e))
                 && !BEFORE_NOUN.contains(&before.as_str())
                 && !before.ends_with('’')

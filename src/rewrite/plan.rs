@@ -314,8 +314,16 @@ mod tests {
         let src = source(blocks, None);
         let plan = plan(&src, &Facts::extract(&src.text()), None);
         assert_eq!(plan.lead[0], "La commune ouvre une médiathèque.");
-        let rest: Vec<&String> = plan.sections.iter().flat_map(|s| &s.paragraphs).flatten().collect();
-        assert!(rest.iter().any(|s| *s == "LE MAIRE."), "only the first paragraph has a dateline");
+        let rest: Vec<&String> = plan
+            .sections
+            .iter()
+            .flat_map(|s| &s.paragraphs)
+            .flatten()
+            .collect();
+        assert!(
+            rest.iter().any(|s| *s == "LE MAIRE."),
+            "only the first paragraph has a dateline"
+        );
         for dateline in ["VALDECIERZO.", "LYON (AFP).", "SAINT-ÉTIENNE —"] {
             assert!(is_dateline(dateline), "{dateline}");
         }

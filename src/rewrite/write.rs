@@ -144,7 +144,11 @@ impl<'a> Writer<'a> {
             return Ok(self.too_long());
         }
         let max_tokens = word_count(input) * 3 + 24;
-        if !fits(&self.prompt(task, input, &[])?.0, max_tokens, self.generator.context_tokens()) {
+        if !fits(
+            &self.prompt(task, input, &[])?.0,
+            max_tokens,
+            self.generator.context_tokens(),
+        ) {
             return Ok(self.too_long());
         }
         // A base model's frame shows examples; their words must not leak into the article.
@@ -447,13 +451,25 @@ mod tests {
             min_sentences: 0,
         };
         let kept = writer
-            .write(Task::Translate("anglais"), original, original, bounds, &Said::default())
+            .write(
+                Task::Translate("anglais"),
+                original,
+                original,
+                bounds,
+                &Said::default(),
+            )
             .unwrap();
-        assert_eq!(kept.as_deref(), Some("La commune a inauguré une passerelle samedi."));
+        assert_eq!(
+            kept.as_deref(),
+            Some("La commune a inauguré une passerelle samedi.")
+        );
         let record = &writer.stats.pieces[0];
         assert_eq!(record.candidates.len(), 2);
         assert_eq!(
-            record.candidates[0].rejected.as_ref().map(|r| r.reason.as_str()),
+            record.candidates[0]
+                .rejected
+                .as_ref()
+                .map(|r| r.reason.as_str()),
             Some("spelling")
         );
         assert!(record.kept && record.candidates[1].rejected.is_none());
@@ -490,7 +506,13 @@ mod tests {
             min_sentences: 0,
         };
         let kept = writer
-            .write(Task::Translate("anglais"), original, original, bounds, &Said::default())
+            .write(
+                Task::Translate("anglais"),
+                original,
+                original,
+                bounds,
+                &Said::default(),
+            )
             .unwrap();
         assert_eq!(kept, None);
         assert_eq!(model.prompts[0], model.prompts[1]);

@@ -437,14 +437,28 @@ mod tests {
     fn a_translation_names_no_speaker_its_original_leaves_unnamed() {
         let original = "«Ninguna de ellas quedará dentro del vallado», aseguró.";
         for (candidate, kept) in [
-            ("« Aucune ne restera dans la clôture », a-t-il assuré.", true),
-            ("« Aucune ne restera dans la clôture », a assuré l’expert.", false),
+            (
+                "« Aucune ne restera dans la clôture », a-t-il assuré.",
+                true,
+            ),
+            (
+                "« Aucune ne restera dans la clôture », a assuré l’expert.",
+                false,
+            ),
         ] {
-            assert_eq!(keeps_attributions(candidate, original, Lang::Es), kept, "{candidate}");
+            assert_eq!(
+                keeps_attributions(candidate, original, Lang::Es),
+                kept,
+                "{candidate}"
+            );
         }
         // A named speaker may be rendered, and renamed by the fact check's rules.
         let named = "«Ninguna quedará dentro», aseguró el director.";
-        assert!(keeps_attributions("« Aucune ne restera », a assuré le directeur.", named, Lang::Es));
+        assert!(keeps_attributions(
+            "« Aucune ne restera », a assuré le directeur.",
+            named,
+            Lang::Es
+        ));
     }
 
     #[test]

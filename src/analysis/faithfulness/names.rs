@@ -196,7 +196,6 @@ mod tests {
             texts("Visiblement, rien. Négociations en cours."),
             Vec::<String>::new()
         );
-
     }
 
     #[test]
