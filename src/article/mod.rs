@@ -22,7 +22,6 @@ pub mod render_html;
 pub mod render_json;
 pub mod render_md;
 pub mod source;
-pub mod words;
 
 pub use destination::output_matches;
 pub use front_matter::parse_front_matter;

@@ -2,13 +2,13 @@
 //! it was made ([`Provenance`]), and [`write_atomically`], which puts any rendering of
 //! it on disk without ever leaving a half-written file.
 
+use crate::analysis::text::word_count;
 use std::io::Write;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
 use crate::article::destination::plain_io;
-use crate::article::words;
 use crate::error::{Error, Result};
 
 /// A finished French web article, ready to render.
@@ -109,15 +109,15 @@ impl Article {
             .sections
             .iter()
             .map(|s| {
-                words::word_count(&s.heading)
+                word_count(&s.heading)
                     + s.paragraphs
                         .iter()
                         .chain(&s.bullets)
-                        .map(|p| words::word_count(p))
+                        .map(|p| word_count(p))
                         .sum::<usize>()
             })
             .sum();
-        words::word_count(&self.lead) + sections
+        word_count(&self.lead) + sections
     }
 }
 
@@ -276,6 +276,16 @@ mod tests {
     }
 
     #[test]
+    fn the_article_counts_words_as_the_report_does() {
+        // « 3,5 % » is one word and « Valmorin–Castelbrune » one name: the JSON's word_count
+        // and the report's (analysis::text) agree.
+        let mut article = sample_article();
+        article.lead = "Un prêt à 3,5 % pour la ligne Valmorin–Castelbrune.".into();
+        article.sections.clear();
+        assert_eq!(article.word_count(), 8);
+    }
+
+    #[test]
     fn word_count_covers_the_body_only() {
         let article = sample_article();
         let manual: usize = [
@@ -289,7 +299,7 @@ mod tests {
             "</script><script>alert('x')</script>",
         ]
         .iter()
-        .map(|t| words::word_count(t))
+        .map(|t| word_count(t))
         .sum();
         assert_eq!(article.word_count(), manual);
         assert!(article.word_count() > 30);

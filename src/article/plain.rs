@@ -3,8 +3,8 @@
 //! when it looks like one, a short unpunctuated line between paragraphs is a
 //! subheading (H2) hint, and lines starting with a bullet are list items.
 
+use crate::analysis::text::word_count;
 use crate::article::source::{BlockKind, SourceBlock};
-use crate::article::words;
 
 /// The most words a headline may have.
 const MAX_HEADLINE_WORDS: usize = 20;
@@ -124,7 +124,7 @@ fn bullet_text(line: &str) -> Option<&str> {
 /// period, colon, semicolon or comma (a question or exclamation mark is allowed when
 /// the next paragraph is longer than the line).
 fn is_headline(line: &str, next_len: usize) -> bool {
-    let n = words::word_count(line);
+    let n = word_count(line);
     if n == 0 || n > MAX_HEADLINE_WORDS || !starts_like_a_title(line) {
         return false;
     }
@@ -137,7 +137,7 @@ fn is_headline(line: &str, next_len: usize) -> bool {
 
 /// A subheading: at most 18 words, starts with a capital or digit, no final punctuation.
 fn is_subheading(line: &str) -> bool {
-    let n = words::word_count(line);
+    let n = word_count(line);
     n > 0
         && n <= MAX_SUBHEADING_WORDS
         && starts_like_a_title(line)

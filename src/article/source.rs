@@ -2,12 +2,13 @@
 //! headline, its body as a list of blocks (headings, paragraphs, list items,
 //! quotations) and its detected language.
 
+use crate::analysis::text::word_count;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::article::{decode, html, lang, markdown, plain, words};
+use crate::article::{decode, html, lang, markdown, plain};
 use crate::error::{Error, Result};
 
 /// The formats plume reads.
@@ -149,7 +150,7 @@ impl Source {
         let blocks: Vec<SourceBlock> = blocks
             .into_iter()
             .map(|b| SourceBlock::new(b.kind, clean(&b.text)))
-            .filter(|b| words::word_count(&b.text) > 0)
+            .filter(|b| word_count(&b.text) > 0)
             .collect();
         if !blocks
             .iter()
@@ -215,7 +216,7 @@ impl Source {
 
     /// The number of words in [`Source::text`].
     pub fn word_count(&self) -> usize {
-        self.blocks.iter().map(|b| words::word_count(&b.text)).sum()
+        self.blocks.iter().map(|b| word_count(&b.text)).sum()
     }
 }
 
