@@ -147,6 +147,10 @@ pub struct SourceContext {
     pub words: HashSet<String>,
     /// The stems of the source's content words.
     pub stems: HashSet<String>,
+    /// Words the source capitalises inside a sentence (folded): its names, which a sentence of
+    /// the article may open with (« Helionorte refuse ces critiques. »). Empty for German, which
+    /// capitalises every noun.
+    names: HashSet<String>,
 }
 
 impl SourceContext {
@@ -155,6 +159,10 @@ impl SourceContext {
             lang,
             words: phrase_tokens(text).into_iter().collect(),
             stems: stem_set(text),
+            names: match lang {
+                Lang::De => HashSet::new(),
+                _ => crate::analysis::faithfulness::capitalised_mid_sentence(text),
+            },
         }
     }
 
@@ -167,10 +175,15 @@ impl SourceContext {
     }
 
     /// The words of `text` that are not French: unknown to the dictionary, and, for a French
-    /// source, not the source's own (a foreign source's words are not French).
+    /// source, not the source's own (a foreign source's words are not French); a name of the
+    /// source opening a sentence is not looked up.
     pub fn unknown_words(&self, text: &str) -> Vec<String> {
         let french = self.lang == Lang::Fr;
-        unknown_words(text, &|w| french && self.has_word(w))
+        let name = |w: &str| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                && self.names.contains(&crate::analysis::text::fold(w))
+        };
+        unknown_words(text, &|w| (french && self.has_word(w)) || name(w))
     }
 
     /// The content stems of `examples` (a prompt's own examples) that the source lacks.
@@ -184,6 +197,33 @@ impl SourceContext {
 
 #[cfg(test)]
 mod tests {
+    use super::SourceContext;
+    use crate::article::lang::Lang;
+
+    #[test]
+    fn a_sentence_may_open_with_a_name_of_the_source_not_with_a_foreign_word() {
+        let es = SourceContext::new(
+            "La empresa Helionorte comenzará las obras. Durante los meses de obras, Helionorte contratará.",
+            Lang::Es,
+        );
+        assert!(es
+            .unknown_words("Helionorte refuse ces critiques.")
+            .is_empty());
+        assert_eq!(
+            es.unknown_words("Durante les mois de travaux."),
+            vec!["Durante"]
+        );
+        // German capitalises every noun: a noun opening a sentence is no name.
+        let de = SourceContext::new(
+            "Gestern sprach der Kulturdezernent Friedhelm Osterkamp im Rathaus.",
+            Lang::De,
+        );
+        assert_eq!(
+            de.unknown_words("Kulturdezernent Friedhelm Osterkamp a parlé hier."),
+            vec!["Kulturdezernent"]
+        );
+    }
+
     #[test]
     fn the_stem_index_finds_the_same_pairs_as_comparing_every_pair() {
         let words = [

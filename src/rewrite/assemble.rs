@@ -452,12 +452,15 @@ fn first_clause(sentence: &str) -> &str {
     sentence.trim()
 }
 
-/// The H1: the written headline when there is one, else the lead's first clause; the
+/// The H1: the written headline when there is one, else the lead's main clause; the
 /// keyphrase near its start.
 pub fn title(headline: Option<&str>, body: &Body, keyphrase: &str) -> String {
+    // Without a headline, the lead's main clause (« aucune grue ne bougeait », not the « Au
+    // milieu de la matinée » that opens it), else its first clause.
     let base = headline.map(str::to_string).unwrap_or_else(|| {
         let first = body.sentences().into_iter().next().unwrap_or_default();
-        first_clause(&first).to_string()
+        heading_from_sentence(&first, None, false)
+            .unwrap_or_else(|| first_clause(&first).to_string())
     });
     let key = fold(keyphrase);
     let after_key = MAX_PX - width_px(&format!("{keyphrase} : "));
@@ -543,8 +546,33 @@ fn balanced(text: &str) -> bool {
 }
 
 /// Words that open a clause able to stand as a sentence: determiners and subject pronouns.
-const CLAUSE_OPENERS: [&str; 13] = [
-    "le", "la", "les", "l’", "l'", "un", "une", "des", "ce", "cet", "cette", "ces", "leur",
+const CLAUSE_OPENERS: [&str; 26] = [
+    "le",
+    "la",
+    "les",
+    "l’",
+    "l'",
+    "un",
+    "une",
+    "des",
+    "ce",
+    "cet",
+    "cette",
+    "ces",
+    "leur",
+    "leurs",
+    "son",
+    "sa",
+    "ses",
+    "nos",
+    "aucun",
+    "aucune",
+    "chaque",
+    "plusieurs",
+    "tout",
+    "toute",
+    "tous",
+    "toutes",
 ];
 
 /// Pronouns whose referent is in another sentence: a heading that opens with one
@@ -841,6 +869,15 @@ mod tests {
         assert!(t.starts_with("Jeanne Morel : "), "{t}");
         let t = title(Some("Valbrune inaugure sa passerelle"), &body(), "Valbrune");
         assert_eq!(t, "Valbrune inaugure sa passerelle");
+        // Without a headline, the lead's main clause, not the adverbial that opens it.
+        let lead = Body {
+            lead: "Au milieu de la matinée, aucune grue ne bougeait sur le quai principal.".into(),
+            sections: vec![],
+        };
+        assert_eq!(
+            title(None, &lead, "Harrowmouth"),
+            "Harrowmouth : aucune grue ne bougeait sur le quai principal"
+        );
     }
 
     #[test]

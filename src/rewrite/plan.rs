@@ -239,16 +239,19 @@ pub fn choose_keyphrase(source: &Source, facts: &Facts) -> String {
 }
 
 /// The most prominent name of `facts` in a written article (`text`, with its `lead` counting
-/// again): a source entity whole, or one of its words as the article writes it; `None` when
-/// the article has none.
+/// again): a source entity whole, or one of its words as the article writes it — not the
+/// first of several (« Douglas » of « Douglas Fairweather »: a first name alone is nobody's
+/// keyphrase); `None` when the article has none.
 pub fn keyphrase_in(text: &str, lead: &str, facts: &Facts) -> Option<String> {
     let (text, lead) = (padded(text), padded(lead));
     let mut best: Option<(usize, String)> = None;
     for entity in &facts.entities {
+        let several = entity.keys.len() > 1;
         let words = entity
             .text
             .split_whitespace()
-            .filter(|w| entity.keys.contains(&fold(w)) && w.chars().count() >= 3);
+            .filter(|w| entity.keys.contains(&fold(w)) && w.chars().count() >= 3)
+            .skip(usize::from(several));
         for form in std::iter::once(entity.text.as_str()).chain(words) {
             let (found, score) = prominence(&text, &lead, form);
             if found > 0 && best.as_ref().is_none_or(|(s, _)| score > *s) {
@@ -368,6 +371,14 @@ mod tests {
             Some("Lindenau")
         );
         assert_eq!(keyphrase_in("Rien de tel.", "", &facts), None);
+        // A first name alone is not a keyphrase, however often the article has it.
+        let facts =
+            Facts::extract("Its chief executive, Douglas Fairweather, said no. Fairweather left.");
+        let article = "Douglas Fairweather a dit non. Douglas est parti, Douglas aussi.";
+        assert_ne!(
+            keyphrase_in(article, article, &facts).as_deref(),
+            Some("Douglas")
+        );
     }
 
     #[test]

@@ -80,7 +80,9 @@ impl std::fmt::Display for Rejection {
             Rejection::Fragment(why) => write!(f, "not a whole sentence: {why}"),
             Rejection::Spelling(w) => write!(f, "not French words: {}", w.join(", ")),
             Rejection::Untranslated(w) => write!(f, "words left untranslated: {}", w.join(", ")),
-            Rejection::Agreement(w) => write!(f, "gender agreement: « {w} »"),
+            Rejection::Agreement(w) => {
+                write!(f, "determiner to correct (gender or elision): « {w} »")
+            }
             Rejection::Polarity => write!(f, "a negation or restriction added or lost"),
             Rejection::Attribution => write!(f, "who said or announced it changed"),
             Rejection::PromptWords(w) => {
@@ -277,9 +279,7 @@ impl Checker<'_> {
     /// Every word French (the dictionary), or the French source's own; no word of a foreign
     /// source left as it was.
     fn french_words(&self, text: &str) -> Result<(), Rejection> {
-        let mut unknown = self.source.unknown_words(text);
-        // A sentence may open with a name of the source (« Helionorte refuse ces critiques. »).
-        unknown.retain(|w| !self.facts.is_name_word(w));
+        let unknown = self.source.unknown_words(text);
         if unknown.is_empty() {
             return Ok(());
         }

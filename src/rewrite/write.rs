@@ -284,8 +284,16 @@ fn warning(task: Task, rejection: &Rejection) -> Option<String> {
         Task::Heading => return None,
     };
     Some(match rejection {
+        Rejection::Spelling(words) if words.len() == 1 => format!(
+            "{} n’est pas un mot français : ne l’écris pas, emploie le mot français juste.",
+            quoted(words)
+        ),
         Rejection::Spelling(words) => format!(
             "{} ne sont pas des mots français : ne les écris pas, emploie les mots français justes.",
+            quoted(words)
+        ),
+        Rejection::Untranslated(words) if words.len() == 1 => format!(
+            "{} est un mot {lang} : traduis-le en français.",
             quoted(words)
         ),
         Rejection::Untranslated(words) => format!(
@@ -293,7 +301,7 @@ fn warning(task: Task, rejection: &Rejection) -> Option<String> {
             quoted(words)
         ),
         Rejection::Agreement(words) => {
-            format!("Accorde en genre l’article et le nom (pas « {words} »).")
+            format!("Corrige « {words} » : accord en genre ou élision (l’, d’, qu’).")
         }
         Rejection::NotFrench => "Écris tout en français, sans aucune phrase dans une autre langue.".into(),
         Rejection::DroppedNumbers => "Garde chaque nombre du texte, tel quel.".into(),
@@ -387,8 +395,8 @@ mod tests {
     use crate::article::Lang;
     use crate::generate::{Generation, StopReason};
 
-    /// A chat "model" that misspells a word in its first answer and corrects it when the next
-    /// turn names the word; it records every prompt and temperature.
+    /// A chat "model" that misspells a word in its first answer and corrects it when the prompt
+    /// warns of that word; it records every prompt and temperature.
     struct Speller {
         prompts: Vec<String>,
         temperatures: Vec<f32>,
@@ -402,7 +410,7 @@ mod tests {
             _: &mut dyn FnMut(&str),
         ) -> Result<Generation> {
             let text = prompt.text();
-            let answer = if text.contains("« pasrelle » ne sont pas des mots français") {
+            let answer = if text.contains("« pasrelle » n’est pas un mot français") {
                 "La commune a inauguré une passerelle samedi."
             } else {
                 "La commune a inauguré une pasrelle samedi."

@@ -22,8 +22,8 @@ fn finding(id: &'static str, problems: usize, good: &str, bad: String) -> Findin
     }
 }
 
-/// Words unknown to the French dictionary (Dicollecte), and determiners whose noun has the
-/// other gender.
+/// Words unknown to the French dictionary (Dicollecte), determiners whose noun has the other
+/// gender, and missing elisions.
 pub fn spelling(ctx: &Context) -> Finding {
     let words = &ctx.quality.unknown_words;
     let agreement = &ctx.quality.agreement;
@@ -37,7 +37,7 @@ pub fn spelling(ctx: &Context) -> Finding {
     }
     if !agreement.is_empty() {
         problems.push(format!(
-            "{} accord(s) en genre à revoir : {}",
+            "{} déterminant(s) à revoir (accord en genre ou élision) : {}",
             agreement.len(),
             examples(agreement.iter().map(String::as_str))
         ));

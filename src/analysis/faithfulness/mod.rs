@@ -316,12 +316,6 @@ impl Facts {
     }
 
     /// No unknown name, unknown number or broken quotation in `candidate`.
-    /// Whether `word` is a key word of one of the source's names (« Helionorte » when the
-    /// source names « Helionorte Energías Renovables »): a translation keeps it as it is.
-    pub fn is_name_word(&self, word: &str) -> bool {
-        self.key_vocab.binary_search(&fold(word)).is_ok()
-    }
-
     pub fn is_faithful(&self, candidate: &str) -> bool {
         self.check(candidate).is_faithful()
     }
@@ -397,7 +391,6 @@ mod tests {
         );
         let names: Vec<&str> = facts.entities.iter().map(|n| n.text.as_str()).collect();
         assert_eq!(names, vec!["Íñigo Saldaña"]);
-        assert!(facts.is_name_word("Saldaña") && !facts.is_name_word("Ninguna"));
     }
 
     const SOURCE_FR: &str = "Le ministre russe des Affaires étrangères, Sergueï Lavrov, a rencontré \
