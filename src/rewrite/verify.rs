@@ -9,6 +9,7 @@ use crate::analysis::agreement::first_disagreement;
 pub use crate::analysis::content::SourceContext;
 use crate::analysis::content::{stem, stem_set, words_outside, StemIndex};
 use crate::analysis::faithfulness::claims::{keeps_attributions, keeps_polarity};
+use crate::analysis::faithfulness::quotes::{normalise, quotations};
 use crate::analysis::faithfulness::Facts;
 use crate::analysis::fragments::{fragment, Fragment};
 use crate::analysis::text::{phrase_tokens, sentences, word_count};
@@ -239,6 +240,26 @@ impl Checker<'_> {
         if !report.broken_quotes.is_empty() {
             return Err(Rejection::BrokenQuotes(report.broken_quotes));
         }
+        // Every quotation of the original stays one: word for word from a French source (a
+        // quotation is never paraphrased, nor made the article's own words by dropping its
+        // « »), as many of them in a translation.
+        let theirs = quotations(original);
+        if !theirs.is_empty() {
+            let ours = quotations(text);
+            let lost: Vec<String> = if self.source.lang == Lang::Fr {
+                theirs
+                    .into_iter()
+                    .filter(|q| !ours.iter().any(|o| normalise(o) == normalise(q)))
+                    .collect()
+            } else if ours.len() < theirs.len() {
+                theirs
+            } else {
+                Vec::new()
+            };
+            if !lost.is_empty() {
+                return Err(Rejection::BrokenQuotes(lost));
+            }
+        }
         // The rewrite keeps the facts of its original: every number, most names.
         let own = Facts::extract(original);
         let kept = own.check(text);
@@ -443,6 +464,46 @@ mod tests {
             check("« C’est un beau jour pour la commune », a déclaré Jeanne Morel devant 300 habitants.", original),
             Err(Rejection::BrokenQuotes(_))
         ));
+    }
+
+    #[test]
+    fn a_quotation_never_loses_its_guillemets() {
+        // The defect of the quality harness: the commander's words became the article's own.
+        let original =
+            "« C’est un grand jour pour la commune », a-t-elle déclaré devant 300 habitants.";
+        for (candidate, kept) in [
+            (
+                "C’est un grand jour pour la commune, a-t-elle déclaré devant 300 habitants.",
+                false,
+            ),
+            (
+                "Devant 300 habitants, elle a déclaré : « C’est un grand jour pour la commune ».",
+                true,
+            ),
+        ] {
+            let checked = check(candidate, original);
+            assert_eq!(checked.is_ok(), kept, "{candidate}: {checked:?}");
+            if !kept {
+                assert!(
+                    matches!(checked, Err(Rejection::BrokenQuotes(_))),
+                    "{checked:?}"
+                );
+            }
+        }
+        // A translation keeps as many quotations as its original.
+        let en = "\"We plan our whole week around the port,\" she said.";
+        let dropped = check_with(
+            en,
+            Lang::En,
+            "",
+            &Said::default(),
+            "Nous organisons notre semaine autour du port, a-t-elle dit.",
+            en,
+        );
+        assert!(
+            matches!(dropped, Err(Rejection::BrokenQuotes(_))),
+            "{dropped:?}"
+        );
     }
 
     #[test]

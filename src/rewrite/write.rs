@@ -318,6 +318,10 @@ fn warning(task: Task, rejection: &Rejection) -> Option<String> {
         Rejection::Attribution => "Garde exactement qui dit quoi : n’ajoute, ne retire et ne change aucune source.".into(),
         Rejection::MissingSentences { .. } => "Traduis chaque phrase du texte : aucune ne doit manquer.".into(),
         Rejection::Fragment(_) => "Écris des phrases complètes, chacune avec son verbe conjugué.".into(),
+        Rejection::BrokenQuotes(quotes) => format!(
+            "Garde chaque citation entre guillemets « », mot pour mot : {}.",
+            quoted(quotes)
+        ),
         _ => return None,
     })
 }
