@@ -390,7 +390,14 @@ fn finished(cut: &str, min_words: usize) -> Option<String> {
         if words.len() <= min_words {
             return None;
         }
-        words.pop();
+        let capitalised = |w: &&str| w.chars().next().is_some_and(char::is_uppercase);
+        let popped = words.pop();
+        // A name goes whole or not at all (never « Léa » of « Léa Marchetti »).
+        if popped.as_ref().is_some_and(capitalised) {
+            while words.len() > min_words && words.last().is_some_and(capitalised) {
+                words.pop();
+            }
+        }
         while words.len() > min_words
             && words.last().is_some_and(|w| {
                 DANGLING.contains(&w.to_lowercase().trim_end_matches(',')) || w.ends_with('’')
@@ -415,6 +422,14 @@ fn ends_on_participle(cut: &str) -> bool {
         "le", "la", "les", "l’", "un", "une", "du", "de", "des", "d’", "au", "aux", "son", "sa",
         "ses", "leur",
     ];
+    // A capitalised word is a name (« Léa Marchetti »), not a participle.
+    if cut
+        .split_whitespace()
+        .last()
+        .is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase))
+    {
+        return false;
+    }
     let words: Vec<String> = cut.split_whitespace().map(lower_fr).collect();
     match words.as_slice() {
         [.., before, last] => {
@@ -671,6 +686,18 @@ pub fn enforce(article: &mut Article) {
         let rest = split_off(&mut article.sections[i], half);
         article.sections.insert(i + 1, rest);
     }
+    // No heading says again the title or an earlier heading: a repeated one takes its
+    // section's own words.
+    let mut headings: Vec<String> = vec![fold(&article.title)];
+    for section in &mut article.sections {
+        if headings.contains(&fold(&section.heading)) && !section.paragraphs.is_empty() {
+            let fresh = extractive_heading(&section.paragraphs);
+            if !headings.contains(&fold(&fresh)) {
+                section.heading = fresh;
+            }
+        }
+        headings.push(fold(&section.heading));
+    }
 
     // French typography everywhere; sentence case for the title and headings.
     let vocabulary = lowercase_vocabulary(&format!(
@@ -917,6 +944,38 @@ mod tests {
     }
 
     #[test]
+    fn no_heading_repeats_the_title_or_another_heading() {
+        let section = |heading: &str, text: &str| Section {
+            heading: heading.into(),
+            level: 2,
+            paragraphs: vec![text.into()],
+            bullets: vec![],
+        };
+        let mut article = crate::article::output::sample_article();
+        article.title = "La Port Authority de Harrowmouth".into();
+        article.sections = vec![
+            section(
+                "La Port Authority de Harrowmouth",
+                "L’autorité portuaire a proposé une hausse de 4 % sur deux ans aux dockers.",
+            ),
+            section(
+                "Les dockers en grève",
+                "Les dockers ont cessé le travail lundi à six heures du matin.",
+            ),
+            section(
+                "Les dockers en grève",
+                "Le syndicat réclame une hausse de 7,5 % et la fin des journées coupées.",
+            ),
+        ];
+        enforce(&mut article);
+        let mut seen = vec![fold(&article.title)];
+        for s in &article.sections {
+            assert!(!seen.contains(&fold(&s.heading)), "{} repeated", s.heading);
+            seen.push(fold(&s.heading));
+        }
+    }
+
+    #[test]
     fn a_heading_or_title_never_stops_before_the_words_its_sentence_needed() {
         // Defects of the quality harness: headings and a title cut where the sentence went on.
         let paragraphs = vec![
@@ -926,6 +985,20 @@ mod tests {
         let heading = extractive_heading(&paragraphs);
         assert_eq!(heading, "Le festival repose aussi sur 300 bénévoles");
         assert!(!ends_unfinished(&heading), "{heading}");
+        // A name ending in « i » is no participle, and a name is never cut.
+        let paragraphs = vec![
+            "Sur le quai de Valmorin, Léa Marchetti, infirmière à l’hôpital de Castelbrune, ne cachait pas son soulagement."
+                .to_string(),
+        ];
+        let heading = extractive_heading(&paragraphs);
+        assert!(!heading.ends_with("Léa"), "{heading}");
+        assert!(!ends_on_participle(
+            "Sur le quai de Valmorin, Léa Marchetti"
+        ));
+        assert_eq!(
+            finished("Le festival accueille Léa Marchetti venue", 2).as_deref(),
+            Some("Le festival accueille Léa Marchetti")
+        );
         let headline = "Le Conseil a déclaré que le projet d’expansion coûterait 11,4 millions de dollars de plus que prévu";
         let t = title(Some(headline), &body(), "Sadia Mercer");
         assert!(!ends_unfinished(&t), "{t}");
