@@ -263,9 +263,11 @@ const LEANING_ADVERBS: [&str; 16] = [
     "seulement",
 ];
 
-/// Determiners after which a word in « -ait » or « -ent » is a noun (« du lait »).
-const DETERMINERS: [&str; 14] = [
-    "le", "la", "les", "l’", "un", "une", "du", "de", "des", "d’", "au", "aux", "son", "sa",
+/// Determiners after which a word is a noun, whatever its ending (« du lait », « la
+/// sécurité »).
+pub const DETERMINERS: [&str; 16] = [
+    "le", "la", "les", "l’", "un", "une", "du", "de", "des", "d’", "au", "aux", "son", "sa", "ses",
+    "leur",
 ];
 
 /// Whether `piece`, cut from a sentence that goes on after it, stops where the sentence still

@@ -10,7 +10,7 @@ pub use super::paragraphs::MAX_PARAGRAPH_WORDS;
 use super::verify::Said;
 use crate::analysis::assessments::title_width::{width_px, MAX_PX};
 use crate::analysis::content::{shared_share, stem_set, words_outside};
-use crate::analysis::fragments::{balanced_quotes, ends_unfinished, has_verb};
+use crate::analysis::fragments::{balanced_quotes, ends_unfinished, has_verb, DETERMINERS};
 use crate::analysis::lists::{COMMON_WORDS, FUNCTION_WORDS, WEEKDAYS};
 use crate::analysis::slug::slugify;
 use crate::analysis::text::{fold, lower_fr, sentences, word_count};
@@ -418,10 +418,6 @@ fn ends_on_participle(cut: &str) -> bool {
     const ENDINGS: [&str; 12] = [
         "é", "ée", "és", "ées", "i", "ie", "is", "ies", "u", "ue", "us", "ues",
     ];
-    const BEFORE_NOUN: [&str; 16] = [
-        "le", "la", "les", "l’", "un", "une", "du", "de", "des", "d’", "au", "aux", "son", "sa",
-        "ses", "leur",
-    ];
     // A capitalised word is a name (« Léa Marchetti »), not a participle.
     if cut
         .split_whitespace()
@@ -438,7 +434,7 @@ fn ends_on_participle(cut: &str) -> bool {
                 && !["midi", "aujourd’hui", "parmi", "ainsi", "aussi", "merci"]
                     .contains(&last.as_str())
                 && ENDINGS.iter().any(|e| last.ends_with(e))
-                && !BEFORE_NOUN.contains(&before.as_str())
+                && !DETERMINERS.contains(&before.as_str())
                 && !before.ends_with('’')
         }
         _ => false,
