@@ -481,6 +481,13 @@ mod tests {
         assert_eq!(r.unknown_numbers, ["francs"]);
         let r = facts.check("Les billets coûtent 12 €.");
         assert_eq!(r.unknown_numbers, ["€"]);
+        // Written by the 1.5B translating « 19 milioni di euro »: « lire » is also a verb.
+        let facts = Facts::extract("Il cantiere è costato 19 milioni di euro in più del previsto.");
+        let r = facts.check("Le chantier a coûté 19 millions de lire de plus que prévu.");
+        assert_eq!(r.unknown_numbers, ["lire"]);
+        assert!(facts
+            .check("Le chantier a coûté 19 millions d’euros de plus, à lire ici.")
+            .is_faithful());
     }
 
     #[test]

@@ -222,7 +222,7 @@ pub fn weekdays(text: &str) -> Vec<(u8, String)> {
 
 /// Currencies as the languages plume reads write them: symbols and codes, and words (folded)
 /// that count only after an amount.
-const CURRENCIES: [(&str, &[&str], &[&str]); 7] = [
+const CURRENCIES: [(&str, &[&str], &[&str]); 8] = [
     ("euro", &["€"], &["euro", "euros", "eur"]),
     (
         "dollar",
@@ -247,6 +247,9 @@ const CURRENCIES: [(&str, &[&str], &[&str]); 7] = [
         ],
     ),
     ("yen", &["¥"], &["yen", "yens", "jpy"]),
+    // The Turkish lira, and the Italian one a translation may invent (« 19 millions de lire »
+    // for « 19 milioni di euro »).
+    ("lira", &["₺"], &["lira", "lire", "lires", "liras", "try"]),
     ("yuan", &[], &["yuan", "yuans", "renminbi", "cny"]),
     (
         "rouble",
