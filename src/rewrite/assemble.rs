@@ -11,7 +11,7 @@ use super::verify::Said;
 use crate::analysis::assessments::title_width::{width_px, MAX_PX};
 use crate::analysis::content::{shared_share, stem_set, words_outside};
 use crate::analysis::fragments::{balanced_quotes, ends_unfinished, has_verb, DETERMINERS};
-use crate::analysis::lists::{COMMON_WORDS, FUNCTION_WORDS, WEEKDAYS};
+use crate::analysis::lists::{AVOIR_FORMS, COMMON_WORDS, ETRE_FORMS, FUNCTION_WORDS, WEEKDAYS};
 use crate::analysis::slug::slugify;
 use crate::analysis::text::{fold, lower_fr, sentences, word_count};
 use crate::analysis::typography::fix_typography;
@@ -179,7 +179,7 @@ fn heading_from_sentence(sentence: &str, key: Option<&str>, cut: bool) -> Option
         word_count(c) >= 4
             && balanced(c)
             && rank(c) < 3
-            && !opens_with_pronoun(c)
+            && !needs_antecedent(c)
             && !dangling.contains(c)
             && key.is_none_or(|k| fold(c).contains(&fold(k)))
     };
@@ -605,8 +605,22 @@ fn opens_clause(part: &str) -> bool {
 }
 
 /// Whether `heading` opens with a pronoun that needs the sentence before it.
-pub fn opens_with_pronoun(heading: &str) -> bool {
+fn opens_with_pronoun(heading: &str) -> bool {
     starts_with_any(heading, &PRONOUN_OPENERS)
+}
+
+/// Whether `heading` needs the sentence before it: it opens with a subject pronoun (« Elle a
+/// ajouté »), or an object pronoun stands before its verb (« La direction l’a démentie »,
+/// « Le maire les a reçus »).
+pub fn needs_antecedent(heading: &str) -> bool {
+    const OBJECTS: [&str; 5] = ["l’", "le", "la", "les", "lui"];
+    let tokens = crate::analysis::text::phrase_tokens(heading);
+    let object_before_verb = tokens.windows(2).enumerate().any(|(i, pair)| {
+        i > 0
+            && OBJECTS.contains(&pair[0].as_str())
+            && (AVOIR_FORMS.contains(pair[1].as_str()) || ETRE_FORMS.contains(pair[1].as_str()))
+    });
+    opens_with_pronoun(heading) || object_before_verb
 }
 
 /// Applies the structural rules and French typography to the article in place.
@@ -861,6 +875,11 @@ mod tests {
         assert!(opens_with_pronoun("C’est la fin des travaux"));
         assert!(!opens_with_pronoun("Le conseil a voté le budget"));
         assert!(!opens_with_pronoun("Ilots de chaleur en ville"));
+        // An object pronoun before its verb leans on the sentence before too.
+        assert!(needs_antecedent("La direction l’a démentie"));
+        assert!(needs_antecedent("Le maire les a reçus samedi"));
+        assert!(!needs_antecedent("La direction a démenti la fermeture"));
+        assert!(!needs_antecedent("Les élus ont voté le budget"));
     }
 
     #[test]

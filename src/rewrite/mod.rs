@@ -497,7 +497,7 @@ fn heading(
     };
     Ok(candidate
         .map(|h| clean_heading(&h))
-        .filter(|h| assemble::supported(h, &support) && !assemble::opens_with_pronoun(h))
+        .filter(|h| assemble::supported(h, &support) && !assemble::needs_antecedent(h))
         .unwrap_or_else(|| assemble::extractive_heading(paragraphs)))
 }
 
