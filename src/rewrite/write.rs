@@ -144,11 +144,9 @@ impl<'a> Writer<'a> {
             return Ok(self.too_long());
         }
         let max_tokens = word_count(input) * 3 + 24;
-        if !fits(
-            &self.prompt(task, input, &[])?.0,
-            max_tokens,
-            self.generator.context_tokens(),
-        ) {
+        // The prompt and its stop strings, built again only when a new warning joins it.
+        let (mut prompt, mut stop) = self.prompt(task, input, &[])?;
+        if !fits(&prompt, max_tokens, self.generator.context_tokens()) {
             return Ok(self.too_long());
         }
         // A base model's frame shows examples; their words must not leak into the article.
@@ -166,7 +164,8 @@ impl<'a> Writer<'a> {
         for attempt in 0..self.attempts {
             // The first answer is greedy, and so is the first one asked with a new warning;
             // the others sample.
-            let sampling = if attempt == 0 || warnings.len() > warned {
+            let warned_anew = warnings.len() > warned;
+            let sampling = if attempt == 0 || warned_anew {
                 SamplingSettings {
                     seed: self.sampling.seed,
                     ..SamplingSettings::greedy()
@@ -181,16 +180,18 @@ impl<'a> Writer<'a> {
                     ..self.sampling.clone()
                 }
             };
-            warned = warnings.len();
-            let (prompt, stop) = self.prompt(task, input, &warnings)?;
-            if !fits(&prompt, max_tokens, self.generator.context_tokens()) {
-                break;
+            if warned_anew {
+                warned = warnings.len();
+                (prompt, stop) = self.prompt(task, input, &warnings)?;
+                if !fits(&prompt, max_tokens, self.generator.context_tokens()) {
+                    break;
+                }
             }
             let settings = GenerationSettings {
                 sampling,
                 max_tokens,
                 min_tokens: 1,
-                stop,
+                stop: stop.clone(),
             };
             let generation = self.generator.generate(&prompt, &settings, &mut |_| {})?;
             self.stats.prompt_tokens += generation.prompt_tokens_processed;
@@ -438,21 +439,26 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_chat_model_is_warned_of_the_words_the_check_named() {
+    /// Asks `model` (as a `style` model, `attempts` candidates) to translate one sentence;
+    /// what was kept and the writer's record.
+    fn translate(
+        model: &mut Speller,
+        style: PromptStyle,
+        attempts: usize,
+    ) -> (Option<String>, WriteStats) {
         let original = "The town opened a footbridge on Saturday.";
         let facts = Facts::extract(original);
         let source = SourceContext::new(original, Lang::En);
-        let mut model = Speller {
-            prompts: Vec::new(),
-            temperatures: Vec::new(),
+        let architecture = match style {
+            PromptStyle::Chat => "qwen2",
+            PromptStyle::Base => "gemma3",
         };
         let mut writer = Writer::new(
-            &mut model,
-            PromptStyle::Chat,
-            "qwen2".into(),
+            model,
+            style,
+            architecture.into(),
             SamplingSettings::default(),
-            3,
+            attempts,
             &facts,
             &source,
         );
@@ -462,20 +468,29 @@ mod tests {
             sentence: true,
             min_sentences: 0,
         };
+        let task = Task::Translate("anglais");
         let kept = writer
-            .write(
-                Task::Translate("anglais"),
-                original,
-                original,
-                bounds,
-                &Said::default(),
-            )
+            .write(task, original, original, bounds, &Said::default())
             .unwrap();
+        (kept, writer.stats.clone())
+    }
+
+    fn speller() -> Speller {
+        Speller {
+            prompts: Vec::new(),
+            temperatures: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_chat_model_is_warned_of_the_words_the_check_named() {
+        let mut model = speller();
+        let (kept, stats) = translate(&mut model, PromptStyle::Chat, 3);
         assert_eq!(
             kept.as_deref(),
             Some("La commune a inauguré une passerelle samedi.")
         );
-        let record = &writer.stats.pieces[0];
+        let record = &stats.pieces[0];
         assert_eq!(record.candidates.len(), 2);
         assert_eq!(
             record.candidates[0]
@@ -495,37 +510,8 @@ mod tests {
 
     #[test]
     fn a_base_model_samples_again_instead() {
-        let original = "The town opened a footbridge on Saturday.";
-        let facts = Facts::extract(original);
-        let source = SourceContext::new(original, Lang::En);
-        let mut model = Speller {
-            prompts: Vec::new(),
-            temperatures: Vec::new(),
-        };
-        let mut writer = Writer::new(
-            &mut model,
-            PromptStyle::Base,
-            "gemma3".into(),
-            SamplingSettings::default(),
-            2,
-            &facts,
-            &source,
-        );
-        let bounds = Bounds {
-            min: 3,
-            max: 20,
-            sentence: true,
-            min_sentences: 0,
-        };
-        let kept = writer
-            .write(
-                Task::Translate("anglais"),
-                original,
-                original,
-                bounds,
-                &Said::default(),
-            )
-            .unwrap();
+        let mut model = speller();
+        let (kept, _) = translate(&mut model, PromptStyle::Base, 2);
         assert_eq!(kept, None);
         assert_eq!(model.prompts[0], model.prompts[1]);
         assert!(model.temperatures[1] > 0.0);
