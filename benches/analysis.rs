@@ -8,7 +8,7 @@ mod common;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
-use plume::analysis::faithfulness::Facts;
+use plume::facts::Facts;
 use plume::analysis::{analyze, CheckOptions, Document};
 
 /// The source dispatch the article is written from.

@@ -8,8 +8,9 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::analysis::{self, CheckOptions, Document};
-use crate::article::{self, destination, OutputFormat, Source};
-use crate::batch;
+use crate::article::{self, destination, OutputFormat};
+use crate::source::Source;
+use crate::rewrite::batch;
 use crate::generate::openai::OpenAiGenerator;
 use crate::generate::{
     GenerationSettings, ModelGenerator, Prompt, SamplingSettings, TextGenerator,

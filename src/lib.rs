@@ -15,14 +15,14 @@
 
 pub mod analysis;
 pub mod article;
-pub mod batch;
 pub mod bench;
 pub mod cli;
 pub mod error;
+pub mod facts;
 pub mod generate;
 pub mod model;
 pub mod progress;
-pub mod prompt;
 pub mod rewrite;
+pub mod source;
 
 pub use error::{Error, Result};

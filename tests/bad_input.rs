@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
-use plume::article::{BlockKind, InputFormat, Source};
+use plume::source::{BlockKind, InputFormat, Source};
 use plume::Error;
 
 // ---------------------------------------------------------------------------------------------
@@ -447,7 +447,7 @@ fn html_page_full_of_boilerplate_gives_only_the_article() {
     assert_eq!(src.title.as_deref(), Some(PAGE_TITLE));
     assert_eq!(block_texts(&src), PAGE_BLOCKS);
     assert_no_boilerplate(&src, "the page");
-    assert_eq!(src.lang, plume::article::Lang::Fr);
+    assert_eq!(src.lang, plume::source::Lang::Fr);
 
     // The same page without its <main> and <article> landmarks: the names, roles and
     // elements of the boilerplate still take it out, and every body paragraph stays. (The
@@ -761,7 +761,7 @@ fn french_article_with_a_long_list_stays_french() {
         let src = Source::from_path(&write(dir.path(), name, text.as_bytes()))
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(src.paragraphs().len(), 61, "{name}");
-        assert_eq!(src.lang, plume::article::Lang::Fr, "{name}");
+        assert_eq!(src.lang, plume::source::Lang::Fr, "{name}");
     }
 }
 

@@ -18,7 +18,7 @@ use assert_cmd::Command;
 use common::files::sorted_names;
 use common::rules::{assert_rules, front_matter_value};
 use plume::analysis::text::word_count;
-use plume::article::{is_french, Source};
+use plume::source::{is_french, Source};
 use serde_json::Value;
 
 const MODEL_SHA256: &str = "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818";

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use plume::article::{is_french, BlockKind, InputFormat, Lang, Source};
+use plume::source::{is_french, BlockKind, InputFormat, Lang, Source};
 
 fn example(name: &str) -> Source {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -9,7 +9,7 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
-use plume::article::source::{InputFormat, Source};
+use plume::source::{InputFormat, Source};
 use plume::model::gguf::{self, GgufFile};
 use plume::model::{DeviceKind, LoadOptions, Model};
 

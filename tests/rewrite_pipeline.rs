@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 use common::files::sorted_names;
 use common::rules::assert_rules;
 use plume::analysis::text::word_count;
-use plume::article::{self, Source};
+use plume::article;
+use plume::source::Source;
 use plume::generate::{
     Generation, GenerationSettings, Prompt, SamplingSettings, StopReason, TextGenerator,
 };
@@ -663,7 +664,7 @@ fn a_one_sentence_article_gives_a_short_article_and_says_so() {
 mod batch_runs {
     use super::*;
     use plume::article::OutputFormat;
-    use plume::batch::{self, ArticleResult, BatchOptions, Status, Summary};
+    use plume::rewrite::batch::{self, ArticleResult, BatchOptions, Status, Summary};
 
     struct Run {
         summary: Summary,
@@ -815,7 +816,7 @@ mod batch_runs {
             alone.render(OutputFormat::Md)
         );
         let text = std::fs::read_to_string(out.join("depeche.md")).unwrap();
-        let sha = plume::article::source::sha256_hex(&std::fs::read(&paths[0]).unwrap());
+        let sha = plume::source::sha256_hex(&std::fs::read(&paths[0]).unwrap());
         assert!(
             text.contains(&format!("source_sha256: \"{sha}\"")),
             "{text}"

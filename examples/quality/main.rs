@@ -18,11 +18,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use plume::analysis::faithfulness::Facts;
+use plume::facts::Facts;
 use plume::analysis::quality;
 use plume::analysis::text::{fold, sentences, words};
 use plume::analysis::Document;
-use plume::article::{Lang, Source};
+use plume::source::{Lang, Source};
 use plume::rewrite::verify::sentence_key;
 
 struct Row {

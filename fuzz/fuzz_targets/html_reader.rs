@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use libfuzzer_sys::fuzz_target;
-use plume::article::source::{InputFormat, Source};
+use plume::source::{InputFormat, Source};
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(source) = Source::from_bytes(data, Path::new("fuzz.html"), Some(InputFormat::Html)) {

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use libfuzzer_sys::fuzz_target;
-use plume::article::source::Source;
+use plume::source::Source;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(source) = Source::from_bytes(data, Path::new("<stdin>"), None) {

@@ -11,7 +11,7 @@ use rust_stemmers::{Algorithm, Stemmer};
 use crate::analysis::lists::{AVOIR_FORMS, ETRE_FORMS, FUNCTION_WORDS};
 use crate::analysis::spelling::unknown_words;
 use crate::analysis::text::phrase_tokens;
-use crate::article::lang::Lang;
+use crate::source::lang::Lang;
 
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::French));
 
@@ -161,7 +161,7 @@ impl SourceContext {
             stems: stem_set(text),
             names: match lang {
                 Lang::De => HashSet::new(),
-                _ => crate::analysis::faithfulness::capitalised_mid_sentence(text),
+                _ => crate::facts::capitalised_mid_sentence(text),
             },
         }
     }
@@ -198,7 +198,7 @@ impl SourceContext {
 #[cfg(test)]
 mod tests {
     use super::SourceContext;
-    use crate::article::lang::Lang;
+    use crate::source::lang::Lang;
 
     #[test]
     fn a_sentence_may_open_with_a_name_of_the_source_not_with_a_foreign_word() {

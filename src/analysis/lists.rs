@@ -98,17 +98,6 @@ pub static COMMON_ENDINGS: LazyLock<Vec<&'static str>> =
 pub static NUMBER_MULTIPLIERS: LazyLock<HashMap<&'static str, u64>> =
     LazyLock::new(|| numbered(include_str!("data/number_multipliers.txt")));
 
-/// Language code → its most frequent words.
-pub static LANG_MARKERS: LazyLock<Vec<(&'static str, HashSet<&'static str>)>> =
-    LazyLock::new(|| {
-        entries(include_str!("data/lang_markers.txt"))
-            .filter_map(|line| {
-                let mut parts = line.split_whitespace();
-                Some((parts.next()?, parts.collect()))
-            })
-            .collect()
-    });
-
 /// Month names (fr, en, es, de; lower case, unaccented) → month number.
 pub static MONTHS: LazyLock<HashMap<&'static str, u32>> =
     LazyLock::new(|| numbered(include_str!("data/months.txt")));

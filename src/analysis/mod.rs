@@ -4,7 +4,7 @@
 pub mod agreement;
 pub mod content;
 pub mod document;
-pub mod faithfulness;
+
 pub mod fragments;
 pub mod lists;
 pub mod passive;
@@ -373,7 +373,7 @@ mod tests {
             let (once, _) = typography::fix_typography(&text);
             let (twice, again) = typography::fix_typography(&once);
             assert_eq!(once, twice, "not idempotent on {text:?}: {again:?}");
-            let facts = faithfulness::Facts::extract(&text);
+            let facts = crate::facts::Facts::extract(&text);
             let _ = facts.check(&once);
             if let Ok(doc) = Document::parse(&text) {
                 let _ = analyze(

@@ -9,7 +9,7 @@ use crate::analysis::document::{BlockKind, Document};
 use crate::analysis::fragments::{balanced_quotes, fragment, Fragment};
 use crate::analysis::spelling::unknown_words;
 use crate::analysis::text::sentences;
-use crate::article::lang::detect;
+use crate::source::lang::detect;
 
 /// The language problems of a document.
 #[derive(Debug, Clone, Default)]

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::analysis::faithfulness::FaithReport;
+use crate::facts::FaithReport;
 
 /// Which family an assessment belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

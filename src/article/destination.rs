@@ -11,7 +11,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::article::recorded::{read_run_record, read_source_path, OutputFormat};
-use crate::article::source::{read_input, sha256_hex};
+use crate::source::{read_input, sha256_hex};
 use crate::error::{Error, Result};
 
 /// The most of an existing file read to find its run record: its front matter or `<head>`

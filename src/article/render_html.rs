@@ -171,9 +171,9 @@ pub fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::article::html;
+    use crate::source::html;
     use crate::article::output::sample_article;
-    use crate::article::source::BlockKind;
+    use crate::source::BlockKind;
 
     fn json_ld_of(page: &str) -> Value {
         let start = page.find("<script type=\"application/ld+json\">").unwrap();

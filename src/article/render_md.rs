@@ -133,9 +133,9 @@ fn escape_start(line: &str) -> String {
 mod tests {
     use super::*;
     use crate::article::front_matter::parse_front_matter;
-    use crate::article::markdown;
+    use crate::source::markdown;
     use crate::article::output::sample_article;
-    use crate::article::source::BlockKind;
+    use crate::source::BlockKind;
 
     #[test]
     fn front_matter_round_trips_every_field() {

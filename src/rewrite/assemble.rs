@@ -247,7 +247,7 @@ fn capitalise(s: &str) -> String {
 /// function word, a common word, or a dictionary word that `text` never capitalises inside a
 /// sentence, as it would a name: « Réparations », not « Pierre »), to follow « Mot-clé : ».
 fn lower_first(s: &str, text: &str) -> String {
-    let names = crate::analysis::faithfulness::capitalised_mid_sentence(text);
+    let names = crate::facts::capitalised_mid_sentence(text);
     lower_first_if(s, |w| {
         crate::analysis::spelling::is_french_word(w) && !names.contains(&fold(w))
     })

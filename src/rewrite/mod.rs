@@ -8,21 +8,24 @@
 //! the section's own words when they say anything the article does not.
 
 pub mod assemble;
+pub mod batch;
 pub mod paragraphs;
 pub mod plan;
+pub mod prompt;
 pub mod verify;
 pub mod write;
 
-use crate::analysis::faithfulness::Facts;
+use crate::facts::Facts;
 use crate::analysis::fragments::fragment;
 use crate::analysis::text::word_count;
 use crate::analysis::{self, CheckOptions, Document, Report};
-use crate::article::{self, Article, Lang, OutputFormat, Provenance, Sampling, Section, Source};
+use crate::article::{self, Article, OutputFormat, Provenance, Sampling, Section};
+use crate::source::{Lang, Source};
 use crate::error::Result;
 use crate::generate::{SamplingSettings, TextGenerator};
 use crate::model::source::PromptStyle;
 pub use crate::progress::Progress;
-use crate::prompt::{language_name, Task};
+use crate::rewrite::prompt::{language_name, Task};
 use assemble::Body;
 use verify::{Bounds, Said, SourceContext};
 use write::{WriteStats, Writer, MAX_INPUT_WORDS};

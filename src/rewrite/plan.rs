@@ -1,9 +1,9 @@
 //! The outline, decided by the program from the source's own structure: the keyphrase, the
 //! lead, and sections that each cover given source paragraphs.
 
-use crate::analysis::faithfulness::Facts;
+use crate::facts::Facts;
 use crate::analysis::text::{fold, sentences, word_count};
-use crate::article::{BlockKind, Source};
+use crate::source::{BlockKind, Source};
 
 /// One source paragraph, as sentences.
 pub type Paragraph = Vec<String>;
@@ -265,7 +265,7 @@ pub fn keyphrase_in(text: &str, lead: &str, facts: &Facts) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::article::{InputFormat, Lang, SourceBlock};
+    use crate::source::{InputFormat, Lang, SourceBlock};
     use std::path::PathBuf;
 
     fn source(blocks: Vec<SourceBlock>, title: Option<&str>) -> Source {

@@ -7,12 +7,12 @@ use std::rc::Rc;
 
 use super::verify::{Bounds, Checker, Rejection, Said};
 use crate::analysis::content::SourceContext;
-use crate::analysis::faithfulness::Facts;
+use crate::facts::Facts;
 use crate::analysis::text::word_count;
 use crate::error::Result;
 use crate::generate::{GenerationSettings, Prompt, SamplingSettings, TextGenerator};
 use crate::model::source::PromptStyle;
-use crate::prompt::{self, Task};
+use crate::rewrite::prompt::{self, Task};
 
 /// Pieces longer than this are not given to the model: with the frame and the answer they
 /// would not fit a small model's context, and a "sentence" that long is a list or a table
@@ -397,7 +397,7 @@ fn french_numbers(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::article::Lang;
+    use crate::source::Lang;
     use crate::generate::{Generation, StopReason};
 
     /// A chat "model" that misspells a word in its first answer and corrects it when the prompt

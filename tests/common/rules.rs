@@ -6,7 +6,7 @@
 use plume::analysis::slug::{slugify, MAX_SLUG_CHARS};
 use plume::analysis::text::{sentences, word_count};
 use plume::analysis::{self, CheckOptions, Document, Report};
-use plume::article::{is_french, Source};
+use plume::source::{is_french, Source};
 
 /// Every rule of the output, checked on the rendered Markdown; returns the report. The article
 /// has `min_words` words, or most of the source's when the source is shorter: plume never

@@ -37,7 +37,7 @@ pub mod transition_words;
 pub use keyphrase::Keyphrase;
 
 use crate::analysis::document::{BlockKind, Document};
-use crate::analysis::faithfulness::{Facts, FaithReport};
+use crate::facts::{Facts, FaithReport};
 use crate::analysis::passive::is_passive;
 use crate::analysis::quality::{self, Quality};
 use crate::analysis::report::{Area, Finding, Severity};

@@ -4,7 +4,7 @@
 //! subheading (H2) hint, and lines starting with a bullet are list items.
 
 use crate::analysis::text::word_count;
-use crate::article::source::{BlockKind, SourceBlock};
+use crate::source::{BlockKind, SourceBlock};
 
 /// The most words a headline may have.
 const MAX_HEADLINE_WORDS: usize = 20;

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::analysis::faithfulness::lang::Lang;
+use crate::source::lang::Lang;
 use crate::analysis::lists::{MONTHS, NUMBER_MULTIPLIERS, NUMBER_WORDS};
 use crate::analysis::text::fold;
 

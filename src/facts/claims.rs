@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use crate::analysis::content::{is_content_word, stem};
 use crate::analysis::text::phrase_tokens;
-use crate::article::lang::Lang;
+use crate::source::lang::Lang;
 
 /// Negations and restrictions of a sentence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -1,8 +1,9 @@
-//! Faithfulness to a source: the facts of a source text (named entities, numbers,
-//! dates, quotations) and a check of a candidate text — a whole article or a single
-//! generated paragraph — against them.
+//! Stage 2, the facts: a source text in, its [`Facts`] out (named entities, numbers, dates,
+//! quotations), and a check of a candidate text — a whole article or a single generated
+//! sentence — against them ([`Facts::check`] → [`FaithReport`]). [`claims`] adds what a
+//! sentence asserts beyond its names and numbers (negation, restriction, attribution).
 //!
-//! The source may be French, English, Spanish or German; the candidate is French.
+//! The source may be in any language [`crate::source::lang`] reads; the candidate is French.
 //! A name of the candidate is known when its key words match, in order, the key words
 //! of one source entity (case, accents and small spelling differences such as
 //! « Sergei »/« Sergueï » ignored; « Lavrov » matches « Sergueï Lavrov »), when a
@@ -15,7 +16,6 @@
 //! and are reported as unverifiable instead.
 
 pub mod claims;
-pub mod lang;
 pub mod names;
 pub mod numbers;
 pub mod quotes;
@@ -27,7 +27,7 @@ use serde::Serialize;
 
 use crate::analysis::lists::{COMMON_WORDS, EXONYMS, FUNCTION_WORDS, MONTHS, WEEKDAYS};
 use crate::analysis::text::{fold, lower_fr};
-use lang::Lang;
+use crate::source::lang::{self, Lang};
 use names::Name;
 
 /// The facts of a source text.
@@ -84,7 +84,7 @@ fn is_listed(word: &str) -> bool {
     FUNCTION_WORDS.contains(lower.as_str())
         || COMMON_WORDS.contains(lower.as_str())
         || WEEKDAYS.contains(lower.as_str())
-        || crate::article::lang::is_foreign_function_word(&lower)
+        || crate::source::lang::is_foreign_function_word(&lower)
         || MONTHS.contains_key(lower.as_str())
         || crate::analysis::transition::SINGLE_WORDS.contains(&lower)
 }
@@ -191,7 +191,11 @@ fn subsequence(keys: &[String], entity: &[String]) -> bool {
 impl Facts {
     /// Extracts the facts of `source`.
     pub fn extract(source: &str) -> Facts {
-        let lang = lang::detect(source);
+        // French when the text is too short to tell: what plume checks most is French.
+        let lang = match lang::detect(source).lang {
+            Lang::Other => Lang::Fr,
+            known => known,
+        };
         let lower_vocab = lowercase_words(source);
         let ordinary = |w: &str| is_listed(w) || lower_vocab.contains(&lower_fr(w));
         // A lone capitalised word that only ever opens a sentence (« Crews worked… »,

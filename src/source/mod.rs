@@ -1,6 +1,17 @@
-//! The article plume rewrites, as read from a file or from stdin: its format, its
-//! headline, its body as a list of blocks (headings, paragraphs, list items,
+//! Stage 1, the source: bytes in (a `.txt`, `.md` or `.html` file, or stdin), a [`Source`]
+//! out: its format, its headline, its body as blocks (headings, paragraphs, list items,
 //! quotations) and its detected language.
+//!
+//! [`decode`] checks and decodes the bytes, [`InputFormat`] picks the format, [`plain`],
+//! [`markdown`] and [`html`] reduce the document to blocks, and [`lang`] tells its language.
+
+pub mod decode;
+pub mod html;
+pub mod lang;
+pub mod markdown;
+pub mod plain;
+
+pub use lang::{is_french, Lang, LangGuess};
 
 use crate::analysis::text::word_count;
 use std::path::{Path, PathBuf};
@@ -8,7 +19,6 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::article::{decode, html, lang, markdown, plain};
 use crate::error::{Error, Result};
 
 /// The formats plume reads.

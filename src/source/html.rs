@@ -26,7 +26,7 @@ use html5ever::tendril::TendrilSink;
 use html5ever::{parse_document, ParseOpts};
 use markup5ever_rcdom::{Handle, NodeData, RcDom};
 
-use crate::article::source::{BlockKind, SourceBlock};
+use crate::source::{BlockKind, SourceBlock};
 
 /// Elements whose content is never body text.
 const SKIPPED: &[&str] = &[

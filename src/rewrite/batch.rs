@@ -13,8 +13,9 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::article::destination::{output_matches, plan_outputs, prepare_out_dir, Existing};
-use crate::article::source::{read_input, sha256_hex};
-use crate::article::{write_atomically, OutputFormat, Source};
+use crate::source::{read_input, sha256_hex};
+use crate::article::{write_atomically, OutputFormat};
+use crate::source::Source;
 use crate::error::{Error, Result};
 use crate::generate::TextGenerator;
 use crate::progress::Progress;

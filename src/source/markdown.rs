@@ -12,8 +12,8 @@
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::article::html;
-use crate::article::source::{BlockKind, SourceBlock};
+use crate::source::html;
+use crate::source::{BlockKind, SourceBlock};
 
 /// Splits Markdown `text` into an optional headline and the body blocks.
 pub fn parse(text: &str) -> (Option<String>, Vec<SourceBlock>) {
