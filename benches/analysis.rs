@@ -8,8 +8,8 @@ mod common;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
-use plume::facts::Facts;
 use plume::analysis::{analyze, CheckOptions, Document};
+use plume::facts::Facts;
 
 /// The source dispatch the article is written from.
 const SOURCE: &str = "Lyon, 14 mars 2025. La métropole de Lyon a présenté mardi un plan de 120 millions d’euros \

@@ -35,7 +35,7 @@ fn main() {
         let pct = |k: usize| k as f64 * 100.0 / n.max(1) as f64;
         let paragraphs: Vec<usize> = doc
             .body_blocks()
-            .filter(|b| b.kind == plume::analysis::BlockKind::Paragraph)
+            .filter(|b| b.kind == plume::source::BlockKind::Paragraph)
             .map(|b| plume::analysis::text::word_count(&b.text))
             .collect();
         let sections = section_length::sections(&ctx);

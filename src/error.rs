@@ -43,9 +43,30 @@ pub enum Error {
     #[error("inference server {endpoint}: {reason}")]
     Server { endpoint: String, reason: String },
 
+    /// The network could not be used (the Hugging Face hub, for `plume model pull`).
+    #[error("network: {0}")]
+    Network(String),
+
+    /// An article given to `plume check` is not a document plume can read.
+    #[error("{path}: {reason}")]
+    Document { path: PathBuf, reason: String },
+
+    /// A model's chat template does not parse or does not render.
+    #[error("the model's chat template: {0}")]
+    ChatTemplate(String),
+
+    /// A prompt or a sequence does not fit the model instance (empty, or too many tokens).
+    #[error("generation: {0}")]
+    Generation(String),
+
     /// A setting given by the user is out of range or inconsistent.
     #[error("invalid setting: {0}")]
     Invalid(String),
+
+    /// Something plume itself got wrong (a broken invariant, a thread that cannot start): a
+    /// bug to report, not a problem with the input.
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 /// The library's result type.

@@ -16,7 +16,6 @@
 pub mod analysis;
 pub mod article;
 pub mod bench;
-pub mod cli;
 pub mod error;
 pub mod facts;
 pub mod generate;
@@ -26,3 +25,12 @@ pub mod rewrite;
 pub mod source;
 
 pub use error::{Error, Result};
+
+/// An enum whose values a user names on the command line or in a file (`md`, `cuda`): the
+/// names, [`std::fmt::Display`] to write one and [`std::str::FromStr`] to read one back.
+pub trait Named:
+    std::str::FromStr<Err = Error> + std::fmt::Display + Clone + Send + Sync + 'static
+{
+    /// Every value's name, in declaration order.
+    const NAMES: &'static [&'static str];
+}

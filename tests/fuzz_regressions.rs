@@ -9,9 +9,9 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
-use plume::source::{InputFormat, Source};
 use plume::model::gguf::{self, GgufFile};
 use plume::model::{DeviceKind, LoadOptions, Model};
+use plume::source::{InputFormat, Source};
 
 /// The files kept for `target`, sorted; at least one.
 fn inputs(target: &str) -> Vec<PathBuf> {

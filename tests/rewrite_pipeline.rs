@@ -12,12 +12,13 @@ use common::files::sorted_names;
 use common::rules::assert_rules;
 use plume::analysis::text::word_count;
 use plume::article;
-use plume::source::Source;
 use plume::generate::{
     Generation, GenerationSettings, Prompt, SamplingSettings, StopReason, TextGenerator,
 };
 use plume::model::source::PromptStyle;
-use plume::rewrite::{self, Progress, RewriteOptions};
+use plume::progress::Silent;
+use plume::rewrite::{self, RewriteOptions};
+use plume::source::Source;
 
 /// How the fake behaves.
 #[derive(Clone, Copy, Debug)]
@@ -123,8 +124,7 @@ fn run(path: &Path, behaviour: Behaviour, min_words: usize) -> (rewrite::Outcome
         behaviour,
         calls: 0,
     };
-    let outcome =
-        rewrite::rewrite(&source, &mut fake, &options(min_words), &Progress::hidden()).unwrap();
+    let outcome = rewrite::rewrite(&source, &mut fake, &options(min_words), &Silent).unwrap();
     assert!(fake.calls > 0, "the model was asked");
     let markdown = article::render_markdown(&outcome.article);
     (outcome, markdown, source)
@@ -181,7 +181,7 @@ fn foreign_source_never_lets_a_foreign_sentence_through() {
         behaviour: Behaviour::English,
         calls: 0,
     };
-    let err = rewrite::rewrite(&source, &mut fake, &options(700), &Progress::hidden())
+    let err = rewrite::rewrite(&source, &mut fake, &options(700), &Silent)
         .unwrap_err()
         .to_string();
     assert!(fake.calls > 3);
@@ -208,7 +208,7 @@ fn keyphrase_option_is_used_everywhere_it_should_be() {
         keyphrase: Some("ligne ferroviaire".into()),
         ..options(700)
     };
-    let outcome = rewrite::rewrite(&source, &mut fake, &opts, &Progress::hidden()).unwrap();
+    let outcome = rewrite::rewrite(&source, &mut fake, &opts, &Silent).unwrap();
     let a = &outcome.article;
     assert_eq!(a.keyphrase, "ligne ferroviaire");
     assert!(a.slug.contains("ligne-ferroviaire"), "{}", a.slug);
@@ -354,7 +354,7 @@ fn an_article_of_twenty_thousand_words_is_processed_in_bounded_pieces() {
         },
         longest_input: 0,
     };
-    let outcome = rewrite::rewrite(&source, &mut fake, &options(700), &Progress::hidden()).unwrap();
+    let outcome = rewrite::rewrite(&source, &mut fake, &options(700), &Silent).unwrap();
     assert!(fake.inner.calls > 1000, "{} calls", fake.inner.calls);
     assert!(
         fake.longest_input <= 200,
@@ -391,7 +391,7 @@ fn a_sentence_too_long_for_the_model_is_kept_from_the_source_without_asking() {
         },
         longest_input: 0,
     };
-    let outcome = rewrite::rewrite(&source, &mut fake, &options(700), &Progress::hidden()).unwrap();
+    let outcome = rewrite::rewrite(&source, &mut fake, &options(700), &Silent).unwrap();
     assert!(fake.longest_input <= 200, "{}", fake.longest_input);
     let markdown = article::render_markdown(&outcome.article);
     assert!(
@@ -441,8 +441,7 @@ fn a_single_line_of_any_shape_gives_paragraphs_of_at_most_150_words_each_said_on
             behaviour: Behaviour::Echo,
             calls: 0,
         };
-        let outcome =
-            rewrite::rewrite(&source, &mut fake, &options(700), &Progress::hidden()).unwrap();
+        let outcome = rewrite::rewrite(&source, &mut fake, &options(700), &Silent).unwrap();
         let paragraphs = body_paragraphs(&outcome.article);
         for p in &paragraphs {
             assert!(
@@ -572,7 +571,7 @@ fn a_token_run_too_long_for_the_model_is_kept_from_the_source_and_never_sent() {
             .trim_end_matches('.');
         assert!(run.len() > 30_000, "{name}: {}", run.len());
         let mut fake = SmallContext::new(8192);
-        let outcome = rewrite::rewrite(&source, &mut fake, &options(700), &Progress::hidden())
+        let outcome = rewrite::rewrite(&source, &mut fake, &options(700), &Silent)
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(
             fake.longest_prompt < 8192,
@@ -609,7 +608,7 @@ fn no_prompt_longer_than_the_models_context_is_sent() {
     let path = example("ligne-ferroviaire.txt");
     let source = Source::from_path(&path).unwrap();
     let mut fake = SmallContext::new(1_000);
-    let outcome = rewrite::rewrite(&source, &mut fake, &options(700), &Progress::hidden())
+    let outcome = rewrite::rewrite(&source, &mut fake, &options(700), &Silent)
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(fake.inner.calls > 0, "the short pieces were asked for");
     assert!(outcome.stats.rejections["too long for the model"] > 0);
@@ -635,7 +634,7 @@ fn a_french_article_with_a_long_list_keeps_its_sentence() {
         behaviour: Behaviour::Looper,
         calls: 0,
     };
-    let outcome = rewrite::rewrite(&source, &mut fake, &options(700), &Progress::hidden())
+    let outcome = rewrite::rewrite(&source, &mut fake, &options(700), &Silent)
         .unwrap_or_else(|e| panic!("{e}"));
     let body = body_paragraphs(&outcome.article).join(" ");
     assert!(
@@ -652,7 +651,7 @@ fn a_one_sentence_article_gives_a_short_article_and_says_so() {
         behaviour: Behaviour::Echo,
         calls: 0,
     };
-    let outcome = rewrite::rewrite(&source, &mut fake, &options(700), &Progress::hidden()).unwrap();
+    let outcome = rewrite::rewrite(&source, &mut fake, &options(700), &Silent).unwrap();
     let markdown = article::render_markdown(&outcome.article);
     assert!(markdown.contains("3 mars 2025"), "{markdown}");
     assert!(markdown.contains("\n# "), "{markdown}");
@@ -726,7 +725,7 @@ mod batch_runs {
                         .collect(),
                     opts,
                     batch,
-                    &Progress::hidden(),
+                    &Silent,
                     &mut report,
                 )?;
         }
@@ -809,11 +808,10 @@ mod batch_runs {
             behaviour: Behaviour::Echo,
             calls: 0,
         };
-        let alone =
-            rewrite::rewrite(&source, &mut fake, &options(700), &Progress::hidden()).unwrap();
+        let alone = rewrite::rewrite(&source, &mut fake, &options(700), &Silent).unwrap();
         assert_eq!(
             std::fs::read_to_string(out.join("ligne.md")).unwrap(),
-            alone.render(OutputFormat::Md)
+            alone.render(OutputFormat::Md).unwrap()
         );
         let text = std::fs::read_to_string(out.join("depeche.md")).unwrap();
         let sha = plume::source::sha256_hex(&std::fs::read(&paths[0]).unwrap());

@@ -18,12 +18,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use plume::facts::Facts;
 use plume::analysis::quality;
 use plume::analysis::text::{fold, sentences, words};
 use plume::analysis::Document;
-use plume::source::{Lang, Source};
+use plume::facts::Facts;
 use plume::rewrite::verify::sentence_key;
+use plume::source::{Lang, Source};
 
 struct Row {
     name: String,
@@ -167,7 +167,7 @@ fn measure(plume: &Path, model: Option<&str>, file: &Path, out: &Path) -> Result
     let body: Vec<&str> = doc
         .blocks
         .iter()
-        .filter(|b| !matches!(b.kind, plume::analysis::BlockKind::Heading(_)))
+        .filter(|b| !matches!(b.kind, plume::source::BlockKind::Heading(_)))
         .map(|b| b.text.as_str())
         .collect();
     let body_text = body.join("\n");

@@ -1,19 +1,23 @@
-//! The document model: a Markdown article with an optional front-matter block,
-//! parsed into headings, paragraphs, list items and quotes with their plain text and
-//! their span, in characters, in the original file.
+//! The document `plume check` reports on: a Markdown article with an optional front-matter
+//! block, read by plume's one Markdown reader ([`crate::source::markdown::blocks`]) into
+//! headings, paragraphs, list items and quotes with their plain text and their span, in
+//! characters, in the original file.
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use std::path::Path;
+
 use serde::Serialize;
 
 use crate::analysis::text::CharIndex;
+use crate::article::front_matter::{split_front_matter, NeverClosed};
 use crate::error::{Error, Result};
+use crate::source::BlockKind;
 
 /// The front-matter keys plume reads; the others are ignored.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct FrontMatter {
     /// `title`: the SEO title.
     pub title: Option<String>,
-    /// `meta_description`.
+    /// `meta_description` (or `description`).
     pub meta_description: Option<String>,
     /// `slug`.
     pub slug: Option<String>,
@@ -23,18 +27,25 @@ pub struct FrontMatter {
     pub lang: Option<String>,
 }
 
-/// What a block is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BlockKind {
-    /// A heading of level 1 to 6.
-    Heading(u8),
-    /// A paragraph.
-    Paragraph,
-    /// One item of a list.
-    ListItem,
-    /// A paragraph inside a block quote.
-    Quote,
+impl FrontMatter {
+    /// The keys plume reads among `pairs` (an empty value is no value).
+    fn from_pairs(pairs: Vec<(String, String)>) -> FrontMatter {
+        let mut front = FrontMatter::default();
+        for (key, value) in pairs {
+            let slot = match key.as_str() {
+                "title" => &mut front.title,
+                "meta_description" | "description" => &mut front.meta_description,
+                "slug" => &mut front.slug,
+                "keyphrase" => &mut front.keyphrase,
+                "lang" => &mut front.lang,
+                _ => continue,
+            };
+            if !value.is_empty() {
+                *slot = Some(value);
+            }
+        }
+        front
+    }
 }
 
 /// One block of text.
@@ -42,7 +53,7 @@ pub enum BlockKind {
 pub struct Block {
     /// What the block is.
     pub kind: BlockKind,
-    /// Its plain text, inline Markdown removed.
+    /// Its plain text, inline Markdown removed, white space collapsed.
     pub text: String,
     /// Its span in characters in the original file (start inclusive, end exclusive).
     pub span: (usize, usize),
@@ -56,6 +67,17 @@ impl Block {
             _ => None,
         }
     }
+}
+
+/// Why a text is not a document plume can check.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DocumentError {
+    /// The text holds NUL bytes.
+    #[error("the article contains NUL bytes: it is not text")]
+    NulBytes,
+    /// The front matter is opened and never closed.
+    #[error("{0}")]
+    FrontMatter(#[from] NeverClosed),
 }
 
 /// A parsed article.
@@ -72,20 +94,47 @@ pub struct Document {
 
 impl Document {
     /// Parses `markdown` (with an optional `---` front-matter block).
-    pub fn parse(markdown: &str) -> Result<Document> {
+    pub fn parse(markdown: &str) -> std::result::Result<Document, DocumentError> {
         if markdown.contains('\0') {
-            return Err(Error::Invalid(
-                "the article contains NUL bytes: it is not text".into(),
-            ));
+            return Err(DocumentError::NulBytes);
         }
-        let (front, body_start) = split_front_matter(markdown)?;
+        let (pairs, body_start) = split_front_matter(markdown)?;
         let front_chars = markdown[..body_start].chars().count();
         let body = &markdown[body_start..];
-        let blocks = parse_blocks(body, front_chars);
+        let index = CharIndex::new(body);
+        let blocks = crate::source::markdown::blocks(body)
+            .into_iter()
+            .map(|(block, range)| Block {
+                kind: block.kind,
+                text: block.text.split_whitespace().collect::<Vec<_>>().join(" "),
+                span: (
+                    front_chars + index.char_at(range.start),
+                    front_chars + index.char_at(range.end),
+                ),
+            })
+            .collect();
         Ok(Document {
-            front,
+            front: FrontMatter::from_pairs(pairs),
             blocks,
             raw: markdown.to_string(),
+        })
+    }
+
+    /// Reads and parses the article at `path` (UTF-8 Markdown); errors name the file.
+    pub fn read(path: &Path) -> Result<Document> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            Error::input(
+                path,
+                format!(
+                    "not valid UTF-8 (invalid byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                ),
+            )
+        })?;
+        Document::parse(&text).map_err(|e| Error::Document {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
         })
     }
 
@@ -103,209 +152,6 @@ impl Document {
     pub fn body_blocks(&self) -> impl Iterator<Item = &Block> {
         self.blocks.iter().filter(|b| b.heading_level().is_none())
     }
-}
-
-/// Splits the front matter from the body: the parsed keys and the body's byte offset.
-fn split_front_matter(text: &str) -> Result<(FrontMatter, usize)> {
-    let bom = if text.starts_with('\u{feff}') {
-        '\u{feff}'.len_utf8()
-    } else {
-        0
-    };
-    let rest = &text[bom..];
-    let first_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
-    if rest[..first_end].trim_end() != "---" {
-        return Ok((FrontMatter::default(), 0));
-    }
-    let mut front = FrontMatter::default();
-    let mut pos = bom + first_end;
-    loop {
-        if pos >= text.len() {
-            return Err(Error::Invalid(
-                "the front matter opened by `---` on the first line is never closed".into(),
-            ));
-        }
-        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
-        let line = text[pos..end].trim_end();
-        pos = end;
-        if line == "---" || line == "..." {
-            return Ok((front, pos));
-        }
-        let Some((key, value)) = line.split_once(':') else {
-            continue;
-        };
-        if key.starts_with([' ', '\t', '#']) {
-            continue;
-        }
-        let value = unquote(value.trim());
-        let slot = match key.trim() {
-            "title" => &mut front.title,
-            "meta_description" | "description" => &mut front.meta_description,
-            "slug" => &mut front.slug,
-            "keyphrase" => &mut front.keyphrase,
-            "lang" => &mut front.lang,
-            _ => continue,
-        };
-        if !value.is_empty() {
-            *slot = Some(value);
-        }
-    }
-}
-
-/// Removes the quotes around a front-matter value (`"…"` with `\"` escapes, or `'…'`).
-fn unquote(value: &str) -> String {
-    if value.len() >= 2 && value.starts_with('"') && value.ends_with('"') {
-        let inner = &value[1..value.len() - 1];
-        let mut out = String::with_capacity(inner.len());
-        let mut chars = inner.chars();
-        while let Some(c) = chars.next() {
-            if c == '\\' {
-                match chars.next() {
-                    Some('n') => out.push('\n'),
-                    Some(other) => out.push(other),
-                    None => out.push('\\'),
-                }
-            } else {
-                out.push(c);
-            }
-        }
-        out
-    } else if value.len() >= 2 && value.starts_with('\'') && value.ends_with('\'') {
-        value[1..value.len() - 1].replace("''", "'")
-    } else {
-        value.to_string()
-    }
-}
-
-#[derive(Clone, Copy, PartialEq)]
-enum Container {
-    Item,
-    Quote,
-}
-
-struct Open {
-    kind: BlockKind,
-    text: String,
-    start: usize,
-    end: usize,
-}
-
-fn parse_blocks(body: &str, offset_chars: usize) -> Vec<Block> {
-    let index = CharIndex::new(body);
-    let mut blocks = Vec::new();
-    let mut containers: Vec<Container> = Vec::new();
-    let mut current: Option<Open> = None;
-    let mut skip_depth = 0usize;
-
-    let flush = |current: &mut Option<Open>, blocks: &mut Vec<Block>| {
-        if let Some(open) = current.take() {
-            let text = open.text.split_whitespace().collect::<Vec<_>>().join(" ");
-            if !text.is_empty() {
-                blocks.push(Block {
-                    kind: open.kind,
-                    text,
-                    span: (
-                        offset_chars + index.char_at(open.start),
-                        offset_chars + index.char_at(open.end),
-                    ),
-                });
-            }
-        }
-    };
-
-    for (event, range) in Parser::new_ext(body, Options::empty()).into_offset_iter() {
-        match event {
-            Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock) => skip_depth += 1,
-            Event::End(TagEnd::CodeBlock | TagEnd::HtmlBlock) => {
-                skip_depth = skip_depth.saturating_sub(1)
-            }
-            _ if skip_depth > 0 => {}
-            Event::Start(Tag::Heading { level, .. }) => {
-                flush(&mut current, &mut blocks);
-                current = Some(Open {
-                    kind: BlockKind::Heading(level as u8),
-                    text: String::new(),
-                    start: range.start,
-                    end: range.end,
-                });
-            }
-            Event::Start(Tag::Paragraph) => match containers.last() {
-                Some(Container::Item) if current.is_some() => {
-                    if let Some(open) = current.as_mut() {
-                        open.text.push(' ');
-                    }
-                }
-                Some(c) => {
-                    flush(&mut current, &mut blocks);
-                    let kind = if *c == Container::Item {
-                        BlockKind::ListItem
-                    } else {
-                        BlockKind::Quote
-                    };
-                    current = Some(Open {
-                        kind,
-                        text: String::new(),
-                        start: range.start,
-                        end: range.end,
-                    });
-                }
-                None => {
-                    flush(&mut current, &mut blocks);
-                    current = Some(Open {
-                        kind: BlockKind::Paragraph,
-                        text: String::new(),
-                        start: range.start,
-                        end: range.end,
-                    });
-                }
-            },
-            Event::Start(Tag::Item) => {
-                flush(&mut current, &mut blocks);
-                containers.push(Container::Item);
-                current = Some(Open {
-                    kind: BlockKind::ListItem,
-                    text: String::new(),
-                    start: range.start,
-                    end: range.end,
-                });
-            }
-            Event::Start(Tag::BlockQuote(_)) => {
-                flush(&mut current, &mut blocks);
-                containers.push(Container::Quote);
-            }
-            Event::Start(Tag::List(_)) => flush(&mut current, &mut blocks),
-            Event::End(TagEnd::Item | TagEnd::BlockQuote(_)) => {
-                flush(&mut current, &mut blocks);
-                containers.pop();
-            }
-            Event::End(TagEnd::Heading(_)) => flush(&mut current, &mut blocks),
-            Event::End(TagEnd::Paragraph) if containers.last() != Some(&Container::Item) => {
-                flush(&mut current, &mut blocks);
-            }
-            Event::Text(t) | Event::Code(t) => {
-                if let Some(open) = current.as_mut() {
-                    open.text.push_str(&t);
-                    open.end = open.end.max(range.end);
-                }
-            }
-            Event::SoftBreak | Event::HardBreak => {
-                if let Some(open) = current.as_mut() {
-                    open.text.push(' ');
-                }
-            }
-            _ => {}
-        }
-        if let Some(open) = current.as_mut() {
-            if matches!(
-                open.kind,
-                BlockKind::Heading(_) | BlockKind::Paragraph | BlockKind::Quote
-            ) {
-                open.end = open.end.max(range.end);
-            }
-        }
-    }
-    flush(&mut current, &mut blocks);
-    blocks
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ pub mod text;
 pub mod transition;
 pub mod typography;
 
-pub use document::{Block, BlockKind, Document, FrontMatter};
+pub use document::{Block, Document, DocumentError, FrontMatter};
 pub mod assessments;
 pub mod render;
 pub mod report;

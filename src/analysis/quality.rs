@@ -5,11 +5,12 @@
 
 use crate::analysis::agreement::disagreements;
 use crate::analysis::content::{near_duplicate_pairs, stem_set, words_outside, SourceContext};
-use crate::analysis::document::{BlockKind, Document};
+use crate::analysis::document::Document;
 use crate::analysis::fragments::{balanced_quotes, fragment, Fragment};
 use crate::analysis::spelling::unknown_words;
 use crate::analysis::text::sentences;
 use crate::source::lang::detect;
+use crate::source::BlockKind;
 
 /// The language problems of a document.
 #[derive(Debug, Clone, Default)]

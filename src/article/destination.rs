@@ -11,8 +11,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::article::recorded::{read_run_record, read_source_path, OutputFormat};
-use crate::source::{read_input, sha256_hex};
 use crate::error::{Error, Result};
+use crate::source::{read_input, sha256_hex};
 
 /// The most of an existing file read to find its run record: its front matter or `<head>`
 /// (Markdown, HTML), or the whole of a JSON output. A larger file was not written by plume.

@@ -33,11 +33,24 @@ pub fn quote(value: &str) -> String {
     out
 }
 
-/// The inverse of [`quote`]; an unquoted value is returned trimmed, as is. An unknown
-/// escape keeps its backslash.
+/// The inverse of [`quote`], also reading what a person may write by hand: `\n` in a
+/// double-quoted value is a line break, an unknown escape keeps its backslash, and a
+/// single-quoted value (`'l''été'`) has `''` for a quote. An unquoted value is returned
+/// trimmed, as is.
 pub fn unquote(raw: &str) -> String {
     let raw = raw.trim();
-    let Some(inner) = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) else {
+    if let Some(inner) = raw
+        .strip_prefix('\'')
+        .and_then(|r| r.strip_suffix('\''))
+        .filter(|_| raw.len() >= 2)
+    {
+        return inner.replace("''", "'");
+    }
+    let Some(inner) = raw
+        .strip_prefix('"')
+        .and_then(|r| r.strip_suffix('"'))
+        .filter(|_| raw.len() >= 2)
+    else {
         return raw.to_string();
     };
     let mut out = String::with_capacity(inner.len());
@@ -49,6 +62,7 @@ pub fn unquote(raw: &str) -> String {
         }
         match chars.next() {
             Some(e @ ('"' | '\\')) => out.push(e),
+            Some('n') => out.push('\n'),
             Some(other) => {
                 out.push('\\');
                 out.push(other);
@@ -59,31 +73,58 @@ pub fn unquote(raw: &str) -> String {
     out
 }
 
-/// Splits a document into its front matter pairs (in order) and the body after the
-/// closing `---` (leading blank lines removed). Without a front matter block — or with
-/// one that is never closed — the pairs are empty and the body is the whole text.
-pub fn parse_front_matter(text: &str) -> (Vec<(String, String)>, &str) {
-    let start = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    let Some(rest) = start
-        .strip_prefix("---\n")
-        .or_else(|| start.strip_prefix("---\r\n"))
-    else {
-        return (Vec::new(), text);
+/// A document whose first line is `---` but whose front matter has no closing `---` line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NeverClosed;
+
+impl std::fmt::Display for NeverClosed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the front matter opened by `---` on the first line is never closed")
+    }
+}
+
+impl std::error::Error for NeverClosed {}
+
+/// Splits a document into its front matter pairs, in order, and the byte offset where its
+/// body starts (just after the closing `---` or `...` line). Without a front matter block the
+/// pairs are empty and the body starts at 0. Comment lines (`# …`) and indented lines (the
+/// inside of a nested value) are not pairs.
+pub fn split_front_matter(text: &str) -> Result<(Vec<(String, String)>, usize), NeverClosed> {
+    let bom = if text.starts_with('\u{FEFF}') {
+        '\u{FEFF}'.len_utf8()
+    } else {
+        0
     };
+    let mut lines = text[bom..].split_inclusive('\n');
+    let Some(first) = lines.next().filter(|line| line.trim_end() == "---") else {
+        return Ok((Vec::new(), 0));
+    };
+    let mut offset = bom + first.len();
     let mut pairs = Vec::new();
-    let mut offset = 0;
-    for line in rest.split_inclusive('\n') {
+    for line in lines {
         offset += line.len();
-        let content = line.trim_end_matches(['\n', '\r']);
-        if content.trim_end() == "---" {
-            let body = rest[offset..].trim_start_matches(['\n', '\r']);
-            return (pairs, body);
+        let content = line.trim_end();
+        if content == "---" || content == "..." {
+            return Ok((pairs, offset));
+        }
+        if content.starts_with([' ', '\t', '#']) {
+            continue;
         }
         if let Some((key, value)) = content.split_once(':') {
             pairs.push((key.trim().to_string(), unquote(value)));
         }
     }
-    (Vec::new(), text)
+    Err(NeverClosed)
+}
+
+/// [`split_front_matter`] for text plume reads back: the pairs and the body, leading blank
+/// lines removed. A block that is never closed is no front matter: the pairs are empty and the
+/// body is the whole text.
+pub fn parse_front_matter(text: &str) -> (Vec<(String, String)>, &str) {
+    match split_front_matter(text) {
+        Ok((pairs, start)) if start > 0 => (pairs, text[start..].trim_start_matches(['\n', '\r'])),
+        _ => (Vec::new(), text),
+    }
 }
 
 #[cfg(test)]

@@ -8,11 +8,36 @@ use crate::article::render_html::{escape, RUN_META_PREFIX};
 use crate::article::Provenance;
 
 /// The formats plume writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputFormat {
     Md,
     Html,
     Json,
+}
+
+impl crate::Named for OutputFormat {
+    const NAMES: &'static [&'static str] = &["md", "html", "json"];
+}
+
+impl std::fmt::Display for OutputFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.extension())
+    }
+}
+
+impl std::str::FromStr for OutputFormat {
+    type Err = crate::Error;
+
+    fn from_str(name: &str) -> crate::Result<Self> {
+        match name {
+            "md" => Ok(OutputFormat::Md),
+            "html" => Ok(OutputFormat::Html),
+            "json" => Ok(OutputFormat::Json),
+            other => Err(crate::Error::Invalid(format!(
+                "unknown format `{other}`: md, html or json"
+            ))),
+        }
+    }
 }
 
 impl OutputFormat {

@@ -171,8 +171,8 @@ pub fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::html;
     use crate::article::output::sample_article;
+    use crate::source::html;
     use crate::source::BlockKind;
 
     fn json_ld_of(page: &str) -> Value {

@@ -133,8 +133,8 @@ fn escape_start(line: &str) -> String {
 mod tests {
     use super::*;
     use crate::article::front_matter::parse_front_matter;
-    use crate::source::markdown;
     use crate::article::output::sample_article;
+    use crate::source::markdown;
     use crate::source::BlockKind;
 
     #[test]

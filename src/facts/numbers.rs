@@ -8,9 +8,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::source::lang::Lang;
 use crate::analysis::lists::{MONTHS, NUMBER_MULTIPLIERS, NUMBER_WORDS};
 use crate::analysis::text::fold;
+use crate::source::lang::Lang;
 
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\d{1,3}(?:[ \u{a0}\u{202f}]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)*").unwrap()

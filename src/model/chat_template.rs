@@ -92,9 +92,7 @@ impl ChatTemplate {
         );
         env.add_function("strftime_now", |_format: String| "".to_string());
         env.add_template_owned("chat", source.to_string())
-            .map_err(|e| {
-                Error::Invalid(format!("the model's chat template does not parse: {e}"))
-            })?;
+            .map_err(|e| Error::ChatTemplate(format!("it does not parse: {e}")))?;
         Ok(ChatTemplate {
             env,
             bos: bos.to_string(),
@@ -105,8 +103,7 @@ impl ChatTemplate {
     /// The conversation `messages` followed by the opening of the assistant's turn, as a prompt
     /// whose template pieces parse control tokens and whose contents do not.
     pub fn render(&self, messages: &[Message]) -> Result<Prompt> {
-        let invalid =
-            |reason: String| Error::Invalid(format!("the model's chat template: {reason}"));
+        let invalid = |reason: String| Error::ChatTemplate(reason);
         if let Some(m) = messages.iter().find(|m| m.content.contains([OPEN, CLOSE])) {
             return Err(invalid(format!(
                 "a {:?} message holds the private-use characters U+F8F0/U+F8F1",

@@ -417,7 +417,9 @@ impl Decoder {
         let mut keep = vec![false; rows];
         for &id in allowed {
             *keep.get_mut(id as usize).ok_or_else(|| {
-                crate::error::Error::Invalid(format!("token {id} is outside the {rows}-row output"))
+                crate::error::Error::Internal(format!(
+                    "token {id} is outside the {rows}-row output"
+                ))
             })? = true;
         }
         let tokens: Vec<u32> = (0..rows as u32)
@@ -448,12 +450,12 @@ impl Decoder {
         let t = tokens.len();
         let offset = self.len;
         if t == 0 {
-            return Err(crate::error::Error::Invalid(
+            return Err(crate::error::Error::Internal(
                 "forward pass on an empty token sequence".into(),
             ));
         }
         if offset + t > self.max_positions {
-            return Err(crate::error::Error::Invalid(format!(
+            return Err(crate::error::Error::Generation(format!(
                 "sequence of {} tokens exceeds the {} positions this model instance supports",
                 offset + t,
                 self.max_positions

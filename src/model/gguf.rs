@@ -26,10 +26,7 @@ impl GgufFile {
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
         let file_len = file.metadata().map_err(|e| Error::io(path, e))?.len();
         let mut reader = BufReader::new(file);
-        let content = read_content(&mut reader, file_len).map_err(|reason| Error::Model {
-            path: path.to_path_buf(),
-            reason,
-        })?;
+        let content = read_content(&mut reader, file_len).map_err(|m| m.at(path))?;
         Ok(GgufFile {
             path: path.to_path_buf(),
             content,
@@ -206,18 +203,35 @@ impl GgufFile {
 /// Parses a GGUF file held in memory — header, metadata and tensor infos — with every check
 /// [`GgufFile::open`] makes. `path` only names the file in errors. (The fuzzer's entry point.)
 pub fn parse_bytes(bytes: &[u8], path: &Path) -> Result<Content> {
-    read_content(&mut Cursor::new(bytes), bytes.len() as u64).map_err(|reason| Error::Model {
-        path: path.to_path_buf(),
-        reason,
-    })
+    read_content(&mut Cursor::new(bytes), bytes.len() as u64).map_err(|m| m.at(path))
 }
+
+/// Why a GGUF header is malformed, in words, before we know which file it came from.
+#[derive(Debug)]
+struct Malformed(String);
+
+impl Malformed {
+    /// The library error for the file at `path`.
+    fn at(self, path: &Path) -> Error {
+        Error::Model {
+            path: path.to_path_buf(),
+            reason: self.0,
+        }
+    }
+}
+
+impl From<String> for Malformed {
+    fn from(reason: String) -> Self {
+        Malformed(reason)
+    }
+}
+
+/// The result of a step of reading a GGUF header.
+type Parsed<T> = std::result::Result<T, Malformed>;
 
 /// Skims the header (bounded, allocation-free), then lets candle parse it, then checks that
 /// every tensor fits in the file.
-fn read_content<R: BufRead + Seek>(
-    reader: &mut R,
-    file_len: u64,
-) -> std::result::Result<Content, String> {
+fn read_content<R: BufRead + Seek>(reader: &mut R, file_len: u64) -> Parsed<Content> {
     skim_header(reader, file_len)?;
     reader
         .seek(SeekFrom::Start(0))
@@ -250,7 +264,7 @@ const KNOWN_TENSOR_TYPES: [(u32, &str); 15] = [
 /// the file claims. It catches what candle's parser would take badly or explain poorly: a
 /// `general.alignment` of 0 (candle divides by it), lengths past the end of the file, unknown
 /// value and tensor types (named with their key or tensor).
-fn skim_header<R: BufRead + Seek>(r: &mut R, file_len: u64) -> std::result::Result<(), String> {
+fn skim_header<R: BufRead + Seek>(r: &mut R, file_len: u64) -> Parsed<()> {
     let mut s = Skim {
         r,
         pos: 0,
@@ -260,15 +274,15 @@ fn skim_header<R: BufRead + Seek>(r: &mut R, file_len: u64) -> std::result::Resu
     let mut magic = [0u8; 4];
     s.bytes(&mut magic)?;
     if &magic != b"GGUF" {
-        return Err(format!(
+        return Err(Malformed(format!(
             "not a GGUF file (it starts with the bytes {magic:02x?}, not \"GGUF\")"
-        ));
+        )));
     }
     let version = s.u32()?;
     if !(1..=3).contains(&version) {
-        return Err(format!(
+        return Err(Malformed(format!(
             "GGUF version {version} is not supported (plume reads versions 1 to 3)"
-        ));
+        )));
     }
     s.wide = version >= 2;
     let tensors = s.length()?;
@@ -280,10 +294,10 @@ fn skim_header<R: BufRead + Seek>(r: &mut R, file_len: u64) -> std::result::Resu
         .saturating_mul(prefix + 5)
         .saturating_add(tensors.saturating_mul(prefix + 16));
     if at_least > s.remaining() {
-        return Err(format!(
+        return Err(Malformed(format!(
             "the header announces {kvs} metadata entries and {tensors} tensors, more than the \
              file's {file_len} bytes can hold"
-        ));
+        )));
     }
     for i in 0..kvs {
         let key = s.name()?;
@@ -311,7 +325,9 @@ fn skim_header<R: BufRead + Seek>(r: &mut R, file_len: u64) -> std::result::Resu
             };
             if let Some(a) = alignment.filter(|a| *a >= 0) {
                 if !(a as u64).is_power_of_two() {
-                    return Err(format!("{what} is {a}; it must be a power of two"));
+                    return Err(Malformed(format!(
+                        "{what} is {a}; it must be a power of two"
+                    )));
                 }
             }
         } else {
@@ -326,7 +342,9 @@ fn skim_header<R: BufRead + Seek>(r: &mut R, file_len: u64) -> std::result::Resu
         };
         let dims = s.u32()?;
         if dims > 4 {
-            return Err(format!("{name} has {dims} dimensions (at most 4)"));
+            return Err(Malformed(format!(
+                "{name} has {dims} dimensions (at most 4)"
+            )));
         }
         for _ in 0..dims {
             s.length()?;
@@ -334,10 +352,10 @@ fn skim_header<R: BufRead + Seek>(r: &mut R, file_len: u64) -> std::result::Resu
         let ty = s.u32()?;
         if !KNOWN_TENSOR_TYPES.iter().any(|(id, _)| *id == ty) {
             let known: Vec<&str> = KNOWN_TENSOR_TYPES.iter().map(|(_, n)| *n).collect();
-            return Err(format!(
+            return Err(Malformed(format!(
                 "{name} has the unknown or unsupported type id {ty} (plume reads {})",
                 known.join(", ")
-            ));
+            )));
         }
         s.u64()?; // offset, checked against the file's length later
     }
@@ -369,18 +387,18 @@ impl<R: BufRead + Seek> Skim<'_, R> {
         self.len.saturating_sub(self.pos)
     }
 
-    fn truncated(&self, need: u64) -> String {
+    fn truncated(&self, need: u64) -> Malformed {
         if self.len == 0 {
-            return "the file is empty".into();
+            return Malformed("the file is empty".into());
         }
-        format!(
+        Malformed(format!(
             "the header is truncated or corrupt: it needs {need} more bytes at byte {}, but the \
              file ends at byte {}",
             self.pos, self.len
-        )
+        ))
     }
 
-    fn bytes(&mut self, buf: &mut [u8]) -> std::result::Result<(), String> {
+    fn bytes(&mut self, buf: &mut [u8]) -> Parsed<()> {
         if buf.len() as u64 > self.remaining() {
             return Err(self.truncated(buf.len() as u64));
         }
@@ -391,7 +409,7 @@ impl<R: BufRead + Seek> Skim<'_, R> {
         Ok(())
     }
 
-    fn skip(&mut self, n: u64) -> std::result::Result<(), String> {
+    fn skip(&mut self, n: u64) -> Parsed<()> {
         if n > self.remaining() {
             return Err(self.truncated(n));
         }
@@ -403,32 +421,32 @@ impl<R: BufRead + Seek> Skim<'_, R> {
         Ok(())
     }
 
-    fn u8(&mut self) -> std::result::Result<u8, String> {
+    fn u8(&mut self) -> Parsed<u8> {
         let mut b = [0u8; 1];
         self.bytes(&mut b)?;
         Ok(b[0])
     }
 
-    fn u16(&mut self) -> std::result::Result<u16, String> {
+    fn u16(&mut self) -> Parsed<u16> {
         let mut b = [0u8; 2];
         self.bytes(&mut b)?;
         Ok(u16::from_le_bytes(b))
     }
 
-    fn u32(&mut self) -> std::result::Result<u32, String> {
+    fn u32(&mut self) -> Parsed<u32> {
         let mut b = [0u8; 4];
         self.bytes(&mut b)?;
         Ok(u32::from_le_bytes(b))
     }
 
-    fn u64(&mut self) -> std::result::Result<u64, String> {
+    fn u64(&mut self) -> Parsed<u64> {
         let mut b = [0u8; 8];
         self.bytes(&mut b)?;
         Ok(u64::from_le_bytes(b))
     }
 
     /// A count or a string length.
-    fn length(&mut self) -> std::result::Result<u64, String> {
+    fn length(&mut self) -> Parsed<u64> {
         if self.wide {
             self.u64()
         } else {
@@ -439,7 +457,7 @@ impl<R: BufRead + Seek> Skim<'_, R> {
     /// A key or tensor name as candle reads it (trailing NULs dropped, invalid UTF-8 replaced)
     /// when that is at most 256 bytes long, else `None`. Read in pieces: nothing of the length
     /// the file claims is allocated.
-    fn name(&mut self) -> std::result::Result<Option<String>, String> {
+    fn name(&mut self) -> Parsed<Option<String>> {
         const KEPT: usize = 256;
         let n = self.length()?;
         if n > self.remaining() {
@@ -467,13 +485,13 @@ impl<R: BufRead + Seek> Skim<'_, R> {
     }
 
     /// Skips one value of type `ty`, nested at `depth`.
-    fn skip_value(&mut self, ty: u32, what: &str, depth: u32) -> std::result::Result<(), String> {
+    fn skip_value(&mut self, ty: u32, what: &str, depth: u32) -> Parsed<()> {
         match ty {
             7 => match self.u8()? {
                 0 | 1 => Ok(()),
-                b => Err(format!(
+                b => Err(Malformed(format!(
                     "{what} holds the boolean value {b} (0 or 1 expected)"
-                )),
+                ))),
             },
             8 => {
                 let n = self.length()?;
@@ -481,13 +499,13 @@ impl<R: BufRead + Seek> Skim<'_, R> {
             }
             9 => {
                 if depth >= 64 {
-                    return Err(format!("{what} nests arrays more than 64 deep"));
+                    return Err(Malformed(format!("{what} nests arrays more than 64 deep")));
                 }
                 let elem = self.u32()?;
                 if elem > 12 {
-                    return Err(format!(
+                    return Err(Malformed(format!(
                         "{what} is an array of the unknown value type {elem}"
-                    ));
+                    )));
                 }
                 let n = self.length()?;
                 // A string or an array takes at least its length.
@@ -497,11 +515,11 @@ impl<R: BufRead + Seek> Skim<'_, R> {
                     size => size,
                 };
                 if n.saturating_mul(least) > self.remaining() {
-                    return Err(format!(
+                    return Err(Malformed(format!(
                         "{what} is an array of {n} elements, more than the {} bytes left in the \
                          file can hold",
                         self.remaining()
-                    ));
+                    )));
                 }
                 match elem {
                     7..=9 => (0..n).try_for_each(|_| self.skip_value(elem, what, depth + 1)),
@@ -509,7 +527,9 @@ impl<R: BufRead + Seek> Skim<'_, R> {
                 }
             }
             ty if fixed_size(ty) > 0 => self.skip(fixed_size(ty)),
-            other => Err(format!("{what} has the unknown value type {other}")),
+            other => Err(Malformed(format!(
+                "{what} has the unknown value type {other}"
+            ))),
         }
     }
 }
@@ -517,7 +537,7 @@ impl<R: BufRead + Seek> Skim<'_, R> {
 /// Every tensor's element count, computed without overflow, must be whole blocks of its type, and
 /// its bytes must lie inside the file: candle computes these sizes with wrapping arithmetic, so a
 /// crafted shape whose count wraps to 0 would otherwise load and crash the first forward pass.
-fn check_tensor_infos(content: &Content, file_len: u64) -> std::result::Result<(), String> {
+fn check_tensor_infos(content: &Content, file_len: u64) -> Parsed<()> {
     for (name, info) in &content.tensor_infos {
         let dims = info.shape.dims();
         let dtype = info.ggml_dtype;
@@ -532,9 +552,9 @@ fn check_tensor_infos(content: &Content, file_len: u64) -> std::result::Result<(
                 .checked_add(b)
         });
         if end.is_none_or(|end| end > file_len) {
-            return Err(format!(
+            return Err(Malformed(format!(
                 "tensor `{name}` of shape {dims:?} ({dtype:?}) does not fit in the file's {file_len} bytes"
-            ));
+            )));
         }
     }
     Ok(())

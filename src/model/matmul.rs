@@ -224,7 +224,7 @@ impl QuantMatrix {
             return Ok(run(&[job]).pop().unwrap_or_default());
         };
         if rows < self.n {
-            return Err(Error::Invalid(
+            return Err(Error::Internal(
                 "a partial product needs the weights on the CPU".into(),
             ));
         }
@@ -260,7 +260,7 @@ impl QuantMatrix {
         if xs.len().is_multiple_of(self.k) {
             Ok(())
         } else {
-            Err(Error::Invalid(format!(
+            Err(Error::Internal(format!(
                 "matrix product of {} values with a {}×{} matrix",
                 xs.len(),
                 self.n,
@@ -286,14 +286,14 @@ impl QuantMatrix {
             (None, GgmlDType::Q4K) => matmul::<BlockQ4K>(data, n, k, xs),
             (None, GgmlDType::Q5K) => matmul::<BlockQ5K>(data, n, k, xs),
             (None, GgmlDType::Q6K) => matmul::<BlockQ6K>(data, n, k, xs),
-            (_, other) => Err(Error::Invalid(format!("no kernel for {other:?}"))),
+            (_, other) => Err(Error::Internal(format!("no kernel for {other:?}"))),
         }
     }
 
     /// Rows `ids` dequantised, `ids.len() × k` row-major: the matrix as an embedding table.
     pub fn embed(&self, ids: &[u32]) -> Result<Vec<f32>> {
         if let Some(&bad) = ids.iter().find(|&&id| id as usize >= self.n) {
-            return Err(Error::Invalid(format!(
+            return Err(Error::Internal(format!(
                 "token {bad} is outside the {}-row embedding table",
                 self.n
             )));
@@ -313,7 +313,7 @@ impl QuantMatrix {
                 GgmlDType::Q4K => dequantise::<BlockQ4K>(row, out),
                 GgmlDType::Q5K => dequantise::<BlockQ5K>(row, out),
                 GgmlDType::Q6K => dequantise::<BlockQ6K>(row, out),
-                other => return Err(Error::Invalid(format!("no dequantiser for {other:?}"))),
+                other => return Err(Error::Internal(format!("no dequantiser for {other:?}"))),
             }?;
         }
         Ok(out)
@@ -335,7 +335,7 @@ impl QuantMatrix {
                 .iter()
                 .all(|&s| (s as usize) < self.n && !std::mem::replace(&mut seen[s as usize], true))
         {
-            return Err(Error::Invalid(
+            return Err(Error::Internal(
                 "a row order that is not a permutation of the rows".into(),
             ));
         }
@@ -404,7 +404,7 @@ fn blocks<T: GgmlType>(data: &[u8], n: usize, k: usize) -> Result<&[T]> {
         || data.len() != n * per_row * size
         || !(data.as_ptr() as usize).is_multiple_of(std::mem::align_of::<T>())
     {
-        return Err(Error::Invalid(format!(
+        return Err(Error::Internal(format!(
             "weights are not a well-formed {n}×{k} {:?} matrix",
             T::DTYPE
         )));

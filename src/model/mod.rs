@@ -37,13 +37,42 @@ use gguf::GgufFile;
 use tokenizer::GgufTokenizer;
 
 /// Where the model runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DeviceKind {
     #[default]
     Cpu,
     Cuda,
     Metal,
+}
+
+impl crate::Named for DeviceKind {
+    const NAMES: &'static [&'static str] = &["cpu", "cuda", "metal"];
+}
+
+impl std::fmt::Display for DeviceKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            DeviceKind::Cpu => "cpu",
+            DeviceKind::Cuda => "cuda",
+            DeviceKind::Metal => "metal",
+        })
+    }
+}
+
+impl std::str::FromStr for DeviceKind {
+    type Err = Error;
+
+    fn from_str(name: &str) -> Result<Self> {
+        match name {
+            "cpu" => Ok(DeviceKind::Cpu),
+            "cuda" => Ok(DeviceKind::Cuda),
+            "metal" => Ok(DeviceKind::Metal),
+            other => Err(Error::Invalid(format!(
+                "unknown device `{other}`: cpu, cuda or metal"
+            ))),
+        }
+    }
 }
 
 impl DeviceKind {
@@ -305,7 +334,7 @@ impl Model {
             .as_ref()
             .is_some_and(|ids| ids.is_empty() || ids.iter().any(|&id| id as usize >= vocab))
         {
-            return Err(Error::Invalid(
+            return Err(Error::Internal(
                 "vocabulary restriction names tokens outside the vocabulary".into(),
             ));
         }
@@ -352,10 +381,10 @@ impl Model {
     /// logits and how many tokens were actually processed.
     pub fn prefill(&mut self, prompt: &[u32]) -> Result<(Vec<f32>, usize)> {
         if prompt.is_empty() {
-            return Err(Error::Invalid("the prompt has no tokens".into()));
+            return Err(Error::Generation("the prompt has no tokens".into()));
         }
         if prompt.len() > self.max_positions {
-            return Err(Error::Invalid(format!(
+            return Err(Error::Generation(format!(
                 "the prompt has {} tokens, more than the {} this model instance supports",
                 prompt.len(),
                 self.max_positions
@@ -388,7 +417,7 @@ impl Model {
     /// Processes one more token and returns the logits that follow it.
     pub fn step(&mut self, token: u32) -> Result<Vec<f32>> {
         if self.cached.len() + 1 > self.max_positions {
-            return Err(Error::Invalid(format!(
+            return Err(Error::Generation(format!(
                 "the sequence reached the {} positions this model instance supports",
                 self.max_positions
             )));
@@ -429,7 +458,7 @@ impl Model {
                 for chunk in new.chunks(PREFILL_CHUNK) {
                     last = Some(m.forward(chunk)?);
                 }
-                last.ok_or_else(|| Error::Invalid("nothing to process".into()))
+                last.ok_or_else(|| Error::Internal("nothing to process".into()))
             }
             _ if start == 0 => self.forward_other(new, 0),
             // candle's models only mask a multi-token pass that starts at position 0.
@@ -438,7 +467,7 @@ impl Model {
                 for (i, &t) in new.iter().enumerate() {
                     last = Some(self.forward_other(&[t], start + i)?);
                 }
-                last.ok_or_else(|| Error::Invalid("nothing to process".into()))
+                last.ok_or_else(|| Error::Internal("nothing to process".into()))
             }
         }
     }

@@ -307,8 +307,9 @@ fn write_stamp(path: &Path, text: &str) {
 
 /// Downloads a catalog model into the Hugging Face cache with hf-hub, then checks its sha256.
 /// With `HF_HUB_OFFLINE` set, nothing is downloaded: the model is looked up in the cache only.
-/// The only place plume uses the network.
-pub fn pull(id: &str) -> Result<PathBuf> {
+/// The only place plume uses the network. `show_progress` lets hf-hub draw its own download
+/// bar on stderr (the command line asks for it; the library is otherwise silent).
+pub fn pull(id: &str, show_progress: bool) -> Result<PathBuf> {
     let catalog = Catalog::builtin();
     let entry = catalog.get(id).ok_or_else(|| {
         Error::ModelNotFound(format!(
@@ -333,14 +334,14 @@ pub fn pull(id: &str) -> Result<PathBuf> {
         return Ok(path);
     }
     let api = hf_hub::api::sync::ApiBuilder::from_env()
-        .with_progress(true)
+        .with_progress(show_progress)
         .build()
-        .map_err(|e| Error::Invalid(format!("cannot reach the Hugging Face hub: {e}")))?;
+        .map_err(|e| Error::Network(format!("cannot reach the Hugging Face hub: {e}")))?;
     let path = api
         .model(entry.repo.clone())
         .get(&entry.hf_file)
         .map_err(|e| {
-            Error::Invalid(format!(
+            Error::Network(format!(
                 "download of {}/{} failed: {e}",
                 entry.repo, entry.hf_file
             ))

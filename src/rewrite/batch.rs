@@ -13,13 +13,13 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::article::destination::{output_matches, plan_outputs, prepare_out_dir, Existing};
-use crate::source::{read_input, sha256_hex};
 use crate::article::{write_atomically, OutputFormat};
-use crate::source::Source;
 use crate::error::{Error, Result};
 use crate::generate::TextGenerator;
-use crate::progress::Progress;
+use crate::progress::Reporter;
 use crate::rewrite::{self, RewriteOptions};
+use crate::source::Source;
+use crate::source::{read_input, sha256_hex};
 
 /// The extensions a folder is searched for.
 const ARTICLE_EXTENSIONS: [&str; 5] = ["txt", "md", "markdown", "html", "htm"];
@@ -233,15 +233,28 @@ impl Walk {
                 return self.problems.push((dir.to_path_buf(), message));
             }
         };
-        let mut paths: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok())
-            .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
-            .map(|e| e.path())
-            .collect();
+        let mut paths: Vec<PathBuf> = Vec::new();
+        for entry in entries {
+            match entry {
+                Ok(e) if e.file_name().to_string_lossy().starts_with('.') => {}
+                Ok(e) => paths.push(e.path()),
+                // An entry the folder lists but that cannot be read is a failure of the
+                // batch, not a file silently left out.
+                Err(e) => {
+                    let message = format!("{}: an entry cannot be read ({e})", dir.display());
+                    self.problems.push((dir.to_path_buf(), message));
+                }
+            }
+        }
         paths.sort();
         for path in paths {
-            let Ok(link) = std::fs::symlink_metadata(&path) else {
-                continue;
+            let link = match std::fs::symlink_metadata(&path) {
+                Ok(link) => link,
+                Err(e) => {
+                    let message = Error::io(&path, e).to_string();
+                    self.problems.push((path, message));
+                    continue;
+                }
             };
             match std::fs::metadata(&path) {
                 Ok(meta) if meta.is_dir() => {
@@ -307,7 +320,7 @@ pub fn run(
     generators: Vec<&mut (dyn TextGenerator + Send)>,
     options: &RewriteOptions,
     batch: &BatchOptions,
-    progress: &Progress,
+    progress: &dyn Reporter,
     report: &mut dyn FnMut(&ArticleResult) -> Result<()>,
 ) -> Result<Summary> {
     let inputs: Vec<PathBuf> = jobs.iter().map(|j| j.input.clone()).collect();
@@ -351,7 +364,7 @@ pub fn run(
                 }
             });
             if let Err(e) = spawned {
-                failure.get_or_insert(Error::Invalid(format!(
+                failure.get_or_insert(Error::Internal(format!(
                     "cannot start a thread for the batch: {e}"
                 )));
             }
@@ -423,7 +436,7 @@ fn one(
     generator: &mut (dyn TextGenerator + Send),
     options: &RewriteOptions,
     batch: &BatchOptions,
-    progress: &Progress,
+    progress: &dyn Reporter,
 ) -> Result<ArticleResult> {
     let started = Instant::now();
     let bytes = read_input(&job.input)?;
@@ -438,7 +451,7 @@ fn one(
     let source = Source::from_bytes(&bytes, &job.input, None)?;
     generator.reset();
     let outcome = rewrite::rewrite(&source, generator, options, progress)?;
-    write_atomically(&job.output, &outcome.render(batch.format))?;
+    write_atomically(&job.output, &outcome.render(batch.format)?)?;
     let report = &outcome.report;
     result.status = Status::Done;
     result.replaced = job.existing == Existing::Earlier;

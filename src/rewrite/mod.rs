@@ -15,17 +15,17 @@ pub mod prompt;
 pub mod verify;
 pub mod write;
 
-use crate::facts::Facts;
 use crate::analysis::fragments::fragment;
 use crate::analysis::text::word_count;
 use crate::analysis::{self, CheckOptions, Document, Report};
 use crate::article::{self, Article, OutputFormat, Provenance, Sampling, Section};
-use crate::source::{Lang, Source};
 use crate::error::Result;
+use crate::facts::Facts;
 use crate::generate::{SamplingSettings, TextGenerator};
 use crate::model::source::PromptStyle;
-pub use crate::progress::Progress;
+use crate::progress::Reporter;
 use crate::rewrite::prompt::{language_name, Task};
+use crate::source::{Lang, Source};
 use assemble::Body;
 use verify::{Bounds, Said, SourceContext};
 use write::{WriteStats, Writer, MAX_INPUT_WORDS};
@@ -98,16 +98,20 @@ pub struct Outcome {
 
 impl Outcome {
     /// The article in `format`, with the report (JSON) or its summary (HTML).
-    pub fn render(&self, format: OutputFormat) -> String {
-        match format {
+    pub fn render(&self, format: OutputFormat) -> Result<String> {
+        fn json(what: &str, value: &impl serde::Serialize) -> Result<serde_json::Value> {
+            serde_json::to_value(value)
+                .map_err(|e| crate::Error::Internal(format!("the {what} as JSON: {e}")))
+        }
+        Ok(match format {
             OutputFormat::Md => article::render_markdown(&self.article),
             OutputFormat::Html => article::render_html(&self.article, Some(&self.summary())),
             OutputFormat::Json => article::render_json(
                 &self.article,
-                serde_json::to_value(&self.report).unwrap_or_default(),
-                serde_json::to_value(&self.stats).ok(),
+                json("report", &self.report)?,
+                Some(json("writing record", &self.stats)?),
             ),
-        }
+        })
     }
 
     /// A warning when the article is shorter than `min_words`: plume does not pad a short
@@ -178,7 +182,7 @@ pub fn rewrite(
     source: &Source,
     generator: &mut dyn TextGenerator,
     options: &RewriteOptions,
-    progress: &Progress,
+    progress: &dyn Reporter,
 ) -> Result<Outcome> {
     let source_text = source.full_text();
     let facts = Facts::extract(&source_text);
@@ -249,7 +253,9 @@ pub fn rewrite(
     assemble::enforce(&mut article);
 
     let markdown = article::render_markdown(&article);
-    let doc = Document::parse(&markdown)?;
+    let doc = Document::parse(&markdown).map_err(|e| {
+        crate::Error::Internal(format!("plume cannot read back its own article: {e}"))
+    })?;
     let report = analysis::analyze(
         &doc,
         &CheckOptions {
@@ -286,7 +292,7 @@ fn write_body(
     plan: &plan::Plan,
     task: Task,
     french: bool,
-    progress: &Progress,
+    progress: &dyn Reporter,
 ) -> Result<Body> {
     let mut said = Said::default();
     let lead = write_paragraph(writer, task, &plan.lead, french, &mut said, progress)?;
@@ -343,7 +349,7 @@ fn write_paragraph(
     sentences: &[String],
     french: bool,
     said: &mut Said,
-    progress: &Progress,
+    progress: &dyn Reporter,
 ) -> Result<Option<String>> {
     let text = sentences.join(" ");
     let words = word_count(&text);

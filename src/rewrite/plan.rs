@@ -1,8 +1,8 @@
 //! The outline, decided by the program from the source's own structure: the keyphrase, the
 //! lead, and sections that each cover given source paragraphs.
 
-use crate::facts::Facts;
 use crate::analysis::text::{fold, sentences, word_count};
+use crate::facts::Facts;
 use crate::source::{BlockKind, Source};
 
 /// One source paragraph, as sentences.

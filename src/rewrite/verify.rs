@@ -8,11 +8,11 @@ use std::collections::HashSet;
 use crate::analysis::agreement::first_disagreement;
 pub use crate::analysis::content::SourceContext;
 use crate::analysis::content::{stem, stem_set, words_outside, StemIndex};
+use crate::analysis::fragments::{fragment, Fragment};
+use crate::analysis::text::{phrase_tokens, sentences, word_count};
 use crate::facts::claims::{keeps_attributions, keeps_polarity};
 use crate::facts::quotes::{normalise, quotations};
 use crate::facts::Facts;
-use crate::analysis::fragments::{fragment, Fragment};
-use crate::analysis::text::{phrase_tokens, sentences, word_count};
 use crate::source::lang::{detect, is_french, Lang};
 
 /// Why a candidate was rejected.
@@ -547,7 +547,8 @@ mod tests {
 
     #[test]
     fn words_and_speakers_from_the_prompt_examples_are_rejected() {
-        let examples = crate::rewrite::prompt::example_text(crate::rewrite::prompt::Task::Paraphrase);
+        let examples =
+            crate::rewrite::prompt::example_text(crate::rewrite::prompt::Task::Paraphrase);
         let original = "Les travaux ont duré deux ans.";
         let borrowed = check_with(
             RAILWAY,

@@ -7,9 +7,9 @@ use std::rc::Rc;
 
 use super::verify::{Bounds, Checker, Rejection, Said};
 use crate::analysis::content::SourceContext;
-use crate::facts::Facts;
 use crate::analysis::text::word_count;
 use crate::error::Result;
+use crate::facts::Facts;
 use crate::generate::{GenerationSettings, Prompt, SamplingSettings, TextGenerator};
 use crate::model::source::PromptStyle;
 use crate::rewrite::prompt::{self, Task};
@@ -397,8 +397,8 @@ fn french_numbers(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::Lang;
     use crate::generate::{Generation, StopReason};
+    use crate::source::Lang;
 
     /// A chat "model" that misspells a word in its first answer and corrects it when the prompt
     /// warns of that word; it records every prompt and temperature.

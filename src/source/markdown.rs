@@ -1,7 +1,9 @@
 //! Markdown → blocks, with pulldown-cmark: headings, paragraphs, list items and
 //! blockquotes, inline markup stripped (links keep their text, images and raw HTML are
-//! dropped, code keeps its text). A YAML front matter block is skipped. The first H1
-//! becomes the headline.
+//! dropped, code keeps its text; an indented "code block" is indented prose, a fenced one is
+//! code and dropped). The one Markdown reader of plume: it reads sources ([`parse`]: a front
+//! matter block is skipped, the first H1 becomes the headline) and the articles `plume
+//! check` reports on ([`blocks`], with where each block is in the text).
 //!
 //! A "tag" whose name is not an HTML element, such as `<eos>`, `<bos>` or `<Nom>`, is
 //! CommonMark raw HTML that a browser would hide, but in an article written as Markdown it
@@ -10,25 +12,38 @@
 //! for CommonMark and stay text anyway). Real HTML (`<b>`, `<div class="ad">`, custom
 //! elements with a hyphen) is still dropped.
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::ops::Range;
 
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::article::front_matter::split_front_matter;
 use crate::source::html;
 use crate::source::{BlockKind, SourceBlock};
 
-/// Splits Markdown `text` into an optional headline and the body blocks.
+/// Splits Markdown `text` into an optional headline and the body blocks. A front matter
+/// block is not text (one that is never closed is).
 pub fn parse(text: &str) -> (Option<String>, Vec<SourceBlock>) {
-    let options = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS | Options::ENABLE_STRIKETHROUGH;
-    let mut state = State::default();
-    for event in Parser::new_ext(text, options) {
-        state.event(event);
-    }
-    state.flush();
-    let mut blocks = state.blocks;
+    let body = match split_front_matter(text) {
+        Ok((_, start)) => &text[start..],
+        Err(_) => text,
+    };
+    let mut blocks: Vec<SourceBlock> = blocks(body).into_iter().map(|(b, _)| b).collect();
     let title = blocks
         .iter()
         .position(|b| b.kind == BlockKind::Heading(1))
         .map(|i| blocks.remove(i).text);
     (title, blocks)
+}
+
+/// The blocks of Markdown `text` (no front matter), each with its byte range in `text`: from
+/// the start of the element (a heading, a paragraph, a list item) to the end of its last text.
+pub fn blocks(text: &str) -> Vec<(SourceBlock, Range<usize>)> {
+    let mut state = State::default();
+    for (event, range) in Parser::new_ext(text, Options::ENABLE_STRIKETHROUGH).into_offset_iter() {
+        state.event(event, range);
+    }
+    state.flush();
+    state.blocks
 }
 
 /// The containers we are inside, innermost last.
@@ -43,51 +58,72 @@ enum Container {
 struct State {
     stack: Vec<Container>,
     buffer: String,
-    /// Depth inside elements whose text is not body text (images, metadata, HTML blocks).
+    /// The byte range of the block being read (`None` before its first event).
+    range: Option<Range<usize>>,
+    /// Depth inside elements whose text is not body text (images, fenced code, HTML blocks).
     skip: usize,
-    /// The raw text of the HTML block being read, if any.
-    html_block: Option<String>,
-    blocks: Vec<SourceBlock>,
+    /// The raw text of the HTML block being read, and its range, if any.
+    html_block: Option<(String, Range<usize>)>,
+    blocks: Vec<(SourceBlock, Range<usize>)>,
 }
 
 impl State {
-    fn event(&mut self, event: Event<'_>) {
-        match event {
-            Event::Start(tag) => self.start(tag),
-            Event::End(tag) => self.end(tag),
-            Event::Text(text) | Event::Code(text) if self.skip == 0 => self.buffer.push_str(&text),
-            Event::SoftBreak if self.skip == 0 => self.buffer.push(' '),
-            Event::HardBreak if self.skip == 0 => self.buffer.push('\n'),
-            Event::InlineHtml(html) if self.skip == 0 && is_literal_tag(&html) => {
-                self.buffer.push_str(&html)
-            }
+    fn event(&mut self, event: Event<'_>, range: Range<usize>) {
+        let text = match event {
+            Event::Start(tag) => return self.start(tag, range),
+            Event::End(tag) => return self.end(tag),
+            Event::Text(text) | Event::Code(text) if self.skip == 0 => text,
+            Event::SoftBreak if self.skip == 0 => " ".into(),
+            Event::HardBreak if self.skip == 0 => "\n".into(),
+            Event::InlineHtml(html) if self.skip == 0 && is_literal_tag(&html) => html,
             Event::Html(html) => {
-                if let Some(block) = self.html_block.as_mut() {
+                if let Some((block, _)) = self.html_block.as_mut() {
                     block.push_str(&html);
                 }
+                return;
             }
-            _ => {}
+            _ => return,
+        };
+        self.buffer.push_str(&text);
+        self.extend(range);
+    }
+
+    /// The block being read reaches `range`.
+    fn extend(&mut self, range: Range<usize>) {
+        match self.range.as_mut() {
+            Some(r) => r.end = r.end.max(range.end),
+            None => self.range = Some(range),
         }
     }
 
-    fn start(&mut self, tag: Tag<'_>) {
+    fn start(&mut self, tag: Tag<'_>, range: Range<usize>) {
         match tag {
             Tag::Heading { level, .. } => {
                 self.flush();
                 self.stack.push(Container::Heading(heading_level(level)));
+                self.range = Some(range);
             }
             Tag::Item => {
                 self.flush();
                 self.stack.push(Container::Item);
+                self.range = Some(range);
             }
             Tag::BlockQuote(_) => {
                 self.flush();
                 self.stack.push(Container::Quote);
             }
-            Tag::Paragraph | Tag::List(_) | Tag::CodeBlock(_) => self.flush(),
+            Tag::Paragraph => {
+                self.flush();
+                self.range = Some(range);
+            }
+            Tag::List(_) | Tag::CodeBlock(CodeBlockKind::Indented) => self.flush(),
+            Tag::CodeBlock(CodeBlockKind::Fenced(_)) => {
+                self.flush();
+                self.skip += 1;
+            }
             Tag::HtmlBlock => {
                 self.skip += 1;
-                self.html_block = Some(String::new());
+                self.html_block = Some((String::new(), range));
             }
             Tag::Image { .. } | Tag::MetadataBlock(_) => self.skip += 1,
             _ => {}
@@ -101,22 +137,28 @@ impl State {
                 self.stack.pop();
             }
             TagEnd::Paragraph | TagEnd::List(_) => self.flush(),
+            TagEnd::CodeBlock if self.skip > 0 => self.skip -= 1,
             TagEnd::CodeBlock => {
                 // An indented "code block" in an article is usually indented prose.
                 let text = std::mem::take(&mut self.buffer);
+                let range = self.range.clone();
                 for part in text.split("\n\n") {
                     self.buffer = part.replace('\n', " ");
+                    self.range = range.clone();
                     self.flush();
                 }
             }
             TagEnd::HtmlBlock => {
                 self.skip = self.skip.saturating_sub(1);
                 // A block that opens with a literal tag (`<eos>` alone on its line) is text.
-                let block = self.html_block.take().unwrap_or_default();
+                let Some((block, range)) = self.html_block.take() else {
+                    return;
+                };
                 let first = block.trim_start().split('>').next().unwrap_or_default();
                 if self.skip == 0 && is_literal_tag(&format!("{first}>")) {
                     self.flush();
                     self.buffer = block.split_whitespace().collect::<Vec<_>>().join(" ");
+                    self.range = Some(range);
                     self.flush();
                 }
             }
@@ -128,17 +170,18 @@ impl State {
     /// Emits the buffered text as a block of the kind its innermost container says.
     fn flush(&mut self) {
         let text = std::mem::take(&mut self.buffer);
+        let range = self.range.take();
         let text = text.trim();
-        if text.is_empty() {
+        let Some(range) = range.filter(|_| !text.is_empty()) else {
             return;
-        }
+        };
         let kind = match self.stack.last() {
             Some(Container::Heading(level)) => BlockKind::Heading(*level),
             Some(Container::Item) => BlockKind::ListItem,
             Some(Container::Quote) => BlockKind::Quote,
             None => BlockKind::Paragraph,
         };
-        self.blocks.push(SourceBlock::new(kind, text));
+        self.blocks.push((SourceBlock::new(kind, text), range));
     }
 }
 

@@ -4,8 +4,8 @@
 //! purpose, and a run stops at each list.
 
 use crate::analysis::assessments::Context;
-use crate::analysis::document::BlockKind;
 use crate::analysis::report::{Area, Finding, Severity};
+use crate::source::BlockKind;
 
 const ID: &str = "consecutive_sentences";
 

@@ -2,8 +2,8 @@
 //! of the keyphrase, ideally in one sentence.
 
 use crate::analysis::assessments::{no_keyphrase, Context};
-use crate::analysis::document::BlockKind;
 use crate::analysis::report::{Area, Finding, Severity};
+use crate::source::BlockKind;
 
 const ID: &str = "keyphrase_in_introduction";
 

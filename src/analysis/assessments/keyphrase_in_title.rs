@@ -4,8 +4,8 @@
 
 use crate::analysis::assessments::keyphrase::tokens;
 use crate::analysis::assessments::{no_keyphrase, Context, Keyphrase};
-use crate::analysis::document::BlockKind;
 use crate::analysis::report::{Area, Finding, Severity};
+use crate::source::BlockKind;
 
 const ID: &str = "keyphrase_in_title";
 

@@ -36,14 +36,15 @@ pub mod transition_words;
 
 pub use keyphrase::Keyphrase;
 
-use crate::analysis::document::{BlockKind, Document};
-use crate::facts::{Facts, FaithReport};
+use crate::analysis::document::Document;
 use crate::analysis::passive::is_passive;
 use crate::analysis::quality::{self, Quality};
 use crate::analysis::report::{Area, Finding, Severity};
 use crate::analysis::text::{fold, sentences, syllables, word_count, words};
 use crate::analysis::transition::has_transition;
 use crate::analysis::typography::{fix_typography, Fix};
+use crate::facts::{Facts, FaithReport};
+use crate::source::BlockKind;
 
 /// What an analysis needs besides the document.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,9 +1,9 @@
 //! Paragraph length: at most 150 words per paragraph.
 
 use crate::analysis::assessments::Context;
-use crate::analysis::document::BlockKind;
 use crate::analysis::report::{Area, Finding, Severity};
 use crate::analysis::text::word_count;
+use crate::source::BlockKind;
 
 const ID: &str = "paragraph_length";
 /// Longest good paragraph, in words.

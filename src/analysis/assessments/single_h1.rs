@@ -1,8 +1,8 @@
 //! Exactly one H1: the article's title.
 
 use crate::analysis::assessments::Context;
-use crate::analysis::document::BlockKind;
 use crate::analysis::report::{Area, Finding, Severity};
+use crate::source::BlockKind;
 
 const ID: &str = "single_h1";
 
