@@ -98,6 +98,16 @@ pub static COMMON_ENDINGS: LazyLock<Vec<&'static str>> =
 pub static NUMBER_MULTIPLIERS: LazyLock<HashMap<&'static str, u64>> =
     LazyLock::new(|| numbered(include_str!("data/number_multipliers.txt")));
 
+/// Language code → its verbs of saying, as written.
+pub static SPEECH_VERBS: LazyLock<Vec<(&'static str, Vec<&'static str>)>> = LazyLock::new(|| {
+    entries(include_str!("data/speech_verbs.txt"))
+        .filter_map(|line| {
+            let mut words = line.split_whitespace();
+            Some((words.next()?, words.collect()))
+        })
+        .collect()
+});
+
 /// Month names (fr, en, es, de; lower case, unaccented) → month number.
 pub static MONTHS: LazyLock<HashMap<&'static str, u32>> =
     LazyLock::new(|| numbered(include_str!("data/months.txt")));

@@ -68,22 +68,7 @@ const OPENERS: &[char] = &[
 pub fn sentence_ranges(text: &str) -> Vec<Range<usize>> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let n = chars.len();
-    let byte = |i: usize| if i < n { chars[i].0 } else { text.len() };
-    // Quotation depth before each character: a sentence never ends inside « … » or “ … ”,
-    // so a quotation of several sentences stays in one piece.
-    let mut depth = Vec::with_capacity(n + 1);
-    let (mut guillemets, mut straight) = (0usize, false);
-    for &(_, c) in &chars {
-        depth.push(guillemets + usize::from(straight));
-        match c {
-            '«' | '“' => guillemets += 1,
-            '»' | '”' => guillemets = guillemets.saturating_sub(1),
-            '"' => straight = !straight,
-            '\n' => (guillemets, straight) = (0, false),
-            _ => {}
-        }
-    }
-    depth.push(guillemets + usize::from(straight));
+    let depth = quotation_depth(&chars);
     let mut cuts = Vec::new();
     let mut i = 0;
     while i < n {
@@ -101,20 +86,7 @@ pub fn sentence_ranges(text: &str) -> Vec<Range<usize>> {
         while j < n && TERMINALS.contains(&chars[j].1) {
             j += 1;
         }
-        // Closing quotes or brackets, possibly after a (non-breaking) space.
-        let mut k = j;
-        loop {
-            let mut m = k;
-            while m < n && chars[m].1.is_whitespace() && chars[m].1 != '\n' {
-                m += 1;
-            }
-            let spaced_ok = m == k || matches!(chars.get(m), Some((_, '»' | '”')));
-            if m < n && spaced_ok && CLOSERS.contains(&chars[m].1) {
-                k = m + 1;
-            } else {
-                break;
-            }
-        }
+        let k = after_closers(&chars, j);
         if k >= n {
             cuts.push(n);
             break;
@@ -134,30 +106,15 @@ pub fn sentence_ranges(text: &str) -> Vec<Range<usize>> {
         }
         let next = chars[m].1;
         let mut boundary = next.is_uppercase() || next.is_ascii_digit() || OPENERS.contains(&next);
-        if c == '.' && j == i + 1 && boundary {
-            let mut s = i;
-            while s > 0 && {
-                let p = chars[s - 1].1;
-                p.is_alphabetic() || p == '.' || p == '-' || p == '°'
-            } {
-                s -= 1;
-            }
-            let token: String = text[byte(s)..byte(i)].to_lowercase();
-            let is_initial = {
-                let mut cs = token.chars();
-                matches!((cs.next(), cs.next()), (Some(_), None)) && chars[i - 1].1.is_uppercase()
-            };
-            let dotted_acronym =
-                token.contains('.') && token.split('.').all(|p| p.chars().count() <= 1);
-            if ABBREVIATIONS.contains(token.as_str()) || is_initial || dotted_acronym {
-                boundary = false;
-            }
+        if c == '.' && j == i + 1 && boundary && abbreviation_before(text, &chars, i) {
+            boundary = false;
         }
         if boundary && depth[k] == 0 {
             cuts.push(k);
         }
         i = j.max(i + 1);
     }
+    let byte = |i: usize| if i < n { chars[i].0 } else { text.len() };
     let mut out = Vec::new();
     let mut start = 0;
     for cut in cuts.into_iter().chain(std::iter::once(n)) {
@@ -173,6 +130,63 @@ pub fn sentence_ranges(text: &str) -> Vec<Range<usize>> {
         start = start.max(cut);
     }
     out
+}
+
+/// The quotation depth before each character (and after the last): a sentence never ends
+/// inside « … » or “ … ”, so a quotation of several sentences stays in one piece.
+fn quotation_depth(chars: &[(usize, char)]) -> Vec<usize> {
+    let mut depth = Vec::with_capacity(chars.len() + 1);
+    let (mut guillemets, mut straight) = (0usize, false);
+    for &(_, c) in chars {
+        depth.push(guillemets + usize::from(straight));
+        match c {
+            '«' | '“' => guillemets += 1,
+            '»' | '”' => guillemets = guillemets.saturating_sub(1),
+            '"' => straight = !straight,
+            '\n' => (guillemets, straight) = (0, false),
+            _ => {}
+        }
+    }
+    depth.push(guillemets + usize::from(straight));
+    depth
+}
+
+/// The index after the closing quotes or brackets that follow index `j`, possibly after a
+/// (non-breaking) space.
+fn after_closers(chars: &[(usize, char)], j: usize) -> usize {
+    let n = chars.len();
+    let mut k = j;
+    loop {
+        let mut m = k;
+        while m < n && chars[m].1.is_whitespace() && chars[m].1 != '\n' {
+            m += 1;
+        }
+        let spaced_ok = m == k || matches!(chars.get(m), Some((_, '»' | '”')));
+        if m < n && spaced_ok && CLOSERS.contains(&chars[m].1) {
+            k = m + 1;
+        } else {
+            return k;
+        }
+    }
+}
+
+/// Whether the dot at index `i` ends an abbreviation (`M.`, `p. ex.`), an initial (`J.`) or a
+/// dotted acronym (`U.S.`) rather than a sentence.
+fn abbreviation_before(text: &str, chars: &[(usize, char)], i: usize) -> bool {
+    let mut s = i;
+    while s > 0 && {
+        let p = chars[s - 1].1;
+        p.is_alphabetic() || p == '.' || p == '-' || p == '°'
+    } {
+        s -= 1;
+    }
+    let token: String = text[chars[s].0..chars[i].0].to_lowercase();
+    let is_initial = {
+        let mut cs = token.chars();
+        matches!((cs.next(), cs.next()), (Some(_), None)) && chars[i - 1].1.is_uppercase()
+    };
+    let dotted_acronym = token.contains('.') && token.split('.').all(|p| p.chars().count() <= 1);
+    ABBREVIATIONS.contains(token.as_str()) || is_initial || dotted_acronym
 }
 
 /// The sentences of `text`, trimmed.

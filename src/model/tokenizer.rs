@@ -75,25 +75,87 @@ pub struct GgufTokenizer {
     end_of_generation: Vec<u32>,
 }
 
+/// The kind of each of the `n` tokens (normal when the file does not say).
+fn token_kinds(gguf: &GgufFile, n: usize) -> Result<Vec<TokenKind>> {
+    let types: Vec<TokenKind> = match gguf.array_opt("tokenizer.ggml.token_type")? {
+        Some(a) => a
+            .iter()
+            .map(|v| TokenKind::from_gguf(value_i64(v).unwrap_or(1)))
+            .collect(),
+        None => vec![TokenKind::Normal; n],
+    };
+    if types.len() != n {
+        return Err(gguf.error(format!(
+            "tokenizer.ggml.token_type has {} entries for {n} tokens",
+            types.len()
+        )));
+    }
+    Ok(types)
+}
+
+/// Control tokens as special tokens, user-defined ones as added tokens read as written.
+fn add_vocabulary_tokens(
+    tokenizer: &mut Tokenizer,
+    tokens: &[String],
+    types: &[TokenKind],
+) -> Result<()> {
+    let control: Vec<AddedToken> = tokens
+        .iter()
+        .zip(types)
+        .filter(|(_, k)| matches!(k, TokenKind::Control | TokenKind::Unknown))
+        .map(|(t, _)| AddedToken::from(t.clone(), true))
+        .collect();
+    let user: Vec<AddedToken> = tokens
+        .iter()
+        .zip(types)
+        .filter(|(_, k)| **k == TokenKind::UserDefined)
+        .map(|(t, _)| AddedToken::from(t.clone(), false).normalized(false))
+        .collect();
+    tokenizer.add_special_tokens(control).map_err(tok_err)?;
+    tokenizer.add_tokens(user).map_err(tok_err)?;
+    Ok(())
+}
+
+/// The tokens that end a generation: the file's EOS and EOT, and the control tokens models
+/// end a turn with.
+fn end_of_generation(
+    gguf: &GgufFile,
+    tokenizer: &Tokenizer,
+    types: &[TokenKind],
+) -> Result<Vec<u32>> {
+    let mut ids = Vec::new();
+    if let Some(eos) = gguf.u64_opt("tokenizer.ggml.eos_token_id")? {
+        ids.push(eos as u32);
+    }
+    if let Some(eot) = gguf.u64_opt("tokenizer.ggml.eot_token_id")? {
+        ids.push(eot as u32);
+    }
+    for name in [
+        "<end_of_turn>",
+        "<|im_end|>",
+        "<|eot_id|>",
+        "<|endoftext|>",
+        "<|end_of_text|>",
+        "</s>",
+        "<eos>",
+    ] {
+        if let Some(id) = tokenizer.token_to_id(name) {
+            if types[id as usize] == TokenKind::Control {
+                ids.push(id);
+            }
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
+
 impl GgufTokenizer {
     /// Builds the tokenizer described by the metadata of `gguf`.
     pub fn from_gguf(gguf: &GgufFile) -> Result<Self> {
         let kind = gguf.str("tokenizer.ggml.model")?;
         let tokens = string_array(gguf, "tokenizer.ggml.tokens")?;
-        let types: Vec<TokenKind> = match gguf.array_opt("tokenizer.ggml.token_type")? {
-            Some(a) => a
-                .iter()
-                .map(|v| TokenKind::from_gguf(value_i64(v).unwrap_or(1)))
-                .collect(),
-            None => vec![TokenKind::Normal; tokens.len()],
-        };
-        if types.len() != tokens.len() {
-            return Err(gguf.error(format!(
-                "tokenizer.ggml.token_type has {} entries for {} tokens",
-                types.len(),
-                tokens.len()
-            )));
-        }
+        let types = token_kinds(gguf, tokens.len())?;
         let (mut tokenizer, token_bytes) = match kind {
             "llama" => {
                 let scores = float_array(gguf, "tokenizer.ggml.scores", tokens.len())?;
@@ -112,20 +174,7 @@ impl GgufTokenizer {
             }
         };
 
-        let control: Vec<AddedToken> = tokens
-            .iter()
-            .zip(&types)
-            .filter(|(_, k)| matches!(k, TokenKind::Control | TokenKind::Unknown))
-            .map(|(t, _)| AddedToken::from(t.clone(), true))
-            .collect();
-        let user: Vec<AddedToken> = tokens
-            .iter()
-            .zip(&types)
-            .filter(|(_, k)| **k == TokenKind::UserDefined)
-            .map(|(t, _)| AddedToken::from(t.clone(), false).normalized(false))
-            .collect();
-        tokenizer.add_special_tokens(control).map_err(tok_err)?;
-        tokenizer.add_tokens(user).map_err(tok_err)?;
+        add_vocabulary_tokens(&mut tokenizer, &tokens, &types)?;
 
         let bos = gguf
             .u64_opt("tokenizer.ggml.bos_token_id")?
@@ -147,31 +196,7 @@ impl GgufTokenizer {
                 .map_err(|e| Error::Tokenizer(e.to_string()))?;
             tokenizer.with_post_processor(Some(template));
         }
-
-        let mut end_of_generation = Vec::new();
-        if let Some(eos) = gguf.u64_opt("tokenizer.ggml.eos_token_id")? {
-            end_of_generation.push(eos as u32);
-        }
-        if let Some(eot) = gguf.u64_opt("tokenizer.ggml.eot_token_id")? {
-            end_of_generation.push(eot as u32);
-        }
-        for name in [
-            "<end_of_turn>",
-            "<|im_end|>",
-            "<|eot_id|>",
-            "<|endoftext|>",
-            "<|end_of_text|>",
-            "</s>",
-            "<eos>",
-        ] {
-            if let Some(id) = tokenizer.token_to_id(name) {
-                if types[id as usize] == TokenKind::Control {
-                    end_of_generation.push(id);
-                }
-            }
-        }
-        end_of_generation.sort_unstable();
-        end_of_generation.dedup();
+        let end_of_generation = end_of_generation(gguf, &tokenizer, &types)?;
 
         Ok(GgufTokenizer {
             tokenizer: Mutex::new(tokenizer),

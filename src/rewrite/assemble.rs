@@ -623,9 +623,20 @@ pub fn needs_antecedent(heading: &str) -> bool {
     opens_with_pronoun(heading) || object_before_verb
 }
 
-/// Applies the structural rules and French typography to the article in place.
+/// Applies the structural rules and French typography to the article in place, one rule
+/// after the other.
 pub fn enforce(article: &mut Article) {
-    // No sentence twice, anywhere, nor one that says again what an earlier one says.
+    drop_repeated_sentences(article);
+    drop_empty_sections(article);
+    split_long_paragraphs(article);
+    split_long_sections(article);
+    ensure_three_h2(article);
+    refresh_repeated_headings(article);
+    apply_typography(article);
+}
+
+/// No sentence twice, anywhere, nor one that says again what an earlier one says.
+fn drop_repeated_sentences(article: &mut Article) {
     let mut said = Said::default();
     let mut dedupe = |text: &str| -> String {
         sentences(text)
@@ -644,7 +655,10 @@ pub fn enforce(article: &mut Article) {
                 .collect();
         }
     }
-    // Drop emptied sections, but keep an H2 that introduces H3 sections.
+}
+
+/// Emptied sections go, but an H2 that introduces H3 sections stays.
+fn drop_empty_sections(article: &mut Article) {
     let keep: Vec<bool> = (0..article.sections.len())
         .map(|i| {
             let s = &article.sections[i];
@@ -655,9 +669,11 @@ pub fn enforce(article: &mut Article) {
         .collect();
     let mut flags = keep.into_iter();
     article.sections.retain(|_| flags.next().unwrap_or(false));
+}
 
-    // Paragraphs ≤ 150 words, the lead's too: what the lead cannot hold opens the body, in a
-    // section of its own.
+/// Paragraphs ≤ 150 words, the lead's too: what the lead cannot hold opens the body, in a
+/// section of its own.
+fn split_long_paragraphs(article: &mut Article) {
     for section in &mut article.sections {
         section.paragraphs = section
             .paragraphs
@@ -677,13 +693,19 @@ pub fn enforce(article: &mut Article) {
         };
         article.sections.insert(0, section);
     }
-    // Sections ≤ 300 words.
+}
+
+/// Sections ≤ 300 words.
+fn split_long_sections(article: &mut Article) {
     let mut sections = Vec::new();
     for section in std::mem::take(&mut article.sections) {
         sections.extend(split_section(section));
     }
     article.sections = sections;
-    // At least three H2.
+}
+
+/// At least three H2, while a section has two paragraphs to share.
+fn ensure_three_h2(article: &mut Article) {
     while article.sections.iter().filter(|s| s.level == 2).count() < 3 {
         let Some(i) = article
             .sections
@@ -696,8 +718,11 @@ pub fn enforce(article: &mut Article) {
         let rest = split_off(&mut article.sections[i], half);
         article.sections.insert(i + 1, rest);
     }
-    // No heading says again the title or an earlier heading: a repeated one takes its
-    // section's own words.
+}
+
+/// No heading says again the title or an earlier heading: a repeated one takes its section's
+/// own words.
+fn refresh_repeated_headings(article: &mut Article) {
     let mut headings: Vec<String> = vec![fold(&article.title)];
     for section in &mut article.sections {
         if headings.contains(&fold(&section.heading)) && !section.paragraphs.is_empty() {
@@ -708,8 +733,10 @@ pub fn enforce(article: &mut Article) {
         }
         headings.push(fold(&section.heading));
     }
+}
 
-    // French typography everywhere; sentence case for the title and headings.
+/// French typography everywhere; sentence case for the title and headings.
+fn apply_typography(article: &mut Article) {
     let vocabulary = lowercase_vocabulary(&format!(
         "{} {}",
         article.lead,

@@ -188,34 +188,49 @@ pub struct Bounds {
     pub min_sentences: usize,
 }
 
+/// The candidate's form: its length, no garbage, enough sentences, and whole ones.
+fn check_form(text: &str, bounds: Bounds) -> Result<(), Rejection> {
+    let words = word_count(text);
+    if words < bounds.min || words > bounds.max {
+        return Err(Rejection::Length {
+            words,
+            min: bounds.min,
+            max: bounds.max,
+        });
+    }
+    garbage(text)?;
+    let count = sentences(text).len();
+    if count < bounds.min_sentences {
+        return Err(Rejection::MissingSentences {
+            sentences: count,
+            min: bounds.min_sentences,
+        });
+    }
+    if bounds.sentence {
+        if let Some(why) = sentences(text).into_iter().find_map(fragment) {
+            return Err(Rejection::Fragment(why));
+        }
+    }
+    Ok(())
+}
+
 impl Checker<'_> {
-    /// Checks `candidate`, written from `original` (the source text it rewrites).
+    /// Checks `candidate`, written from `original` (the source text it rewrites): its form,
+    /// its French, its facts, its claims, and that it says something new.
     pub fn check(&self, candidate: &str, original: &str, bounds: Bounds) -> Result<(), Rejection> {
         let text = candidate.trim();
         if text.is_empty() {
             return Err(Rejection::Empty);
         }
-        let words = word_count(text);
-        if words < bounds.min || words > bounds.max {
-            return Err(Rejection::Length {
-                words,
-                min: bounds.min,
-                max: bounds.max,
-            });
-        }
-        garbage(text)?;
-        let count = sentences(text).len();
-        if count < bounds.min_sentences {
-            return Err(Rejection::MissingSentences {
-                sentences: count,
-                min: bounds.min_sentences,
-            });
-        }
-        if bounds.sentence {
-            if let Some(why) = sentences(text).into_iter().find_map(fragment) {
-                return Err(Rejection::Fragment(why));
-            }
-        }
+        check_form(text, bounds)?;
+        self.check_language(text)?;
+        self.check_facts(text, original)?;
+        self.check_claims(text, original)?;
+        self.check_novelty(text)
+    }
+
+    /// French, every word of it, agreeing, and nothing from the prompt's own examples.
+    fn check_language(&self, text: &str) -> Result<(), Rejection> {
         if !reads_as_french(text) {
             return Err(Rejection::NotFrench);
         }
@@ -230,6 +245,12 @@ impl Checker<'_> {
         if !borrowed.is_empty() {
             return Err(Rejection::PromptWords(borrowed));
         }
+        Ok(())
+    }
+
+    /// No name, number or quotation the source lacks; every quotation, number and most names
+    /// of the original kept.
+    fn check_facts(&self, text: &str, original: &str) -> Result<(), Rejection> {
         let report = self.facts.check(text);
         if !report.unknown_names.is_empty() {
             return Err(Rejection::UnknownNames(report.unknown_names));
@@ -270,8 +291,12 @@ impl Checker<'_> {
         if kept.missing_entities.len() * 3 > own.entities.len() {
             return Err(Rejection::DroppedNames(kept.missing_entities));
         }
-        // Polarity and speakers, for a piece written from one piece of the source (headings,
-        // written from a whole paragraph, say less than it on purpose).
+        Ok(())
+    }
+
+    /// Polarity and speakers, for a piece written from one piece of the source (headings,
+    /// written from a whole paragraph, say less than it on purpose).
+    fn check_claims(&self, text: &str, original: &str) -> Result<(), Rejection> {
         if !original.is_empty() {
             if !keeps_polarity(text, original, self.source.lang) {
                 return Err(Rejection::Polarity);
@@ -283,7 +308,11 @@ impl Checker<'_> {
                 drift(text, original)?;
             }
         }
-        // Nothing said already, by the article or by the candidate's own earlier sentences.
+        Ok(())
+    }
+
+    /// Nothing said already, by the article or by the candidate's own earlier sentences.
+    fn check_novelty(&self, text: &str) -> Result<(), Rejection> {
         let mut own = Said::default();
         for sentence in sentences(text) {
             match self.said.repeats(sentence).or(own.repeats(sentence)) {

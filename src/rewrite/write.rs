@@ -149,37 +149,13 @@ impl<'a> Writer<'a> {
         if !fits(&prompt, max_tokens, self.generator.context_tokens()) {
             return Ok(self.too_long());
         }
-        // A base model's frame shows examples; their words must not leak into the article.
-        let (style, source) = (self.style, self.source);
-        let foreign = Rc::clone(self.foreign.entry(task).or_insert_with(|| {
-            Rc::new(match style {
-                PromptStyle::Base => source.foreign_stems(&prompt::example_text(task)),
-                PromptStyle::Chat => HashSet::new(),
-            })
-        }));
+        let foreign = self.example_stems(task);
         // What the check found wrong in earlier answers, for a chat model to avoid; and how
         // many of them the last prompt named.
         let mut warnings: Vec<String> = Vec::new();
         let mut warned = 0;
         for attempt in 0..self.attempts {
-            // The first answer is greedy, and so is the first one asked with a new warning;
-            // the others sample.
             let warned_anew = warnings.len() > warned;
-            let sampling = if attempt == 0 || warned_anew {
-                SamplingSettings {
-                    seed: self.sampling.seed,
-                    ..SamplingSettings::greedy()
-                }
-            } else {
-                SamplingSettings {
-                    seed: self
-                        .sampling
-                        .seed
-                        .wrapping_mul(1_000_003)
-                        .wrapping_add(self.requests * 131 + attempt as u64),
-                    ..self.sampling.clone()
-                }
-            };
             if warned_anew {
                 warned = warnings.len();
                 (prompt, stop) = self.prompt(task, input, &warnings)?;
@@ -188,17 +164,12 @@ impl<'a> Writer<'a> {
                 }
             }
             let settings = GenerationSettings {
-                sampling,
+                sampling: self.sampling_for(attempt, warned_anew),
                 max_tokens,
                 min_tokens: 1,
                 stop: stop.clone(),
             };
-            let generation = self.generator.generate(&prompt, &settings, &mut |_| {})?;
-            self.stats.prompt_tokens += generation.prompt_tokens_processed;
-            self.stats.generated_tokens += generation.generated_tokens;
-            self.stats.prompt_seconds += generation.prompt_seconds;
-            self.stats.generation_seconds += generation.generation_seconds;
-            let candidate = clean(&generation.text);
+            let candidate = self.generate(&prompt, &settings)?;
             let checker = Checker {
                 facts: self.facts,
                 said,
@@ -206,34 +177,92 @@ impl<'a> Writer<'a> {
                 foreign: &foreign,
             };
             let verdict = checker.check(&candidate, original, bounds);
-            let piece = self.stats.pieces.last_mut().expect("pushed above");
-            piece.candidates.push(CandidateRecord {
-                text: candidate.clone(),
-                rejected: verdict.as_ref().err().map(|r| Rejected {
-                    reason: reason(r),
-                    detail: r.to_string(),
-                }),
-            });
-            match verdict {
-                Ok(()) => {
-                    piece.kept = true;
-                    self.stats.accepted += 1;
-                    return Ok(Some(candidate));
-                }
-                Err(rejection) => {
-                    self.stats.reject(reason(&rejection));
-                    if self.style == PromptStyle::Chat {
-                        if let Some(w) = warning(task, &rejection) {
-                            if !warnings.contains(&w) {
-                                warnings.push(w);
-                            }
+            match self.record(candidate, verdict) {
+                Ok(kept) => return Ok(Some(kept)),
+                Err(rejection) if self.style == PromptStyle::Chat => {
+                    if let Some(w) = warning(task, &rejection) {
+                        if !warnings.contains(&w) {
+                            warnings.push(w);
                         }
                     }
                 }
+                Err(_) => {}
             }
         }
         self.stats.fallbacks += 1;
         Ok(None)
+    }
+
+    /// The stems of the words of `task`'s few-shot examples (a base model's frame shows them;
+    /// they must not leak into the article), computed once per task.
+    fn example_stems(&mut self, task: Task) -> Rc<HashSet<String>> {
+        let (style, source) = (self.style, self.source);
+        Rc::clone(self.foreign.entry(task).or_insert_with(|| {
+            Rc::new(match style {
+                PromptStyle::Base => source.foreign_stems(&prompt::example_text(task)),
+                PromptStyle::Chat => HashSet::new(),
+            })
+        }))
+    }
+
+    /// The sampling of an attempt: the first answer is greedy, and so is the first one asked
+    /// with a new warning; the others sample, each with its own seed.
+    fn sampling_for(&self, attempt: usize, warned_anew: bool) -> SamplingSettings {
+        if attempt == 0 || warned_anew {
+            SamplingSettings {
+                seed: self.sampling.seed,
+                ..SamplingSettings::greedy()
+            }
+        } else {
+            SamplingSettings {
+                seed: self
+                    .sampling
+                    .seed
+                    .wrapping_mul(1_000_003)
+                    .wrapping_add(self.requests * 131 + attempt as u64),
+                ..self.sampling.clone()
+            }
+        }
+    }
+
+    /// One candidate for `prompt`, cleaned; its cost joins the stats.
+    fn generate(&mut self, prompt: &Prompt, settings: &GenerationSettings) -> Result<String> {
+        let generation = self.generator.generate(prompt, settings, &mut |_| {})?;
+        self.stats.prompt_tokens += generation.prompt_tokens_processed;
+        self.stats.generated_tokens += generation.generated_tokens;
+        self.stats.prompt_seconds += generation.prompt_seconds;
+        self.stats.generation_seconds += generation.generation_seconds;
+        Ok(clean(&generation.text))
+    }
+
+    /// Records `candidate` and the check's `verdict` in the current piece: the candidate
+    /// back when it is kept, else why it was not.
+    fn record(
+        &mut self,
+        candidate: String,
+        verdict: std::result::Result<(), Rejection>,
+    ) -> std::result::Result<String, Rejection> {
+        let rejected = verdict.as_ref().err().map(|r| Rejected {
+            reason: reason(r),
+            detail: r.to_string(),
+        });
+        if let Some(piece) = self.stats.pieces.last_mut() {
+            piece.kept = rejected.is_none();
+            piece.candidates.push(CandidateRecord {
+                text: candidate.clone(),
+                rejected,
+            });
+        }
+        match verdict {
+            Ok(()) => {
+                self.stats.accepted += 1;
+                Ok(candidate)
+            }
+            Err(rejection) => {
+                self.stats.reject(reason(&rejection));
+                Err(rejection)
+            }
+        }
     }
 
     /// The prompt for `task` on `input`, warned of `warnings`, and its stop strings.
