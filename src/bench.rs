@@ -176,44 +176,10 @@ pub fn run(model_path: &Path, load: &LoadOptions, opts: &BenchOptions) -> Result
         model.restrict_vocabulary(Some(ids))?;
         restrict_seconds = Some(start.elapsed().as_secs_f64());
     }
-    let bos = model.tokenizer().bos();
-
-    let mut tests = Vec::new();
-    if opts.prompt_tokens > 0 {
-        let n = opts.prompt_tokens;
-        let prompt = prompt_ids(n, bos, vocab);
-        time_prompt(&mut model, &prompt[..n.min(32)])?; // warm-up
-        let seconds = (0..opts.repetitions)
-            .map(|_| time_prompt(&mut model, &prompt))
-            .collect::<Result<Vec<_>>>()?;
-        tests.push(BenchTest::from_seconds(format!("pp{n}"), n, &seconds));
-    }
-    if opts.gen_tokens > 0 {
-        let n = opts.gen_tokens;
-        let first = bos.unwrap_or_else(|| prompt_ids(1, None, vocab)[0]);
-        time_generation(&mut model, first, n.min(4))?; // warm-up
-        let seconds = (0..opts.repetitions)
-            .map(|_| time_generation(&mut model, first, n))
-            .collect::<Result<Vec<_>>>()?;
-        tests.push(BenchTest::from_seconds(format!("tg{n}"), n, &seconds));
-    }
-    model.clear_cache();
-
+    let tests = run_tests(&mut model, opts)?;
     let info = model.info().clone();
-    let model_column = [
-        Some(info.architecture.clone()),
-        info.size_label
-            .clone()
-            .or_else(|| Some(params_label(info.parameters))),
-        info.file_type.and_then(file_type_name).map(str::to_string),
-    ]
-    .into_iter()
-    .flatten()
-    .filter(|s| !s.is_empty())
-    .collect::<Vec<_>>()
-    .join(" ");
     Ok(BenchReport {
-        model: model_column,
+        model: model_label(&info),
         model_name: info.name,
         path: model_path.display().to_string(),
         size_bytes: info.file_bytes,
@@ -233,6 +199,49 @@ pub fn run(model_path: &Path, load: &LoadOptions, opts: &BenchOptions) -> Result
         tests,
         build: env!("CARGO_PKG_VERSION").to_string(),
     })
+}
+
+/// The pp and tg tests of `opts`, each after a short warm-up.
+fn run_tests(model: &mut Model, opts: &BenchOptions) -> Result<Vec<BenchTest>> {
+    let vocab = model.tokenizer().vocab_size();
+    let bos = model.tokenizer().bos();
+    let mut tests = Vec::new();
+    if opts.prompt_tokens > 0 {
+        let n = opts.prompt_tokens;
+        let prompt = prompt_ids(n, bos, vocab);
+        time_prompt(model, &prompt[..n.min(32)])?; // warm-up
+        let seconds = (0..opts.repetitions)
+            .map(|_| time_prompt(model, &prompt))
+            .collect::<Result<Vec<_>>>()?;
+        tests.push(BenchTest::from_seconds(format!("pp{n}"), n, &seconds));
+    }
+    if opts.gen_tokens > 0 {
+        let n = opts.gen_tokens;
+        let first = bos.unwrap_or_else(|| prompt_ids(1, None, vocab)[0]);
+        time_generation(model, first, n.min(4))?; // warm-up
+        let seconds = (0..opts.repetitions)
+            .map(|_| time_generation(model, first, n))
+            .collect::<Result<Vec<_>>>()?;
+        tests.push(BenchTest::from_seconds(format!("tg{n}"), n, &seconds));
+    }
+    model.clear_cache();
+    Ok(tests)
+}
+
+/// The model column of the table, as llama-bench writes it: « gemma3 270M Q4_K - Medium ».
+fn model_label(info: &crate::model::ModelInfo) -> String {
+    [
+        Some(info.architecture.clone()),
+        info.size_label
+            .clone()
+            .or_else(|| Some(params_label(info.parameters))),
+        info.file_type.and_then(file_type_name).map(str::to_string),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|s| !s.is_empty())
+    .collect::<Vec<_>>()
+    .join(" ")
 }
 
 /// Seconds for one pass over `prompt` from an empty cache.
@@ -371,6 +380,7 @@ fn params_label(n: u64) -> String {
 }
 
 /// The report as a Markdown table shaped like llama-bench's, then the load time and peak memory.
+// Long because it is one table: its columns, widths and rows are easier to check together.
 pub fn render_markdown(report: &BenchReport) -> String {
     let headers = [
         "model", "size", "params", "backend", "threads", "test", "t/s",

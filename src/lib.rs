@@ -5,13 +5,18 @@
 //! structure and the facts; the model only writes words, and every word it writes is checked
 //! against the source before it is kept.
 //!
-//! - [`model`]: a GGUF file → next-token logits (our Gemma 3 forward pass, candle's Qwen/Llama),
-//!   the tokenizer the file carries, and where model files come from.
-//! - [`generate`]: sampling, stop strings, streaming, and the [`generate::TextGenerator`] trait.
-//! - [`article`]: reading the source (text, Markdown, HTML) and rendering the result
-//!   (Markdown with front matter, HTML5 with JSON-LD, JSON).
-//! - [`analysis`]: French text tools and the SEO, readability, typography and faithfulness
-//!   report shared by `plume check` and the rewrite's own verification.
+//! The pipeline, one module per stage: [`source`] (bytes → a `Source`: format, blocks,
+//! language) → [`facts`] (names, numbers, dates, quotations, claims, and the check of a
+//! candidate against them) → [`rewrite`] (plan → write each piece → verify → assemble and
+//! enforce) → [`article`] (the article rendered as Markdown, HTML or JSON, written atomically)
+//! and [`analysis`] (the SEO, readability, typography and faithfulness report, shared with
+//! `plume check`). Beneath them, [`model`] (a GGUF file → next-token logits: our own forward
+//! pass and kernels, the tokenizer the file carries, where model files come from) and
+//! [`generate`] (sampling, stop strings, streaming, and the [`generate::TextGenerator`]
+//! trait, local or an OpenAI-compatible server).
+//!
+//! The library never prints: progress goes to a [`progress::Reporter`], errors are one
+//! [`Error`] type. The `plume` binary (`src/bin/plume/`) owns the command line.
 
 pub mod analysis;
 pub mod article;

@@ -600,6 +600,25 @@ fn check_a_missing_file_exits_2_naming_it() {
     assert!(r.stderr.contains("source-absente.txt"), "{}", r.stderr);
 }
 
+/// An article whose front matter is never closed is refused with the file's name and the
+/// reason, not as an « invalid setting ».
+#[test]
+fn check_an_unclosed_front_matter_names_the_file_and_the_problem() {
+    let dir = tempdir();
+    let article = dir.path().join("brouillon.md");
+    std::fs::write(
+        &article,
+        "---\ntitle: \"Un titre\"\n\n# Un titre\n\nUn texte.\n",
+    )
+    .unwrap();
+    let r = run(plume().arg("check").arg(&article));
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("brouillon.md"), "{}", r.stderr);
+    assert!(r.stderr.contains("never closed"), "{}", r.stderr);
+    assert!(!r.stderr.contains("invalid setting"), "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+}
+
 #[test]
 fn check_with_source_flags_an_invented_name() {
     let dir = tempdir();

@@ -138,6 +138,23 @@ fn faithful_model_gives_an_article_that_meets_every_rule() {
     assert!(outcome.stats.requested > 5);
 }
 
+/// The JSON's `word_count` (the article's) and its report's (counted on the Markdown read back
+/// as `plume check` reads it) are one count.
+#[test]
+fn the_json_word_count_is_the_reports() {
+    for behaviour in [Behaviour::Echo, Behaviour::Inventor] {
+        let (outcome, _, _) = run(&example("ligne-ferroviaire.txt"), behaviour, 700);
+        let json: serde_json::Value =
+            serde_json::from_str(&outcome.render(article::OutputFormat::Json).unwrap()).unwrap();
+        assert!(json["word_count"].as_u64().unwrap() > 100);
+        assert_eq!(json["word_count"], json["report"]["word_count"]);
+        assert_eq!(
+            json["word_count"].as_u64().unwrap() as usize,
+            outcome.report.word_count
+        );
+    }
+}
+
 #[test]
 fn inventing_looping_or_english_model_still_gives_a_faithful_french_article() {
     let path = example("ligne-ferroviaire.txt");

@@ -44,6 +44,7 @@ mod tests {
 
     /// The `k`-th sentence of a garden story: every sentence says something of its own (no
     /// two share more than two of their five parts), one in three opens with a transition.
+    // Long only for its word tables.
     fn sentence(k: usize) -> String {
         const SUBJECTS: [&str; 8] = [
             "les voisins",

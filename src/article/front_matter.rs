@@ -176,4 +176,29 @@ mod tests {
         let unclosed = "---\ntitle: \"x\"\n# body\n";
         assert_eq!(parse_front_matter(unclosed), (Vec::new(), unclosed));
     }
+
+    #[test]
+    fn hand_written_front_matter() {
+        let text = "---\n# a comment: not a pair\ntitle: 'l''été'\ntags:\n  - nested: skipped\n\
+                    meta_description: \"deux\\nlignes\"\n...\nBody\n";
+        let (pairs, start) = split_front_matter(text).unwrap();
+        assert_eq!(
+            pairs,
+            [
+                ("title".to_string(), "l'été".to_string()),
+                ("tags".to_string(), String::new()),
+                ("meta_description".to_string(), "deux\nlignes".to_string()),
+            ]
+        );
+        assert_eq!(&text[start..], "Body\n");
+        assert_eq!(split_front_matter("---\ntitle: x\n"), Err(NeverClosed));
+        assert_eq!(
+            split_front_matter("\u{FEFF}---  \r\n---\r\nB").unwrap().1,
+            15
+        );
+        assert_eq!(
+            split_front_matter("# No front matter\n").unwrap(),
+            (Vec::new(), 0)
+        );
+    }
 }

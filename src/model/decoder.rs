@@ -236,6 +236,7 @@ fn add_rows(x: &mut [f32], bias: &[f32]) {
 impl Decoder {
     /// Loads the weights of `gguf` onto `device`. `max_positions` bounds the RoPE tables (and so
     /// the longest sequence); it is capped by the model's context length.
+    // One statement per tensor the architecture has, in the file's order: long, but a list.
     pub fn load(g: &mut GgufFile, device: &Device, max_positions: usize) -> Result<Self> {
         let cfg = Config::from_gguf(g)?;
         let max_positions = max_positions.min(cfg.context_length).max(1);

@@ -299,6 +299,12 @@ fn skim_header<R: BufRead + Seek>(r: &mut R, file_len: u64) -> Parsed<()> {
              file's {file_len} bytes can hold"
         )));
     }
+    skim_metadata(&mut s, kvs)?;
+    skim_tensor_infos(&mut s, tensors)
+}
+
+/// Skims `kvs` metadata entries: each value's type known, `general.alignment` a power of two.
+fn skim_metadata<R: BufRead + Seek>(s: &mut Skim<'_, R>, kvs: u64) -> Parsed<()> {
     for i in 0..kvs {
         let key = s.name()?;
         let key = key.as_deref().unwrap_or("");
@@ -334,6 +340,11 @@ fn skim_header<R: BufRead + Seek>(r: &mut R, file_len: u64) -> Parsed<()> {
             s.skip_value(ty, &what, 0)?;
         }
     }
+    Ok(())
+}
+
+/// Skims `tensors` tensor infos: at most 4 dimensions, a tensor type candle reads.
+fn skim_tensor_infos<R: BufRead + Seek>(s: &mut Skim<'_, R>, tensors: u64) -> Parsed<()> {
     for i in 0..tensors {
         let name = s.name()?;
         let name = match &name {

@@ -37,6 +37,8 @@ unsafe fn select_bytes(masks: __m256i, c: i32, value: __m256i) -> __m256i {
 }
 
 /// The kernel of `simd::dot_group` for `R` activation rows; Q5_0 groups when `Q5`.
+// Long on purpose: one kernel's loads, unpacking and accumulators read together, in the
+// order the instructions run; split, the lockstep across registers would be hidden.
 // Indices address several register arrays in lockstep: clearer than zipped iterators.
 #[allow(clippy::needless_range_loop)]
 #[target_feature(enable = "avx2,fma,f16c")]

@@ -288,6 +288,8 @@ mod x86 {
 
     /// The Q4_K group kernel for `R` activation rows (`x`: the first one's Q8_K blocks, the
     /// others after it), inlined into each set's entry point (compiled with its instructions).
+    // Long on purpose: one kernel's loads, unpacking and accumulators read together, in the
+    // order the instructions run; split, the lockstep across registers would be hidden.
     // Indices address several register arrays in lockstep: clearer than zipped iterators.
     #[allow(clippy::needless_range_loop)]
     #[inline(always)]
@@ -388,6 +390,8 @@ mod x86 {
     }
 
     /// The Q6_K group kernel, as [`q4k`].
+    // Long on purpose: one kernel's loads, unpacking and accumulators read together, in the
+    // order the instructions run; split, the lockstep across registers would be hidden.
     #[allow(clippy::needless_range_loop)]
     #[inline(always)]
     unsafe fn q6k<const VNNI: bool, const R: usize>(

@@ -9,16 +9,15 @@
 
 pub mod assemble;
 pub mod batch;
+pub mod body;
 pub mod paragraphs;
 pub mod plan;
 pub mod prompt;
 pub mod verify;
 pub mod write;
 
-use crate::analysis::fragments::fragment;
-use crate::analysis::text::word_count;
 use crate::analysis::{self, CheckOptions, Document, Report};
-use crate::article::{self, Article, OutputFormat, Provenance, Sampling, Section};
+use crate::article::{self, Article, OutputFormat, Provenance, Sampling};
 use crate::error::Result;
 use crate::facts::Facts;
 use crate::generate::{SamplingSettings, TextGenerator};
@@ -26,9 +25,9 @@ use crate::model::source::PromptStyle;
 use crate::progress::Reporter;
 use crate::rewrite::prompt::{language_name, Task};
 use crate::source::{Lang, Source};
-use assemble::Body;
-use verify::{Bounds, Said, SourceContext};
-use write::{WriteStats, Writer, MAX_INPUT_WORDS};
+use body::BodyWriter;
+use verify::{Said, SourceContext};
+use write::{WriteStats, Writer};
 
 /// Settings of a rewrite.
 #[derive(Debug, Clone)]
@@ -214,7 +213,14 @@ pub fn rewrite(
             .sum::<usize>();
     progress.set_length(sentence_count + plan.sections.len() + 1);
 
-    let mut body = write_body(&mut writer, &plan, task, french, progress)?;
+    let mut body_writer = BodyWriter {
+        writer: &mut writer,
+        task,
+        french,
+        progress,
+        said: Said::default(),
+    };
+    let body = body_writer.body(&plan)?;
     if body.lead.is_empty() {
         return Err(crate::Error::input(
             &source.path,
@@ -225,7 +231,7 @@ pub fn rewrite(
         ));
     }
     progress.step("titre");
-    let headline = write_headline(&mut writer, &plan, &body, task, french)?;
+    let headline = body_writer.headline(&plan, &body)?;
     // A translation's keyphrase is a name the French article has (« Lindenau »), not the
     // source's word for the subject (« Bücherei »).
     let keyphrase = match (&options.keyphrase, french) {
@@ -233,42 +239,60 @@ pub fn rewrite(
             .unwrap_or_else(|| plan.keyphrase.clone()),
         _ => plan.keyphrase.clone(),
     };
-    assemble::keyphrase_headings(&mut body, &keyphrase);
-    let title = assemble::title(headline.as_deref(), &body, &keyphrase);
     let stats = writer.stats.clone();
-    let mut article = Article {
-        slug: assemble::slug(&title, &keyphrase),
-        meta_description: assemble::meta_description(&body, &keyphrase),
-        title,
-        keyphrase: keyphrase.clone(),
-        lang: "fr-FR".into(),
-        lead: body.lead.clone(),
-        sections: body.sections.clone(),
-        provenance: Provenance {
-            model_id: model_name,
-            generated: stats.accepted > 0,
-            ..options.provenance(&source.path, &source.sha256)
-        },
+    let provenance = Provenance {
+        model_id: model_name,
+        generated: stats.accepted > 0,
+        ..options.provenance(&source.path, &source.sha256)
     };
-    assemble::enforce(&mut article);
-
-    let markdown = article::render_markdown(&article);
-    let doc = Document::parse(&markdown).map_err(|e| {
-        crate::Error::Internal(format!("plume cannot read back its own article: {e}"))
-    })?;
-    let report = analysis::analyze(
-        &doc,
-        &CheckOptions {
-            keyphrase: Some(keyphrase),
-            source: Some(source_text),
-            min_words: options.min_words,
-        },
-    );
+    let article = assemble_article(body, headline.as_deref(), keyphrase, provenance);
+    let report = report(&article, source_text, options.min_words)?;
     Ok(Outcome {
         article,
         report,
         stats,
     })
+}
+
+/// The article around `body`: its title (from `headline` when it passes), slug, meta
+/// description and keyphrase headings, with the structural rules enforced.
+fn assemble_article(
+    mut body: assemble::Body,
+    headline: Option<&str>,
+    keyphrase: String,
+    provenance: Provenance,
+) -> Article {
+    assemble::keyphrase_headings(&mut body, &keyphrase);
+    let title = assemble::title(headline, &body, &keyphrase);
+    let mut article = Article {
+        slug: assemble::slug(&title, &keyphrase),
+        meta_description: assemble::meta_description(&body, &keyphrase),
+        title,
+        keyphrase,
+        lang: "fr-FR".into(),
+        lead: body.lead,
+        sections: body.sections,
+        provenance,
+    };
+    assemble::enforce(&mut article);
+    article
+}
+
+/// The report on `article` (rendered as Markdown and read back, as `plume check` reads it)
+/// against its source.
+fn report(article: &Article, source_text: String, min_words: usize) -> Result<Report> {
+    let markdown = article::render_markdown(article);
+    let doc = Document::parse(&markdown).map_err(|e| {
+        crate::Error::Internal(format!("plume cannot read back its own article: {e}"))
+    })?;
+    Ok(analysis::analyze(
+        &doc,
+        &CheckOptions {
+            keyphrase: Some(article.keyphrase.clone()),
+            source: Some(source_text),
+            min_words,
+        },
+    ))
 }
 
 /// « candidates rejected: spelling 12, untranslated 3 », most frequent reason first.
@@ -284,236 +308,4 @@ fn rejection_counts(stats: &WriteStats) -> String {
             list.join(", ")
         }
     )
-}
-
-/// The lead and the sections, sentence by sentence, each with its heading.
-fn write_body(
-    writer: &mut Writer,
-    plan: &plan::Plan,
-    task: Task,
-    french: bool,
-    progress: &dyn Reporter,
-) -> Result<Body> {
-    let mut said = Said::default();
-    let lead = write_paragraph(writer, task, &plan.lead, french, &mut said, progress)?;
-    let mut body = Body {
-        lead: lead.unwrap_or_default(),
-        sections: Vec::new(),
-    };
-    for planned in &plan.sections {
-        let mut paragraphs = Vec::new();
-        for p in &planned.paragraphs {
-            if let Some(w) = write_paragraph(writer, task, p, french, &mut said, progress)? {
-                paragraphs.push(w);
-            }
-        }
-        progress.step("intertitres");
-        if paragraphs.is_empty() {
-            continue;
-        }
-        let heading = heading(
-            writer,
-            planned,
-            &paragraphs,
-            &body.lead,
-            french,
-            task,
-            &said,
-        )?;
-        body.sections.push(Section {
-            heading,
-            level: 2,
-            paragraphs,
-            bullets: Vec::new(),
-        });
-    }
-    // Without any lead sentence, the first paragraph becomes the lead.
-    if body.lead.is_empty() {
-        if let Some(first) = body.sections.first_mut() {
-            if !first.paragraphs.is_empty() {
-                body.lead = first.paragraphs.remove(0);
-            }
-        }
-        body.sections.retain(|s| !s.paragraphs.is_empty());
-    }
-    Ok(body)
-}
-
-/// One paragraph of the source, rewritten and checked (`None` when nothing of it is kept). A
-/// chat model translates a paragraph of several sentences whole, each sentence the context of
-/// the others; when no candidate passes (or the paragraph is too long, or the model a base one),
-/// it goes sentence by sentence.
-fn write_paragraph(
-    writer: &mut Writer,
-    task: Task,
-    sentences: &[String],
-    french: bool,
-    said: &mut Said,
-    progress: &dyn Reporter,
-) -> Result<Option<String>> {
-    let text = sentences.join(" ");
-    let words = word_count(&text);
-    if let Task::Translate(lang) = task {
-        if writer.style == PromptStyle::Chat && sentences.len() > 1 && words <= MAX_INPUT_WORDS {
-            let bounds = Bounds {
-                min: words * 4 / 5,
-                max: words * 2 + 8,
-                sentence: true,
-                min_sentences: sentences.len(),
-            };
-            let written =
-                writer.write(Task::TranslateParagraph(lang), &text, &text, bounds, said)?;
-            if let Some(w) = written {
-                sentences.iter().for_each(|_| progress.step("phrases"));
-                said.add(&w);
-                return Ok(Some(w));
-            }
-        }
-    }
-    let mut written = Vec::new();
-    for s in sentences {
-        progress.step("phrases");
-        if let Some(w) = write_sentence(writer, task, s, french, said)? {
-            written.push(w);
-        }
-    }
-    Ok((!written.is_empty()).then(|| written.join(" ")))
-}
-
-/// One sentence of the source, rewritten (paraphrased or translated) and checked; else the
-/// source's own sentence when the source is French; else nothing (the article stays French).
-fn write_sentence(
-    writer: &mut Writer,
-    task: Task,
-    sentence: &str,
-    french: bool,
-    said: &mut Said,
-) -> Result<Option<String>> {
-    let words = word_count(sentence);
-    let bounds = Bounds {
-        min: (words / 2).max(2),
-        max: words * 2 + 8,
-        sentence: true,
-        min_sentences: 0,
-    };
-    let written = writer.write(task, sentence, sentence, bounds, said)?;
-    // The source's own sentence, unless it is a short fragment (a credit line, a caption, a
-    // teaser: « (Avec les agences) »), which an article does not need.
-    let keepable = |s: &str| fragment(s).is_none() || word_count(s) >= 12;
-    let chosen = match written {
-        Some(w) => Some(w),
-        None if french && said.repeats(sentence).is_none() && keepable(sentence) => {
-            writer.stats.copied += 1;
-            Some(sentence.to_string())
-        }
-        None => {
-            writer.stats.left_out += 1;
-            None
-        }
-    };
-    if let Some(c) = &chosen {
-        said.add(c);
-    }
-    Ok(chosen)
-}
-
-/// The H1's wording: the source's headline (translated when needed), else one the model
-/// writes for the lead; `None` (the lead's first clause) when neither passes the checks.
-fn write_headline(
-    writer: &mut Writer,
-    plan: &plan::Plan,
-    body: &Body,
-    task: Task,
-    french: bool,
-) -> Result<Option<String>> {
-    let said = Said::default();
-    let written = match (&plan.title, french) {
-        (Some(t), true) => return Ok(Some(t.clone())),
-        (Some(t), false) => {
-            let bounds = Bounds {
-                min: 2,
-                max: word_count(t) * 2 + 6,
-                sentence: false,
-                min_sentences: 0,
-            };
-            writer.write(task, t, t, bounds, &said)?
-        }
-        (None, _) => {
-            let bounds = Bounds {
-                min: 4,
-                max: 12,
-                sentence: false,
-                min_sentences: 0,
-            };
-            writer.write(Task::Heading, &body.lead, "", bounds, &said)?
-        }
-    };
-    // The headline claims only what the article says.
-    let text = body.text();
-    Ok(written
-        .map(|h| clean_heading(&h))
-        .filter(|h| assemble::supported(h, &text)))
-}
-
-/// A section's heading: the source's own when it is about the section (translated when
-/// needed), else one the model writes from the section; every content word of it must be in
-/// the section or the lead, or the heading is taken from the section's own words.
-fn heading(
-    writer: &mut Writer,
-    planned: &plan::PlannedSection,
-    paragraphs: &[String],
-    lead: &str,
-    french: bool,
-    task: Task,
-    said: &Said,
-) -> Result<String> {
-    let support = format!("{lead} {}", paragraphs.join(" "));
-    // A source heading not about its section (a teaser, « lire aussi ») is dropped.
-    let source_heading = planned
-        .heading
-        .as_deref()
-        .filter(|h| assemble::about(h, &planned.paragraphs.concat().join(" ")));
-    let candidate = match source_heading {
-        Some(h) if french => Some(h.to_string()),
-        Some(h) => writer.write(
-            task,
-            h,
-            h,
-            Bounds {
-                min: 1,
-                max: word_count(h) * 2 + 4,
-                sentence: false,
-                min_sentences: 0,
-            },
-            said,
-        )?,
-        None => None,
-    };
-    let candidate = match candidate {
-        Some(c) => Some(c),
-        None => writer.write(
-            Task::Heading,
-            &paragraphs[0],
-            "",
-            Bounds {
-                min: 2,
-                max: 12,
-                sentence: false,
-                min_sentences: 0,
-            },
-            said,
-        )?,
-    };
-    Ok(candidate
-        .map(|h| clean_heading(&h))
-        .filter(|h| assemble::supported(h, &support) && !assemble::needs_antecedent(h))
-        .unwrap_or_else(|| assemble::extractive_heading(paragraphs)))
-}
-
-/// A heading without final punctuation.
-fn clean_heading(h: &str) -> String {
-    h.trim()
-        .trim_end_matches(['.', ':', ';', ','])
-        .trim()
-        .to_string()
 }

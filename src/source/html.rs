@@ -134,6 +134,7 @@ const MAX_OPEN_TAGS: usize = 512;
 /// time grows with depth × tags: 100,000 nested `<div>` (500 KB) took 77 s, 16 MB would take
 /// hours. Browsers cap the depth too (Blink at 512); real pages stay far below it. (The
 /// walks over the tree use explicit stacks, so the depth that is left costs no stack.)
+// One linear scan with its small state machine (tags, comments, raw text): kept whole.
 fn limit_nesting(text: &str) -> std::borrow::Cow<'_, str> {
     const UNCOUNTED: &[&str] = &[
         // Void elements, and elements whose end tag may be left out (closed by a sibling).

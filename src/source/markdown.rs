@@ -309,4 +309,22 @@ mod tests {
             [(BlockKind::Paragraph, "An indented paragraph on two lines.")]
         );
     }
+
+    #[test]
+    fn fenced_code_is_dropped_and_blocks_know_their_place() {
+        let text = "# Titre\n\nUn paragraphe.\n\n```\nlet x = 1;\n```\n\n- un point\n";
+        let found = blocks(text);
+        let spans: Vec<(BlockKind, &str)> = found
+            .iter()
+            .map(|(b, range)| (b.kind, text[range.clone()].trim_end()))
+            .collect();
+        assert_eq!(
+            spans,
+            [
+                (BlockKind::Heading(1), "# Titre"),
+                (BlockKind::Paragraph, "Un paragraphe."),
+                (BlockKind::ListItem, "- un point"),
+            ]
+        );
+    }
 }

@@ -176,41 +176,12 @@ fn rewrite_batch(args: RewriteArgs) -> Result<u8> {
         force: args.force,
         fail_fast: args.fail_fast,
     };
-    let quiet = args.quiet;
     let mut report = |result: &batch::ArticleResult| -> plume::Result<()> {
-        let path = result.path.display();
-        match (&result.status, &result.error) {
-            (batch::Status::Failed, Some(error)) => {
-                progress.println(&format!("plume: failed: {error}"))
-            }
-            (batch::Status::Skipped, _) if !quiet => progress.println(&format!(
-                "plume: skipped {path}: its output is up to date (--force redoes it)"
-            )),
-            (batch::Status::Done, _) if !quiet => progress.println(&format!(
-                "plume: done {path} → {} ({} words, {:.1} s){}",
-                result.output.as_deref().unwrap_or(Path::new("")).display(),
-                result.words.unwrap_or(0),
-                result.seconds,
-                if result.replaced {
-                    "; it replaces the output plume wrote earlier from this article with other settings"
-                } else {
-                    ""
-                }
-            )),
-            _ => {}
+        tell(&progress, args.quiet, result);
+        match (log.as_mut(), &args.log) {
+            (Some(file), Some(path)) => append_log(file, path, result),
+            _ => Ok(()),
         }
-        if let Some(warning) = &result.warning {
-            progress.println(&format!("plume: {path}: {warning}"));
-        }
-        if let (Some(file), Some(path)) = (log.as_mut(), &args.log) {
-            let mut line = serde_json::to_string(result)
-                .map_err(|e| plume::Error::Internal(format!("a batch result as JSON: {e}")))?;
-            line.push('\n');
-            file.write_all(line.as_bytes())
-                .and_then(|_| file.flush())
-                .map_err(|e| plume::Error::io(path, e))?;
-        }
-        Ok(())
     };
     let mut summary = batch::report_problems(&inputs, args.fail_fast, &mut report)?;
     if summary.not_tried == 0 && !inputs.jobs.is_empty() {
@@ -231,4 +202,46 @@ fn rewrite_batch(args: RewriteArgs) -> Result<u8> {
     progress.finish();
     eprintln!("{}", summary.line(started.elapsed().as_secs_f64()));
     Ok(u8::from(summary.failed > 0))
+}
+
+/// One article's result on stderr, above the bar: failures always, the rest unless `quiet`.
+fn tell(progress: &Progress, quiet: bool, result: &batch::ArticleResult) {
+    let path = result.path.display();
+    match (&result.status, &result.error) {
+        (batch::Status::Failed, Some(error)) => {
+            progress.println(&format!("plume: failed: {error}"))
+        }
+        (batch::Status::Skipped, _) if !quiet => progress.println(&format!(
+            "plume: skipped {path}: its output is up to date (--force redoes it)"
+        )),
+        (batch::Status::Done, _) if !quiet => progress.println(&format!(
+            "plume: done {path} → {} ({} words, {:.1} s){}",
+            result.output.as_deref().unwrap_or(Path::new("")).display(),
+            result.words.unwrap_or(0),
+            result.seconds,
+            if result.replaced {
+                "; it replaces the output plume wrote earlier from this article with other settings"
+            } else {
+                ""
+            }
+        )),
+        _ => {}
+    }
+    if let Some(warning) = &result.warning {
+        progress.println(&format!("plume: {path}: {warning}"));
+    }
+}
+
+/// One JSON line for `result` at the end of the batch log `file` (at `path`), flushed.
+fn append_log(
+    file: &mut std::fs::File,
+    path: &Path,
+    result: &batch::ArticleResult,
+) -> plume::Result<()> {
+    let mut line = serde_json::to_string(result)
+        .map_err(|e| plume::Error::Internal(format!("a batch result as JSON: {e}")))?;
+    line.push('\n');
+    file.write_all(line.as_bytes())
+        .and_then(|_| file.flush())
+        .map_err(|e| plume::Error::io(path, e))
 }

@@ -1,0 +1,236 @@
+//! Writing the body: the lead and the sections, paragraph by paragraph and sentence by
+//! sentence, each section's heading, and the headline. A [`BodyWriter`] holds what every piece
+//! shares: the [`Writer`] that asks the model and checks its candidates, the task, and what
+//! the article already says.
+
+use super::assemble::{self, Body};
+use super::plan::{Plan, PlannedSection};
+use super::prompt::Task;
+use super::verify::{Bounds, Said};
+use super::write::{Writer, MAX_INPUT_WORDS};
+use crate::analysis::fragments::fragment;
+use crate::analysis::text::word_count;
+use crate::article::Section;
+use crate::error::Result;
+use crate::model::source::PromptStyle;
+use crate::progress::Reporter;
+
+/// Writes an article's body with one [`Writer`].
+pub struct BodyWriter<'w, 'a> {
+    pub writer: &'w mut Writer<'a>,
+    /// Paraphrase (a French source) or translate.
+    pub task: Task,
+    /// Whether the source is French (its own sentences may then stand in for a rewrite).
+    pub french: bool,
+    pub progress: &'w dyn Reporter,
+    /// What the body says so far.
+    pub said: Said,
+}
+
+impl BodyWriter<'_, '_> {
+    /// The lead and the sections, sentence by sentence, each with its heading.
+    pub fn body(&mut self, plan: &Plan) -> Result<Body> {
+        let lead = self.paragraph(&plan.lead)?;
+        let mut body = Body {
+            lead: lead.unwrap_or_default(),
+            sections: Vec::new(),
+        };
+        for planned in &plan.sections {
+            let mut paragraphs = Vec::new();
+            for p in &planned.paragraphs {
+                if let Some(w) = self.paragraph(p)? {
+                    paragraphs.push(w);
+                }
+            }
+            self.progress.step("intertitres");
+            if paragraphs.is_empty() {
+                continue;
+            }
+            let heading = self.heading(planned, &paragraphs, &body.lead)?;
+            body.sections.push(Section {
+                heading,
+                level: 2,
+                paragraphs,
+                bullets: Vec::new(),
+            });
+        }
+        // Without any lead sentence, the first paragraph becomes the lead.
+        if body.lead.is_empty() {
+            if let Some(first) = body.sections.first_mut() {
+                if !first.paragraphs.is_empty() {
+                    body.lead = first.paragraphs.remove(0);
+                }
+            }
+            body.sections.retain(|s| !s.paragraphs.is_empty());
+        }
+        Ok(body)
+    }
+
+    /// One paragraph of the source, rewritten and checked (`None` when nothing of it is kept). A
+    /// chat model translates a paragraph of several sentences whole, each sentence the context of
+    /// the others; when no candidate passes (or the paragraph is too long, or the model a base one),
+    /// it goes sentence by sentence.
+    fn paragraph(&mut self, sentences: &[String]) -> Result<Option<String>> {
+        let text = sentences.join(" ");
+        let words = word_count(&text);
+        if let Task::Translate(lang) = self.task {
+            if self.writer.style == PromptStyle::Chat
+                && sentences.len() > 1
+                && words <= MAX_INPUT_WORDS
+            {
+                let bounds = Bounds {
+                    min: words * 4 / 5,
+                    max: words * 2 + 8,
+                    sentence: true,
+                    min_sentences: sentences.len(),
+                };
+                let written = self.writer.write(
+                    Task::TranslateParagraph(lang),
+                    &text,
+                    &text,
+                    bounds,
+                    &self.said,
+                )?;
+                if let Some(w) = written {
+                    sentences.iter().for_each(|_| self.progress.step("phrases"));
+                    self.said.add(&w);
+                    return Ok(Some(w));
+                }
+            }
+        }
+        let mut written = Vec::new();
+        for s in sentences {
+            self.progress.step("phrases");
+            if let Some(w) = self.sentence(s)? {
+                written.push(w);
+            }
+        }
+        Ok((!written.is_empty()).then(|| written.join(" ")))
+    }
+
+    /// One sentence of the source, rewritten (paraphrased or translated) and checked; else the
+    /// source's own sentence when the source is French; else nothing (the article stays French).
+    fn sentence(&mut self, sentence: &str) -> Result<Option<String>> {
+        let words = word_count(sentence);
+        let bounds = Bounds {
+            min: (words / 2).max(2),
+            max: words * 2 + 8,
+            sentence: true,
+            min_sentences: 0,
+        };
+        let written = self
+            .writer
+            .write(self.task, sentence, sentence, bounds, &self.said)?;
+        // The source's own sentence, unless it is a short fragment (a credit line, a caption, a
+        // teaser: « (Avec les agences) »), which an article does not need.
+        let keepable = |s: &str| fragment(s).is_none() || word_count(s) >= 12;
+        let chosen = match written {
+            Some(w) => Some(w),
+            None if self.french && self.said.repeats(sentence).is_none() && keepable(sentence) => {
+                self.writer.stats.copied += 1;
+                Some(sentence.to_string())
+            }
+            None => {
+                self.writer.stats.left_out += 1;
+                None
+            }
+        };
+        if let Some(c) = &chosen {
+            self.said.add(c);
+        }
+        Ok(chosen)
+    }
+
+    /// The H1's wording: the source's headline (translated when needed), else one the model
+    /// writes for the lead; `None` (the lead's first clause) when neither passes the checks.
+    pub fn headline(&mut self, plan: &Plan, body: &Body) -> Result<Option<String>> {
+        let said = Said::default();
+        let written = match (&plan.title, self.french) {
+            (Some(t), true) => return Ok(Some(t.clone())),
+            (Some(t), false) => {
+                let bounds = Bounds {
+                    min: 2,
+                    max: word_count(t) * 2 + 6,
+                    sentence: false,
+                    min_sentences: 0,
+                };
+                self.writer.write(self.task, t, t, bounds, &said)?
+            }
+            (None, _) => {
+                let bounds = Bounds {
+                    min: 4,
+                    max: 12,
+                    sentence: false,
+                    min_sentences: 0,
+                };
+                self.writer
+                    .write(Task::Heading, &body.lead, "", bounds, &said)?
+            }
+        };
+        // The headline claims only what the article says.
+        let text = body.text();
+        Ok(written
+            .map(|h| clean_heading(&h))
+            .filter(|h| assemble::supported(h, &text)))
+    }
+
+    /// A section's heading: the source's own when it is about the section (translated when
+    /// needed), else one the model writes from the section; every content word of it must be in
+    /// the section or the lead, or the heading is taken from the section's own words.
+    fn heading(
+        &mut self,
+        planned: &PlannedSection,
+        paragraphs: &[String],
+        lead: &str,
+    ) -> Result<String> {
+        let support = format!("{lead} {}", paragraphs.join(" "));
+        // A source heading not about its section (a teaser, « lire aussi ») is dropped.
+        let source_heading = planned
+            .heading
+            .as_deref()
+            .filter(|h| assemble::about(h, &planned.paragraphs.concat().join(" ")));
+        let candidate = match source_heading {
+            Some(h) if self.french => Some(h.to_string()),
+            Some(h) => self.writer.write(
+                self.task,
+                h,
+                h,
+                Bounds {
+                    min: 1,
+                    max: word_count(h) * 2 + 4,
+                    sentence: false,
+                    min_sentences: 0,
+                },
+                &self.said,
+            )?,
+            None => None,
+        };
+        let candidate = match candidate {
+            Some(c) => Some(c),
+            None => self.writer.write(
+                Task::Heading,
+                &paragraphs[0],
+                "",
+                Bounds {
+                    min: 2,
+                    max: 12,
+                    sentence: false,
+                    min_sentences: 0,
+                },
+                &self.said,
+            )?,
+        };
+        Ok(candidate
+            .map(|h| clean_heading(&h))
+            .filter(|h| assemble::supported(h, &support) && !assemble::needs_antecedent(h))
+            .unwrap_or_else(|| assemble::extractive_heading(paragraphs)))
+    }
+}
+
+/// A heading without final punctuation.
+fn clean_heading(h: &str) -> String {
+    h.trim()
+        .trim_end_matches(['.', ':', ';', ','])
+        .trim()
+        .to_string()
+}
