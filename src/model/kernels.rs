@@ -37,14 +37,20 @@ impl KernelSet {
 
     /// The set this process uses, detected once (see the module's documentation).
     pub fn active() -> KernelSet {
-        static ACTIVE: OnceLock<KernelSet> = OnceLock::new();
-        *ACTIVE.get_or_init(|| {
+        Self::chosen().0
+    }
+
+    /// Why the set `PLUME_SIMD` asks for is not the one in use, if it is not (the binary
+    /// prints it; the library never does).
+    pub fn choice_warning() -> Option<&'static str> {
+        Self::chosen().1.as_deref()
+    }
+
+    fn chosen() -> &'static (KernelSet, Option<String>) {
+        static CHOSEN: OnceLock<(KernelSet, Option<String>)> = OnceLock::new();
+        CHOSEN.get_or_init(|| {
             let wanted = std::env::var("PLUME_SIMD").ok();
-            let (set, warning) = choose(wanted.as_deref(), KernelSet::supported);
-            if let Some(warning) = warning {
-                eprintln!("plume: {warning}");
-            }
-            set
+            choose(wanted.as_deref(), KernelSet::supported)
         })
     }
 
