@@ -19,6 +19,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::generate::sampler::argmax;
+use crate::generate::{GenerationSettings, Prompt, SamplingSettings, TextGenerator};
 use crate::model::{LoadOptions, Model};
 
 /// What to measure.
@@ -136,22 +137,16 @@ pub struct BenchReport {
     pub tests: Vec<BenchTest>,
     /// plume's version.
     pub build: String,
+    /// The inference server measured (`plume bench --endpoint`), when not this machine's engine.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
 }
 
 /// Loads the model at `model_path`, then runs the tests of `opts`.
 ///
 /// `load.max_positions` is raised when needed so the longest test fits.
 pub fn run(model_path: &Path, load: &LoadOptions, opts: &BenchOptions) -> Result<BenchReport> {
-    if opts.repetitions == 0 {
-        return Err(Error::Invalid(
-            "the number of repetitions must be at least 1".into(),
-        ));
-    }
-    if opts.prompt_tokens == 0 && opts.gen_tokens == 0 {
-        return Err(Error::Invalid(
-            "nothing to measure: both the prompt and generation lengths are 0".into(),
-        ));
-    }
+    validate(opts)?;
     let needed = opts.prompt_tokens.max(opts.gen_tokens + 1);
     let mut load = load.clone();
     load.max_positions = load.max_positions.max(needed);
@@ -198,6 +193,102 @@ pub fn run(model_path: &Path, load: &LoadOptions, opts: &BenchOptions) -> Result
         repetitions: opts.repetitions,
         tests,
         build: env!("CARGO_PKG_VERSION").to_string(),
+        endpoint: None,
+    })
+}
+
+/// At least one repetition of at least one test.
+fn validate(opts: &BenchOptions) -> Result<()> {
+    if opts.repetitions == 0 {
+        return Err(Error::Invalid(
+            "the number of repetitions must be at least 1".into(),
+        ));
+    }
+    if opts.prompt_tokens == 0 && opts.gen_tokens == 0 {
+        return Err(Error::Invalid(
+            "nothing to measure: both the prompt and generation lengths are 0".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The tests of `opts` run by an inference server through `generator` (`plume bench
+/// --endpoint`): its speed as this client sees it, each request's whole wait (the network and
+/// the server's queue included) over the tokens the server says it processed. The prompt test
+/// asks for one token after a prompt of about `prompt_tokens` tokens; the generation test for
+/// exactly `gen_tokens` tokens after a short prompt (`ignore_eos`, which llama.cpp's server
+/// and vLLM honour).
+pub fn run_served(
+    generator: &mut dyn TextGenerator,
+    endpoint: &str,
+    opts: &BenchOptions,
+) -> Result<BenchReport> {
+    validate(opts)?;
+    let mut tests = Vec::new();
+    let mut ask = |prompt: &str, max_tokens: usize, exact: bool| -> Result<(usize, usize, f64)> {
+        let settings = GenerationSettings {
+            sampling: SamplingSettings::greedy(),
+            max_tokens,
+            min_tokens: if exact { max_tokens } else { 0 },
+            stop: Vec::new(),
+        };
+        let start = Instant::now();
+        let g = generator.generate(&Prompt::plain(prompt.to_string()), &settings, &mut |_| {})?;
+        Ok((
+            g.prompt_tokens,
+            g.generated_tokens,
+            start.elapsed().as_secs_f64(),
+        ))
+    };
+    if opts.prompt_tokens > 0 {
+        let n = opts.prompt_tokens;
+        // « le » is one token in the vocabularies plume knows; the server counts the truth.
+        // Each prompt opens with its own word: a server that keeps the last prompt's cache
+        // (llama.cpp's does) must still process the whole of the next one.
+        let body = vec!["le"; n.saturating_sub(2).max(1)].join(" ");
+        ask(&format!("préchauffage {body}"), 1, false)?; // warm-up
+        let mut seconds = Vec::new();
+        let mut tokens = n;
+        for k in 0..opts.repetitions {
+            let (processed, _, s) = ask(&format!("{k} {body}"), 1, false)?;
+            tokens = if processed > 0 { processed } else { n };
+            seconds.push(s);
+        }
+        tests.push(BenchTest::from_seconds(format!("pp{n}"), tokens, &seconds));
+    }
+    if opts.gen_tokens > 0 {
+        let n = opts.gen_tokens;
+        let prompt = "Il était une fois";
+        ask(prompt, n.min(4), true)?; // warm-up
+        let mut seconds = Vec::new();
+        let mut tokens = n;
+        for _ in 0..opts.repetitions {
+            let (_, generated, s) = ask(prompt, n, true)?;
+            tokens = if generated > 0 { generated } else { n };
+            seconds.push(s);
+        }
+        tests.push(BenchTest::from_seconds(format!("tg{n}"), tokens, &seconds));
+    }
+    let name = generator.name();
+    Ok(BenchReport {
+        model: name.clone(),
+        model_name: name,
+        path: endpoint.to_string(),
+        size_bytes: 0,
+        tensor_bytes: None,
+        parameters: 0,
+        backend: "server".into(),
+        threads: 0,
+        kernels: "server".into(),
+        french_vocab: false,
+        allowed_tokens: 0,
+        load_seconds: 0.0,
+        restrict_seconds: None,
+        peak_rss_bytes: None,
+        repetitions: opts.repetitions,
+        tests,
+        build: env!("CARGO_PKG_VERSION").to_string(),
+        endpoint: Some(endpoint.to_string()),
     })
 }
 
@@ -393,16 +484,19 @@ pub fn render_markdown(report: &BenchReport) -> String {
     } else {
         report.backend.clone()
     };
+    // A server's file, size and threads are not seen from here.
+    let served = report.endpoint.is_some();
+    let unseen = |known: String| if served { "–".to_string() } else { known };
     let rows: Vec<[String; 7]> = report
         .tests
         .iter()
         .map(|t| {
             [
                 report.model.clone(),
-                format_size(report.size_bytes),
-                format_params(report.parameters),
+                unseen(format_size(report.size_bytes)),
+                unseen(format_params(report.parameters)),
                 backend.clone(),
-                report.threads.to_string(),
+                unseen(report.threads.to_string()),
                 t.name.clone(),
                 format!("{:.2} ± {:.2}", t.mean, t.stddev),
             ]
@@ -441,6 +535,14 @@ pub fn render_markdown(report: &BenchReport) -> String {
         out.push_str(&line(row));
     }
     out.push('\n');
+    if let Some(endpoint) = &report.endpoint {
+        out.push_str(&format!(
+            "server: {endpoint} (speeds as this client sees them: each request's whole wait, \
+             over the tokens the server reports)\nbuild: plume {}, {} repetitions\n",
+            report.build, report.repetitions
+        ));
+        return out;
+    }
     out.push_str(&format!(
         "load time: {:.3} s (weights and tokenizer)\n",
         report.load_seconds
@@ -538,6 +640,7 @@ mod tests {
                 BenchTest::from_seconds("tg128", 128, &[2.0, 2.0, 2.0]),
             ],
             build: "0.1.0".into(),
+            endpoint: None,
         }
     }
 
@@ -670,5 +773,96 @@ mod tests {
         if cfg!(target_os = "linux") {
             assert!(peak_rss_bytes().is_some_and(|b| b > 0));
         }
+    }
+
+    /// A server that takes 1 ms a token and counts a prompt's words as its tokens.
+    struct Timed {
+        asked: Vec<GenerationSettings>,
+        prompts: Vec<String>,
+    }
+
+    impl TextGenerator for Timed {
+        fn generate(
+            &mut self,
+            prompt: &Prompt,
+            settings: &GenerationSettings,
+            _: &mut dyn FnMut(&str),
+        ) -> Result<crate::generate::Generation> {
+            let prompt_tokens = prompt.text().split_whitespace().count();
+            let generated_tokens = settings.max_tokens;
+            std::thread::sleep(std::time::Duration::from_millis(
+                (prompt_tokens + generated_tokens) as u64,
+            ));
+            self.asked.push(settings.clone());
+            self.prompts.push(prompt.text());
+            Ok(crate::generate::Generation {
+                text: "x".repeat(generated_tokens),
+                stop_reason: crate::generate::StopReason::MaxTokens,
+                prompt_tokens,
+                prompt_tokens_processed: prompt_tokens,
+                generated_tokens,
+                mean_logprob: 0.0,
+                prompt_seconds: 0.0,
+                generation_seconds: 0.0,
+            })
+        }
+
+        fn name(&self) -> String {
+            "served-model at 127.0.0.1:8080".into()
+        }
+    }
+
+    #[test]
+    fn a_served_bench_counts_what_the_server_reports_and_says_it_is_a_server() {
+        let mut server = Timed {
+            asked: Vec::new(),
+            prompts: Vec::new(),
+        };
+        let opts = BenchOptions {
+            prompt_tokens: 64,
+            gen_tokens: 16,
+            repetitions: 2,
+            threads: 0,
+            french_vocab: false,
+        };
+        let report = run_served(&mut server, "http://127.0.0.1:8080/v1", &opts).unwrap();
+        let names: Vec<&str> = report.tests.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["pp64", "tg16"]);
+        // The prompt test counts the tokens the server processed (63 words here).
+        assert_eq!(report.tests[0].tokens, 63);
+        use std::collections::HashSet;
+        // No two prompts alike: a server's prompt cache cannot make the test a no-op.
+        let pp: HashSet<&String> = server.prompts[..3].iter().collect();
+        assert_eq!(pp.len(), 3);
+        assert_eq!(report.tests[1].tokens, 16);
+        // At most 1,000 tokens a second, the server's pace (the wait only adds to it).
+        assert!(report
+            .tests
+            .iter()
+            .all(|t| t.mean > 0.0 && t.mean <= 1000.0));
+        // One warm-up and two timed runs each; generation asks for exactly its tokens.
+        assert_eq!(server.asked.len(), 6);
+        assert!(server.asked[3..]
+            .iter()
+            .all(|s| s.min_tokens == s.max_tokens));
+        let table = render_markdown(&report);
+        assert!(
+            table.contains("served-model") && table.contains("server: http://127.0.0.1:8080/v1")
+        );
+        assert!(
+            !table.contains("peak RSS") && !table.contains("kernels:"),
+            "{table}"
+        );
+        let json: serde_json::Value = serde_json::from_str(&render_json(&report)).unwrap();
+        assert_eq!(json["endpoint"], "http://127.0.0.1:8080/v1");
+        assert!(run_served(
+            &mut server,
+            "x",
+            &BenchOptions {
+                repetitions: 0,
+                ..opts
+            }
+        )
+        .is_err());
     }
 }

@@ -276,3 +276,33 @@ fn a_server_killed_mid_batch_fails_the_rest_naming_it_and_the_rerun_finishes() {
         assert!(md.contains("model: \"gemma-3-270m"), "{md}");
     }
 }
+
+#[test]
+fn bench_measures_the_server_as_the_client_sees_it() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let server = Server::start(None);
+    let dir = tempfile::tempdir().unwrap();
+    let out = plume(dir.path())
+        .args([
+            "bench", "-p", "64", "-n", "16", "-r", "2", "--format", "json",
+        ])
+        .args(["--endpoint", &server.endpoint(), "--model", "gemma-3-270m"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["endpoint"], server.endpoint().as_str());
+    let tests = report["tests"].as_array().unwrap();
+    assert_eq!(tests.len(), 2, "{report}");
+    assert_eq!(tests[0]["name"], "pp64");
+    assert_eq!(tests[1]["name"], "tg16");
+    // The server's own count of the tokens: a prompt of about 64, exactly 16 generated.
+    let prompt_tokens = tests[0]["tokens"].as_u64().unwrap();
+    assert!((48..=80).contains(&prompt_tokens), "{report}");
+    assert_eq!(tests[1]["tokens"], 16, "{report}");
+    assert!(
+        tests.iter().all(|t| t["mean"].as_f64().unwrap() > 0.0),
+        "{report}"
+    );
+}

@@ -110,7 +110,8 @@ pub fn json_ld(article: &Article) -> String {
         }
         map.insert("isBasedOn".into(), Value::Array(based_on));
     }
-    let text = serde_json::to_string_pretty(&ld).unwrap_or_else(|_| "{}".to_string());
+    // A `Value` always prints (`{:#}`: pretty, as `to_string_pretty` writes it).
+    let text = format!("{ld:#}");
     script_safe(&text)
 }
 

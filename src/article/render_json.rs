@@ -18,21 +18,21 @@ struct Document<'a> {
 }
 
 /// Renders `article` and `report` as one pretty-printed JSON object, ending with a newline.
-pub fn render_json(article: &Article, report: Value, writing: Option<Value>) -> String {
+pub fn render_json(
+    article: &Article,
+    report: Value,
+    writing: Option<Value>,
+) -> crate::Result<String> {
     let document = Document {
         article,
         word_count: article.word_count(),
         report,
         writing,
     };
-    match serde_json::to_string_pretty(&document) {
-        Ok(mut text) => {
-            text.push('\n');
-            text
-        }
-        // Only a failing custom serialiser could end here; the types above have none.
-        Err(e) => format!("{{\"error\": {}}}\n", Value::String(e.to_string())),
-    }
+    let mut text = serde_json::to_string_pretty(&document)
+        .map_err(|e| crate::Error::Internal(format!("the article as JSON: {e}")))?;
+    text.push('\n');
+    Ok(text)
 }
 
 #[cfg(test)]
@@ -46,7 +46,7 @@ mod tests {
         let article = sample_article();
         let report =
             json!({ "score": 81, "findings": [{ "rule": "keyphrase_in_title", "ok": true }] });
-        let text = render_json(&article, report.clone(), None);
+        let text = render_json(&article, report.clone(), None).unwrap();
         assert!(text.ends_with("}\n") && text.contains("\n  \"title\""));
         let value: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(value["report"], report);
@@ -66,7 +66,8 @@ mod tests {
     #[test]
     fn field_names_are_stable_snake_case() {
         let value: Value =
-            serde_json::from_str(&render_json(&sample_article(), Value::Null, None)).unwrap();
+            serde_json::from_str(&render_json(&sample_article(), Value::Null, None).unwrap())
+                .unwrap();
         let keys: Vec<&str> = value
             .as_object()
             .unwrap()

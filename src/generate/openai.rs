@@ -197,6 +197,10 @@ impl OpenAiGenerator {
         if !settings.stop.is_empty() {
             body["stop"] = json!(settings.stop);
         }
+        // Exactly `max_tokens` tokens (`plume bench`): llama.cpp's server and vLLM honour it.
+        if settings.min_tokens > 0 && settings.min_tokens >= settings.max_tokens {
+            body["ignore_eos"] = json!(true);
+        }
         if prompt.messages.is_empty() {
             body["prompt"] = json!(prompt.text());
             ("completions", body)

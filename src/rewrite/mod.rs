@@ -109,7 +109,7 @@ impl Outcome {
                 &self.article,
                 json("report", &self.report)?,
                 Some(json("writing record", &self.stats)?),
-            ),
+            )?,
         })
     }
 

@@ -135,25 +135,17 @@ pub fn tokenize(args: TokenizeArgs) -> Result<u8> {
 }
 
 pub fn bench(args: BenchArgs) -> Result<u8> {
-    set_threads(args.model.threads)?;
-    let resolved = source::resolve(args.model.model.as_deref())?;
-    let threads = args.model.threads.unwrap_or_else(|| {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-    });
-    let options = plume::bench::BenchOptions {
-        prompt_tokens: args.prompt_tokens,
-        gen_tokens: args.gen_tokens,
-        repetitions: args.repetitions,
-        threads,
-        french_vocab: args.french_vocab,
+    let report = match args.backend.endpoint()? {
+        Some(endpoint) => {
+            if args.french_vocab {
+                bail!("--french-vocab needs the local engine, not --endpoint");
+            }
+            let mut generator = BackendArgs::connect(&endpoint, &args.model)?;
+            let options = bench_options(&args, 0);
+            plume::bench::run_served(&mut generator, &endpoint, &options)?
+        }
+        None => bench_local(&args)?,
     };
-    let load = LoadOptions {
-        device: args.model.device,
-        max_positions: (args.prompt_tokens + args.gen_tokens + 8).max(64),
-    };
-    let report = plume::bench::run(&resolved.path, &load, &options)?;
     let text = match args.format {
         BenchFormat::Md => plume::bench::render_markdown(&report),
         BenchFormat::Json => plume::bench::render_json(&report),
@@ -161,6 +153,36 @@ pub fn bench(args: BenchArgs) -> Result<u8> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "{text}")?;
     Ok(0)
+}
+
+fn bench_options(args: &BenchArgs, threads: usize) -> plume::bench::BenchOptions {
+    plume::bench::BenchOptions {
+        prompt_tokens: args.prompt_tokens,
+        gen_tokens: args.gen_tokens,
+        repetitions: args.repetitions,
+        threads,
+        french_vocab: args.french_vocab,
+    }
+}
+
+/// `plume bench` on this machine's engine.
+fn bench_local(args: &BenchArgs) -> Result<plume::bench::BenchReport> {
+    set_threads(args.model.threads)?;
+    let resolved = source::resolve(args.model.model.as_deref())?;
+    let threads = args.model.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
+    let load = LoadOptions {
+        device: args.model.device,
+        max_positions: (args.prompt_tokens + args.gen_tokens + 8).max(64),
+    };
+    Ok(plume::bench::run(
+        &resolved.path,
+        &load,
+        &bench_options(args, threads),
+    )?)
 }
 
 pub fn model_command(cmd: ModelCommand) -> Result<u8> {
