@@ -243,8 +243,9 @@ pub fn fragment(sentence: &str) -> Option<Fragment> {
     None
 }
 
-/// Adverbs that lean on what follows them (« Le festival repose aussi [sur…] »).
-const LEANING_ADVERBS: [&str; 16] = [
+/// Adverbs that lean on what follows them (« Le festival repose aussi [sur…] »), negations
+/// among them (« une seule grue n’était pas [en service] »).
+const LEANING_ADVERBS: [&str; 19] = [
     "aussi",
     "également",
     "encore",
@@ -261,6 +262,9 @@ const LEANING_ADVERBS: [&str; 16] = [
     "trop",
     "bien",
     "seulement",
+    "pas",
+    "jamais",
+    "guère",
 ];
 
 /// Determiners after which a word is a noun, whatever its ending (« du lait », « la
@@ -305,6 +309,8 @@ mod tests {
             "Le Conseil a déclaré que le projet d’expansion coûterait",
             "La région assure que le budget initial",
             "La mairie annonce",
+            "Une seule commande de camions n’était pas",
+            "Le chantier n’a jamais",
         ] {
             assert!(ends_unfinished(piece), "{piece}");
         }

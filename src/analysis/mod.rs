@@ -1,5 +1,8 @@
-//! Article analysis: French text tools, Yoast-like SEO and readability assessments,
-//! French typography checks and fixes, faithfulness to a source, and the report.
+//! The report (`plume check`, and the rewrite's own last stage): a Markdown article in (a
+//! [`Document`]), a [`Report`] out: Yoast-like SEO and readability assessments, French
+//! typography checks and fixes, French spelling and whole sentences, and faithfulness to a
+//! source (through [`crate::facts`]). Also the French text tools the other stages share
+//! (sentences, words, syllables, spelling, agreement, fragments).
 
 pub mod agreement;
 pub mod content;

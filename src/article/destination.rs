@@ -326,7 +326,7 @@ fn read_output(path: &Path) -> Option<String> {
     Some(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// The run record of the plume output at `path` ([`read_output`]); `None` without one.
+/// The run record of the plume output at `path` (`read_output`); `None` without one.
 pub fn read_record(path: &Path, format: OutputFormat) -> Option<Vec<(String, String)>> {
     read_run_record(&read_output(path)?, format)
 }

@@ -1,5 +1,6 @@
-//! Text generation: the [`TextGenerator`] trait the rest of plume uses, and its implementation
-//! over a [`Model`].
+//! Text generation: a prompt and settings in, text out. The [`TextGenerator`] trait the rest of
+//! plume uses, its implementation over a [`Model`] (sampling, stop strings, streaming), and
+//! [`openai`], over an OpenAI-compatible inference server.
 
 pub mod openai;
 pub mod sampler;

@@ -436,6 +436,8 @@ fn ends_on_participle(cut: &str) -> bool {
                 && ENDINGS.iter().any(|e| last.ends_with(e))
                 && !DETERMINERS.contains(&before.as_str())
                 && !before.ends_with('’')
+                // After « être », a passive that is whole (« les fonds ont été recueillis »).
+                && !ETRE_FORMS.contains(before.as_str())
         }
         _ => false,
     }
@@ -492,12 +494,11 @@ pub fn title(headline: Option<&str>, body: &Body, keyphrase: &str) -> String {
     let title = if fold(&base).find(&key).is_some_and(|i| i < 25) {
         base
     } else {
-        let rest = trim_title(&base, after_key);
-        // No template words (« ce qu’il faut savoir »): they claim nothing the article says.
-        if rest.split_whitespace().count() >= 2 {
-            format!("{keyphrase} : {}", lower_first(&rest, &body.text()))
-        } else {
-            keyphrase.to_string()
+        // Cut where the clause is whole (never « … n’était pas »); no template words (« ce
+        // qu’il faut savoir »): they claim nothing the article says.
+        match clean_cut(&base, after_key) {
+            Some(rest) => format!("{keyphrase} : {}", lower_first(&rest, &body.text())),
+            None => keyphrase.to_string(),
         }
     };
     capitalise(&title)
@@ -963,6 +964,27 @@ mod tests {
         let long = "Le conseil a déclaré que le projet d’agrandissement des cantines scolaires coûterait 11,4 millions de livres par an";
         let t = trim_title(long, MAX_PX / 2.0);
         assert!(!t.contains("11"), "{t}");
+    }
+
+    /// The title the harness found: « Harrowmouth : une seule commande de camions n’était pas ».
+    #[test]
+    fn a_title_from_the_lead_never_stops_on_a_negation() {
+        let b = Body {
+            lead: "Par la matinée, une seule commande de camions n’était pas en mouvement.".into(),
+            sections: Vec::new(),
+        };
+        let t = title(None, &b, "Harrowmouth");
+        assert!(!ends_unfinished(&t), "{t}");
+        assert!(!t.ends_with("pas"), "{t}");
+        // A passive is whole: cut after its participle, not before its verb.
+        let b = Body {
+            lead: "Les fonds de la capitale ont été recueillis auprès de la province et des \
+                   donateurs privés de Millbrook Crossing."
+                .into(),
+            sections: Vec::new(),
+        };
+        let t = title(None, &b, "Millbrook Crossing");
+        assert!(t.contains("ont été recueillis"), "{t}");
     }
 
     #[test]

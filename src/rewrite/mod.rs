@@ -1,4 +1,7 @@
-//! `plume rewrite`: plan → write → verify → assemble → enforce.
+//! `plume rewrite`: a [`Source`] and a [`TextGenerator`] in, an [`Outcome`] (the article, its
+//! report, how it was written) out: plan ([`plan`]) → write ([`body`], [`write`](mod@write), with the
+//! prompts of [`prompt`]) → verify ([`verify`]) → assemble and enforce ([`assemble`]) →
+//! report. [`batch`] runs it over many articles.
 //!
 //! The program owns the structure and the facts; the model only writes words. Each source
 //! sentence is rewritten on its own (paraphrased when the source is French, translated

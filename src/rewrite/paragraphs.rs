@@ -13,7 +13,7 @@ pub const MAX_PARAGRAPH_WORDS: usize = 150;
 const TARGET_WORDS: usize = MAX_PARAGRAPH_WORDS * 2 / 3;
 
 /// `p` as paragraphs of at most [`MAX_PARAGRAPH_WORDS`] words (`p` itself when it is short
-/// enough): whole sentences together up to about [`TARGET_WORDS`] words; a sentence that no
+/// enough): whole sentences together up to about `TARGET_WORDS` words; a sentence that no
 /// paragraph could hold is cut into pieces of that size (a cut sentence reads as a fragment,
 /// so a sentence that fits stays whole).
 pub fn split(p: &str) -> Vec<String> {
