@@ -2,6 +2,12 @@
 //! lines. Values are double-quoted with `\"` and `\\` as the only escapes; line breaks
 //! and other control characters in a value are written as spaces, so every value
 //! stays on its line.
+//!
+//! The one reader of front matters in plume: [`layout`] finds the lines, [`split_front_matter`]
+//! reads the values (sources, `plume check`, run records), and the typography fixer leaves
+//! everything but the prose values alone with the same [`layout`].
+
+use std::ops::Range;
 
 /// Writes the front matter block for `pairs`, both `---` lines included, ending with a
 /// newline.
@@ -85,36 +91,63 @@ impl std::fmt::Display for NeverClosed {
 
 impl std::error::Error for NeverClosed {}
 
-/// Splits a document into its front matter pairs, in order, and the byte offset where its
-/// body starts (just after the closing `---` or `...` line). Without a front matter block the
-/// pairs are empty and the body starts at 0. Comment lines (`# …`) and indented lines (the
-/// inside of a nested value) are not pairs.
-pub fn split_front_matter(text: &str) -> Result<(Vec<(String, String)>, usize), NeverClosed> {
+/// One `key: value` line of a front matter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry<'a> {
+    /// The key, trimmed.
+    pub key: &'a str,
+    /// The byte range of the raw value in the document (trimmed; quotes, if any, included).
+    pub value: Range<usize>,
+}
+
+/// A front matter as it lies in its document: its `key: value` lines, and the byte offset
+/// where the body starts, just after the closing `---` or `...` line (`None`: never closed).
+/// Comment lines (`# …`) and indented lines (the inside of a nested value) are not entries.
+/// `None` when the document has no front matter (its first line is not `---`).
+pub fn layout(text: &str) -> Option<(Vec<Entry<'_>>, Option<usize>)> {
     let bom = if text.starts_with('\u{FEFF}') {
         '\u{FEFF}'.len_utf8()
     } else {
         0
     };
     let mut lines = text[bom..].split_inclusive('\n');
-    let Some(first) = lines.next().filter(|line| line.trim_end() == "---") else {
-        return Ok((Vec::new(), 0));
-    };
+    let first = lines.next().filter(|line| line.trim_end() == "---")?;
     let mut offset = bom + first.len();
-    let mut pairs = Vec::new();
+    let mut entries = Vec::new();
     for line in lines {
+        let start = offset;
         offset += line.len();
         let content = line.trim_end();
         if content == "---" || content == "..." {
-            return Ok((pairs, offset));
+            return Some((entries, Some(offset)));
         }
         if content.starts_with([' ', '\t', '#']) {
             continue;
         }
         if let Some((key, value)) = content.split_once(':') {
-            pairs.push((key.trim().to_string(), unquote(value)));
+            let value_start = start + key.len() + 1 + (value.len() - value.trim_start().len());
+            entries.push(Entry {
+                key: key.trim(),
+                value: value_start..start + content.len(),
+            });
         }
     }
-    Err(NeverClosed)
+    Some((entries, None))
+}
+
+/// Splits a document into its front matter pairs, in order (values unquoted), and the byte
+/// offset where its body starts. Without a front matter block the pairs are empty and the
+/// body starts at 0.
+pub fn split_front_matter(text: &str) -> Result<(Vec<(String, String)>, usize), NeverClosed> {
+    let Some((entries, body_start)) = layout(text) else {
+        return Ok((Vec::new(), 0));
+    };
+    let body_start = body_start.ok_or(NeverClosed)?;
+    let pairs = entries
+        .into_iter()
+        .map(|e| (e.key.to_string(), unquote(&text[e.value])))
+        .collect();
+    Ok((pairs, body_start))
 }
 
 /// [`split_front_matter`] for text plume reads back: the pairs and the body, leading blank

@@ -65,47 +65,27 @@ pub fn protected_bytes(text: &str) -> Vec<bool> {
     mask
 }
 
-/// Protects the front matter except the values of prose keys; returns the body start.
+/// Protects the front matter except the values of prose keys (inside their quotes); returns
+/// the body start (the end of the text when the front matter is never closed).
 fn protect_front_matter(text: &str, mask: &mut [bool]) -> usize {
-    let first_end = text.find('\n').map_or(text.len(), |i| i + 1);
-    if text[..first_end].trim_end() != "---" {
+    let Some((entries, body_start)) = crate::article::front_matter::layout(text) else {
         return 0;
-    }
-    let mut pos = first_end;
-    for m in &mut mask[..first_end] {
-        *m = true;
-    }
-    while pos < text.len() {
-        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
-        let line = &text[pos..end];
-        let trimmed = line.trim_end();
-        let value_range = match line.split_once(':') {
-            Some((key, _)) if trimmed != "---" && TEXT_KEYS.contains(&key.trim()) => {
-                let after_colon = pos + key.len() + 1;
-                let value = text[after_colon..pos + trimmed.len()].trim_start();
-                let mut vs = pos + trimmed.len() - value.len();
-                let mut ve = pos + trimmed.len();
-                if value.len() >= 2
-                    && ((value.starts_with('"') && value.ends_with('"'))
-                        || (value.starts_with('\'') && value.ends_with('\'')))
-                {
-                    vs += 1;
-                    ve -= 1;
-                }
-                Some((vs, ve))
-            }
-            _ => None,
+    };
+    let body_start = body_start.unwrap_or(text.len());
+    mask[..body_start].iter_mut().for_each(|m| *m = true);
+    for entry in entries.iter().filter(|e| TEXT_KEYS.contains(&e.key)) {
+        let raw = &text[entry.value.clone()];
+        let quoted = raw.len() >= 2
+            && ((raw.starts_with('"') && raw.ends_with('"'))
+                || (raw.starts_with('\'') && raw.ends_with('\'')));
+        let inner = if quoted {
+            entry.value.start + 1..entry.value.end - 1
+        } else {
+            entry.value.clone()
         };
-        for (i, m) in mask[pos..end].iter_mut().enumerate() {
-            let b = pos + i;
-            *m = !value_range.is_some_and(|(vs, ve)| b >= vs && b < ve);
-        }
-        pos = end;
-        if trimmed == "---" || trimmed == "..." {
-            return pos;
-        }
+        mask[inner].iter_mut().for_each(|m| *m = false);
     }
-    pos
+    body_start
 }
 
 fn protect_code_spans(text: &str, from: usize, mask: &mut [bool]) {
