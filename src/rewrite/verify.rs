@@ -9,6 +9,7 @@ use crate::analysis::agreement::first_disagreement;
 pub use crate::analysis::content::SourceContext;
 use crate::analysis::content::{stem, stem_set, words_outside, StemIndex};
 use crate::analysis::fragments::{fragment, Fragment};
+use crate::analysis::lists::FUNCTION_WORDS;
 use crate::analysis::text::{phrase_tokens, sentences, word_count};
 use crate::facts::claims::{keeps_attributions, keeps_polarity};
 use crate::facts::quotes::{normalise, quotations};
@@ -32,6 +33,10 @@ pub enum Rejection {
     DroppedNames(Vec<String>),
     Repeated(String),
     NearDuplicate(String),
+    /// Words said twice in a row or within the candidate where its original says them once
+    /// (« 38 000 conteneurs…, soit environ 38 000 conteneurs », « de la province de la
+    /// province »).
+    RepeatedWords(String),
     Garbage(&'static str),
     Fragment(Fragment),
     /// Words the French dictionary does not know and the source does not have.
@@ -77,6 +82,7 @@ impl std::fmt::Display for Rejection {
             }
             Rejection::Repeated(s) => write!(f, "repeats a sentence: {s}"),
             Rejection::NearDuplicate(s) => write!(f, "says again what the article says: {s}"),
+            Rejection::RepeatedWords(s) => write!(f, "says « {s} » twice"),
             Rejection::Garbage(why) => write!(f, "{why}"),
             Rejection::Fragment(why) => write!(f, "not a whole sentence: {why}"),
             Rejection::Spelling(w) => write!(f, "not French words: {}", w.join(", ")),
@@ -214,6 +220,24 @@ fn check_form(text: &str, bounds: Bounds) -> Result<(), Rejection> {
     Ok(())
 }
 
+/// Three words in a row, one of them at least not a function word, that `text` says more
+/// often than `original` does (joined by spaces), if any.
+fn stutter(text: &str, original: &str) -> Option<String> {
+    let trigrams = |t: &str| -> Vec<Vec<String>> {
+        phrase_tokens(t)
+            .windows(3)
+            .filter(|w| w.iter().any(|t| !FUNCTION_WORDS.contains(t.as_str())))
+            .map(<[String]>::to_vec)
+            .collect()
+    };
+    let ours = trigrams(text);
+    let theirs = trigrams(original);
+    let count = |list: &[Vec<String>], g: &Vec<String>| list.iter().filter(|x| *x == g).count();
+    ours.iter()
+        .find(|g| count(&ours, g) > 1 && count(&ours, g) > count(&theirs, g))
+        .map(|g| g.join(" "))
+}
+
 impl Checker<'_> {
     /// Checks `candidate`, written from `original` (the source text it rewrites): its form,
     /// its French, its facts, its claims, and that it says something new.
@@ -226,7 +250,7 @@ impl Checker<'_> {
         self.check_language(text)?;
         self.check_facts(text, original)?;
         self.check_claims(text, original)?;
-        self.check_novelty(text)
+        self.check_novelty(text, original)
     }
 
     /// French, every word of it, agreeing, and nothing from the prompt's own examples.
@@ -311,8 +335,12 @@ impl Checker<'_> {
         Ok(())
     }
 
-    /// Nothing said already, by the article or by the candidate's own earlier sentences.
-    fn check_novelty(&self, text: &str) -> Result<(), Rejection> {
+    /// Nothing said already, by the article or by the candidate's own earlier sentences; no
+    /// words said twice that its original says once.
+    fn check_novelty(&self, text: &str, original: &str) -> Result<(), Rejection> {
+        if let Some(words) = stutter(text, original) {
+            return Err(Rejection::RepeatedWords(words));
+        }
         let mut own = Said::default();
         for sentence in sentences(text) {
             match self.said.repeats(sentence).or(own.repeats(sentence)) {
@@ -551,6 +579,33 @@ mod tests {
             matches!(checked, Err(Rejection::NearDuplicate(_))),
             "{checked:?}"
         );
+    }
+
+    #[test]
+    fn words_said_twice_are_rejected_unless_the_original_says_them_twice() {
+        let said = Said::default();
+        let original = "Près de 38 000 conteneurs attendent au port de Valbrune, dit Jeanne Morel.";
+        let stutter = "Près de 38 000 conteneurs attendent au port de Valbrune, soit environ 38 000 conteneurs, dit Jeanne Morel.";
+        let checked = check_with(original, Lang::Fr, "", &said, stutter, original);
+        assert!(
+            matches!(checked, Err(Rejection::RepeatedWords(ref w)) if w.contains("38")),
+            "{checked:?}"
+        );
+        assert_eq!(
+            stutter_of(
+                "Les fonds de la province de la province ont été recueillis.",
+                ""
+            ),
+            Some("de la province".to_string())
+        );
+        // Said twice in the original too, or only function words twice: kept.
+        let twice = "Le port de Valbrune et la gare de Valbrune rouvrent.";
+        assert_eq!(stutter_of(twice, twice), None);
+        assert_eq!(stutter_of("Il y a ce qu’il y a dans le port.", ""), None);
+    }
+
+    fn stutter_of(text: &str, original: &str) -> Option<String> {
+        stutter(text, original)
     }
 
     // The defects of the issue « A publishable article », one test each.

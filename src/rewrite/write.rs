@@ -352,6 +352,9 @@ fn warning(task: Task, rejection: &Rejection) -> Option<String> {
             "Garde chaque citation entre guillemets « », mot pour mot : {}.",
             quoted(quotes)
         ),
+        Rejection::RepeatedWords(words) => {
+            format!("Ne répète pas « {words} » : dis-le une seule fois.")
+        }
         _ => return None,
     })
 }
@@ -369,6 +372,7 @@ fn reason(r: &Rejection) -> String {
         Rejection::DroppedNames(_) => "dropped_names",
         Rejection::Repeated(_) => "repeated",
         Rejection::NearDuplicate(_) => "near_duplicate",
+        Rejection::RepeatedWords(_) => "repeated_words",
         Rejection::Garbage(_) => "garbage",
         Rejection::Fragment(_) => "fragment",
         Rejection::Spelling(_) => "spelling",
