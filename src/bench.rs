@@ -471,7 +471,6 @@ fn params_label(n: u64) -> String {
 }
 
 /// The report as a Markdown table shaped like llama-bench's, then the load time and peak memory.
-// Long because it is one table: its columns, widths and rows are easier to check together.
 pub fn render_markdown(report: &BenchReport) -> String {
     let headers = [
         "model", "size", "params", "backend", "threads", "test", "t/s",
@@ -535,6 +534,13 @@ pub fn render_markdown(report: &BenchReport) -> String {
         out.push_str(&line(row));
     }
     out.push('\n');
+    out.push_str(&notes(report));
+    out
+}
+
+/// What follows the table: load time, kernels, memory and build (or the server measured).
+fn notes(report: &BenchReport) -> String {
+    let mut out = String::new();
     if let Some(endpoint) = &report.endpoint {
         out.push_str(&format!(
             "server: {endpoint} (speeds as this client sees them: each request's whole wait, \
