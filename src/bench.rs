@@ -246,28 +246,19 @@ pub fn run_served(
         // Each prompt opens with its own word: a server that keeps the last prompt's cache
         // (llama.cpp's does) must still process the whole of the next one.
         let body = vec!["le"; n.saturating_sub(2).max(1)].join(" ");
-        ask(&format!("préchauffage {body}"), 1, false)?; // warm-up
-        let mut seconds = Vec::new();
-        let mut tokens = n;
-        for k in 0..opts.repetitions {
-            let (processed, _, s) = ask(&format!("{k} {body}"), 1, false)?;
-            tokens = if processed > 0 { processed } else { n };
-            seconds.push(s);
-        }
-        tests.push(BenchTest::from_seconds(format!("pp{n}"), tokens, &seconds));
+        tests.push(timed(format!("pp{n}"), n, opts.repetitions, |run| {
+            let opening = run.map_or("préchauffage".to_string(), |k| k.to_string());
+            let (processed, _, seconds) = ask(&format!("{opening} {body}"), 1, false)?;
+            Ok((processed, seconds))
+        })?);
     }
     if opts.gen_tokens > 0 {
         let n = opts.gen_tokens;
-        let prompt = "Il était une fois";
-        ask(prompt, n.min(4), true)?; // warm-up
-        let mut seconds = Vec::new();
-        let mut tokens = n;
-        for _ in 0..opts.repetitions {
-            let (_, generated, s) = ask(prompt, n, true)?;
-            tokens = if generated > 0 { generated } else { n };
-            seconds.push(s);
-        }
-        tests.push(BenchTest::from_seconds(format!("tg{n}"), tokens, &seconds));
+        tests.push(timed(format!("tg{n}"), n, opts.repetitions, |run| {
+            let tokens = if run.is_some() { n } else { n.min(4) };
+            let (_, generated, seconds) = ask("Il était une fois", tokens, true)?;
+            Ok((generated, seconds))
+        })?);
     }
     let name = generator.name();
     Ok(BenchReport {
@@ -290,6 +281,28 @@ pub fn run_served(
         build: env!("CARGO_PKG_VERSION").to_string(),
         endpoint: Some(endpoint.to_string()),
     })
+}
+
+/// A test named `name`: one warm-up run of `run` (given `None`), then `repetitions` timed runs
+/// (given their index), each giving the tokens it processed (0: unknown, `tokens` then) and
+/// its seconds.
+fn timed(
+    name: String,
+    tokens: usize,
+    repetitions: usize,
+    mut run: impl FnMut(Option<usize>) -> Result<(usize, f64)>,
+) -> Result<BenchTest> {
+    run(None)?;
+    let mut seconds = Vec::new();
+    let mut counted = tokens;
+    for k in 0..repetitions {
+        let (processed, s) = run(Some(k))?;
+        if processed > 0 {
+            counted = processed;
+        }
+        seconds.push(s);
+    }
+    Ok(BenchTest::from_seconds(name, counted, &seconds))
 }
 
 /// The pp and tg tests of `opts`, each after a short warm-up.

@@ -7,7 +7,7 @@
 # statically (no shared library beside it) into plume's cache folder,
 # ${PLUME_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/plume}/llama-server-VERSION/llama-server, and
 # appears there by an atomic rename, never half built. Run again, it does nothing. The first
-# build takes about 10 minutes on 2 cores. Nothing of llama.cpp enters this repository.
+# build takes about 5 minutes on 2 cores. Nothing of llama.cpp enters this repository.
 #
 # Needs cmake, ninja and a C++ compiler: where they are missing and apt-get can run (as root),
 # they are installed; otherwise the script says what to install.
@@ -57,7 +57,7 @@ echo "$sha256  $archive" | sha256sum --check --status || {
 tar -xzf "$archive" -C "$work"
 src="$work/llama_cpp_python-$version/vendor/llama.cpp"
 
-echo "building llama-server (about 10 minutes on 2 cores)" >&2
+echo "building llama-server (about 5 minutes on 2 cores)" >&2
 cmake -S "$src" -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF \
   -DLLAMA_CURL=OFF -DLLAMA_BUILD_SERVER=ON -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF \
   >"$work/cmake.log" 2>&1 || { tail -20 "$work/cmake.log" >&2; exit 1; }

@@ -25,10 +25,18 @@ pub fn set_threads(threads: Option<usize>) -> Result<()> {
     Ok(())
 }
 
+/// Says why `PLUME_SIMD`'s kernel set is not the one in use, when a model is about to run.
+fn warn_about_kernels() {
+    if let Some(warning) = plume::model::kernels::KernelSet::choice_warning() {
+        eprintln!("plume: {warning}");
+    }
+}
+
 pub fn load_model(
     args: &ModelArgs,
     max_positions: usize,
 ) -> Result<(Model, source::ResolvedModel)> {
+    warn_about_kernels();
     set_threads(args.threads)?;
     let resolved = source::resolve(args.model.as_deref())?;
     let model = Model::load(
@@ -167,6 +175,7 @@ fn bench_options(args: &BenchArgs, threads: usize) -> plume::bench::BenchOptions
 
 /// `plume bench` on this machine's engine.
 fn bench_local(args: &BenchArgs) -> Result<plume::bench::BenchReport> {
+    warn_about_kernels();
     set_threads(args.model.threads)?;
     let resolved = source::resolve(args.model.model.as_deref())?;
     let threads = args.model.threads.unwrap_or_else(|| {

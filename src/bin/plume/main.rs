@@ -29,9 +29,6 @@ fn run() -> Result<u8> {
 }
 
 fn main() -> ExitCode {
-    if let Some(warning) = plume::model::kernels::KernelSet::choice_warning() {
-        eprintln!("plume: {warning}");
-    }
     match run() {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
