@@ -26,6 +26,7 @@ pub mod facts;
 pub mod generate;
 pub mod model;
 pub mod progress;
+pub mod review;
 pub mod rewrite;
 pub mod source;
 

@@ -11,7 +11,10 @@
 //! of the article's 8-grams found in the source (French sources); words unknown to the French
 //! dictionary; fragments; paragraphs with unbalanced « »; near-duplicate sentence pairs;
 //! heading words found neither in the article nor in the source; names and numbers absent
-//! from the source; seconds (model load included).
+//! from the source; article sentences with no source sentence (the alignment's `unsupported`,
+//! which the review page flags); seconds (model load included). Beside each article
+//! (`NAME.md`) the harness keeps its JSON (`NAME.json`) and its review page
+//! (`NAME.review.html`).
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -21,7 +24,9 @@ use std::time::Instant;
 use plume::analysis::quality;
 use plume::analysis::text::{fold, sentences, words};
 use plume::analysis::Document;
+use plume::article::{render_markdown, Article};
 use plume::facts::Facts;
+use plume::review::{Alignment, Origin};
 use plume::rewrite::verify::sentence_key;
 use plume::source::{Lang, Source};
 
@@ -39,6 +44,7 @@ struct Row {
     duplicates: usize,
     heading_words: usize,
     invented: usize,
+    unsupported: usize,
     seconds: f64,
     failure: Option<String>,
 }
@@ -122,15 +128,15 @@ fn measure(plume: &Path, model: Option<&str>, file: &Path, out: &Path) -> Result
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let target = out.join(format!(
-        "{}.md",
-        file.file_stem().unwrap_or_default().to_string_lossy()
-    ));
+    let stem = file.file_stem().unwrap_or_default().to_string_lossy();
+    let target = out.join(format!("{stem}.json"));
     let mut cmd = Command::new(plume);
     cmd.arg("rewrite")
         .arg(file)
-        .arg("--out")
+        .args(["--format", "json", "--out"])
         .arg(&target)
+        .arg("--review")
+        .arg(out.join(format!("{stem}.review.html")))
         .arg("--quiet");
     if let Some(m) = model {
         cmd.arg("--model").arg(m);
@@ -154,6 +160,7 @@ fn measure(plume: &Path, model: Option<&str>, file: &Path, out: &Path) -> Result
         duplicates: 0,
         heading_words: 0,
         invented: 0,
+        unsupported: 0,
         seconds,
         failure: None,
     };
@@ -162,7 +169,19 @@ fn measure(plume: &Path, model: Option<&str>, file: &Path, out: &Path) -> Result
         row.failure = Some(stderr.lines().last().unwrap_or("no output").to_string());
         return Ok(row);
     }
-    let markdown = std::fs::read_to_string(&target).map_err(|e| e.to_string())?;
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&target).map_err(|e| e.to_string())?)
+            .map_err(|e| e.to_string())?;
+    let article: Article = serde_json::from_value(json.clone()).map_err(|e| e.to_string())?;
+    let alignment: Alignment =
+        serde_json::from_value(json["alignment"].clone()).map_err(|e| e.to_string())?;
+    row.unsupported = alignment
+        .article
+        .iter()
+        .filter(|s| s.origin == Origin::Unsupported)
+        .count();
+    let markdown = render_markdown(&article);
+    std::fs::write(out.join(format!("{stem}.md")), &markdown).map_err(|e| e.to_string())?;
     let doc = Document::parse(&markdown).map_err(|e| e.to_string())?;
     let body: Vec<&str> = doc
         .blocks
@@ -212,18 +231,18 @@ fn copied_share(text: &str, source: &str, n: usize) -> f64 {
     ours.iter().filter(|g| theirs.contains(*g)).count() as f64 / ours.len() as f64
 }
 
-const HEADER: &str = "| article | lang | src words | words | model / copied | 8-gram copy | unknown | fragments | unbalanced « » | near-dup | heading words | names/numbers | s |";
-const RULE: &str = "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|";
+const HEADER: &str = "| article | lang | src words | words | model / copied | 8-gram copy | unknown | fragments | unbalanced « » | near-dup | heading words | names/numbers | no source | s |";
+const RULE: &str = "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|";
 
 fn format_row(r: &Row) -> String {
     if let Some(f) = &r.failure {
         return format!(
-            "| {} | {} | {} | failed: {f} | | | | | | | | | {:.1} |",
+            "| {} | {} | {} | failed: {f} | | | | | | | | | | {:.1} |",
             r.name, r.lang, r.source_words, r.seconds
         );
     }
     format!(
-        "| {} | {} | {} | {} | {} / {} | {} | {} | {} | {} | {} | {} | {} | {:.1} |",
+        "| {} | {} | {} | {} | {} / {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.1} |",
         r.name,
         r.lang,
         r.source_words,
@@ -239,6 +258,7 @@ fn format_row(r: &Row) -> String {
         r.duplicates,
         r.heading_words,
         r.invented,
+        r.unsupported,
         r.seconds
     )
 }
@@ -264,7 +284,7 @@ fn print_table(label: &str, rows: &[Row]) {
         )
     };
     println!(
-        "| **{} articles, {} failed** | | {} | {} | {} / {} | {mean_share} | {} | {} | {} | {} | {} | {} | {:.1} |",
+        "| **{} articles, {} failed** | | {} | {} | {} / {} | {mean_share} | {} | {} | {} | {} | {} | {} | {} | {:.1} |",
         rows.len(),
         rows.len() - ok.len(),
         sum(|r| r.source_words),
@@ -277,6 +297,7 @@ fn print_table(label: &str, rows: &[Row]) {
         sum(|r| r.duplicates),
         sum(|r| r.heading_words),
         sum(|r| r.invented),
+        sum(|r| r.unsupported),
         rows.iter().map(|r| r.seconds).sum::<f64>()
     );
 }

@@ -139,7 +139,7 @@ mod tests {
             (OutputFormat::Html, render_html(&article, None)),
             (
                 OutputFormat::Json,
-                render_json(&article, serde_json::json!({}), None).unwrap(),
+                render_json(&article, serde_json::json!({}), None, None).unwrap(),
             ),
         ] {
             assert_eq!(
@@ -161,7 +161,7 @@ mod tests {
             (OutputFormat::Html, render_html(&article, Some("rapport"))),
             (
                 OutputFormat::Json,
-                render_json(&article, serde_json::Value::Null, None).unwrap(),
+                render_json(&article, serde_json::Value::Null, None, None).unwrap(),
             ),
         ] {
             assert_eq!(
@@ -179,7 +179,7 @@ mod tests {
         let cut = &md[..md.find("seed:").unwrap()];
         assert_eq!(read_run_record(cut, OutputFormat::Md), None);
         assert_eq!(read_run_record("# Un article\n", OutputFormat::Md), None);
-        let json = render_json(&article, serde_json::Value::Null, None).unwrap();
+        let json = render_json(&article, serde_json::Value::Null, None, None).unwrap();
         assert_eq!(
             read_run_record(&json[..json.len() / 2], OutputFormat::Json),
             None

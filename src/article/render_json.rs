@@ -15,19 +15,26 @@ struct Document<'a> {
     /// How the rewrite was written (absent for an article read back from a file).
     #[serde(skip_serializing_if = "Option::is_none")]
     writing: Option<Value>,
+    /// Which source sentences each article sentence comes from (absent for an article read
+    /// back from a file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    alignment: Option<Value>,
 }
 
-/// Renders `article` and `report` as one pretty-printed JSON object, ending with a newline.
+/// Renders `article` and `report` (with the rewrite's `writing` record and `alignment` when
+/// there are) as one pretty-printed JSON object, ending with a newline.
 pub fn render_json(
     article: &Article,
     report: Value,
     writing: Option<Value>,
+    alignment: Option<Value>,
 ) -> crate::Result<String> {
     let document = Document {
         article,
         word_count: article.word_count(),
         report,
         writing,
+        alignment,
     };
     let mut text = serde_json::to_string_pretty(&document)
         .map_err(|e| crate::Error::Internal(format!("the article as JSON: {e}")))?;
@@ -46,7 +53,7 @@ mod tests {
         let article = sample_article();
         let report =
             json!({ "score": 81, "findings": [{ "rule": "keyphrase_in_title", "ok": true }] });
-        let text = render_json(&article, report.clone(), None).unwrap();
+        let text = render_json(&article, report.clone(), None, None).unwrap();
         assert!(text.ends_with("}\n") && text.contains("\n  \"title\""));
         let value: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(value["report"], report);
@@ -66,7 +73,7 @@ mod tests {
     #[test]
     fn field_names_are_stable_snake_case() {
         let value: Value =
-            serde_json::from_str(&render_json(&sample_article(), Value::Null, None).unwrap())
+            serde_json::from_str(&render_json(&sample_article(), Value::Null, None, None).unwrap())
                 .unwrap();
         let keys: Vec<&str> = value
             .as_object()

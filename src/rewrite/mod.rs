@@ -19,13 +19,14 @@ pub mod prompt;
 pub mod verify;
 pub mod write;
 
-use crate::analysis::{self, CheckOptions, Document, Report};
+use crate::analysis::{self, CheckOptions, Report};
 use crate::article::{self, Article, OutputFormat, Provenance, Sampling};
 use crate::error::Result;
 use crate::facts::Facts;
 use crate::generate::{SamplingSettings, TextGenerator};
 use crate::model::source::PromptStyle;
 use crate::progress::Reporter;
+use crate::review::{self, Alignment};
 use crate::rewrite::prompt::{language_name, Task};
 use crate::source::{Lang, Source};
 use body::BodyWriter;
@@ -96,6 +97,8 @@ pub struct Outcome {
     pub article: Article,
     pub report: Report,
     pub stats: WriteStats,
+    /// Which source sentences each article sentence was written from, and how.
+    pub alignment: Alignment,
 }
 
 impl Outcome {
@@ -112,8 +115,21 @@ impl Outcome {
                 &self.article,
                 json("report", &self.report)?,
                 Some(json("writing record", &self.stats)?),
+                Some(json("alignment", &self.alignment)?),
             )?,
         })
+    }
+
+    /// The review page: the article beside its source, sentence by sentence, the report on
+    /// top.
+    pub fn review_page(&self) -> Result<String> {
+        let doc = review::article_document(&self.article)?;
+        Ok(review::review_page(
+            &doc,
+            &self.report,
+            &self.alignment,
+            &self.article.provenance.source_path,
+        ))
     }
 
     /// A warning when the article is shorter than `min_words`: plume does not pad a short
@@ -249,11 +265,25 @@ pub fn rewrite(
         ..options.provenance(&source.path, &source.sha256)
     };
     let article = assemble_article(body, headline.as_deref(), keyphrase, provenance);
-    let report = report(&article, source_text, options.min_words)?;
+    let doc = review::article_document(&article)?;
+    let report = analysis::analyze(
+        &doc,
+        &CheckOptions {
+            keyphrase: Some(article.keyphrase.clone()),
+            source: Some(source_text),
+            min_words: options.min_words,
+        },
+    );
+    let alignment = review::align(
+        &review::article_blocks(&doc),
+        review::source_sentences(source),
+        Some(&stats.pieces),
+    );
     Ok(Outcome {
         article,
         report,
         stats,
+        alignment,
     })
 }
 
@@ -279,23 +309,6 @@ fn assemble_article(
     };
     assemble::enforce(&mut article);
     article
-}
-
-/// The report on `article` (rendered as Markdown and read back, as `plume check` reads it)
-/// against its source.
-fn report(article: &Article, source_text: String, min_words: usize) -> Result<Report> {
-    let markdown = article::render_markdown(article);
-    let doc = Document::parse(&markdown).map_err(|e| {
-        crate::Error::Internal(format!("plume cannot read back its own article: {e}"))
-    })?;
-    Ok(analysis::analyze(
-        &doc,
-        &CheckOptions {
-            keyphrase: Some(article.keyphrase.clone()),
-            source: Some(source_text),
-            min_words,
-        },
-    ))
 }
 
 /// « candidates rejected: spelling 12, untranslated 3 », most frequent reason first.

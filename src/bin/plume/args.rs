@@ -32,6 +32,9 @@ pub enum Command {
     Tokenize(TokenizeArgs),
     /// Measure prompt processing and generation speed, shaped like llama-bench.
     Bench(BenchArgs),
+    /// Write the review page of an article written earlier with `--format json`: the article
+    /// beside its source, sentence by sentence, with the report.
+    Review(ReviewArgs),
     /// Manage models: list the catalog, download one, verify a file.
     #[command(subcommand)]
     Model(ModelCommand),
@@ -190,6 +193,10 @@ pub struct RewriteArgs {
     /// No progress bar, no summary on stderr (errors are still reported).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Also write the review page (one self-contained HTML file): the article beside its
+    /// source, sentence by sentence, with the report (one article).
+    #[arg(long, value_name = "FILE.html")]
+    pub review: Option<PathBuf>,
     /// Batch: redo articles whose output is already up to date.
     #[arg(long)]
     pub force: bool,
@@ -250,6 +257,19 @@ pub struct CheckArgs {
     /// Rewrite the file with its French typography fixed (atomically) and say what changed.
     #[arg(long)]
     pub fix: bool,
+    /// Also write the review page (one self-contained HTML file): the article beside the
+    /// source (--source), sentence by sentence, with the report.
+    #[arg(long, value_name = "FILE.html", requires = "source")]
+    pub review: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// An article written by `plume rewrite --format json`.
+    pub article: PathBuf,
+    /// Where to write the page (atomically; default: standard output).
+    #[arg(long, short = 'o', value_name = "FILE.html")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -5,13 +5,16 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 
+use crate::args::ReviewArgs;
 use crate::args::{
     BackendArgs, BenchArgs, BenchFormat, CheckArgs, GenerateArgs, ModelArgs, ModelCommand,
     ReportFormat, TokenizeArgs,
 };
 use plume::analysis::{self, CheckOptions, Document};
+use plume::article::{self, destination, Article};
 use plume::generate::{GenerationSettings, ModelGenerator, Prompt, TextGenerator};
 use plume::model::{source, vocab, LoadOptions, Model};
+use plume::review::{self, Alignment};
 use plume::source::Source;
 
 pub fn set_threads(threads: Option<usize>) -> Result<()> {
@@ -271,19 +274,37 @@ pub fn check(args: CheckArgs) -> Result<u8> {
             args.article.display()
         );
     }
+    if let Some(review) = &args.review {
+        let protected: Vec<PathBuf> = std::iter::once(args.article.clone())
+            .chain(args.source.clone())
+            .collect();
+        destination::check_output_file(review, &protected)?;
+    }
     let doc = Document::read(&args.article)?;
     let source = match &args.source {
-        Some(path) => Some(Source::from_path(path)?.full_text()),
+        Some(path) => Some(Source::from_path(path)?),
         None => None,
     };
     let report = analysis::analyze(
         &doc,
         &CheckOptions {
             keyphrase: args.keyphrase,
-            source,
+            source: source.as_ref().map(Source::full_text),
             min_words: args.min_words,
         },
     );
+    if let (Some(path), Some(source)) = (&args.review, &source) {
+        let alignment = review::align(
+            &review::article_blocks(&doc),
+            review::source_sentences(source),
+            None,
+        );
+        let label = source.path.display().to_string();
+        article::write_atomically(
+            path,
+            &review::review_page(&doc, &report, &alignment, &label),
+        )?;
+    }
     let mut out = std::io::stdout().lock();
     match args.format {
         ReportFormat::Text => write!(
@@ -294,4 +315,59 @@ pub fn check(args: CheckArgs) -> Result<u8> {
         ReportFormat::Json => writeln!(out, "{}", report.to_json())?,
     }
     Ok(report.exit_code() as u8)
+}
+
+/// `plume review ARTICLE.json`: the review page of an article written earlier with
+/// `--format json` (its alignment holds the source's sentences; the report is made again).
+pub fn review(args: ReviewArgs) -> Result<u8> {
+    if let Some(out) = &args.out {
+        destination::check_output_file(out, std::slice::from_ref(&args.article))?;
+    }
+    let path = &args.article;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read it as UTF-8 text", path.display()))?;
+    let value: serde_json::Value = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{}: not JSON (an article written by `plume rewrite --format json` is)",
+            path.display()
+        )
+    })?;
+    let article: Article = serde_json::from_value(value.clone()).with_context(|| {
+        format!(
+            "{}: not an article written by `plume rewrite --format json`",
+            path.display()
+        )
+    })?;
+    let Some(alignment) = value.get("alignment") else {
+        bail!(
+            "{}: the article has no alignment (it was written by an older plume): rewrite it again with --format json",
+            path.display()
+        );
+    };
+    let alignment: Alignment = serde_json::from_value(alignment.clone())
+        .with_context(|| format!("{}: its alignment is malformed", path.display()))?;
+    let doc = review::article_document(&article)?;
+    let report = analysis::analyze(
+        &doc,
+        &CheckOptions {
+            keyphrase: Some(article.keyphrase.clone()),
+            source: Some(review::source_text(&alignment)),
+            // The rewrite's own floor, as its run record states it.
+            min_words: article
+                .provenance
+                .settings
+                .split_whitespace()
+                .find_map(|s| s.strip_prefix("min_words=")?.parse().ok())
+                .unwrap_or(700),
+        },
+    );
+    let page = review::review_page(&doc, &report, &alignment, &article.provenance.source_path);
+    match &args.out {
+        Some(out) => article::write_atomically(out, &page)?,
+        None => std::io::stdout()
+            .lock()
+            .write_all(page.as_bytes())
+            .context("cannot write the page to standard output")?,
+    }
+    Ok(0)
 }

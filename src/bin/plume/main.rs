@@ -24,6 +24,7 @@ fn run() -> Result<u8> {
         Command::Generate(args) => commands::generate(args),
         Command::Tokenize(args) => commands::tokenize(args),
         Command::Bench(args) => commands::bench(args),
+        Command::Review(args) => commands::review(args),
         Command::Model(cmd) => commands::model_command(cmd),
     }
 }

@@ -39,6 +39,14 @@ pub fn rewrite(args: RewriteArgs) -> Result<u8> {
         }
         destination::check_output_file(out, &protected)?;
     }
+    if let Some(review) = &args.review {
+        let mut protected = args.model.path().into_iter().collect::<Vec<_>>();
+        protected.extend(args.out.iter().cloned());
+        if input.as_os_str() != "-" {
+            protected.push(input.clone());
+        }
+        destination::check_output_file(review, &protected)?;
+    }
     let (mut generators, options) = rewrite_setup(&args)?;
     let progress = Progress::new(!args.quiet && std::io::stderr().is_terminal());
     let generator = generators[0].as_mut();
@@ -46,6 +54,9 @@ pub fn rewrite(args: RewriteArgs) -> Result<u8> {
     progress.finish();
 
     let rendered = outcome.render(args.format)?;
+    if let Some(review) = &args.review {
+        article::write_atomically(review, &outcome.review_page()?)?;
+    }
     match &args.out {
         Some(path) => article::write_atomically(path, &rendered)?,
         None => {
@@ -150,6 +161,9 @@ fn rewrite_batch(args: RewriteArgs) -> Result<u8> {
     };
     if args.inputs.iter().any(|p| p.as_os_str() == "-") {
         bail!("standard input (-) can only be rewritten alone");
+    }
+    if args.review.is_some() {
+        bail!("--review writes the page of one article: for a batch, write it with --format json and run `plume review ARTICLE.json` on the articles to look at");
     }
     let mut protected = args.inputs.clone();
     protected.extend(args.model.path());
