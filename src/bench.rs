@@ -820,7 +820,7 @@ mod tests {
                 prompt_tokens,
                 prompt_tokens_processed: prompt_tokens,
                 generated_tokens,
-                mean_logprob: 0.0,
+                mean_logprob: None,
                 prompt_seconds: 0.0,
                 generation_seconds: 0.0,
             })

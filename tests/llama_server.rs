@@ -127,6 +127,8 @@ fn example(name: &str) -> PathBuf {
     manifest_dir().join("examples/articles").join(name)
 }
 
+/// Its pieces four at a time (`--parallel 4`: the first answers asked ahead), with the
+/// log-probabilities the server gives.
 #[test]
 fn the_seed_article_through_llama_server_meets_the_same_checks_as_a_local_rewrite() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
@@ -137,12 +139,38 @@ fn the_seed_article_through_llama_server_meets_the_same_checks_as_a_local_rewrit
         .arg("rewrite")
         .arg(&seed)
         .args(["--endpoint", &server.endpoint(), "--model", "gemma-3-270m"])
-        .args(["-q", "-o", "article.md"])
+        .args([
+            "-q",
+            "--parallel",
+            "4",
+            "--format",
+            "json",
+            "-o",
+            "article.json",
+        ])
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    let md = std::fs::read_to_string(dir.path().join("article.md")).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("article.json")).unwrap())
+            .unwrap();
+    let article: plume::article::Article = serde_json::from_value(json.clone()).unwrap();
+    let md = plume::article::render_markdown(&article);
+    // llama.cpp's server gives the log-probabilities of its tokens.
+    let candidates: Vec<&serde_json::Value> = json["writing"]["pieces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["candidates"].as_array().unwrap())
+        .collect();
+    assert!(!candidates.is_empty());
+    assert!(
+        candidates
+            .iter()
+            .all(|c| c["mean_logprob"].as_f64().is_some_and(|lp| lp <= 0.0)),
+        "a candidate without its log-probability"
+    );
     eprintln!("{md}");
     let source = Source::from_path(&seed).unwrap();
     assert_rules(&md, &source, 700);

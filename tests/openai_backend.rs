@@ -6,6 +6,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -22,61 +23,87 @@ type Seen = Arc<Mutex<Vec<(String, String)>>>;
 /// Serves `/v1/models` and `/v1/chat/completions` (echoing the text after the instruction)
 /// until the test ends; returns the endpoint and what it saw.
 fn echo_server() -> (String, Seen) {
-    echo_server_at("127.0.0.1:0", None)
+    let (endpoint, seen, _) = echo_server_at("127.0.0.1:0", None);
+    (endpoint, seen)
 }
 
-/// [`echo_server`] on `address`, stopping (its port closed) after `limit` requests.
-fn echo_server_at(address: &str, limit: Option<usize>) -> (String, Seen) {
+/// [`echo_server`] on `address`, stopping (its port closed) after `limit` requests; each
+/// request is answered on its own thread, a little later, and the third value is the most
+/// requests it had in flight at once.
+fn echo_server_at(address: &str, limit: Option<usize>) -> (String, Seen, Arc<AtomicUsize>) {
     let listener = TcpListener::bind(address).unwrap();
     let endpoint = format!("http://{}/v1", listener.local_addr().unwrap());
     let seen: Seen = Arc::default();
     let log = Arc::clone(&seen);
+    let in_flight = Arc::new(AtomicUsize::new(0));
+    let most = Arc::new(AtomicUsize::new(0));
+    let most_seen = Arc::clone(&most);
     std::thread::spawn(move || {
         for (served, stream) in listener.incoming().enumerate() {
             if limit.is_some_and(|l| served >= l) {
                 break;
             }
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut head = String::new();
-            let mut length = 0;
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                    length = v.trim().parse().unwrap();
-                }
-                head.push_str(&line);
-            }
-            let mut body = vec![0; length];
-            reader.read_exact(&mut body).unwrap();
-            let body = String::from_utf8(body).unwrap();
-            let answer = if head.starts_with("GET /v1/models") {
-                json!({ "data": [{ "id": "echo-model" }] })
-            } else if head.starts_with("POST /v1/completions") {
-                json!({ "choices": [{ "text": " tout le monde", "finish_reason": "stop" }] })
-            } else {
-                let request: Value = serde_json::from_str(&body).unwrap();
-                let asked = request["messages"][1]["content"].as_str().unwrap_or("");
-                let text = asked.rsplit("\n\n").next().unwrap_or("").to_string();
-                json!({
-                    "model": "echo-model",
-                    "choices": [{ "message": { "role": "assistant", "content": text }, "finish_reason": "stop" }],
-                    "usage": { "prompt_tokens": 100, "completion_tokens": 20 }
-                })
-            };
-            log.lock().unwrap().push((head, body));
-            let answer = answer.to_string();
-            let reply = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
-                answer.len()
-            );
-            let _ = stream.write_all(reply.as_bytes());
+            let Ok(stream) = stream else { continue };
+            let (log, in_flight, most) =
+                (Arc::clone(&log), Arc::clone(&in_flight), Arc::clone(&most));
+            std::thread::spawn(move || answer(stream, &log, &in_flight, &most));
         }
     });
-    (endpoint, seen)
+    (endpoint, seen, most_seen)
+}
+
+/// Reads one request from `stream`, logs it, and answers it (an echo of the text asked about);
+/// `in_flight` counts the requests read and not yet answered, `most` the most it reached.
+fn answer(
+    mut stream: std::net::TcpStream,
+    log: &Seen,
+    in_flight: &AtomicUsize,
+    most: &AtomicUsize,
+) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut head = String::new();
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+            break;
+        }
+        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap();
+        }
+        head.push_str(&line);
+    }
+    let mut body = vec![0; length];
+    if reader.read_exact(&mut body).is_err() {
+        return;
+    }
+    let body = String::from_utf8(body).unwrap();
+    let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    most.fetch_max(now, Ordering::SeqCst);
+    let answer = if head.starts_with("GET /v1/models") {
+        json!({ "data": [{ "id": "echo-model" }] })
+    } else if head.starts_with("POST /v1/completions") {
+        json!({ "choices": [{ "text": " tout le monde", "finish_reason": "stop" }] })
+    } else {
+        // A moment of work, so that requests sent together are seen together.
+        std::thread::sleep(Duration::from_millis(30));
+        let request: Value = serde_json::from_str(&body).unwrap();
+        let asked = request["messages"][1]["content"].as_str().unwrap_or("");
+        let text = asked.rsplit("\n\n").next().unwrap_or("").to_string();
+        json!({
+            "model": "echo-model",
+            "choices": [{ "message": { "role": "assistant", "content": text }, "finish_reason": "stop" }],
+            "usage": { "prompt_tokens": 100, "completion_tokens": 20 }
+        })
+    };
+    log.lock().unwrap().push((head, body));
+    in_flight.fetch_sub(1, Ordering::SeqCst);
+    let answer = answer.to_string();
+    let reply = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+        answer.len()
+    );
+    let _ = stream.write_all(reply.as_bytes());
 }
 
 fn plume(dir: &Path) -> Command {
@@ -251,6 +278,67 @@ fn a_batch_through_a_server_writes_the_same_articles_with_several_in_flight() {
 }
 
 #[test]
+fn one_article_has_several_pieces_in_flight_and_the_same_text() {
+    let (endpoint, seen, most) = echo_server_at("127.0.0.1:0", None);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("a.txt"), ARTICLE).unwrap();
+    let mut runs = Vec::new();
+    for parallel in ["1", "4"] {
+        most.store(0, Ordering::SeqCst);
+        let before = seen.lock().unwrap().len();
+        let out = format!("a-{parallel}.json");
+        let run = plume(d)
+            .args([
+                "rewrite",
+                "a.txt",
+                "--min-words",
+                "0",
+                "-q",
+                "--format",
+                "json",
+            ])
+            .args([
+                "--out",
+                &out,
+                "--endpoint",
+                &endpoint,
+                "--parallel",
+                parallel,
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(
+            run.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let mut asked: Vec<String> = seen.lock().unwrap()[before..]
+            .iter()
+            .map(|(_, body)| body.clone())
+            .collect();
+        asked.sort();
+        let article = std::fs::read_to_string(d.join(&out)).unwrap();
+        runs.push((article, asked, most.load(Ordering::SeqCst)));
+    }
+    // One request at a time, then the first answers asked ahead, up to four at a time.
+    assert_eq!(runs[0].2, 1);
+    assert!(
+        runs[1].2 > 1 && runs[1].2 <= 4,
+        "{} in flight at most",
+        runs[1].2
+    );
+    // The same article and writing record, from the same requests in another order (none
+    // asked twice, none more).
+    assert!(
+        runs[0].0 == runs[1].0,
+        "the article differs with --parallel 4"
+    );
+    assert!(runs[0].1 == runs[1].1, "other requests with --parallel 4");
+}
+
+#[test]
 fn a_server_that_dies_mid_batch_fails_the_rest_naming_it_and_the_rerun_finishes() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
@@ -289,7 +377,7 @@ fn a_server_that_dies_mid_batch_fails_the_rest_naming_it_and_the_rerun_finishes(
     let per_article = seen.lock().unwrap().len();
 
     // A server that stops after the first article.
-    let (endpoint, _) = echo_server_at("127.0.0.1:0", Some(per_article));
+    let (endpoint, _, _) = echo_server_at("127.0.0.1:0", Some(per_article));
     let address = endpoint
         .trim_start_matches("http://")
         .trim_end_matches("/v1")
@@ -306,7 +394,7 @@ fn a_server_that_dies_mid_batch_fails_the_rest_naming_it_and_the_rerun_finishes(
     assert!(!d.join("out/b.md").exists() && !d.join("out/c.md").exists());
 
     // Restarted on the same address: the finished article is skipped, the rest written.
-    let (endpoint, _) = echo_server_at(&address, None);
+    let (endpoint, _, _) = echo_server_at(&address, None);
     let run = plume(d).args(args(&endpoint)).output().unwrap();
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(0), "{stderr}");

@@ -88,7 +88,7 @@ impl TextGenerator for Fake {
             prompt_tokens: 10,
             prompt_tokens_processed: 10,
             generated_tokens: 10,
-            mean_logprob: -1.0,
+            mean_logprob: Some(-1.0),
             prompt_seconds: 0.001,
             generation_seconds: 0.001,
         })
@@ -115,6 +115,7 @@ fn options(min_words: usize) -> RewriteOptions {
         architecture: "gemma3".into(),
         model_sha256: "0".repeat(64),
         full_vocabulary: false,
+        parallel: 1,
     }
 }
 

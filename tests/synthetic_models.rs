@@ -919,7 +919,10 @@ fn generate(
         out.generated_tokens,
         s.max_tokens
     );
-    assert!(out.mean_logprob <= 0.0 && out.mean_logprob.is_finite() || out.generated_tokens == 0);
+    match out.mean_logprob {
+        Some(lp) => assert!(lp <= 0.0 && lp.is_finite() && out.generated_tokens > 0),
+        None => assert_eq!(out.generated_tokens, 0),
+    }
     out
 }
 

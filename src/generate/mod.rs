@@ -138,8 +138,9 @@ pub struct Generation {
     /// Prompt tokens actually processed (the rest came from the cache).
     pub prompt_tokens_processed: usize,
     pub generated_tokens: usize,
-    /// Mean log-probability of the generated tokens under the model (a fluency score).
-    pub mean_logprob: f32,
+    /// Mean log-probability of the generated tokens under the model (how sure it was of its
+    /// words); `None` when nothing was generated, or the server does not give it.
+    pub mean_logprob: Option<f32>,
     pub prompt_seconds: f64,
     pub generation_seconds: f64,
 }
@@ -210,6 +211,13 @@ pub trait TextGenerator {
     /// The most tokens a prompt and its answer may hold together, when the generator has such
     /// a bound: a longer prompt is an error, so the rewrite never sends one.
     fn context_tokens(&self) -> Option<usize> {
+        None
+    }
+
+    /// Another generator for the same model that can run on another thread at the same time
+    /// (a server's: one more request in flight); `None` for one that already uses every core
+    /// (the local engine).
+    fn fork(&self) -> Option<Box<dyn TextGenerator + Send>> {
         None
     }
 }
@@ -316,11 +324,7 @@ impl TextGenerator for ModelGenerator {
             prompt_tokens,
             prompt_tokens_processed: processed,
             generated_tokens: generated,
-            mean_logprob: if generated > 0 {
-                logprob_sum / generated as f32
-            } else {
-                0.0
-            },
+            mean_logprob: (generated > 0).then(|| logprob_sum / generated as f32),
             prompt_seconds,
             generation_seconds: started.elapsed().as_secs_f64(),
         })

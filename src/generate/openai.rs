@@ -7,6 +7,10 @@
 //! A server that cannot be reached, or answers 429 or 5xx, is tried again a bounded number of
 //! times with a growing pause; a malformed answer is an error, never text in an article. The
 //! API key (`PLUME_API_KEY`) is sent as a bearer token and never written anywhere else.
+//!
+//! Each request asks for the log-probabilities of the generated tokens (their mean says how sure
+//! the model was, which the review page shows); a server that gives none is fine, and one that
+//! refuses the request for asking (HTTP 400) is asked again without, and never again.
 
 use std::time::{Duration, Instant};
 
@@ -36,6 +40,8 @@ pub struct OpenAiGenerator {
     served: String,
     /// The pause before the first retry (shorter in tests).
     first_pause: Duration,
+    /// Whether requests ask for log-probabilities (until a server refuses them).
+    logprobs: bool,
 }
 
 impl OpenAiGenerator {
@@ -59,6 +65,7 @@ impl OpenAiGenerator {
             model: model.unwrap_or_default().to_string(),
             served: String::new(),
             first_pause: FIRST_PAUSE,
+            logprobs: true,
         };
         if generator.model.is_empty() {
             generator.model = generator.first_model()?;
@@ -202,6 +209,9 @@ impl OpenAiGenerator {
             body["ignore_eos"] = json!(true);
         }
         if prompt.messages.is_empty() {
+            if self.logprobs {
+                body["logprobs"] = json!(1);
+            }
             body["prompt"] = json!(prompt.text());
             ("completions", body)
         } else {
@@ -211,9 +221,32 @@ impl OpenAiGenerator {
                 .map(|m| json!({ "role": m.role.name(), "content": m.content }))
                 .collect();
             body["messages"] = json!(messages);
+            if self.logprobs {
+                body["logprobs"] = json!(true);
+            }
             ("chat/completions", body)
         }
     }
+}
+
+/// The mean log-probability of the generated tokens of `choice`, when the server gave them:
+/// as the chat API (and llama.cpp's server for both APIs) gives them, `logprobs.content[i]
+/// .logprob`, or as the legacy completions API does, `logprobs.token_logprobs[i]`.
+fn mean_logprob(choice: &Value) -> Option<f32> {
+    let logprobs = &choice["logprobs"];
+    let values: Vec<f64> = match logprobs["content"].as_array() {
+        Some(tokens) => tokens
+            .iter()
+            .filter_map(|t| t["logprob"].as_f64())
+            .collect(),
+        None => logprobs["token_logprobs"]
+            .as_array()?
+            .iter()
+            .filter_map(Value::as_f64)
+            .collect(),
+    };
+    let finite: Vec<f64> = values.into_iter().filter(|v| v.is_finite()).collect();
+    (!finite.is_empty()).then(|| (finite.iter().sum::<f64>() / finite.len() as f64) as f32)
 }
 
 /// The text of the first choice of an answer, how it ended, and the token counts.
@@ -243,13 +276,30 @@ impl TextGenerator for OpenAiGenerator {
     ) -> Result<Generation> {
         let (path, body) = self.body(prompt, settings);
         let started = Instant::now();
-        let answer = self.call(path, Some(&body))?;
+        let answer = match self.call(path, Some(&body)) {
+            // A server that will not give log-probabilities: without them from now on.
+            Err(Error::Server { reason, .. }) if self.logprobs && reason.contains("HTTP 400") => {
+                self.logprobs = false;
+                let (_, body) = self.body(prompt, settings);
+                self.call(path, Some(&body)).map_err(|e| match e {
+                    Error::Server { reason: again, .. } => self.error(format!(
+                        "{again} (and, asked for log-probabilities, {reason})"
+                    )),
+                    e => e,
+                })?
+            }
+            answer => answer?,
+        };
         let seconds = started.elapsed().as_secs_f64();
         let (mut text, finish, prompt_tokens, generated_tokens) = read_answer(&answer)
             .ok_or_else(|| self.error(format!("its answer to /{path} holds no text")))?;
         if let Some(model) = answer["model"].as_str().filter(|m| !m.is_empty()) {
             self.served = model.to_string();
         }
+        let mean_logprob = answer["choices"]
+            .as_array()
+            .and_then(|c| c.first())
+            .and_then(mean_logprob);
         // A server that ignores stop strings still gives no text past one.
         let mut stop_reason = match finish.as_deref() {
             Some("length") => StopReason::MaxTokens,
@@ -271,7 +321,7 @@ impl TextGenerator for OpenAiGenerator {
             prompt_tokens,
             prompt_tokens_processed: prompt_tokens,
             generated_tokens,
-            mean_logprob: 0.0,
+            mean_logprob,
             // The server times the prompt and the generation together; the client sees one wait.
             prompt_seconds: 0.0,
             generation_seconds: seconds,
@@ -280,6 +330,10 @@ impl TextGenerator for OpenAiGenerator {
 
     fn name(&self) -> String {
         format!("{} at {}", self.served, self.host())
+    }
+
+    fn fork(&self) -> Option<Box<dyn TextGenerator + Send>> {
+        Some(Box::new(self.clone()))
     }
 }
 
@@ -413,6 +467,8 @@ mod tests {
             (429, "slow down".into()),
             (200, CHAT_ANSWER.into()),
             (200, "{\"choices\": [".into()),
+            // Refused, and refused again when asked without log-probabilities.
+            (400, "{\"error\":\"bad model\"}".into()),
             (400, "{\"error\":\"bad model\"}".into()),
         ]);
         let mut generator = OpenAiGenerator::connect(&endpoint, Some("m"), None)
@@ -438,6 +494,39 @@ mod tests {
             !err.contains("tried"),
             "a client error is not retried: {err}"
         );
+    }
+
+    #[test]
+    fn log_probabilities_are_asked_read_in_both_shapes_and_done_without() {
+        let chat = r#"{"choices":[{"message":{"content":"Oui."},"finish_reason":"stop","logprobs":{"content":[{"token":"Oui","logprob":-0.5},{"token":".","logprob":-1.5}]}}]}"#;
+        let legacy = r#"{"choices":[{"text":"Non.","finish_reason":"stop","logprobs":{"tokens":["Non","."],"token_logprobs":[-2.0,null,-1.0]}}]}"#;
+        let (endpoint, requests) = server(vec![
+            (200, chat.into()),
+            (200, legacy.into()),
+            (400, r#"{"error":"logprobs is not supported"}"#.into()),
+            (200, CHAT_ANSWER.into()),
+            (200, CHAT_ANSWER.into()),
+        ]);
+        let mut generator = OpenAiGenerator::connect(&endpoint, Some("m"), None).unwrap();
+        let chat_prompt = Prompt::plain("x").with_messages(&[Message::user("x")]);
+        let mut ask = |prompt: &Prompt| {
+            generator
+                .generate(prompt, &settings(), &mut |_| {})
+                .unwrap()
+                .mean_logprob
+        };
+        assert_eq!(ask(&chat_prompt), Some(-1.0));
+        assert_eq!(ask(&Prompt::plain("x")), Some(-1.5));
+        // Refused for asking: asked again without, and the answer has none.
+        assert_eq!(ask(&chat_prompt), None);
+        assert_eq!(ask(&chat_prompt), None);
+        let asked: Vec<Value> = (0..5)
+            .map(|_| serde_json::from_str(&requests.recv().unwrap().1).unwrap())
+            .collect();
+        assert_eq!(asked[0]["logprobs"], json!(true));
+        assert_eq!(asked[1]["logprobs"], json!(1));
+        assert_eq!(asked[2]["logprobs"], json!(true));
+        assert!(asked[3].get("logprobs").is_none() && asked[4].get("logprobs").is_none());
     }
 
     #[test]

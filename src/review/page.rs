@@ -87,6 +87,7 @@ const SCRIPT: &str = r#"
       const s = data.article[Number(el.id.slice(1))];
       html = '<h3>Phrase de l’article : ' + origins[s.origin] + '</h3>';
       html += '<p>' + (s.sources.length ? s.sources.length + ' phrase(s) source · ' + Math.round(s.overlap * 100) + ' % de ses mots dans ses sources' : 'aucune phrase source') + '</p>';
+      if (s.mean_logprob !== null) html += '<p>Assurance du modèle : log-probabilité moyenne ' + s.mean_logprob.toFixed(2).replace('.', ',').replace('-', '−') + ' (0 : certain)</p>';
       if (s.checks.length) html += '<p>Contrôles passés : ' + s.checks.map(c => checks[c] || c).join(', ') + '</p>';
       if (s.second_look.length) html += '<p class="look-note">À revoir : ' + s.second_look.map(esc).join(' ; ') + '</p>';
       if (s.rejected.length) html += '<p>Propositions rejetées :</p><ul>' + s.rejected.map(r => '<li class="rej">' + esc(r.text) + ' — <b>' + esc(r.reason) + '</b> ' + esc(r.detail) + '</li>').join('') + '</ul>';

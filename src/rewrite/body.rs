@@ -25,11 +25,17 @@ pub struct BodyWriter<'w, 'a> {
     pub progress: &'w dyn Reporter,
     /// What the body says so far.
     pub said: Said,
+    /// Pieces asked of the model at a time (a server's generator; 1: one after the other).
+    pub parallel: usize,
 }
 
 impl BodyWriter<'_, '_> {
     /// The lead and the sections, sentence by sentence, each with its heading.
     pub fn body(&mut self, plan: &Plan) -> Result<Body> {
+        if self.parallel > 1 {
+            let pieces = self.first_pieces(plan);
+            self.writer.prefetch(&pieces, self.parallel)?;
+        }
         let lead = self.paragraph(&plan.lead)?;
         let mut body = Body {
             lead: lead.unwrap_or_default(),
@@ -66,6 +72,36 @@ impl BodyWriter<'_, '_> {
         Ok(body)
     }
 
+    /// The first piece asked of each paragraph of `plan` ([`BodyWriter::paragraph`]): the
+    /// paragraph whole when a chat model translates it so, else each sentence.
+    fn first_pieces(&self, plan: &Plan) -> Vec<(Task, String)> {
+        let paragraphs =
+            std::iter::once(&plan.lead).chain(plan.sections.iter().flat_map(|s| &s.paragraphs));
+        let mut out = Vec::new();
+        for sentences in paragraphs {
+            match self.whole_paragraph(sentences) {
+                Some(task) => out.push((task, sentences.join(" "))),
+                None => out.extend(sentences.iter().map(|s| (self.task, s.clone()))),
+            }
+        }
+        out
+    }
+
+    /// The task that asks for `sentences` as one paragraph: a chat model translates a
+    /// paragraph of several sentences whole, when it is not too long.
+    fn whole_paragraph(&self, sentences: &[String]) -> Option<Task> {
+        match self.task {
+            Task::Translate(lang)
+                if self.writer.style == PromptStyle::Chat
+                    && sentences.len() > 1
+                    && word_count(&sentences.join(" ")) <= MAX_INPUT_WORDS =>
+            {
+                Some(Task::TranslateParagraph(lang))
+            }
+            _ => None,
+        }
+    }
+
     /// One paragraph of the source, rewritten and checked (`None` when nothing of it is kept). A
     /// chat model translates a paragraph of several sentences whole, each sentence the context of
     /// the others; when no candidate passes (or the paragraph is too long, or the model a base one),
@@ -73,29 +109,18 @@ impl BodyWriter<'_, '_> {
     fn paragraph(&mut self, sentences: &[String]) -> Result<Option<String>> {
         let text = sentences.join(" ");
         let words = word_count(&text);
-        if let Task::Translate(lang) = self.task {
-            if self.writer.style == PromptStyle::Chat
-                && sentences.len() > 1
-                && words <= MAX_INPUT_WORDS
-            {
-                let bounds = Bounds {
-                    min: words * 4 / 5,
-                    max: words * 2 + 8,
-                    sentence: true,
-                    min_sentences: sentences.len(),
-                };
-                let written = self.writer.write(
-                    Task::TranslateParagraph(lang),
-                    &text,
-                    &text,
-                    bounds,
-                    &self.said,
-                )?;
-                if let Some(w) = written {
-                    sentences.iter().for_each(|_| self.progress.step("phrases"));
-                    self.said.add(&w);
-                    return Ok(Some(w));
-                }
+        if let Some(task) = self.whole_paragraph(sentences) {
+            let bounds = Bounds {
+                min: words * 4 / 5,
+                max: words * 2 + 8,
+                sentence: true,
+                min_sentences: sentences.len(),
+            };
+            let written = self.writer.write(task, &text, &text, bounds, &self.said)?;
+            if let Some(w) = written {
+                sentences.iter().for_each(|_| self.progress.step("phrases"));
+                self.said.add(&w);
+                return Ok(Some(w));
             }
         }
         let mut written = Vec::new();

@@ -48,6 +48,9 @@ pub struct RewriteOptions {
     /// Whether the model computes every token's logit (the caller sets the model up; this
     /// only records it).
     pub full_vocabulary: bool,
+    /// Pieces of the article asked at a time, when the generator can run several at once (an
+    /// inference server); the text is the same whatever it is.
+    pub parallel: usize,
 }
 
 impl RewriteOptions {
@@ -238,6 +241,7 @@ pub fn rewrite(
         french,
         progress,
         said: Said::default(),
+        parallel: options.parallel,
     };
     let body = body_writer.body(&plan)?;
     if body.lead.is_empty() {

@@ -4,13 +4,15 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use super::verify::{Bounds, Checker, Rejection, Said};
 use crate::analysis::content::SourceContext;
 use crate::analysis::text::word_count;
 use crate::error::Result;
 use crate::facts::Facts;
-use crate::generate::{GenerationSettings, Prompt, SamplingSettings, TextGenerator};
+use crate::generate::{Generation, GenerationSettings, Prompt, SamplingSettings, TextGenerator};
 use crate::model::source::PromptStyle;
 use crate::rewrite::prompt::{self, Task};
 
@@ -64,6 +66,9 @@ pub struct PieceRecord {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct CandidateRecord {
     pub text: String,
+    /// The mean log-probability of its tokens (how sure the model was), rounded to 0.01;
+    /// `None` where the generator does not give it (some servers).
+    pub mean_logprob: Option<f64>,
     /// `None`: it passed every check. Else the reason (`spelling`, `polarity`…) and its detail.
     pub rejected: Option<Rejected>,
 }
@@ -96,6 +101,8 @@ pub struct Writer<'a> {
     requests: u64,
     /// Per task, the content stems of the base frame's examples that the source lacks.
     foreign: HashMap<Task, Rc<HashSet<String>>>,
+    /// First answers asked ahead, several at a time ([`Writer::prefetch`]), by task and input.
+    prefetched: HashMap<(Task, String), Generation>,
 }
 
 impl<'a> Writer<'a> {
@@ -119,6 +126,7 @@ impl<'a> Writer<'a> {
             stats: WriteStats::default(),
             requests: 0,
             foreign: HashMap::new(),
+            prefetched: HashMap::new(),
         }
     }
 
@@ -140,15 +148,11 @@ impl<'a> Writer<'a> {
             candidates: Vec::new(),
             kept: false,
         });
-        if input.len() > MAX_INPUT_BYTES || word_count(input) > MAX_INPUT_WORDS {
-            return Ok(self.too_long());
-        }
-        let max_tokens = word_count(input) * 3 + 24;
         // The prompt and its stop strings, built again only when a new warning joins it.
-        let (mut prompt, mut stop) = self.prompt(task, input, &[])?;
-        if !fits(&prompt, max_tokens, self.generator.context_tokens()) {
+        let Some((mut prompt, first)) = self.first_request(task, input)? else {
             return Ok(self.too_long());
-        }
+        };
+        let (max_tokens, mut stop) = (first.max_tokens, first.stop.clone());
         let foreign = self.example_stems(task);
         // What the check found wrong in earlier answers, for a chat model to avoid; and how
         // many of them the last prompt named.
@@ -169,7 +173,11 @@ impl<'a> Writer<'a> {
                 min_tokens: 1,
                 stop: stop.clone(),
             };
-            let candidate = self.generate(&prompt, &settings)?;
+            let ahead = match attempt {
+                0 => self.prefetched.remove(&(task, input.to_string())),
+                _ => None,
+            };
+            let (candidate, mean_logprob) = self.generate(&prompt, &settings, ahead)?;
             let checker = Checker {
                 facts: self.facts,
                 said,
@@ -177,7 +185,7 @@ impl<'a> Writer<'a> {
                 foreign: &foreign,
             };
             let verdict = checker.check(&candidate, original, bounds);
-            match self.record(candidate, verdict) {
+            match self.record(candidate, mean_logprob, verdict) {
                 Ok(kept) => return Ok(Some(kept)),
                 Err(rejection) if self.style == PromptStyle::Chat => {
                     if let Some(w) = warning(task, &rejection) {
@@ -191,6 +199,71 @@ impl<'a> Writer<'a> {
         }
         self.stats.fallbacks += 1;
         Ok(None)
+    }
+
+    /// The first request for `task` on `input`: its prompt and settings (greedy, so the same
+    /// whenever it is asked); `None` when the piece is too long to ask.
+    fn first_request(
+        &self,
+        task: Task,
+        input: &str,
+    ) -> Result<Option<(Prompt, GenerationSettings)>> {
+        if input.len() > MAX_INPUT_BYTES || word_count(input) > MAX_INPUT_WORDS {
+            return Ok(None);
+        }
+        let max_tokens = word_count(input) * 3 + 24;
+        let (prompt, stop) = self.prompt(task, input, &[])?;
+        if !fits(&prompt, max_tokens, self.generator.context_tokens()) {
+            return Ok(None);
+        }
+        let settings = GenerationSettings {
+            sampling: self.sampling_for(0, false),
+            max_tokens,
+            min_tokens: 1,
+            stop,
+        };
+        Ok(Some((prompt, settings)))
+    }
+
+    /// Asks for the first answer of each of `pieces` ahead, up to `parallel` at a time, when
+    /// the generator can run several at once (a server): [`Writer::write`] then takes them
+    /// instead of asking. The first answer is greedy, its prompt the same whenever it is
+    /// asked, so the article's text does not depend on `parallel` (on a deterministic server).
+    /// An answer that fails is not kept: `write` asks again, and meets the error where it
+    /// would have without this.
+    pub fn prefetch(&mut self, pieces: &[(Task, String)], parallel: usize) -> Result<()> {
+        let forks: Vec<Box<dyn TextGenerator + Send>> = (0..parallel.min(pieces.len()))
+            .map_while(|_| self.generator.fork())
+            .collect();
+        if forks.len() < 2 {
+            return Ok(());
+        }
+        let mut jobs = Vec::new();
+        for (task, input) in pieces {
+            if let Some((prompt, settings)) = self.first_request(*task, input)? {
+                jobs.push(((*task, input.clone()), prompt, settings));
+            }
+        }
+        let next = AtomicUsize::new(0);
+        let done = Mutex::new(Vec::new());
+        std::thread::scope(|scope| {
+            for mut fork in forks {
+                let (jobs, next, done) = (&jobs, &next, &done);
+                scope.spawn(move || {
+                    while let Some((key, prompt, settings)) =
+                        jobs.get(next.fetch_add(1, Ordering::Relaxed))
+                    {
+                        if let Ok(g) = fork.generate(prompt, settings, &mut |_| {}) {
+                            let mut done = done.lock().unwrap_or_else(|e| e.into_inner());
+                            done.push((key.clone(), g));
+                        }
+                    }
+                });
+            }
+        });
+        self.prefetched
+            .extend(done.into_inner().unwrap_or_else(|e| e.into_inner()));
+        Ok(())
     }
 
     /// The stems of the words of `task`'s few-shot examples (a base model's frame shows them;
@@ -225,14 +298,23 @@ impl<'a> Writer<'a> {
         }
     }
 
-    /// One candidate for `prompt`, cleaned; its cost joins the stats.
-    fn generate(&mut self, prompt: &Prompt, settings: &GenerationSettings) -> Result<String> {
-        let generation = self.generator.generate(prompt, settings, &mut |_| {})?;
+    /// One candidate for `prompt` (the one asked `ahead` when there is one), cleaned, and its
+    /// mean log-probability; its cost joins the stats.
+    fn generate(
+        &mut self,
+        prompt: &Prompt,
+        settings: &GenerationSettings,
+        ahead: Option<Generation>,
+    ) -> Result<(String, Option<f32>)> {
+        let generation = match ahead {
+            Some(g) => g,
+            None => self.generator.generate(prompt, settings, &mut |_| {})?,
+        };
         self.stats.prompt_tokens += generation.prompt_tokens_processed;
         self.stats.generated_tokens += generation.generated_tokens;
         self.stats.prompt_seconds += generation.prompt_seconds;
         self.stats.generation_seconds += generation.generation_seconds;
-        Ok(clean(&generation.text))
+        Ok((clean(&generation.text), generation.mean_logprob))
     }
 
     /// Records `candidate` and the check's `verdict` in the current piece: the candidate
@@ -240,6 +322,7 @@ impl<'a> Writer<'a> {
     fn record(
         &mut self,
         candidate: String,
+        mean_logprob: Option<f32>,
         verdict: std::result::Result<(), Rejection>,
     ) -> std::result::Result<String, Rejection> {
         let rejected = verdict.as_ref().err().map(|r| Rejected {
@@ -250,6 +333,7 @@ impl<'a> Writer<'a> {
             piece.kept = rejected.is_none();
             piece.candidates.push(CandidateRecord {
                 text: candidate.clone(),
+                mean_logprob: mean_logprob.map(|lp| (f64::from(lp) * 100.0).round() / 100.0),
                 rejected,
             });
         }
@@ -461,7 +545,7 @@ mod tests {
                 prompt_tokens: 1,
                 prompt_tokens_processed: 1,
                 generated_tokens: 1,
-                mean_logprob: -1.0,
+                mean_logprob: Some(-1.0),
                 prompt_seconds: 0.0,
                 generation_seconds: 0.0,
             })

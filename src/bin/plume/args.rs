@@ -206,8 +206,8 @@ pub struct RewriteArgs {
     /// Batch: append one JSON line per article to this file.
     #[arg(long)]
     pub log: Option<PathBuf>,
-    /// Batch with --endpoint: articles in flight at once (the server serves them together;
-    /// each article's text is the same whatever N).
+    /// With --endpoint: requests in flight at once (the server serves them together): the
+    /// pieces of one article, or the articles of a batch. The text is the same whatever N.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub parallel: u16,
     #[command(flatten)]

@@ -18,8 +18,8 @@ pub fn rewrite(args: RewriteArgs) -> Result<u8> {
     if args.is_batch() {
         return rewrite_batch(args);
     }
-    if args.force || args.fail_fast || args.log.is_some() || args.parallel > 1 {
-        bail!("--force, --fail-fast, --log and --parallel are for batches: give several articles, a folder, or --out FOLDER/");
+    if args.force || args.fail_fast || args.log.is_some() {
+        bail!("--force, --fail-fast and --log are for batches: give several articles, a folder, or --out FOLDER/");
     }
     let input = &args.inputs[0];
     let source = if input.as_os_str() == "-" {
@@ -113,6 +113,13 @@ fn rewrite_setup(args: &RewriteArgs) -> Result<(Vec<Generator>, RewriteOptions)>
             // What identifies the model in the run record: the name the server serves, where.
             model_sha256: format!("served:{served}@{}", generator.host()),
             full_vocabulary: true,
+            // One article: its pieces in flight together. A batch: its articles (each then
+            // asks one piece at a time, so that at most N requests are in flight).
+            parallel: if args.is_batch() {
+                1
+            } else {
+                usize::from(args.parallel)
+            },
         };
         // One connection per article in flight.
         let generators = (0..args.parallel)
@@ -147,6 +154,7 @@ fn rewrite_setup(args: &RewriteArgs) -> Result<(Vec<Generator>, RewriteOptions)>
         architecture,
         model_sha256,
         full_vocabulary: args.full_vocab,
+        parallel: 1,
     };
     Ok((
         vec![Box::new(ModelGenerator::new(model, resolved.id()))],
