@@ -480,7 +480,9 @@ fn instruct_model_translates_through_its_chat_template() {
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("the summary counts model-written pieces:\n{}", r.stderr));
     assert!(written >= 3, "{written} pieces written by the model");
-    let body: Vec<&str> = md
+    // The body's paragraphs: after the front matter, not headings.
+    let after_front = md.splitn(3, "---\n").nth(2).expect("a front matter");
+    let body: Vec<&str> = after_front
         .lines()
         .filter(|l| !l.starts_with('#') && word_count(l) >= 8)
         .collect();

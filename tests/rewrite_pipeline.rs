@@ -110,6 +110,7 @@ fn options(min_words: usize) -> RewriteOptions {
         keyphrase: None,
         min_words,
         attempts: 2,
+        min_logprob: f32::NEG_INFINITY,
         sampling: SamplingSettings::default(),
         prompt_style: PromptStyle::Base,
         architecture: "gemma3".into(),

@@ -251,9 +251,10 @@ pub fn align(
             s.mean_logprob = piece.mean_logprob;
             s.rejected = piece.rejected.clone();
         }
+        // Not found by its text or the record's input: by the words it shares.
         if s.sources.is_empty() {
             s.sources = matches(&key, &source_keys);
-            if !s.sources.is_empty() {
+            if !s.sources.is_empty() && s.origin == Origin::Unsupported {
                 s.origin = Origin::Matched;
             }
         }
@@ -280,9 +281,9 @@ pub fn align(
 }
 
 /// A title, meta description or heading: the model's (a source heading translated, or a
-/// heading written for its section) or the program's (`written_by_plume`: the rewrite's own
-/// record is at hand), with the sources of the source heading it renders or of the body
-/// sentences it is made from; else those it shares words with.
+/// heading written for its section) or the program's (when `kept`, the rewrite's own record,
+/// is at hand), with the sources of the source heading it renders or of the body sentences
+/// it is made from; else those it shares words with.
 fn built_piece(
     article: &mut [ArticleSentence],
     i: usize,
@@ -297,16 +298,20 @@ fn built_piece(
     } else {
         let direct = model.map(|p| p.sources(source_keys)).unwrap_or_default();
         let inherited = inherited(&key, body_keys, article);
-        match (model, kept) {
-            (Some(_), _) if !direct.is_empty() => (Origin::Model, direct),
-            (Some(_), _) => (Origin::Model, inherited),
-            (None, Some(_)) if !inherited.is_empty() => (Origin::Extractive, inherited),
-            (None, None) if !inherited.is_empty() => (Origin::Matched, inherited),
-            _ => match matches(&key, source_keys) {
-                m if m.is_empty() => (Origin::Unsupported, m),
-                m => (Origin::Matched, m),
-            },
-        }
+        let (sources, from_body) = if !direct.is_empty() {
+            (direct, false)
+        } else if !inherited.is_empty() {
+            (inherited, true)
+        } else {
+            (matches(&key, source_keys), false)
+        };
+        let origin = match (model, kept) {
+            _ if sources.is_empty() => Origin::Unsupported,
+            (Some(_), _) => Origin::Model,
+            (None, Some(_)) if from_body => Origin::Extractive,
+            _ => Origin::Matched,
+        };
+        (origin, sources)
     };
     let s = &mut article[i];
     if let Some(p) = model {

@@ -40,6 +40,9 @@ pub struct RewriteOptions {
     pub min_words: usize,
     /// Candidates tried per piece before the fallback.
     pub attempts: usize,
+    /// A candidate whose tokens' mean log-probability is under this is refused (the model was
+    /// unsure of its words); `f32::NEG_INFINITY` refuses none.
+    pub min_logprob: f32,
     pub sampling: SamplingSettings,
     pub prompt_style: PromptStyle,
     /// The model's architecture (for chat markers).
@@ -84,9 +87,10 @@ impl RewriteOptions {
             None => "auto".into(),
         };
         format!(
-            "keyphrase={keyphrase} min_words={} attempts={} vocabulary={} repeat_last_n={} no_repeat_ngram={}",
+            "keyphrase={keyphrase} min_words={} attempts={} min_logprob={} vocabulary={} repeat_last_n={} no_repeat_ngram={}",
             self.min_words,
             self.attempts,
+            self.min_logprob,
             if self.full_vocabulary { "full" } else { "french" },
             self.sampling.repeat_last_n,
             self.sampling.no_repeat_ngram
@@ -225,6 +229,7 @@ pub fn rewrite(
         &facts,
         &context,
     );
+    writer.min_logprob = options.min_logprob;
 
     let sentence_count = plan.lead.len()
         + plan

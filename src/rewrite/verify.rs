@@ -17,7 +17,7 @@ use crate::facts::Facts;
 use crate::source::lang::{detect, is_french, Lang};
 
 /// Why a candidate was rejected.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Rejection {
     Empty,
     Length {
@@ -61,6 +61,12 @@ pub enum Rejection {
         sentences: usize,
         min: usize,
     },
+    /// Written by a model unsure of its words: the mean log-probability of its tokens is under
+    /// the floor (`--min-logprob`).
+    Unsure {
+        mean_logprob: f32,
+        floor: f32,
+    },
 }
 
 impl std::fmt::Display for Rejection {
@@ -103,6 +109,13 @@ impl std::fmt::Display for Rejection {
             Rejection::MissingSentences { sentences, min } => {
                 write!(f, "{sentences} sentence(s) for {min}")
             }
+            Rejection::Unsure {
+                mean_logprob,
+                floor,
+            } => write!(
+                f,
+                "the model was unsure of its words: mean log-probability {mean_logprob:.2}, under {floor:.2}"
+            ),
         }
     }
 }

@@ -94,6 +94,9 @@ pub struct Writer<'a> {
     pub architecture: String,
     pub sampling: SamplingSettings,
     pub attempts: usize,
+    /// A candidate whose tokens' mean log-probability is under this is refused
+    /// ([`Rejection::Unsure`]); where the generator gives none, it is not applied.
+    pub min_logprob: f32,
     pub facts: &'a Facts,
     pub source: &'a SourceContext,
     pub stats: WriteStats,
@@ -121,6 +124,7 @@ impl<'a> Writer<'a> {
             architecture,
             sampling,
             attempts,
+            min_logprob: f32::NEG_INFINITY,
             facts,
             source,
             stats: WriteStats::default(),
@@ -184,7 +188,9 @@ impl<'a> Writer<'a> {
                 source: self.source,
                 foreign: &foreign,
             };
-            let verdict = checker.check(&candidate, original, bounds);
+            let verdict = checker
+                .check(&candidate, original, bounds)
+                .and_then(|()| self.sure(mean_logprob));
             match self.record(candidate, mean_logprob, verdict) {
                 Ok(kept) => return Ok(Some(kept)),
                 Err(rejection) if self.style == PromptStyle::Chat => {
@@ -199,6 +205,18 @@ impl<'a> Writer<'a> {
         }
         self.stats.fallbacks += 1;
         Ok(None)
+    }
+
+    /// Whether the model was sure enough of a candidate whose tokens' mean log-probability is
+    /// `mean_logprob` (unknown: it is not held against it).
+    fn sure(&self, mean_logprob: Option<f32>) -> std::result::Result<(), Rejection> {
+        match mean_logprob {
+            Some(lp) if lp < self.min_logprob => Err(Rejection::Unsure {
+                mean_logprob: lp,
+                floor: self.min_logprob,
+            }),
+            _ => Ok(()),
+        }
     }
 
     /// The first request for `task` on `input`: its prompt and settings (greedy, so the same
@@ -467,6 +485,7 @@ fn reason(r: &Rejection) -> String {
         Rejection::PromptWords(_) => "prompt_words",
         Rejection::Drift { .. } => "drift",
         Rejection::MissingSentences { .. } => "missing_sentences",
+        Rejection::Unsure { .. } => "unsure",
     }
     .to_string()
 }
@@ -556,12 +575,13 @@ mod tests {
         }
     }
 
-    /// Asks `model` (as a `style` model, `attempts` candidates) to translate one sentence;
-    /// what was kept and the writer's record.
+    /// Asks `model` (as a `style` model, `attempts` candidates, refusing those under
+    /// `min_logprob`) to translate one sentence; what was kept and the writer's record.
     fn translate(
         model: &mut Speller,
         style: PromptStyle,
         attempts: usize,
+        min_logprob: f32,
     ) -> (Option<String>, WriteStats) {
         let original = "The town opened a footbridge on Saturday.";
         let facts = Facts::extract(original);
@@ -579,6 +599,7 @@ mod tests {
             &facts,
             &source,
         );
+        writer.min_logprob = min_logprob;
         let bounds = Bounds {
             min: 3,
             max: 20,
@@ -602,7 +623,7 @@ mod tests {
     #[test]
     fn a_chat_model_is_warned_of_the_words_the_check_named() {
         let mut model = speller();
-        let (kept, stats) = translate(&mut model, PromptStyle::Chat, 3);
+        let (kept, stats) = translate(&mut model, PromptStyle::Chat, 3, -1.5);
         assert_eq!(
             kept.as_deref(),
             Some("La commune a inauguré une passerelle samedi.")
@@ -628,10 +649,28 @@ mod tests {
     #[test]
     fn a_base_model_samples_again_instead() {
         let mut model = speller();
-        let (kept, _) = translate(&mut model, PromptStyle::Base, 2);
+        let (kept, _) = translate(&mut model, PromptStyle::Base, 2, f32::NEG_INFINITY);
         assert_eq!(kept, None);
         assert_eq!(model.prompts[0], model.prompts[1]);
         assert!(model.temperatures[1] > 0.0);
+    }
+
+    #[test]
+    fn a_candidate_the_model_was_unsure_of_is_refused() {
+        // The corrected answer passes every check, but its tokens' mean log-probability
+        // (-1.0) is under the floor: refused each time it is given.
+        let mut model = speller();
+        let (kept, stats) = translate(&mut model, PromptStyle::Chat, 3, -0.5);
+        assert_eq!(kept, None);
+        assert_eq!(stats.rejections.get("unsure"), Some(&2));
+        let record = &stats.pieces[0].candidates[1];
+        assert_eq!(record.mean_logprob, Some(-1.0));
+        let rejected = record.rejected.as_ref().unwrap();
+        assert!(
+            rejected.detail.contains("-1.00, under -0.50"),
+            "{}",
+            rejected.detail
+        );
     }
 
     #[test]

@@ -187,6 +187,11 @@ pub struct RewriteArgs {
     /// Candidates tried per generated piece before falling back to the source's own sentences.
     #[arg(long, default_value_t = 3)]
     pub attempts: usize,
+    /// Refuse a candidate whose tokens' mean log-probability is under this: the model was
+    /// unsure of its words (-inf refuses none; a server that gives no log-probabilities is
+    /// not held to it).
+    #[arg(long, default_value_t = -1.0, allow_negative_numbers = true, value_name = "LOGPROB")]
+    pub min_logprob: f32,
     /// Compute logits for every token, not only those French text can use.
     #[arg(long)]
     pub full_vocab: bool,

@@ -107,6 +107,7 @@ fn rewrite_setup(args: &RewriteArgs) -> Result<(Vec<Generator>, RewriteOptions)>
             keyphrase: args.keyphrase.clone(),
             min_words: args.min_words,
             attempts: args.attempts.max(1),
+            min_logprob: args.min_logprob,
             sampling,
             prompt_style,
             architecture: String::new(),
@@ -144,6 +145,7 @@ fn rewrite_setup(args: &RewriteArgs) -> Result<(Vec<Generator>, RewriteOptions)>
         keyphrase: args.keyphrase.clone(),
         min_words: args.min_words,
         attempts: args.attempts.max(1),
+        min_logprob: args.min_logprob,
         sampling,
         // A file with a chat template is an instruction-tuned model, prompted through it.
         prompt_style: if model.chat_template().is_some() {
