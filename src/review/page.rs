@@ -51,7 +51,7 @@ mark { background: none; padding: 0; }
 .m-num, .m-date { color: #0b7285; font-weight: 600; }
 .m-name { color: #5f3dc4; }
 .m-quote { color: #862e9c; font-style: italic; }
-#detail { position: fixed; right: 1rem; bottom: 1rem; width: min(34rem, 45vw); max-height: 45vh; overflow: auto; background: #fff; border: 1px solid #aaa; border-radius: 6px; box-shadow: 0 4px 16px rgba(0,0,0,.15); padding: .8rem 1rem; font-size: .9rem; }
+#detail { position: fixed; right: 1rem; bottom: 1rem; width: min(34rem, 44vw); max-height: 45vh; overflow: auto; background: #fff; border: 1px solid #aaa; border-radius: 6px; box-shadow: 0 4px 16px rgba(0,0,0,.15); padding: .8rem 1rem; font-size: .9rem; }
 #close { float: right; border: none; background: none; font-size: 1.2rem; cursor: pointer; }
 #detail h3 { margin: 0 0 .4rem; font-size: 1rem; }
 #detail .rej { color: #666; }
@@ -97,6 +97,15 @@ const SCRIPT: &str = r#"
     }
     box.innerHTML = '<button id="close" title="fermer">×</button>' + html;
     box.hidden = false;
+    // Over the selected sentence's own column, away from it: the other column, where its
+    // sources (or what was made of it) light up, stays in view.
+    const r = el.getBoundingClientRect();
+    const left = el.closest('#article') !== null;
+    const low = r.top + r.height / 2 > window.innerHeight / 2;
+    box.style.left = left ? '1rem' : 'auto';
+    box.style.right = left ? 'auto' : '1rem';
+    box.style.top = low ? '1rem' : 'auto';
+    box.style.bottom = low ? 'auto' : '1rem';
     byId('close').onclick = () => { box.hidden = true; };
   }
   function select(el) {
