@@ -11,7 +11,7 @@ pub mod align;
 pub mod marks;
 pub mod page;
 
-pub use align::{align, article_blocks, source_sentences, Alignment, Origin, Part};
+pub use align::{align, article_blocks, source_sentences, Alignment, Origin, Part, SourceSentence};
 
 use crate::analysis::{Document, Report};
 use crate::article::{render_markdown, Article};

@@ -26,7 +26,7 @@ use crate::facts::Facts;
 use crate::generate::{SamplingSettings, TextGenerator};
 use crate::model::source::PromptStyle;
 use crate::progress::Reporter;
-use crate::review::{self, Alignment};
+use crate::review::{self, Alignment, SourceSentence};
 use crate::rewrite::prompt::{language_name, Task};
 use crate::source::{Lang, Source};
 use body::BodyWriter;
@@ -104,8 +104,9 @@ pub struct Outcome {
     pub article: Article,
     pub report: Report,
     pub stats: WriteStats,
-    /// Which source sentences each article sentence was written from, and how.
-    pub alignment: Alignment,
+    /// The source's sentences, for the alignment ([`Outcome::alignment`]), which is made only
+    /// when it is asked for (`--format json`, `--review`).
+    pub source_sentences: Vec<SourceSentence>,
 }
 
 impl Outcome {
@@ -122,9 +123,20 @@ impl Outcome {
                 &self.article,
                 json("report", &self.report)?,
                 Some(json("writing record", &self.stats)?),
-                Some(json("alignment", &self.alignment)?),
+                Some(json("alignment", &self.alignment()?)?),
             )?,
         })
+    }
+
+    /// Which source sentences each article sentence was written from, and how (from the
+    /// rewrite's own record of what it asked the model).
+    pub fn alignment(&self) -> Result<Alignment> {
+        let doc = review::article_document(&self.article)?;
+        Ok(review::align(
+            &review::article_blocks(&doc),
+            self.source_sentences.clone(),
+            Some(&self.stats.pieces),
+        ))
     }
 
     /// The review page: the article beside its source, sentence by sentence, the report on
@@ -134,7 +146,7 @@ impl Outcome {
         Ok(review::review_page(
             &doc,
             &self.report,
-            &self.alignment,
+            &self.alignment()?,
             &self.article.provenance.source_path,
         ))
     }
@@ -283,16 +295,11 @@ pub fn rewrite(
             min_words: options.min_words,
         },
     );
-    let alignment = review::align(
-        &review::article_blocks(&doc),
-        review::source_sentences(source),
-        Some(&stats.pieces),
-    );
     Ok(Outcome {
         article,
         report,
         stats,
-        alignment,
+        source_sentences: review::source_sentences(source),
     })
 }
 
