@@ -190,6 +190,21 @@ impl Report {
         }
     }
 
+    /// The faithfulness verdict in French, for a summary: « fidèle à la source », « à vérifier
+    /// (…) » with what is not in the source, or « non vérifiée » without a source.
+    pub fn faithfulness_label(&self) -> String {
+        match &self.faithfulness {
+            Some(f) if f.faithful => "fidèle à la source".to_string(),
+            Some(f) => format!(
+                "à vérifier ({} nom(s), {} nombre(s), {} citation(s) hors source)",
+                f.details.unknown_names.len(),
+                f.details.unknown_numbers.len(),
+                f.details.broken_quotes.len()
+            ),
+            None => "non vérifiée".into(),
+        }
+    }
+
     /// 0 when ready, 1 when problems were found (2, errors, is the CLI's).
     pub fn exit_code(&self) -> i32 {
         if self.ready {

@@ -16,7 +16,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::content::stem_set;
 use crate::analysis::document::Document;
-use crate::analysis::text::{fold, sentences};
+use crate::analysis::text::sentences;
+use crate::rewrite::verify::sentence_key;
 use crate::rewrite::write::PieceRecord;
 use crate::source::{BlockKind, Source};
 
@@ -245,11 +246,8 @@ pub fn align(
             s.origin = Origin::SourceKept;
             s.sources = vec![j];
         } else if let Some(piece) = kept.iter().flatten().find(|p| p.says(&key)) {
-            s.origin = Origin::Model;
+            piece.mark(s);
             s.sources = piece.sources(&source_keys);
-            s.checks = CHECKS.iter().map(|c| c.to_string()).collect();
-            s.mean_logprob = piece.mean_logprob;
-            s.rejected = piece.rejected.clone();
         }
         // Not found by its text or the record's input: by the words it shares.
         if s.sources.is_empty() {
@@ -260,10 +258,11 @@ pub fn align(
         }
         s.overlap = overlap(&key, &s.sources, &source_keys);
     }
-    let body_keys: Vec<(usize, Key)> = body
-        .iter()
-        .map(|&i| (i, Key::new(&article[i].text)))
-        .collect();
+    let body_keys: Vec<Key> = body.iter().map(|&i| Key::new(&article[i].text)).collect();
+    let body = Body {
+        indices: &body,
+        keys: &body_keys,
+    };
     for i in 0..article.len() {
         if !matches!(
             article[i].part,
@@ -271,7 +270,7 @@ pub fn align(
         ) {
             continue;
         }
-        built_piece(&mut article, i, kept.as_deref(), &source_keys, &body_keys);
+        built_piece(&mut article, i, kept.as_deref(), &source_keys, &body);
     }
     let french = source_is_french(&source);
     for s in &mut article {
@@ -289,7 +288,7 @@ fn built_piece(
     i: usize,
     kept: Option<&[KeptPiece]>,
     source_keys: &[Key],
-    body_keys: &[(usize, Key)],
+    body: &Body,
 ) {
     let key = Key::new(&article[i].text);
     let model = kept.and_then(|k| k.iter().find(|p| p.says(&key)));
@@ -297,7 +296,7 @@ fn built_piece(
         (Origin::SourceKept, vec![j])
     } else {
         let direct = model.map(|p| p.sources(source_keys)).unwrap_or_default();
-        let inherited = inherited(&key, body_keys, article);
+        let inherited = body.sources_of(&key, article);
         let (sources, from_body) = if !direct.is_empty() {
             (direct, false)
         } else if !inherited.is_empty() {
@@ -315,29 +314,31 @@ fn built_piece(
     };
     let s = &mut article[i];
     if let Some(p) = model {
-        s.checks = CHECKS.iter().map(|c| c.to_string()).collect();
-        s.mean_logprob = p.mean_logprob;
-        s.rejected = p.rejected.clone();
+        p.mark(s);
     }
     s.origin = origin;
     s.sources = sources;
     s.overlap = overlap(&key, &s.sources, source_keys);
 }
 
-/// The sources of the body sentences that share most words with `key` (the sentences a
-/// heading or a meta description was made from).
-fn inherited(key: &Key, body_keys: &[(usize, Key)], article: &[ArticleSentence]) -> Vec<usize> {
-    let keys: Vec<Key> = body_keys.iter().map(|(_, k)| k.clone()).collect();
-    let mut out: Vec<usize> = Vec::new();
-    for m in matches(key, &keys) {
-        for &s in &article[body_keys[m].0].sources {
-            if !out.contains(&s) {
-                out.push(s);
-            }
-        }
+/// The article's body sentences: their indices in the article and their keys.
+struct Body<'a> {
+    indices: &'a [usize],
+    keys: &'a [Key],
+}
+
+impl Body<'_> {
+    /// The sources of the body sentences that share most words with `key` (the sentences a
+    /// heading or a meta description was made from).
+    fn sources_of(&self, key: &Key, article: &[ArticleSentence]) -> Vec<usize> {
+        let mut out: Vec<usize> = matches(key, self.keys)
+            .into_iter()
+            .flat_map(|m| article[self.indices[m]].sources.iter().copied())
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
     }
-    out.sort_unstable();
-    out
 }
 
 /// The sentence's reasons for a second look (in French, for the page).
@@ -385,22 +386,14 @@ struct Key {
 }
 
 impl Key {
+    /// The keys of `text`: the same sentence whatever its typography (apostrophes, spaces
+    /// before « : », guillemets) has the same `norm`.
     fn new(text: &str) -> Key {
         Key {
-            norm: normalise(text),
+            norm: sentence_key(text),
             stems: stem_set(text),
         }
     }
-}
-
-/// Letters and digits only, folded, one space between words: the same sentence whatever its
-/// typography (apostrophes, spaces before « : », guillemets).
-fn normalise(text: &str) -> String {
-    fold(text)
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// The candidates (`keys`) that share the most words with `key`: the best one when it shares
@@ -462,6 +455,15 @@ struct KeptPiece {
 }
 
 impl KeptPiece {
+    /// Marks `s` as written by the model in this piece: the checks it passed, how sure the
+    /// model was, what the checks turned down.
+    fn mark(&self, s: &mut ArticleSentence) {
+        s.origin = Origin::Model;
+        s.checks = CHECKS.iter().map(|c| c.to_string()).collect();
+        s.mean_logprob = self.mean_logprob;
+        s.rejected = self.rejected.clone();
+    }
+
     /// Whether `key` is one of the piece's sentences.
     fn says(&self, key: &Key) -> bool {
         self.sentences.contains(&key.norm)
@@ -489,7 +491,10 @@ fn kept_pieces(record: &[PieceRecord]) -> Vec<KeptPiece> {
         .filter_map(|p| {
             let (last, others) = p.candidates.split_last()?;
             Some(KeptPiece {
-                sentences: sentences(&last.text).into_iter().map(normalise).collect(),
+                sentences: sentences(&last.text)
+                    .into_iter()
+                    .map(sentence_key)
+                    .collect(),
                 mean_logprob: last.mean_logprob,
                 inputs: sentences(&p.input).into_iter().map(Key::new).collect(),
                 rejected: others

@@ -180,16 +180,7 @@ fn header(out: &mut String, review: &Review, title: &str) {
         .iter()
         .filter(|s| !s.second_look.is_empty())
         .count();
-    let faith = match &r.faithfulness {
-        Some(f) if f.faithful => "fidèle à la source".to_string(),
-        Some(f) => format!(
-            "à vérifier ({} nom(s), {} nombre(s), {} citation(s) hors source)",
-            f.details.unknown_names.len(),
-            f.details.unknown_numbers.len(),
-            f.details.broken_quotes.len()
-        ),
-        None => "non vérifiée".into(),
-    };
+    let faith = r.faithfulness_label();
     let _ = writeln!(
         out,
         "<header id=\"report\">\n<h1>Relecture : {}</h1>",

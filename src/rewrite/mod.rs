@@ -19,7 +19,7 @@ pub mod prompt;
 pub mod verify;
 pub mod write;
 
-use crate::analysis::{self, CheckOptions, Report};
+use crate::analysis::{self, CheckOptions, Document, Report};
 use crate::article::{self, Article, OutputFormat, Provenance, Sampling};
 use crate::error::Result;
 use crate::facts::Facts;
@@ -131,12 +131,16 @@ impl Outcome {
     /// Which source sentences each article sentence was written from, and how (from the
     /// rewrite's own record of what it asked the model).
     pub fn alignment(&self) -> Result<Alignment> {
-        let doc = review::article_document(&self.article)?;
-        Ok(review::align(
-            &review::article_blocks(&doc),
+        Ok(self.align(&review::article_document(&self.article)?))
+    }
+
+    /// The alignment of the article as read back (`doc`).
+    fn align(&self, doc: &Document) -> Alignment {
+        review::align(
+            &review::article_blocks(doc),
             self.source_sentences.clone(),
             Some(&self.stats.pieces),
-        ))
+        )
     }
 
     /// The review page: the article beside its source, sentence by sentence, the report on
@@ -146,7 +150,7 @@ impl Outcome {
         Ok(review::review_page(
             &doc,
             &self.report,
-            &self.alignment()?,
+            &self.align(&doc),
             &self.article.provenance.source_path,
         ))
     }
@@ -165,16 +169,7 @@ impl Outcome {
     /// The report's summary, for stderr.
     pub fn summary(&self) -> String {
         let r = &self.report;
-        let faith = match &r.faithfulness {
-            Some(f) if f.faithful => "fidèle à la source".to_string(),
-            Some(f) => format!(
-                "à vérifier ({} nom(s), {} nombre(s), {} citation(s))",
-                f.details.unknown_names.len(),
-                f.details.unknown_numbers.len(),
-                f.details.broken_quotes.len()
-            ),
-            None => "non vérifiée".into(),
-        };
+        let faith = r.faithfulness_label();
         let s = &self.stats;
         let mut line = format!(
             "plume: {} mots, SEO {}/100, lisibilité {}/100, fidélité : {faith}; {} morceaux écrits par le modèle, {} repris de la source",

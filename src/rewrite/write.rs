@@ -156,7 +156,11 @@ impl<'a> Writer<'a> {
         let Some((mut prompt, first)) = self.first_request(task, input)? else {
             return Ok(self.too_long());
         };
-        let (max_tokens, mut stop) = (first.max_tokens, first.stop.clone());
+        let GenerationSettings {
+            max_tokens,
+            mut stop,
+            ..
+        } = first;
         let foreign = self.example_stems(task);
         // What the check found wrong in earlier answers, for a chat model to avoid; and how
         // many of them the last prompt named.
