@@ -24,6 +24,7 @@ pub mod bench;
 pub mod error;
 pub mod facts;
 pub mod generate;
+pub mod lexicon;
 pub mod model;
 pub mod progress;
 pub mod review;

@@ -26,6 +26,7 @@ use plume::analysis::text::{fold, sentences, words};
 use plume::analysis::Document;
 use plume::article::{render_markdown, Article};
 use plume::facts::Facts;
+use plume::review::align::WORDS_CHECK;
 use plume::review::{Alignment, Origin};
 use plume::rewrite::verify::sentence_key;
 use plume::source::{Lang, Source};
@@ -45,6 +46,9 @@ struct Row {
     heading_words: usize,
     invented: usize,
     unsupported: usize,
+    /// Model-written sentences of the article, and those checked word by word.
+    model_sentences: usize,
+    word_checked: usize,
     seconds: f64,
     failure: Option<String>,
 }
@@ -161,6 +165,8 @@ fn measure(plume: &Path, model: Option<&str>, file: &Path, out: &Path) -> Result
         heading_words: 0,
         invented: 0,
         unsupported: 0,
+        model_sentences: 0,
+        word_checked: 0,
         seconds,
         failure: None,
     };
@@ -179,6 +185,16 @@ fn measure(plume: &Path, model: Option<&str>, file: &Path, out: &Path) -> Result
         .article
         .iter()
         .filter(|s| s.origin == Origin::Unsupported)
+        .count();
+    let model: Vec<_> = alignment
+        .article
+        .iter()
+        .filter(|s| s.origin == Origin::Model)
+        .collect();
+    row.model_sentences = model.len();
+    row.word_checked = model
+        .iter()
+        .filter(|s| s.checks.iter().any(|c| c == WORDS_CHECK))
         .count();
     let markdown = render_markdown(&article);
     std::fs::write(out.join(format!("{stem}.md")), &markdown).map_err(|e| e.to_string())?;
@@ -231,18 +247,18 @@ fn copied_share(text: &str, source: &str, n: usize) -> f64 {
     ours.iter().filter(|g| theirs.contains(*g)).count() as f64 / ours.len() as f64
 }
 
-const HEADER: &str = "| article | lang | src words | words | model / copied | 8-gram copy | unknown | fragments | unbalanced « » | near-dup | heading words | names/numbers | no source | s |";
-const RULE: &str = "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|";
+const HEADER: &str = "| article | lang | src words | words | model / copied | 8-gram copy | unknown | fragments | unbalanced « » | near-dup | heading words | names/numbers | no source | word-checked | s |";
+const RULE: &str = "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|";
 
 fn format_row(r: &Row) -> String {
     if let Some(f) = &r.failure {
         return format!(
-            "| {} | {} | {} | failed: {f} | | | | | | | | | | {:.1} |",
+            "| {} | {} | {} | failed: {f} | | | | | | | | | | | {:.1} |",
             r.name, r.lang, r.source_words, r.seconds
         );
     }
     format!(
-        "| {} | {} | {} | {} | {} / {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.1} |",
+        "| {} | {} | {} | {} | {} / {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.1} |",
         r.name,
         r.lang,
         r.source_words,
@@ -259,8 +275,18 @@ fn format_row(r: &Row) -> String {
         r.heading_words,
         r.invented,
         r.unsupported,
+        word_checked(r.word_checked, r.model_sentences),
         r.seconds
     )
+}
+
+/// « 12/15 » model sentences checked word by word, « – » when the model wrote none.
+fn word_checked(checked: usize, model: usize) -> String {
+    if model == 0 {
+        "–".into()
+    } else {
+        format!("{checked}/{model}")
+    }
 }
 
 fn print_row(r: &Row) {
@@ -284,7 +310,7 @@ fn print_table(label: &str, rows: &[Row]) {
         )
     };
     println!(
-        "| **{} articles, {} failed** | | {} | {} | {} / {} | {mean_share} | {} | {} | {} | {} | {} | {} | {} | {:.1} |",
+        "| **{} articles, {} failed** | | {} | {} | {} / {} | {mean_share} | {} | {} | {} | {} | {} | {} | {} | {} | {:.1} |",
         rows.len(),
         rows.len() - ok.len(),
         sum(|r| r.source_words),
@@ -298,6 +324,7 @@ fn print_table(label: &str, rows: &[Row]) {
         sum(|r| r.heading_words),
         sum(|r| r.invented),
         sum(|r| r.unsupported),
+        word_checked(sum(|r| r.word_checked), sum(|r| r.model_sentences)),
         rows.iter().map(|r| r.seconds).sum::<f64>()
     );
 }

@@ -11,9 +11,10 @@ use crate::analysis::text::{sentence_ranges, word_ranges};
 
 /// The dictionary's word list, with each entry's morphology (« po:nom is:fem »).
 pub(crate) const FRENCH_DIC: &str = include_str!("data/hunspell/fr.dic");
+pub(crate) const FRENCH_AFF: &str = include_str!("data/hunspell/fr.aff");
 
 static DICTIONARY: LazyLock<Dictionary> = LazyLock::new(|| {
-    Dictionary::new(include_str!("data/hunspell/fr.aff"), FRENCH_DIC)
+    Dictionary::new(FRENCH_AFF, FRENCH_DIC)
         // The vendored files are fixed at build time; a test checks that they parse.
         .expect("the vendored French dictionary parses")
 });

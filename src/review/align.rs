@@ -18,7 +18,7 @@ use crate::analysis::content::stem_set;
 use crate::analysis::document::Document;
 use crate::analysis::text::sentences;
 use crate::rewrite::verify::sentence_key;
-use crate::rewrite::write::PieceRecord;
+use crate::rewrite::write::{PieceRecord, WordCheck};
 use crate::source::{BlockKind, Source};
 
 /// The link between an article and its source, sentence by sentence.
@@ -93,6 +93,13 @@ pub struct ArticleSentence {
     pub mean_logprob: Option<f64>,
     /// The model's candidates for the same piece that the checks turned down, with why.
     pub rejected: Vec<RejectedCandidate>,
+    /// For a sentence checked word by word, its content words its sources account for by
+    /// nothing, and its sources' content words it renders by nothing (both within what the
+    /// check tolerates).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unaccounted: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unrendered: Vec<String>,
     /// Why an editor should look at it twice, besides being the source's own sentence (which
     /// the page marks on its own): empty when nothing calls for it.
     pub second_look: Vec<String>,
@@ -109,6 +116,10 @@ pub struct RejectedCandidate {
 /// The checks every kept model-written piece passed, in the order they run
 /// ([`crate::rewrite::verify::Checker::check`]).
 pub const CHECKS: [&str; 5] = ["form", "language", "facts", "claims", "novelty"];
+
+/// The check a model-written sentence also passed when its words were compared with its
+/// source's one by one ([`crate::lexicon`]): listed after « claims » in its checks.
+pub const WORDS_CHECK: &str = "words";
 
 /// A paraphrase of a French source that keeps under this share of its source's words is
 /// flagged for a second look (it may say something else).
@@ -231,6 +242,8 @@ pub fn align(
                 checks: Vec::new(),
                 mean_logprob: None,
                 rejected: Vec::new(),
+                unaccounted: Vec::new(),
+                unrendered: Vec::new(),
                 second_look: Vec::new(),
             });
         }
@@ -358,6 +371,12 @@ fn second_look(s: &ArticleSentence, french_source: bool) -> Vec<String> {
             format!("{lp:.2}").replace('.', ",").replace('-', "−")
         ));
     }
+    if !s.unrendered.is_empty() {
+        out.push(format!(
+            "mot de la source non rendu : {}",
+            s.unrendered.join(", ")
+        ));
+    }
     if s.rejected.len() >= 2 {
         out.push(format!(
             "retenue après {} propositions rejetées",
@@ -450,6 +469,7 @@ fn overlap(key: &Key, sources: &[usize], source_keys: &[Key]) -> f64 {
 struct KeptPiece {
     sentences: Vec<String>,
     mean_logprob: Option<f64>,
+    words: Option<WordCheck>,
     inputs: Vec<Key>,
     rejected: Vec<RejectedCandidate>,
 }
@@ -460,6 +480,12 @@ impl KeptPiece {
     fn mark(&self, s: &mut ArticleSentence) {
         s.origin = Origin::Model;
         s.checks = CHECKS.iter().map(|c| c.to_string()).collect();
+        if let Some(words) = self.words.as_ref().filter(|w| w.checked) {
+            // after « claims », where it runs
+            s.checks.insert(4, WORDS_CHECK.to_string());
+            s.unaccounted = words.unaccounted.clone();
+            s.unrendered = words.unrendered.clone();
+        }
         s.mean_logprob = self.mean_logprob;
         s.rejected = self.rejected.clone();
     }
@@ -496,6 +522,7 @@ fn kept_pieces(record: &[PieceRecord]) -> Vec<KeptPiece> {
                     .map(sentence_key)
                     .collect(),
                 mean_logprob: last.mean_logprob,
+                words: last.words.clone(),
                 inputs: sentences(&p.input).into_iter().map(Key::new).collect(),
                 rejected: others
                     .iter()
@@ -537,12 +564,14 @@ mod tests {
                     reason: "facts".into(),
                     detail: "unknown number".into(),
                 }),
+                words: None,
             })
             .collect();
         candidates.push(CandidateRecord {
             text: kept.into(),
             mean_logprob: Some(-0.3),
             rejected: None,
+            words: None,
         });
         PieceRecord {
             task: "paraphrase",

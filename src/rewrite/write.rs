@@ -13,6 +13,7 @@ use crate::analysis::text::word_count;
 use crate::error::Result;
 use crate::facts::Facts;
 use crate::generate::{Generation, GenerationSettings, Prompt, SamplingSettings, TextGenerator};
+use crate::lexicon::Coverage;
 use crate::model::source::PromptStyle;
 use crate::rewrite::prompt::{self, Task};
 
@@ -71,6 +72,33 @@ pub struct CandidateRecord {
     pub mean_logprob: Option<f64>,
     /// `None`: it passed every check. Else the reason (`spelling`, `polarity`…) and its detail.
     pub rejected: Option<Rejected>,
+    /// How its words matched its original's, when they were compared word by word.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub words: Option<WordCheck>,
+}
+
+/// A candidate's word-by-word comparison with its original ([`crate::lexicon::Coverage`]).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct WordCheck {
+    /// Most of its original's words could be judged (the dictionary has them).
+    pub checked: bool,
+    /// Its content words the original accounts for by nothing.
+    pub unaccounted: Vec<String>,
+    /// Its original's content words it renders by nothing.
+    pub unrendered: Vec<String>,
+    /// Its original's words the dictionary lacks.
+    pub unjudged: Vec<String>,
+}
+
+impl From<Coverage> for WordCheck {
+    fn from(c: Coverage) -> Self {
+        WordCheck {
+            checked: c.lexically_checked(),
+            unaccounted: c.unaccounted,
+            unrendered: c.unrendered,
+            unjudged: c.unjudged,
+        }
+    }
 }
 
 /// Why a candidate was rejected: a short reason and the details, as the check states them.
@@ -192,10 +220,9 @@ impl<'a> Writer<'a> {
                 source: self.source,
                 foreign: &foreign,
             };
-            let verdict = checker
-                .check(&candidate, original, bounds)
-                .and_then(|()| self.sure(mean_logprob));
-            match self.record(candidate, mean_logprob, verdict) {
+            let (verdict, words) = checker.check_recorded(&candidate, original, bounds);
+            let verdict = verdict.and_then(|()| self.sure(mean_logprob));
+            match self.record(candidate, mean_logprob, verdict, words) {
                 Ok(kept) => return Ok(Some(kept)),
                 Err(rejection) if self.style == PromptStyle::Chat => {
                     if let Some(w) = warning(task, &rejection) {
@@ -346,6 +373,7 @@ impl<'a> Writer<'a> {
         candidate: String,
         mean_logprob: Option<f32>,
         verdict: std::result::Result<(), Rejection>,
+        words: Option<Coverage>,
     ) -> std::result::Result<String, Rejection> {
         let rejected = verdict.as_ref().err().map(|r| Rejected {
             reason: reason(r),
@@ -357,6 +385,7 @@ impl<'a> Writer<'a> {
                 text: candidate.clone(),
                 mean_logprob: mean_logprob.map(|lp| (f64::from(lp) * 100.0).round() / 100.0),
                 rejected,
+                words: words.map(WordCheck::from),
             });
         }
         match verdict {
@@ -489,6 +518,7 @@ fn reason(r: &Rejection) -> String {
         Rejection::PromptWords(_) => "prompt_words",
         Rejection::Drift { .. } => "drift",
         Rejection::MissingSentences { .. } => "missing_sentences",
+        Rejection::Words { .. } => "words",
         Rejection::Unsure { .. } => "unsure",
     }
     .to_string()

@@ -90,6 +90,13 @@ type Generator = Box<dyn TextGenerator + Send>;
 /// article in flight: `--parallel`) and gathers its options.
 fn rewrite_setup(args: &RewriteArgs) -> Result<(Vec<Generator>, RewriteOptions)> {
     let sampling = args.sampling.settings()?;
+    let missing = plume::lexicon::lexicon().missing();
+    if !missing.is_empty() && !args.quiet {
+        eprintln!(
+            "plume: note: lexicons not found ({}): sentences are checked word by word only with them; run tools/fetch-lexicons.sh (or install Debian's mythes-fr and dict-freedict-* packages)",
+            missing.join(", ")
+        );
+    }
     if let Some(endpoint) = args.backend.endpoint()? {
         let generator = BackendArgs::connect(&endpoint, &args.model)?;
         // A catalog model served remotely is prompted as the catalog says; any other is
