@@ -94,9 +94,17 @@ fn main() {
         m.good.judged,
         m.good.share() * 100.0
     );
-    println!("| alteration | found |");
+    // the French pairs alone, by kind of alteration (where plume refuses on the rule)
+    let (french, french_covs): (Vec<_>, Vec<_>) = pairs
+        .iter()
+        .cloned()
+        .zip(covs.iter().cloned())
+        .filter(|(p, _)| p.lang == plume::source::Lang::Fr)
+        .unzip();
+    let fr = measure(&french, &french_covs, |c| c.refused());
+    println!("| French alteration | refused |");
     println!("|---|---|");
-    for (kind, c) in &m.altered_by_kind {
+    for (kind, c) in &fr.altered_by_kind {
         println!(
             "| {kind} | {}/{} ({:.0} %) |",
             c.refused,

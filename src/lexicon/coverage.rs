@@ -15,6 +15,7 @@ use super::{Foreign, Lexicon};
 use crate::analysis::content::is_content_word;
 use crate::analysis::lists::{MONTHS, WEEKDAYS};
 use crate::analysis::text::{fold, lower_fr, sentences};
+use crate::analysis::transition::has_transition;
 use crate::source::lang::Lang;
 
 static FRENCH_STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::French));
@@ -450,12 +451,14 @@ pub fn cover(lexicon: &Lexicon, lang: Lang, source: &str, candidate: &str) -> Co
         source_sentences: sentences(source).len(),
         ..Coverage::default()
     };
+    // an adverb that restricts or hedges (not a connective: « également », « toutefois »)
     let adverb = |w: &str| {
-        lexicon
-            .french
-            .lemmas(w)
-            .iter()
-            .any(|l| l.pos.as_deref().is_some_and(|p| p.starts_with("adv")))
+        !has_transition(w)
+            && lexicon
+                .french
+                .lemmas(w)
+                .iter()
+                .any(|l| l.pos.as_deref().is_some_and(|p| p.starts_with("adv")))
     };
     for (i, s) in source_words.iter().enumerate() {
         if !rendered(&matched, i) {

@@ -415,6 +415,12 @@ impl Key {
     }
 }
 
+/// The sentences of `source` that `sentence` shares the most words with ([`matches`]).
+pub fn sources_by_words(sentence: &str, source: &[&str]) -> Vec<usize> {
+    let keys: Vec<Key> = source.iter().map(|s| Key::new(s)).collect();
+    matches(&Key::new(sentence), &keys)
+}
+
 /// The candidates (`keys`) that share the most words with `key`: the best one when it shares
 /// at least two words or a third of them, then any other that adds at least two words the
 /// earlier ones lack (a sentence may join two), at most three, in order.

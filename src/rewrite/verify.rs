@@ -62,9 +62,12 @@ pub enum Rejection {
         sentences: usize,
         min: usize,
     },
-    /// Content words the source accounts for by nothing (no same word, synonym or
-    /// translation), or words of the source rendered by nothing ([`crate::lexicon`]).
+    /// Its words say something else than its original's ([`crate::lexicon`]): words put
+    /// where the original had others, a qualifier lost, or too many words the original does
+    /// not account for or that it leaves unrendered.
     Words {
+        substituted: Vec<(String, String)>,
+        lost_qualifiers: Vec<String>,
         unaccounted: Vec<String>,
         unrendered: Vec<String>,
     },
@@ -117,10 +120,18 @@ impl std::fmt::Display for Rejection {
                 write!(f, "{sentences} sentence(s) for {min}")
             }
             Rejection::Words {
+                substituted,
+                lost_qualifiers,
                 unaccounted,
                 unrendered,
             } => {
-                let mut parts = Vec::new();
+                let mut parts: Vec<String> = substituted
+                    .iter()
+                    .map(|(ours, theirs)| format!("« {ours} » where the source says « {theirs} »"))
+                    .collect();
+                if !lost_qualifiers.is_empty() {
+                    parts.push(format!("qualifier lost: {}", lost_qualifiers.join(", ")));
+                }
                 if !unaccounted.is_empty() {
                     parts.push(format!("words the source does not say: {}", unaccounted.join(", ")));
                 }
@@ -410,6 +421,8 @@ impl Checker<'_> {
         let coverage = cover(lexicon, lang, original, text);
         let verdict = if coverage.refused() {
             Err(Rejection::Words {
+                substituted: coverage.substituted.clone(),
+                lost_qualifiers: coverage.lost_qualifiers.clone(),
                 unaccounted: coverage.unaccounted.clone(),
                 unrendered: coverage.unrendered.clone(),
             })

@@ -490,6 +490,28 @@ fn warning(task: Task, rejection: &Rejection) -> Option<String> {
         Rejection::RepeatedWords(words) => {
             format!("Ne répète pas « {words} » : dis-le une seule fois.")
         }
+        Rejection::Words {
+            substituted,
+            lost_qualifiers,
+            ..
+        } if !substituted.is_empty() || !lost_qualifiers.is_empty() => {
+            let mut parts: Vec<String> = substituted
+                .iter()
+                .map(|(ours, theirs)| format!("le texte dit « {theirs} », pas « {ours} »"))
+                .collect();
+            if !lost_qualifiers.is_empty() {
+                parts.push(format!("garde {}", quoted(lost_qualifiers)));
+            }
+            format!("Garde le sens exact de chaque mot : {}.", parts.join(" ; "))
+        }
+        Rejection::Words { unaccounted, .. } if !unaccounted.is_empty() => format!(
+            "N’ajoute rien que le texte ne dise : pas de {}.",
+            quoted(unaccounted)
+        ),
+        Rejection::Words { unrendered, .. } => format!(
+            "Rends tout ce que dit le texte, sans rien omettre : {}.",
+            quoted(unrendered)
+        ),
         _ => return None,
     })
 }

@@ -9,6 +9,7 @@ pub mod english_quotes;
 pub mod faithful_names;
 pub mod faithful_numbers;
 pub mod faithful_quotes;
+pub mod faithful_words;
 pub mod flesch_reading_ease;
 pub mod guillemet_spacing;
 pub mod heading_levels;
@@ -106,6 +107,9 @@ pub struct Context<'a> {
     pub faith: Option<FaithReport>,
     /// Spelling, fragments, repetition, heading claims.
     pub quality: Quality,
+    /// Each body sentence's word-by-word comparison with the source sentences it shares
+    /// most words with, when a source was given.
+    pub words: Option<faithful_words::WordCheck>,
 }
 
 const DETERMINERS: &[&str] = &[
@@ -156,6 +160,10 @@ impl<'a> Context<'a> {
             let body: Vec<&str> = doc.blocks.iter().map(|b| b.text.as_str()).collect();
             Facts::extract(src).check(&body.join("\n"))
         });
+        let words = opts
+            .source
+            .as_deref()
+            .map(|src| faithful_words::WordCheck::new(doc, &sents, src));
         Context {
             doc,
             title: doc.title(),
@@ -166,6 +174,7 @@ impl<'a> Context<'a> {
             typography: fix_typography(&doc.raw).1,
             faith,
             quality: quality::measure(doc, opts.source.as_deref()),
+            words,
         }
     }
 
@@ -243,6 +252,7 @@ pub fn run_all(ctx: &Context) -> Vec<Finding> {
         out.push(faithful_names::assess(ctx));
         out.push(faithful_numbers::assess(ctx));
         out.push(faithful_quotes::assess(ctx));
+        out.push(faithful_words::assess(ctx));
         out.push(source_coverage::assess(ctx));
     }
     out
