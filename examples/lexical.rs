@@ -4,7 +4,7 @@
 //!
 //! `cargo run --release --example lexical [-- --pairs FILE] [--verbose]`
 
-use plume::lexicon::coverage::{MAX_UNACCOUNTED, MAX_UNRENDERED};
+use plume::lexicon::coverage::{ADDED, MAX_UNACCOUNTED, MAX_UNRENDERED};
 use plume::lexicon::evaluation::{coverages, measure, parse_pairs};
 use plume::lexicon::lexicon;
 
@@ -65,7 +65,7 @@ fn main() {
         }
     }
     let m = measure(&pairs, &covs, |c| c.faulty());
-    println!("\nplume's rule (a substitution, a lost qualifier, more than {MAX_UNACCOUNTED} unaccounted or {MAX_UNRENDERED} unrendered words per sentence); plume refuses on it for French sources only:\n");
+    println!("\nplume's rule (a substitution, a lost qualifier, an omission, an addition of {ADDED} words, more than {MAX_UNACCOUNTED} unaccounted or {MAX_UNRENDERED} unrendered words per sentence); plume refuses on it for French sources only:\n");
     println!("| source | altered found | good found | refused by plume |");
     println!("|---|---|---|---|");
     for (lang, altered) in &m.altered_by_lang {

@@ -119,9 +119,9 @@ fn the_check_finds_most_altered_paraphrases_and_few_faithful_ones() {
     let altered = m.altered_by_lang["fr"];
     let good = m.good_by_lang["fr"];
     eprintln!("French: altered refused {altered:?}, good refused {good:?}");
-    // measured 41/54 and 19/54 (README); a floor under them
-    assert!(altered.share() >= 0.7, "{altered:?}");
-    assert!(good.share() <= 0.4, "{good:?}");
+    // measured 49/54 and 22/54 (README): most alterations found, fewer faithful paraphrases
+    assert!(altered.share() >= 0.85, "{altered:?}");
+    assert!(good.share() <= 0.45, "{good:?}");
     // translations are compared and recorded, never refused on
     assert_eq!(m.altered_by_lang["en"].refused, 0);
     assert!(covs

@@ -54,6 +54,9 @@ pub const MAX_UNACCOUNTED: usize = 4;
 /// A candidate may leave this many content words of its source unrendered, per source
 /// sentence.
 pub const MAX_UNRENDERED: usize = 4;
+/// A candidate that renders every word of its source and adds this many words of its own adds
+/// a claim.
+pub const ADDED: usize = 3;
 
 impl Coverage {
     /// Whether the check refuses the candidate: [`Coverage::faulty`], for a paraphrase of a
@@ -64,45 +67,33 @@ impl Coverage {
         self.paraphrase && self.faulty()
     }
 
-    /// Whether the candidate puts other words where the source's stood (a substitution),
-    /// drops an adverb that qualifies the claim, or says much the source does not or leaves
-    /// out much of what it says (the thresholds above, chosen on
-    /// `tests/data/lexical/pairs.tsv`).
-    pub fn faulty(&self) -> bool {
-        let sentences = self.source_sentences.max(1);
-        self.checked
-            && (!self.substituted.is_empty()
-                || !self.lost_qualifiers.is_empty()
-                || self.excess() > MAX_UNACCOUNTED * sentences
-                || self.unrendered.len() > MAX_UNRENDERED * sentences)
-    }
-
     /// The candidate's words matched by nothing, beyond one for each source word the
     /// dictionary lacks (which may be what they translate).
     pub fn excess(&self) -> usize {
         self.unaccounted.len().saturating_sub(self.unjudged.len())
     }
 
+    /// Whether the candidate puts other words where the source's stood (a substitution),
+    /// drops an adverb that qualifies the claim, leaves a word out while adding none (an
+    /// omission), adds [`ADDED`] words or more while leaving none out (an addition), or says
+    /// much the source does not or leaves out much of what it says (the thresholds above,
+    /// chosen on `tests/data/lexical/pairs.tsv`).
+    pub fn faulty(&self) -> bool {
+        let sentences = self.source_sentences.max(1);
+        let (added, left_out) = (self.excess(), self.unrendered.len());
+        self.checked
+            && (!self.substituted.is_empty()
+                || !self.lost_qualifiers.is_empty()
+                || (added == 0 && left_out > 0)
+                || (left_out == 0 && added >= ADDED)
+                || added > MAX_UNACCOUNTED * sentences
+                || left_out > MAX_UNRENDERED * sentences)
+    }
+
     /// Whether the sentence was checked word by word: a paraphrase of a French source whose
     /// words were compared (a translation's comparison is recorded, not a check).
     pub fn lexically_checked(&self) -> bool {
         self.checked && self.paraphrase
-    }
-
-    /// The share of the source's words the candidate renders (1 when the source has none).
-    pub fn rendered_share(&self) -> f64 {
-        if self.source_words.is_empty() {
-            return 1.0;
-        }
-        1.0 - self.unrendered.len() as f64 / self.source_words.len() as f64
-    }
-
-    /// The share of the candidate's words that the source accounts for.
-    pub fn accounted_share(&self) -> f64 {
-        if self.words.is_empty() {
-            return 1.0;
-        }
-        1.0 - self.unaccounted.len() as f64 / self.words.len() as f64
     }
 }
 
@@ -160,7 +151,8 @@ fn is_date_word(word: &str) -> bool {
 }
 
 /// The French content words of `text` the dictionary knows, in order (names, numbers, dates
-/// and unknown words are left to the other checks).
+/// and unknown words are left to the other checks; connectives such as « également »,
+/// « toutefois » link sentences more than they make claims).
 fn french_content(lexicon: &Lexicon, text: &str) -> Vec<String> {
     tokens(text)
         .into_iter()
@@ -170,6 +162,7 @@ fn french_content(lexicon: &Lexicon, text: &str) -> Vec<String> {
                 && !w.chars().any(|c| c.is_ascii_digit())
                 && is_content_word(w)
                 && !is_date_word(w)
+                && !has_transition(w)
                 && lexicon.french.knows(w)
         })
         .map(|t| t.lower)
@@ -451,7 +444,7 @@ pub fn cover(lexicon: &Lexicon, lang: Lang, source: &str, candidate: &str) -> Co
         source_sentences: sentences(source).len(),
         ..Coverage::default()
     };
-    // an adverb that restricts or hedges (not a connective: « également », « toutefois »)
+    // an adverb, which restricts or hedges (connectives are not compared)
     let adverb = |w: &str| {
         !has_transition(w)
             && lexicon
