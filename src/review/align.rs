@@ -521,7 +521,9 @@ fn kept_pieces(record: &[PieceRecord]) -> Vec<KeptPiece> {
         .iter()
         .filter(|p| p.kept)
         .filter_map(|p| {
-            let (last, others) = p.candidates.split_last()?;
+            // the kept candidate is the one the checks did not turn down
+            let last = p.candidates.iter().find(|c| c.rejected.is_none())?;
+            let others = p.candidates.iter().filter(|c| c.rejected.is_some());
             Some(KeptPiece {
                 sentences: sentences(&last.text)
                     .into_iter()
@@ -531,7 +533,6 @@ fn kept_pieces(record: &[PieceRecord]) -> Vec<KeptPiece> {
                 words: last.words.clone(),
                 inputs: sentences(&p.input).into_iter().map(Key::new).collect(),
                 rejected: others
-                    .iter()
                     .filter_map(|c| {
                         let r = c.rejected.as_ref()?;
                         Some(RejectedCandidate {

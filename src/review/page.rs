@@ -77,7 +77,7 @@ const SCRIPT: &str = r#"
   const checks = {
     form: 'forme (longueur, phrase entière, orthographe)', language: 'langue (du français)',
     facts: 'faits (noms, nombres, dates, citations)', claims: 'affirmations (négation, restriction, attribution)',
-    novelty: 'pas de redite'
+    words: 'mots (chaque mot rendu, rien d’ajouté)', novelty: 'pas de redite'
   };
   const esc = t => t.replace(/[&<>"]/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
   function detail(el) {
@@ -89,6 +89,8 @@ const SCRIPT: &str = r#"
       html += '<p>' + (s.sources.length ? s.sources.length + ' phrase(s) source · ' + Math.round(s.overlap * 100) + ' % de ses mots dans ses sources' : 'aucune phrase source') + '</p>';
       if (s.mean_logprob !== null) html += '<p>Assurance du modèle : log-probabilité moyenne ' + s.mean_logprob.toFixed(2).replace('.', ',').replace('-', '−') + ' (0 : certain)</p>';
       if (s.checks.length) html += '<p>Contrôles passés : ' + s.checks.map(c => checks[c] || c).join(', ') + '</p>';
+      if (s.unaccounted && s.unaccounted.length) html += '<p>Mots sans appui dans la source : ' + s.unaccounted.map(esc).join(', ') + '</p>';
+      if (s.unrendered && s.unrendered.length) html += '<p>Mots de la source non rendus : ' + s.unrendered.map(esc).join(', ') + '</p>';
       if (s.second_look.length) html += '<p class="look-note">À revoir : ' + s.second_look.map(esc).join(' ; ') + '</p>';
       if (s.rejected.length) html += '<p>Propositions rejetées :</p><ul>' + s.rejected.map(r => '<li class="rej">' + esc(r.text) + ' — <b>' + esc(r.reason) + '</b> ' + esc(r.detail) + '</li>').join('') + '</ul>';
     } else {

@@ -57,8 +57,9 @@ pub struct PieceRecord {
     /// `paraphrase`, `translate`, `translate_paragraph` or `heading`.
     pub task: &'static str,
     pub input: String,
-    /// Each answer, in the order asked (greedy first), with why it was rejected; the last one
-    /// is the kept one when `kept` is true. Empty when the piece was too long to ask.
+    /// Each answer, in the order asked (greedy first), with why it was rejected; the one not
+    /// rejected is the kept one when `kept` is true (usually the last; an earlier one when a
+    /// later one that also passed was `outranked`). Empty when the piece was too long to ask.
     pub candidates: Vec<CandidateRecord>,
     pub kept: bool,
 }
@@ -194,6 +195,9 @@ impl<'a> Writer<'a> {
         // many of them the last prompt named.
         let mut warnings: Vec<String> = Vec::new();
         let mut warned = 0;
+        // A candidate that passed with words unmatched (checked word by word): one more is
+        // asked, and the one whose words match its original's better is kept.
+        let mut provisional: Option<(String, usize)> = None;
         for attempt in 0..self.attempts {
             let warned_anew = warnings.len() > warned;
             if warned_anew {
@@ -222,8 +226,20 @@ impl<'a> Writer<'a> {
             };
             let (verdict, words) = checker.check_recorded(&candidate, original, bounds);
             let verdict = verdict.and_then(|()| self.sure(mean_logprob));
+            let misses = words
+                .as_ref()
+                .filter(|w| w.lexically_checked())
+                .map_or(0, |w| w.unaccounted.len() + w.unrendered.len());
             match self.record(candidate, mean_logprob, verdict, words) {
-                Ok(kept) => return Ok(Some(kept)),
+                Ok(kept) => match provisional.take() {
+                    None if misses > 0 && attempt + 1 < self.attempts => {
+                        provisional = Some((kept, misses));
+                    }
+                    None => return Ok(Some(kept)),
+                    Some((earlier, earlier_misses)) => {
+                        return Ok(Some(self.rank(kept, misses, earlier, earlier_misses)))
+                    }
+                },
                 Err(rejection) if self.style == PromptStyle::Chat => {
                     if let Some(w) = warning(task, &rejection) {
                         if !warnings.contains(&w) {
@@ -234,8 +250,43 @@ impl<'a> Writer<'a> {
                 Err(_) => {}
             }
         }
+        if let Some((earlier, _)) = provisional {
+            // nothing better came: the candidate that passed is kept
+            if let Some(piece) = self.stats.pieces.last_mut() {
+                piece.kept = true;
+            }
+            return Ok(Some(earlier));
+        }
         self.stats.fallbacks += 1;
         Ok(None)
+    }
+
+    /// Of two candidates of the current piece that both passed, the last one asked (`last`,
+    /// with `misses` words unmatched) and an `earlier` one, keeps the one with fewer unmatched
+    /// words (the earlier on a tie) and records the other as outranked.
+    fn rank(&mut self, last: String, misses: usize, earlier: String, earlier_misses: usize) -> String {
+        let piece = self.stats.pieces.last_mut().expect("a piece is being written");
+        let last_index = piece.candidates.len() - 1;
+        let earlier_index = piece
+            .candidates
+            .iter()
+            .position(|c| c.rejected.is_none())
+            .unwrap_or(last_index);
+        let (kept, loser, loser_misses, kept_misses) = if misses < earlier_misses {
+            (last, earlier_index, earlier_misses, misses)
+        } else {
+            (earlier, last_index, misses, earlier_misses)
+        };
+        piece.candidates[loser].rejected = Some(Rejected {
+            reason: "outranked".into(),
+            detail: format!(
+                "another candidate's words match the source better ({kept_misses} unmatched, against {loser_misses})"
+            ),
+        });
+        piece.kept = true;
+        self.stats.accepted -= 1;
+        self.stats.reject("outranked".into());
+        kept
     }
 
     /// Whether the model was sure enough of a candidate whose tokens' mean log-probability is
@@ -727,6 +778,89 @@ mod tests {
             "{}",
             rejected.detail
         );
+    }
+
+    /// A model that gives `answers` in turn.
+    struct Scripted {
+        answers: Vec<&'static str>,
+        asked: usize,
+    }
+
+    impl TextGenerator for Scripted {
+        fn generate(
+            &mut self,
+            _: &Prompt,
+            _: &GenerationSettings,
+            _: &mut dyn FnMut(&str),
+        ) -> Result<Generation> {
+            let text = self.answers[self.asked.min(self.answers.len() - 1)];
+            self.asked += 1;
+            Ok(Generation {
+                text: text.into(),
+                stop_reason: StopReason::StopString,
+                prompt_tokens: 1,
+                prompt_tokens_processed: 1,
+                generated_tokens: 1,
+                mean_logprob: None,
+                prompt_seconds: 0.0,
+                generation_seconds: 0.0,
+            })
+        }
+
+        fn name(&self) -> String {
+            "scripted".into()
+        }
+    }
+
+    /// Paraphrases a French sentence with `answers`; what was kept and the record.
+    fn paraphrase(answers: Vec<&'static str>) -> (Option<String>, WriteStats, usize) {
+        let original = "Le conseil municipal a voté mardi la rénovation de la piscine, fermée depuis 2021.";
+        let facts = Facts::extract(original);
+        let source = SourceContext::new(original, Lang::Fr);
+        let mut model = Scripted { answers, asked: 0 };
+        let mut writer = Writer::new(
+            &mut model,
+            PromptStyle::Chat,
+            "qwen2".into(),
+            SamplingSettings::default(),
+            3,
+            &facts,
+            &source,
+        );
+        let bounds = Bounds {
+            min: 3,
+            max: 40,
+            sentence: true,
+            min_sentences: 0,
+        };
+        let kept = writer
+            .write(Task::Paraphrase, original, original, bounds, &Said::default())
+            .unwrap();
+        let stats = writer.stats.clone();
+        (kept, stats, model.asked)
+    }
+
+    #[test]
+    fn of_two_passing_paraphrases_the_one_whose_words_match_better_is_kept() {
+        let loose = "Mardi, le conseil municipal a voté la rénovation de la piscine couverte, fermée depuis 2021.";
+        let close = "Mardi, le conseil municipal a voté la rénovation de la piscine, fermée depuis 2021.";
+        let (kept, stats, asked) = paraphrase(vec![loose, close]);
+        assert_eq!(kept.as_deref(), Some(close));
+        assert_eq!(asked, 2);
+        let piece = &stats.pieces[0];
+        assert!(piece.kept);
+        let first = &piece.candidates[0];
+        assert_eq!(first.words.as_ref().map(|w| w.unaccounted.clone()), Some(vec!["couverte".to_string()]));
+        assert_eq!(first.rejected.as_ref().map(|r| r.reason.as_str()), Some("outranked"));
+        assert!(piece.candidates[1].rejected.is_none());
+        assert_eq!(stats.accepted, 1);
+        // the earlier one stays when the next is no better, or refused
+        let (kept, stats, _) = paraphrase(vec![loose, "Le conseil a voté la démolition de la piscine, fermée depuis 2021."]);
+        assert_eq!(kept.as_deref(), Some(loose));
+        assert!(stats.pieces[0].kept && stats.pieces[0].candidates[0].rejected.is_none());
+        // a paraphrase whose words all match is kept at once
+        let (kept, _, asked) = paraphrase(vec![close, loose]);
+        assert_eq!((kept.as_deref(), asked), (Some(close), 1));
     }
 
     #[test]
