@@ -264,8 +264,18 @@ impl<'a> Writer<'a> {
     /// Of two candidates of the current piece that both passed, the last one asked (`last`,
     /// with `misses` words unmatched) and an `earlier` one, keeps the one with fewer unmatched
     /// words (the earlier on a tie) and records the other as outranked.
-    fn rank(&mut self, last: String, misses: usize, earlier: String, earlier_misses: usize) -> String {
-        let piece = self.stats.pieces.last_mut().expect("a piece is being written");
+    fn rank(
+        &mut self,
+        last: String,
+        misses: usize,
+        earlier: String,
+        earlier_misses: usize,
+    ) -> String {
+        let piece = self
+            .stats
+            .pieces
+            .last_mut()
+            .expect("a piece is being written");
         let last_index = piece.candidates.len() - 1;
         let earlier_index = piece
             .candidates
@@ -814,7 +824,8 @@ mod tests {
 
     /// Paraphrases a French sentence with `answers`; what was kept and the record.
     fn paraphrase(answers: Vec<&'static str>) -> (Option<String>, WriteStats, usize) {
-        let original = "Le conseil municipal a voté mardi la rénovation de la piscine, fermée depuis 2021.";
+        let original =
+            "Le conseil municipal a voté mardi la rénovation de la piscine, fermée depuis 2021.";
         let facts = Facts::extract(original);
         let source = SourceContext::new(original, Lang::Fr);
         let mut model = Scripted { answers, asked: 0 };
@@ -834,7 +845,13 @@ mod tests {
             min_sentences: 0,
         };
         let kept = writer
-            .write(Task::Paraphrase, original, original, bounds, &Said::default())
+            .write(
+                Task::Paraphrase,
+                original,
+                original,
+                bounds,
+                &Said::default(),
+            )
             .unwrap();
         let stats = writer.stats.clone();
         (kept, stats, model.asked)
@@ -843,19 +860,29 @@ mod tests {
     #[test]
     fn of_two_passing_paraphrases_the_one_whose_words_match_better_is_kept() {
         let loose = "Mardi, le conseil municipal a voté la rénovation de la piscine couverte, fermée depuis 2021.";
-        let close = "Mardi, le conseil municipal a voté la rénovation de la piscine, fermée depuis 2021.";
+        let close =
+            "Mardi, le conseil municipal a voté la rénovation de la piscine, fermée depuis 2021.";
         let (kept, stats, asked) = paraphrase(vec![loose, close]);
         assert_eq!(kept.as_deref(), Some(close));
         assert_eq!(asked, 2);
         let piece = &stats.pieces[0];
         assert!(piece.kept);
         let first = &piece.candidates[0];
-        assert_eq!(first.words.as_ref().map(|w| w.unaccounted.clone()), Some(vec!["couverte".to_string()]));
-        assert_eq!(first.rejected.as_ref().map(|r| r.reason.as_str()), Some("outranked"));
+        assert_eq!(
+            first.words.as_ref().map(|w| w.unaccounted.clone()),
+            Some(vec!["couverte".to_string()])
+        );
+        assert_eq!(
+            first.rejected.as_ref().map(|r| r.reason.as_str()),
+            Some("outranked")
+        );
         assert!(piece.candidates[1].rejected.is_none());
         assert_eq!(stats.accepted, 1);
         // the earlier one stays when the next is no better, or refused
-        let (kept, stats, _) = paraphrase(vec![loose, "Le conseil a voté la démolition de la piscine, fermée depuis 2021."]);
+        let (kept, stats, _) = paraphrase(vec![
+            loose,
+            "Le conseil a voté la démolition de la piscine, fermée depuis 2021.",
+        ]);
         assert_eq!(kept.as_deref(), Some(loose));
         assert!(stats.pieces[0].kept && stats.pieces[0].candidates[0].rejected.is_none());
         // a paraphrase whose words all match is kept at once
