@@ -14,8 +14,8 @@ use rust_stemmers::{Algorithm, Stemmer};
 use super::{Foreign, Lexicon};
 use crate::analysis::content::is_content_word;
 use crate::analysis::lists::{MONTHS, WEEKDAYS};
-use crate::analysis::text::{fold, lower_fr, sentences};
-use crate::analysis::transition::has_transition;
+use crate::analysis::text::{fold, lower_fr, phrase_tokens, sentences};
+use crate::analysis::transition::{has_transition, transitions_in};
 use crate::source::lang::Lang;
 
 static FRENCH_STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::French));
@@ -154,6 +154,11 @@ fn is_date_word(word: &str) -> bool {
 /// and unknown words are left to the other checks; connectives such as « également »,
 /// « toutefois » link sentences more than they make claims).
 fn french_content(lexicon: &Lexicon, text: &str) -> Vec<String> {
+    // the words of the connectives the text has (« d’abord », « en effet », « toutefois »)
+    let linking: HashSet<String> = transitions_in(text)
+        .iter()
+        .flat_map(|t| phrase_tokens(t))
+        .collect();
     tokens(text)
         .into_iter()
         .filter(|t| {
@@ -162,7 +167,7 @@ fn french_content(lexicon: &Lexicon, text: &str) -> Vec<String> {
                 && !w.chars().any(|c| c.is_ascii_digit())
                 && is_content_word(w)
                 && !is_date_word(w)
-                && !has_transition(w)
+                && !linking.contains(w)
                 && lexicon.french.knows(w)
         })
         .map(|t| t.lower)
@@ -581,6 +586,39 @@ mod tests {
         );
         assert!(t[3].capital && !t[3].name, "after a colon");
         assert!(t[7].name);
+    }
+
+    #[test]
+    fn connectives_are_not_compared() {
+        let lexicon = Lexicon::load(Vec::new());
+        let words = french_content(
+            &lexicon,
+            "La hausse s’explique d’abord par les cachets, et en effet par la sécurité.",
+        );
+        assert_eq!(words, ["hausse", "explique", "cachets", "sécurité"]);
+    }
+
+    #[test]
+    fn french_families_from_the_dictionary() {
+        let lexicon = Lexicon::load(Vec::new());
+        let french = French::new(&lexicon);
+        for (a, b) in [
+            ("canaux", "canal"),
+            ("traité", "traiter"),
+            ("maintien", "maintenir"),
+            ("suppression", "supprimés"),
+            ("réouverture", "rouvrira"),
+            ("régulièrement", "régulier"),
+        ] {
+            assert!(
+                french.same(a, b),
+                "{a} / {b}: {:?} {:?}",
+                french.forms(a),
+                french.forms(b)
+            );
+        }
+        assert!(!french.same("maintenance", "maintien"));
+        assert!(!french.same("démolition", "rénovation"));
     }
 
     #[test]
