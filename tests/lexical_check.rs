@@ -90,6 +90,41 @@ fn the_sentences_quoted_in_the_issue_are_refused() {
     );
 }
 
+/// Candidates the models wrote for the project's own corpus (examples/quality/corpus), which
+/// the other checks let through.
+#[test]
+fn words_the_models_changed_are_refused() {
+    for (source, candidate, why) in [
+        (
+            "Cette assurance ne suffit pas à rassurer tout le monde.",
+            "Cette assurance ne suffit pas à assurer tout le monde.",
+            "rassurer",
+        ),
+        (
+            "L’opposition n’a pas caché ses réserves.",
+            "La presse n’a pas caché ses réserves.",
+            "presse",
+        ),
+        (
+            "Dans les jours qui ont suivi, les feuilles ont noirci, puis se sont desséchées.",
+            "Les feuilles ont noirci, puis se sont desséchées.",
+            "suivi",
+        ),
+        (
+            "La direction l’a formellement démentie.",
+            "La direction l’a démentie.",
+            "formellement",
+        ),
+    ] {
+        let c = check(source, candidate);
+        assert!(c.refused(), "{candidate}: {c:?}");
+        assert!(
+            c.unaccounted.iter().chain(&c.unrendered).any(|w| w == why),
+            "{candidate}: {c:?}"
+        );
+    }
+}
+
 #[test]
 fn faithful_rewrites_of_the_same_sentences_pass() {
     let kiev = seed_sentence("Burns s’est rendu à Kiev");

@@ -220,7 +220,7 @@ impl<'a> French<'a> {
 
     /// The word's family: itself, its lemmas, and their derivational relatives the dictionary
     /// has (« maintien » and « maintenir », « suppression » and « supprimer », an adverb in
-    /// -ment and its adjective, a verb with and without its re- prefix before a vowel).
+    /// -ment and its adjective, « réouverture » and « ouverture »).
     fn forms(&self, word: &str) -> Vec<String> {
         if let Some(f) = self.forms.borrow().get(word) {
             return f.clone();
@@ -235,12 +235,17 @@ impl<'a> French<'a> {
         if let Some(adjective) = word.strip_suffix("ment").filter(|a| a.chars().count() >= 3) {
             bases.push(adjective.to_string());
         }
-        for prefix in ["ré", "r"] {
-            if let Some(rest) = word.strip_prefix(prefix) {
-                if rest.starts_with(['a', 'e', 'i', 'o', 'u', 'é']) && rest.chars().count() >= 4 {
-                    bases.push(rest.to_string());
-                }
-            }
+        // the iterative re- (« réouverture », « réélu », « rouvrir »), not the re- of a word of
+        // its own (« rassurer » is not « assurer », nor « réunir » « unir »)
+        let again = word
+            .strip_prefix("ré")
+            .filter(|rest| rest.starts_with(['é', 'o', 'i']))
+            .or_else(|| {
+                word.strip_prefix('r')
+                    .filter(|rest| rest.starts_with("ouv"))
+            });
+        if let Some(rest) = again.filter(|rest| rest.chars().count() >= 4) {
+            bases.push(rest.to_string());
         }
         let morphology = &self.lexicon.french;
         for base in &bases {
@@ -618,6 +623,7 @@ mod tests {
             );
         }
         assert!(!french.same("maintenance", "maintien"));
+        assert!(!french.same("rassurer", "assurer"));
         assert!(!french.same("démolition", "rénovation"));
     }
 
