@@ -1,7 +1,8 @@
 //! The check every generated piece passes before it is kept: French words (the dictionary) in
 //! whole sentences, faithful to the source's facts, keeps the facts, the polarity and the
-//! attributions of the sentence it rewrites, brings nothing from the prompt's own examples,
-//! says nothing the article already says, and is not garbage.
+//! attributions of the sentence it rewrites and, word by word, what it says
+//! ([`crate::lexicon`]), brings nothing from the prompt's own examples, says nothing the
+//! article already says, and is not garbage.
 
 use std::collections::{HashMap, HashSet};
 
