@@ -527,7 +527,9 @@ fn warning(task: Task, rejection: &Rejection) -> Option<String> {
             quoted(words)
         ),
         Rejection::Agreement(words) => {
-            format!("Corrige « {words} » : accord en genre ou élision (l’, d’, qu’).")
+            // (Said as an instruction, not as a phrase the model could copy into its answer:
+            // « l’accord en genre ou élision (l’, d’, qu’) des canaux » was one.)
+            format!("Corrige le déterminant de « {words} » : il s’accorde avec le nom et s’élide devant une voyelle.")
         }
         Rejection::NotFrench => "Écris tout en français, sans aucune phrase dans une autre langue.".into(),
         Rejection::DroppedNumbers => "Garde chaque nombre du texte, tel quel.".into(),
