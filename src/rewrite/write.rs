@@ -81,7 +81,8 @@ pub struct CandidateRecord {
 /// A candidate's word-by-word comparison with its original ([`crate::lexicon::Coverage`]).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct WordCheck {
-    /// Most of its original's words could be judged (the dictionary has them).
+    /// Checked word by word: a paraphrase of a French source (a translation's comparison is
+    /// only recorded).
     pub checked: bool,
     /// Its content words the original accounts for by nothing.
     pub unaccounted: Vec<String>,
