@@ -415,10 +415,14 @@ impl Key {
     }
 }
 
-/// The sentences of `source` that `sentence` shares the most words with ([`matches`]).
-pub fn sources_by_words(sentence: &str, source: &[&str]) -> Vec<usize> {
+/// For each of `sentences`, the sentences of `source` it shares the most words with
+/// ([`matches`]); the source's keys are made once.
+pub fn sources_by_words(sentences: &[&str], source: &[&str]) -> Vec<Vec<usize>> {
     let keys: Vec<Key> = source.iter().map(|s| Key::new(s)).collect();
-    matches(&Key::new(sentence), &keys)
+    sentences
+        .iter()
+        .map(|s| matches(&Key::new(s), &keys))
+        .collect()
 }
 
 /// The candidates (`keys`) that share the most words with `key`: the best one when it shares

@@ -17,7 +17,7 @@ const ID: &str = "faithful_words";
 
 /// The comparison of an article's sentences with their source.
 #[derive(Debug, Clone)]
-pub struct WordCheck {
+pub struct SentenceWords {
     pub lang: Lang,
     /// Whether the words were compared (a French source, the thesaurus installed).
     pub checked: bool,
@@ -25,10 +25,10 @@ pub struct WordCheck {
     pub faulty: Vec<(usize, String, Coverage)>,
 }
 
-impl WordCheck {
+impl SentenceWords {
     /// Compares the sentences of the document's paragraphs and list items (not its headings,
     /// which say less than their section on purpose) with `source`.
-    pub fn new(doc: &Document, body: &[Sentence], source: &str) -> WordCheck {
+    pub fn new(doc: &Document, body: &[Sentence], source: &str) -> SentenceWords {
         let lang = detect(source).lang;
         let lexicon = lexicon();
         let checked = lang == Lang::Fr && lexicon.checks(lang);
@@ -40,8 +40,10 @@ impl WordCheck {
                     .get(block)
                     .is_none_or(|b| matches!(b.kind, BlockKind::Heading(_)))
             };
-            for s in body.iter().filter(|s| !is_heading(s.block)) {
-                let found = sources_by_words(&s.text, &source_sentences);
+            let compared: Vec<&Sentence> = body.iter().filter(|s| !is_heading(s.block)).collect();
+            let texts: Vec<&str> = compared.iter().map(|s| s.text.as_str()).collect();
+            let sources = sources_by_words(&texts, &source_sentences);
+            for (s, found) in compared.into_iter().zip(sources) {
                 if found.is_empty() {
                     continue;
                 }
@@ -52,7 +54,7 @@ impl WordCheck {
                 }
             }
         }
-        WordCheck {
+        SentenceWords {
             lang,
             checked,
             faulty,

@@ -109,7 +109,7 @@ pub struct Context<'a> {
     pub quality: Quality,
     /// Each body sentence's word-by-word comparison with the source sentences it shares
     /// most words with, when a source was given.
-    pub words: Option<faithful_words::WordCheck>,
+    pub words: Option<faithful_words::SentenceWords>,
 }
 
 const DETERMINERS: &[&str] = &[
@@ -163,7 +163,7 @@ impl<'a> Context<'a> {
         let words = opts
             .source
             .as_deref()
-            .map(|src| faithful_words::WordCheck::new(doc, &sents, src));
+            .map(|src| faithful_words::SentenceWords::new(doc, &sents, src));
         Context {
             doc,
             title: doc.title(),
