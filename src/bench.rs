@@ -601,10 +601,7 @@ fn notes(report: &BenchReport) -> String {
 /// How the kernel set named `name` is described (the name itself if unknown).
 fn kernel_description(name: &str) -> &str {
     use crate::model::kernels::KernelSet;
-    [KernelSet::Avx512Vnni, KernelSet::Avx2, KernelSet::Portable]
-        .into_iter()
-        .find(|set| set.name() == name)
-        .map_or(name, |set| set.describe())
+    KernelSet::from_name(name).map_or(name, |set| set.describe())
 }
 
 /// The report as pretty-printed JSON.

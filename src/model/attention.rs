@@ -184,7 +184,10 @@ fn group_attention_body(
     let blocked = cfg!(target_arch = "x86_64") && fma && matches!(n, 1 | 2 | 4);
     // scores[p * n + h]: query head h against key p.
     let mut scores = vec![0f32; keys.len() * n];
+    #[allow(unused_mut)] // advanced by the x86 loop only
     let mut p = 0;
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = blocked;
     #[cfg(target_arch = "x86_64")]
     if blocked {
         // Four keys × the heads at a time, in registers.

@@ -5,18 +5,21 @@
 //!   AVX2, FMA and F16C.
 //! - [`KernelSet::Avx2`]: AVX2, FMA and F16C only (most laptops, AMD before Zen 4): the same
 //!   products with `vpmaddubsw` and `vpmaddwd`, exact as well.
+//! - [`KernelSet::NeonDotprod`] (aarch64): NEON with `sdot` (Apple Silicon, Graviton 2 and later).
+//! - [`KernelSet::Neon`] (aarch64): NEON alone (`smull` and pairwise adds), exact as well.
 //! - [`KernelSet::Portable`]: candle's kernels.
 //!
-//! Both vector sets compute every block's integer sum exactly and accumulate the blocks in f32 in
-//! the same order, so they give the same bits (and the same bits for one activation row or
+//! Every vector set computes every block's integer sum exactly and accumulates the blocks in f32
+//! in the same order, so they give the same bits (and the same bits for one activation row or
 //! many).
 //!
-//! `PLUME_SIMD` chooses: unset or `1` the best set the CPU has, `0` candle's kernels, `avx2` or
-//! `avx512` that set (or, where the CPU lacks it, the best it has, with a warning).
+//! `PLUME_SIMD` chooses: unset or `1` the best set the CPU has, `0` candle's kernels, `avx2`,
+//! `avx512`, `neon` or `dotprod` that set (or, where the CPU lacks it, the best it has, with a
+//! warning).
 //!
 //! Attention, GELU and the sampler have AVX2 loops of their own that give the same bits as
 //! their scalar ones; they ask [`KernelSet::supported`] for `Avx2` here, whatever `PLUME_SIMD`
-//! says.
+//! says. On aarch64 they run their scalar loops (which the compiler vectorises where it can).
 
 use std::sync::OnceLock;
 
@@ -27,13 +30,31 @@ pub enum KernelSet {
     Avx512Vnni,
     /// AVX2, FMA and F16C.
     Avx2,
+    /// NEON with the dot-product extension (`sdot`).
+    NeonDotprod,
+    /// NEON alone.
+    Neon,
     /// candle's kernels.
     Portable,
 }
 
 impl KernelSet {
-    /// The vector sets, best first.
-    pub const VECTOR: [KernelSet; 2] = [KernelSet::Avx512Vnni, KernelSet::Avx2];
+    /// The vector sets, best first (x86, then aarch64).
+    pub const VECTOR: [KernelSet; 4] = [
+        KernelSet::Avx512Vnni,
+        KernelSet::Avx2,
+        KernelSet::NeonDotprod,
+        KernelSet::Neon,
+    ];
+
+    /// Every set, candle's last.
+    pub const ALL: [KernelSet; 5] = [
+        KernelSet::Avx512Vnni,
+        KernelSet::Avx2,
+        KernelSet::NeonDotprod,
+        KernelSet::Neon,
+        KernelSet::Portable,
+    ];
 
     /// The set this process uses, detected once (see the module's documentation).
     pub fn active() -> KernelSet {
@@ -69,6 +90,7 @@ impl KernelSet {
             };
             match self {
                 KernelSet::Portable => true,
+                KernelSet::Neon | KernelSet::NeonDotprod => false,
                 KernelSet::Avx2 => avx2(),
                 KernelSet::Avx512Vnni => {
                     avx2()
@@ -81,7 +103,19 @@ impl KernelSet {
                 }
             }
         }
-        #[cfg(not(target_arch = "x86_64"))]
+        #[cfg(target_arch = "aarch64")]
+        {
+            let dotprod = std::arch::is_aarch64_feature_detected!("dotprod");
+            match self {
+                // NEON is part of every aarch64 CPU Linux runs on.
+                KernelSet::Neon => true,
+                // candle 0.11's quantised dot products on aarch64 use `sdot` without asking the
+                // CPU (an illegal instruction on a Cortex-A72): its kernels need it too.
+                KernelSet::Portable | KernelSet::NeonDotprod => dotprod,
+                KernelSet::Avx512Vnni | KernelSet::Avx2 => false,
+            }
+        }
+        #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
         {
             self == KernelSet::Portable
         }
@@ -97,6 +131,8 @@ impl KernelSet {
         match self {
             KernelSet::Avx512Vnni => "avx512",
             KernelSet::Avx2 => "avx2",
+            KernelSet::NeonDotprod => "dotprod",
+            KernelSet::Neon => "neon",
             KernelSet::Portable => "0",
         }
     }
@@ -106,6 +142,8 @@ impl KernelSet {
         match self {
             KernelSet::Avx512Vnni => "plume's AVX-512 VNNI kernels",
             KernelSet::Avx2 => "plume's AVX2 + FMA + F16C kernels",
+            KernelSet::NeonDotprod => "plume's NEON + dotprod kernels",
+            KernelSet::Neon => "plume's NEON kernels",
             KernelSet::Portable => "candle's kernels",
         }
     }
@@ -115,15 +153,18 @@ impl KernelSet {
         match self {
             KernelSet::Avx512Vnni => "AVX-512 VNNI",
             KernelSet::Avx2 => "AVX2/FMA/F16C",
+            KernelSet::NeonDotprod => "NEON dotprod",
+            KernelSet::Neon => "NEON",
+            KernelSet::Portable if cfg!(target_arch = "aarch64") => {
+                "NEON dotprod (candle's aarch64 kernels use it)"
+            }
             KernelSet::Portable => "nothing",
         }
     }
 
-    /// The set named `name` (`avx512`, `avx2`, `0`).
-    fn from_name(name: &str) -> Option<KernelSet> {
-        [KernelSet::Avx512Vnni, KernelSet::Avx2, KernelSet::Portable]
-            .into_iter()
-            .find(|set| set.name() == name)
+    /// The set named `name` (`avx512`, `avx2`, `dotprod`, `neon`, `0`).
+    pub fn from_name(name: &str) -> Option<KernelSet> {
+        KernelSet::ALL.into_iter().find(|set| set.name() == name)
     }
 
     /// What the CPU must have: this set's features and those of the sets below it.
@@ -132,6 +173,8 @@ impl KernelSet {
         match self {
             KernelSet::Avx512Vnni => &[KernelSet::Avx512Vnni, KernelSet::Avx2],
             KernelSet::Avx2 => &[KernelSet::Avx2],
+            KernelSet::NeonDotprod => &[KernelSet::NeonDotprod, KernelSet::Neon],
+            KernelSet::Neon => &[KernelSet::Neon],
             KernelSet::Portable => &[],
         }
     }
@@ -165,7 +208,7 @@ fn choose(
             None => (
                 best(),
                 Some(format!(
-                    "PLUME_SIMD={name} is not one of 0, 1, avx2, avx512; using the best set"
+                    "PLUME_SIMD={name} is not one of 0, 1, avx2, avx512, neon, dotprod; using the best set"
                 )),
             ),
         },
@@ -185,7 +228,9 @@ pub(crate) fn testable_sets() -> Vec<KernelSet> {
         name => Some(
             KernelSet::from_name(name)
                 .filter(|set| set.is_vector())
-                .unwrap_or_else(|| panic!("PLUME_REQUIRE_SIMD={name}: not avx2, avx512 or 1")),
+                .unwrap_or_else(|| {
+                    panic!("PLUME_REQUIRE_SIMD={name}: not avx2, avx512, neon, dotprod or 1")
+                }),
         ),
     };
     for set in required.map_or(&[][..], KernelSet::requires) {
@@ -201,7 +246,7 @@ pub(crate) fn testable_sets() -> Vec<KernelSet> {
         .filter(|set| set.supported())
         .collect();
     if sets.is_empty() {
-        eprintln!("skipped: this CPU has neither AVX2/FMA/F16C nor AVX-512 VNNI");
+        eprintln!("skipped: this CPU has none of AVX2/FMA/F16C, AVX-512 VNNI or NEON");
     }
     sets
 }
@@ -235,9 +280,16 @@ mod tests {
     #[test]
     fn the_active_set_is_supported() {
         assert!(KernelSet::active().supported());
-        assert!(KernelSet::Portable.supported());
+        assert_eq!(
+            KernelSet::Portable.supported(),
+            !cfg!(target_arch = "aarch64") || KernelSet::NeonDotprod.supported()
+        );
         if KernelSet::Avx512Vnni.supported() {
             assert!(KernelSet::Avx2.supported());
+        }
+        if cfg!(target_arch = "aarch64") {
+            assert!(KernelSet::Neon.supported());
+            assert!(KernelSet::active().is_vector());
         }
     }
 }

@@ -19,6 +19,8 @@ pub mod simd;
 #[cfg(target_arch = "x86_64")]
 mod simd_avx2;
 mod simd_kquants;
+#[cfg(target_arch = "aarch64")]
+mod simd_neon;
 pub mod source;
 pub mod tokenizer;
 pub mod vocab;

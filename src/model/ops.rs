@@ -51,6 +51,7 @@ pub fn gelu(x: f32) -> f32 {
 /// it (the same bits).
 pub fn geglu(gate: &mut [f32], up: &[f32]) {
     assert_eq!(gate.len(), up.len());
+    #[allow(unused_mut)] // set by the x86 loop only
     let mut done = 0;
     #[cfg(target_arch = "x86_64")]
     if f16c_available() {

@@ -1,9 +1,10 @@
 //! Kernels for the products that dominate the default model: Q8_0 and Q5_0 weights × Q8_0
 //! activations, on weights kept in groups of eight rows (`row_groups`): one instruction (or,
 //! with AVX2 alone, a few) advances the dot products of eight weight rows with one activation
-//! row, and a block's eight sums are scaled and accumulated at once. Two kernel sets
-//! (`kernels::KernelSet`): AVX-512 VNNI (`vpdpbusd` on 256-bit vectors, here) and AVX2
-//! (`vpmaddubsw` and `vpmaddwd`, in `simd_avx2`).
+//! row, and a block's eight sums are scaled and accumulated at once. The kernel sets
+//! (`kernels::KernelSet`): AVX-512 VNNI (`vpdpbusd` on 256-bit vectors, here), AVX2
+//! (`vpmaddubsw` and `vpmaddwd`, in `simd_avx2`), and on aarch64 NEON with or without `sdot`
+//! (`simd_neon`).
 //!
 //! The activations are quantised exactly as candle's Q8_0 does, kept as signed bytes with their
 //! scales as f32 and each block's sum, which takes back the offset of the unsigned weights.
@@ -31,7 +32,9 @@ pub struct Activations {
     pub(crate) qs: Vec<u8>,
     /// `rows × k/32` block scales.
     pub(crate) scales: Vec<f32>,
-    /// `rows × k/32` block sums of the quantised values.
+    /// `rows × k/32` block sums of the quantised values (the x86 kernels take the weights'
+    /// offset back with them; the NEON ones make the weights signed instead).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     pub(crate) sums: Vec<i32>,
     pub(crate) k: usize,
 }
@@ -47,6 +50,7 @@ impl Activations {
         use rayon::prelude::*;
         assert!(set.supported(), "this CPU lacks {}", set.features());
         assert!(k.is_multiple_of(BLOCK) && xs.len().is_multiple_of(k));
+        #[cfg(target_arch = "x86_64")]
         let vector = set.is_vector();
         let mut qs = vec![0u8; xs.len()];
         let mut scales = vec![0f32; xs.len() / BLOCK];
@@ -161,6 +165,24 @@ pub fn dot_group(
             Kind::Q5_0 => rows!(true, 1 2 3 4 5 6 7 8),
             Kind::Q4K | Kind::Q6K => unreachable!("checked above"),
         }
+    }
+    #[cfg(target_arch = "aarch64")]
+    // SAFETY: as above.
+    unsafe {
+        use super::simd_neon as neon;
+        let g = group.as_ptr();
+        macro_rules! rows {
+            ($($r:literal)*) => {
+                match (set, kind, out.len()) {
+                    $((KernelSet::NeonDotprod, Kind::Q8_0, $r) => neon::q8_0_sdot::<$r>(g, act, first, out),)*
+                    $((KernelSet::NeonDotprod, Kind::Q5_0, $r) => neon::q5_0_sdot::<$r>(g, act, first, out),)*
+                    $((KernelSet::Neon, Kind::Q8_0, $r) => neon::q8_0_neon::<$r>(g, act, first, out),)*
+                    $((KernelSet::Neon, Kind::Q5_0, $r) => neon::q5_0_neon::<$r>(g, act, first, out),)*
+                    _ => {}
+                }
+            };
+        }
+        rows!(1 2 3 4 5 6 7 8);
     }
 }
 
@@ -423,8 +445,12 @@ mod tests {
                     }
                 }
             }
-            // And the value of candle's own dot product, to rounding.
-            for i in [0, 7, 10] {
+            // And the value of candle's own dot product, to rounding (where candle's kernels can
+            // run: not on an aarch64 CPU without `sdot`).
+            for i in [0, 7, 10]
+                .into_iter()
+                .filter(|_| KernelSet::Portable.supported())
+            {
                 let row = &gguf[i * rb..(i + 1) * rb];
                 let mut xb = vec![BlockQ8_0::zeros(); k / 32];
                 BlockQ8_0::from_float(&rows[2 * k..3 * k], &mut xb);

@@ -1,6 +1,7 @@
 //! x86 kernels for the k-quant products: Q4_K and Q6_K weights in eight-row groups
 //! (`row_groups`, laid out in `kquant_groups`) × Q8_K activations, on 256-bit vectors, in both
-//! kernel sets (`kernels::KernelSet`): AVX-512 VNNI and AVX2 alone.
+//! x86 kernel sets (`kernels::KernelSet`): AVX-512 VNNI and AVX2 alone. (The aarch64 sets'
+//! kernels, with the same arithmetic, are in `simd_neon`.)
 //!
 //! A 32-bit lane per weight row: four quants of each of the eight rows in one vector, against
 //! four activation bytes broadcast to every lane. The quants are unsigned (Q4_K 0..15, Q6_K
@@ -83,6 +84,25 @@ pub fn dot_group(
                     $((KernelSet::Avx512Vnni, true, $r) => x86::q6k_vnni::<$r>(g, x, blocks, out),)*
                     $((KernelSet::Avx2, false, $r) => x86::q4k_avx2::<$r>(g, x, blocks, out),)*
                     $((KernelSet::Avx2, true, $r) => x86::q6k_avx2::<$r>(g, x, blocks, out),)*
+                    _ => {}
+                }
+            };
+        }
+        rows!(1 2 3 4 5 6 7 8);
+    }
+    #[cfg(target_arch = "aarch64")]
+    // SAFETY: as above.
+    unsafe {
+        use super::simd_neon as neon;
+        let g = group.as_ptr();
+        let x = act.as_ptr().add(first * blocks) as *const u8;
+        macro_rules! rows {
+            ($($r:literal)*) => {
+                match (set, kind == Kind::Q6K, out.len()) {
+                    $((KernelSet::NeonDotprod, false, $r) => neon::q4k_sdot::<$r>(g, x, blocks, out),)*
+                    $((KernelSet::NeonDotprod, true, $r) => neon::q6k_sdot::<$r>(g, x, blocks, out),)*
+                    $((KernelSet::Neon, false, $r) => neon::q4k_neon::<$r>(g, x, blocks, out),)*
+                    $((KernelSet::Neon, true, $r) => neon::q6k_neon::<$r>(g, x, blocks, out),)*
                     _ => {}
                 }
             };
@@ -721,6 +741,10 @@ mod tests {
                     for (r, want) in want[i].iter_mut().enumerate() {
                         let x = &act[r * blocks..(r + 1) * blocks];
                         *want = reference(w, x);
+                        // Where candle's kernels can run (not on an aarch64 CPU without `sdot`).
+                        if !KernelSet::Portable.supported() {
+                            continue;
+                        }
                         let candle = T::vec_dot(k, w, x);
                         let tolerance = 1e-5 * magnitude(w, x).max(f64::MIN_POSITIVE);
                         assert!(
