@@ -115,6 +115,25 @@ fn block_parts(block: &BlockQ8_0) -> (f32, &[u8]) {
 /// Activation rows a call to [`dot_group`] takes at most.
 pub const GROUP_ACT_ROWS: usize = 8;
 
+/// `f::<G…, R>(args)` with `R` the number of activation rows `len` (1 to 8, a constant inside
+/// each kernel); nothing for another count (the callers check it).
+macro_rules! by_rows {
+    ($len:expr, $($f:ident)::+ <$($g:literal,)*> ($($arg:expr),*)) => {
+        match $len {
+            1 => $($f)::+::<$($g,)* 1>($($arg),*),
+            2 => $($f)::+::<$($g,)* 2>($($arg),*),
+            3 => $($f)::+::<$($g,)* 3>($($arg),*),
+            4 => $($f)::+::<$($g,)* 4>($($arg),*),
+            5 => $($f)::+::<$($g,)* 5>($($arg),*),
+            6 => $($f)::+::<$($g,)* 6>($($arg),*),
+            7 => $($f)::+::<$($g,)* 7>($($arg),*),
+            8 => $($f)::+::<$($g,)* 8>($($arg),*),
+            _ => {}
+        }
+    };
+}
+pub(crate) use by_rows;
+
 /// Dot products of the eight weight rows of one group (`group`: its `k/32` group blocks, laid
 /// out as `row_groups` describes) with activation rows `first..first + out.len()` (at most
 /// [`GROUP_ACT_ROWS`]): `out[r][j]` is activation row `first + r` against the group's row `j`.
@@ -145,49 +164,41 @@ pub fn dot_group(
     );
     assert!(out.len() <= GROUP_ACT_ROWS && first + out.len() <= act.rows());
     assert_eq!(group.len(), row_groups::ROWS * kind.row_bytes(act.k));
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
     // SAFETY: the CPU has the set's features (checked above); every load reads inside `group`
     // and the activation rows (sizes checked above).
     unsafe {
-        let g = group.as_ptr();
-        macro_rules! rows {
-            ($q5:literal, $($r:literal)*) => {
-                match (set, out.len()) {
-                    $((KernelSet::Avx512Vnni, $r) => x86::dot_group::<$q5, $r>(g, act, first, out),)*
-                    $((KernelSet::Avx2, $r) =>
-                        simd_avx2::dot_group::<$q5, $r>(g, act, first, out),)*
-                    _ => {}
-                }
-            };
+        let (g, n) = (group.as_ptr(), out.len());
+        match (set, kind == Kind::Q5_0) {
+            #[cfg(target_arch = "x86_64")]
+            (KernelSet::Avx512Vnni, false) => {
+                by_rows!(n, x86::dot_group<false,>(g, act, first, out))
+            }
+            #[cfg(target_arch = "x86_64")]
+            (KernelSet::Avx512Vnni, true) => by_rows!(n, x86::dot_group<true,>(g, act, first, out)),
+            #[cfg(target_arch = "x86_64")]
+            (KernelSet::Avx2, false) => {
+                by_rows!(n, simd_avx2::dot_group<false,>(g, act, first, out))
+            }
+            #[cfg(target_arch = "x86_64")]
+            (KernelSet::Avx2, true) => by_rows!(n, simd_avx2::dot_group<true,>(g, act, first, out)),
+            #[cfg(target_arch = "aarch64")]
+            (KernelSet::NeonDotprod, false) => by_rows!(n, neon::q8_0_sdot<>(g, act, first, out)),
+            #[cfg(target_arch = "aarch64")]
+            (KernelSet::NeonDotprod, true) => by_rows!(n, neon::q5_0_sdot<>(g, act, first, out)),
+            #[cfg(target_arch = "aarch64")]
+            (KernelSet::Neon, false) => by_rows!(n, neon::q8_0_neon<>(g, act, first, out)),
+            #[cfg(target_arch = "aarch64")]
+            (KernelSet::Neon, true) => by_rows!(n, neon::q5_0_neon<>(g, act, first, out)),
+            _ => {}
         }
-        match kind {
-            Kind::Q8_0 => rows!(false, 1 2 3 4 5 6 7 8),
-            Kind::Q5_0 => rows!(true, 1 2 3 4 5 6 7 8),
-            Kind::Q4K | Kind::Q6K => unreachable!("checked above"),
-        }
-    }
-    #[cfg(target_arch = "aarch64")]
-    // SAFETY: as above.
-    unsafe {
-        use super::simd_neon as neon;
-        let g = group.as_ptr();
-        macro_rules! rows {
-            ($($r:literal)*) => {
-                match (set, kind, out.len()) {
-                    $((KernelSet::NeonDotprod, Kind::Q8_0, $r) => neon::q8_0_sdot::<$r>(g, act, first, out),)*
-                    $((KernelSet::NeonDotprod, Kind::Q5_0, $r) => neon::q5_0_sdot::<$r>(g, act, first, out),)*
-                    $((KernelSet::Neon, Kind::Q8_0, $r) => neon::q8_0_neon::<$r>(g, act, first, out),)*
-                    $((KernelSet::Neon, Kind::Q5_0, $r) => neon::q5_0_neon::<$r>(g, act, first, out),)*
-                    _ => {}
-                }
-            };
-        }
-        rows!(1 2 3 4 5 6 7 8);
     }
 }
 
 #[cfg(target_arch = "x86_64")]
 use super::simd_avx2;
+#[cfg(target_arch = "aarch64")]
+use super::simd_neon as neon;
 
 /// The VNNI kernel, and the helpers both vector sets share (AVX2, FMA and F16C only).
 #[cfg(target_arch = "x86_64")]

@@ -28,7 +28,9 @@ use candle_core::quantized::k_quants::BlockQ8K;
 
 use super::kernels::KernelSet;
 use super::row_groups::{Kind, ROWS};
-use super::simd::GROUP_ACT_ROWS;
+use super::simd::{by_rows, GROUP_ACT_ROWS};
+#[cfg(target_arch = "aarch64")]
+use super::simd_neon as neon;
 
 /// Values per super-block.
 const QK_K: usize = 256;
@@ -71,43 +73,31 @@ pub fn dot_group(
     assert!(k.is_multiple_of(QK_K) && group.len() == ROWS * kind.row_bytes(k));
     let blocks = k / QK_K;
     assert!(out.len() <= GROUP_ACT_ROWS && (first + out.len()) * blocks <= act.len());
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
     // SAFETY: the CPU has the set's features (checked above); every load reads inside `group`
     // and the activation rows `first..first + out.len()` (sizes checked above).
     unsafe {
-        let g = group.as_ptr();
+        let (g, n) = (group.as_ptr(), out.len());
         let x = act.as_ptr().add(first * blocks) as *const u8;
-        macro_rules! rows {
-            ($($r:literal)*) => {
-                match (set, kind == Kind::Q6K, out.len()) {
-                    $((KernelSet::Avx512Vnni, false, $r) => x86::q4k_vnni::<$r>(g, x, blocks, out),)*
-                    $((KernelSet::Avx512Vnni, true, $r) => x86::q6k_vnni::<$r>(g, x, blocks, out),)*
-                    $((KernelSet::Avx2, false, $r) => x86::q4k_avx2::<$r>(g, x, blocks, out),)*
-                    $((KernelSet::Avx2, true, $r) => x86::q6k_avx2::<$r>(g, x, blocks, out),)*
-                    _ => {}
-                }
-            };
+        match (set, kind == Kind::Q6K) {
+            #[cfg(target_arch = "x86_64")]
+            (KernelSet::Avx512Vnni, false) => by_rows!(n, x86::q4k_vnni<>(g, x, blocks, out)),
+            #[cfg(target_arch = "x86_64")]
+            (KernelSet::Avx512Vnni, true) => by_rows!(n, x86::q6k_vnni<>(g, x, blocks, out)),
+            #[cfg(target_arch = "x86_64")]
+            (KernelSet::Avx2, false) => by_rows!(n, x86::q4k_avx2<>(g, x, blocks, out)),
+            #[cfg(target_arch = "x86_64")]
+            (KernelSet::Avx2, true) => by_rows!(n, x86::q6k_avx2<>(g, x, blocks, out)),
+            #[cfg(target_arch = "aarch64")]
+            (KernelSet::NeonDotprod, false) => by_rows!(n, neon::q4k_sdot<>(g, x, blocks, out)),
+            #[cfg(target_arch = "aarch64")]
+            (KernelSet::NeonDotprod, true) => by_rows!(n, neon::q6k_sdot<>(g, x, blocks, out)),
+            #[cfg(target_arch = "aarch64")]
+            (KernelSet::Neon, false) => by_rows!(n, neon::q4k_neon<>(g, x, blocks, out)),
+            #[cfg(target_arch = "aarch64")]
+            (KernelSet::Neon, true) => by_rows!(n, neon::q6k_neon<>(g, x, blocks, out)),
+            _ => {}
         }
-        rows!(1 2 3 4 5 6 7 8);
-    }
-    #[cfg(target_arch = "aarch64")]
-    // SAFETY: as above.
-    unsafe {
-        use super::simd_neon as neon;
-        let g = group.as_ptr();
-        let x = act.as_ptr().add(first * blocks) as *const u8;
-        macro_rules! rows {
-            ($($r:literal)*) => {
-                match (set, kind == Kind::Q6K, out.len()) {
-                    $((KernelSet::NeonDotprod, false, $r) => neon::q4k_sdot::<$r>(g, x, blocks, out),)*
-                    $((KernelSet::NeonDotprod, true, $r) => neon::q6k_sdot::<$r>(g, x, blocks, out),)*
-                    $((KernelSet::Neon, false, $r) => neon::q4k_neon::<$r>(g, x, blocks, out),)*
-                    $((KernelSet::Neon, true, $r) => neon::q6k_neon::<$r>(g, x, blocks, out),)*
-                    _ => {}
-                }
-            };
-        }
-        rows!(1 2 3 4 5 6 7 8);
     }
 }
 
