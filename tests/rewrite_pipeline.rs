@@ -991,3 +991,48 @@ mod batch_runs {
         assert_eq!(sorted_names(&out2), ["depeche.md"]);
     }
 }
+
+#[test]
+fn a_french_source_keeps_its_own_subheadings_and_a_whole_headline() {
+    // A sub-editor keeps the journalist's subheadings: they sum a section up in words of their
+    // own (« sous tension »), and say nothing the source does not, since they are the source's.
+    // A teaser between the paragraphs, about something else, is still dropped; a headline too
+    // wide for a title loses its kicker, not its end.
+    let text = "# Centre hospitalier de Valmorin : les urgences réorganisées pour réduire l’attente durablement\n\n\
+        Le centre hospitalier de Valmorin a présenté jeudi la nouvelle organisation de ses urgences. \
+        Après un hiver difficile, la direction promet une prise en charge plus rapide dès le 1er avril.\n\n\
+        ## Un hiver sous tension\n\n\
+        Le service a accueilli en moyenne 142 patients par jour, contre 118 l’an dernier. \
+        Le temps d’attente médian a atteint 4 h 40 avant un premier examen.\n\n\
+        ## Lire aussi : la ville de Castelbrune inaugure sa médiathèque\n\n\
+        Les équipes ont tenu, mais au prix d’une fatigue visible chez les infirmiers.\n\n\
+        ## Le syndicat attend des actes\n\n\
+        Le syndicat demande un bilan chiffré tous les trois mois. \
+        En attendant, la direction a accepté un premier point d’étape en juillet.\n";
+    let source = Source::from_bytes(text.as_bytes(), Path::new("urgences.md"), None).unwrap();
+    let mut fake = Fake {
+        behaviour: Behaviour::Echo,
+        calls: 0,
+    };
+    let outcome = rewrite::rewrite(&source, &mut fake, &options(700), &Silent)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let headings: Vec<&str> = outcome
+        .article
+        .sections
+        .iter()
+        .map(|s| s.heading.as_str())
+        .collect();
+    assert!(headings.contains(&"Un hiver sous tension"), "{headings:?}");
+    assert!(
+        headings.contains(&"Le syndicat attend des actes"),
+        "{headings:?}"
+    );
+    assert!(
+        !headings.iter().any(|h| h.contains("médiathèque")),
+        "{headings:?}"
+    );
+    assert_eq!(
+        outcome.article.title,
+        "Valmorin\u{a0}: les urgences réorganisées pour réduire l’attente durablement"
+    );
+}

@@ -95,8 +95,17 @@ pub fn extractive_heading(paragraphs: &[String]) -> String {
             Some(quoted[end..].trim_start_matches(['»', '”', '"', ',', ' ']))
         })
     };
+    // A heading that is the opening words of the sentence under it says them twice in a row:
+    // a clause of a later sentence first, one with a verb (never a bare « La chanteuse X »).
+    let first = sentences.first().copied().unwrap_or_default();
+    let opening = fold(first);
+    let fresh = |s: &str, h: &String| !opening.starts_with(&fold(h)) && (s == first || has_verb(h));
     plain()
-        .find_map(|s| heading_from_sentence(s, None, false))
+        .find_map(|s| heading_from_sentence(s, None, false).filter(|h| fresh(s, h)))
+        .or_else(|| {
+            plain().find_map(|s| heading_from_sentence(s, None, true).filter(|h| fresh(s, h)))
+        })
+        .or_else(|| plain().find_map(|s| heading_from_sentence(s, None, false)))
         .or_else(|| plain().find_map(|s| heading_from_sentence(s, None, true)))
         .or_else(|| {
             after_quotes()
@@ -476,6 +485,7 @@ pub fn title(headline: Option<&str>, body: &Body, keyphrase: &str) -> String {
             .unwrap_or_else(|| first_clause(&first).to_string())
     });
     let key = fold(keyphrase);
+    let base = shorter_headline(&base, keyphrase, &body.text()).unwrap_or(base);
     let after_key = MAX_PX - width_px(&format!("{keyphrase} : "));
     // The headline (or the lead's first clause) as far as it fits, else a clause of the lead
     // that fits whole: never a cut that stops before the words the sentence needed.
@@ -502,6 +512,28 @@ pub fn title(headline: Option<&str>, body: &Body, keyphrase: &str) -> String {
         }
     };
     capitalise(&title)
+}
+
+/// A headline too wide for a title that opens with a kicker (« Centre hospitalier de
+/// Valmorin : les urgences réorganisées pour réduire l’attente »): what follows the kicker
+/// whole, after the keyphrase when the kicker has it, rather than the whole cut short (« …
+/// : les urgences »). `None` when the headline fits, has no kicker, or the rest does not fit.
+fn shorter_headline(headline: &str, keyphrase: &str, text: &str) -> Option<String> {
+    let headline = plain_spaces_before_punctuation(headline);
+    let headline = headline.trim().trim_end_matches('.');
+    if width_px(headline) <= MAX_PX {
+        return None;
+    }
+    let (kicker, rest) = headline.split_once(" : ")?;
+    let key = fold(keyphrase);
+    let shorter = if fold(rest).contains(&key) {
+        capitalise(rest)
+    } else if fold(kicker).contains(&key) {
+        format!("{keyphrase} : {}", lower_first(rest, text))
+    } else {
+        return None;
+    };
+    (word_count(rest) >= 3 && width_px(&shorter) <= MAX_PX).then_some(shorter)
 }
 
 /// The meta description: the lead's sentences, cut to 120–156 characters, with the keyphrase.
@@ -621,7 +653,11 @@ pub fn needs_antecedent(heading: &str) -> bool {
             && OBJECTS.contains(&pair[0].as_str())
             && (AVOIR_FORMS.contains(pair[1].as_str()) || ETRE_FORMS.contains(pair[1].as_str()))
     });
-    opens_with_pronoun(heading) || object_before_verb
+    // « …n’avaient rien à voir avec cela »: what « cela » stands for is in another sentence.
+    let demonstrative_end = tokens
+        .last()
+        .is_some_and(|w| ["cela", "ceci", "ça"].contains(&w.as_str()));
+    opens_with_pronoun(heading) || object_before_verb || demonstrative_end
 }
 
 /// Applies the structural rules and French typography to the article in place, one rule
@@ -908,6 +944,48 @@ mod tests {
         assert!(needs_antecedent("Le maire les a reçus samedi"));
         assert!(!needs_antecedent("La direction a démenti la fermeture"));
         assert!(!needs_antecedent("Les élus ont voté le budget"));
+        // « cela » stands for what another sentence said.
+        assert!(needs_antecedent(
+            "Les États-Unis n’avaient rien à voir avec cela"
+        ));
+    }
+
+    #[test]
+    fn a_heading_does_not_say_again_the_words_that_open_its_section() {
+        let paragraphs = vec![
+            "Le service a accueilli en moyenne 142 patients par jour, contre 118 l’an dernier. \
+             Le temps d’attente médian a atteint 4 h 40 cet hiver."
+                .to_string(),
+        ];
+        assert_eq!(
+            extractive_heading(&paragraphs),
+            "Le temps d’attente médian a atteint 4 h 40 cet hiver"
+        );
+        // With no other sentence that makes a heading with a verb, the opening words serve.
+        let alone = vec![
+            "Le service a accueilli en moyenne 142 patients par jour, contre 118 \
+                          l’an dernier."
+                .to_string(),
+        ];
+        assert_eq!(
+            extractive_heading(&alone),
+            "Le service a accueilli en moyenne 142 patients par jour"
+        );
+    }
+
+    #[test]
+    fn a_headline_too_wide_loses_its_kicker_not_its_end() {
+        let headline = "Centre hospitalier de Valmorin : les urgences réorganisées pour réduire \
+                        l’attente cet hiver";
+        assert_eq!(
+            shorter_headline(headline, "Valmorin", "").as_deref(),
+            Some("Valmorin : les urgences réorganisées pour réduire l’attente cet hiver")
+        );
+        assert_eq!(
+            shorter_headline("Valmorin : la ligne rouvre", "Valmorin", ""),
+            None,
+            "a headline that fits stays whole"
+        );
     }
 
     #[test]

@@ -199,9 +199,10 @@ impl BodyWriter<'_, '_> {
             .filter(|h| assemble::supported(h, &text)))
     }
 
-    /// A section's heading: the source's own when it is about the section (translated when
-    /// needed), else one the model writes from the section; every content word of it must be in
-    /// the section or the lead, or the heading is taken from the section's own words.
+    /// A section's heading: the source's own when it is about the section (as it is for a
+    /// French source, translated for another), else one the model writes from the section;
+    /// every content word of a written one must be in the section or the lead, or the heading
+    /// is taken from the section's own words.
     fn heading(
         &mut self,
         planned: &PlannedSection,
@@ -209,14 +210,19 @@ impl BodyWriter<'_, '_> {
         lead: &str,
     ) -> Result<String> {
         let support = format!("{lead} {}", paragraphs.join(" "));
-        // A source heading not about its section (a teaser, « lire aussi ») is dropped.
+        // A source heading not about its section (a teaser, « lire aussi ») is dropped. One
+        // that is about it sums it up in the source's own words (« Un hiver sous tension »
+        // over the figures of the winter): a French one is kept as it is.
+        let section = planned.paragraphs.concat().join(" ");
         let source_heading = planned
             .heading
             .as_deref()
-            .filter(|h| assemble::about(h, &planned.paragraphs.concat().join(" ")));
+            .filter(|h| assemble::about(h, &format!("{lead} {section}")));
+        if let Some(h) = source_heading.filter(|h| self.french && !assemble::needs_antecedent(h)) {
+            return Ok(clean_heading(h));
+        }
         let candidate = match source_heading {
-            Some(h) if self.french => Some(h.to_string()),
-            Some(h) => self.writer.write(
+            Some(h) if !self.french => self.writer.write(
                 self.task,
                 h,
                 h,
@@ -228,7 +234,7 @@ impl BodyWriter<'_, '_> {
                 },
                 &self.said,
             )?,
-            None => None,
+            _ => None,
         };
         let candidate = match candidate {
             Some(c) => Some(c),
