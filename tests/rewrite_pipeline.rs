@@ -120,6 +120,19 @@ fn options(min_words: usize) -> RewriteOptions {
     }
 }
 
+/// The rewrite of `text`, read as a file named `name`, by a fake model that behaves so
+/// (700 words asked), and the source read.
+fn rewrite_text(text: &str, name: &str, behaviour: Behaviour) -> (rewrite::Outcome, Source) {
+    let source = Source::from_bytes(text.as_bytes(), Path::new(name), None).unwrap();
+    let mut fake = Fake {
+        behaviour,
+        calls: 0,
+    };
+    let outcome = rewrite::rewrite(&source, &mut fake, &options(700), &Silent)
+        .unwrap_or_else(|e| panic!("{e}"));
+    (outcome, source)
+}
+
 fn run(path: &Path, behaviour: Behaviour, min_words: usize) -> (rewrite::Outcome, String, Source) {
     let source = Source::from_path(path).unwrap();
     let mut fake = Fake {
@@ -455,12 +468,7 @@ fn a_single_line_of_any_shape_gives_paragraphs_of_at_most_150_words_each_said_on
         ("no sentence end", line.replace(". ", ", ")),
     ];
     for (name, text) in variants {
-        let source = Source::from_bytes(text.as_bytes(), Path::new("ligne.txt"), None).unwrap();
-        let mut fake = Fake {
-            behaviour: Behaviour::Echo,
-            calls: 0,
-        };
-        let outcome = rewrite::rewrite(&source, &mut fake, &options(700), &Silent).unwrap();
+        let (outcome, source) = rewrite_text(&text, "ligne.txt", Behaviour::Echo);
         let paragraphs = body_paragraphs(&outcome.article);
         for p in &paragraphs {
             assert!(
@@ -648,13 +656,7 @@ fn a_french_article_with_a_long_list_keeps_its_sentence() {
     let sentence = "Le conseil municipal de Valmorin a publié lundi la liste des lauréats du \
                     concours, qui recevront leur prix le 12 mars.";
     let text = format!("{sentence}\n\n{}\n", items.join("\n"));
-    let source = Source::from_bytes(text.as_bytes(), Path::new("liste.md"), None).unwrap();
-    let mut fake = Fake {
-        behaviour: Behaviour::Looper,
-        calls: 0,
-    };
-    let outcome = rewrite::rewrite(&source, &mut fake, &options(700), &Silent)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let (outcome, _) = rewrite_text(&text, "liste.md", Behaviour::Looper);
     let body = body_paragraphs(&outcome.article).join(" ");
     assert!(
         body.contains("a publié lundi la liste des lauréats"),
@@ -665,12 +667,7 @@ fn a_french_article_with_a_long_list_keeps_its_sentence() {
 #[test]
 fn a_one_sentence_article_gives_a_short_article_and_says_so() {
     let text = "La médiathèque de Castelbrune ouvrira ses portes le 3 mars 2025 après deux ans de travaux.";
-    let source = Source::from_bytes(text.as_bytes(), Path::new("une-phrase.txt"), None).unwrap();
-    let mut fake = Fake {
-        behaviour: Behaviour::Echo,
-        calls: 0,
-    };
-    let outcome = rewrite::rewrite(&source, &mut fake, &options(700), &Silent).unwrap();
+    let (outcome, _) = rewrite_text(text, "une-phrase.txt", Behaviour::Echo);
     let markdown = article::render_markdown(&outcome.article);
     assert!(markdown.contains("3 mars 2025"), "{markdown}");
     assert!(markdown.contains("\n# "), "{markdown}");
@@ -1009,13 +1006,7 @@ fn a_french_source_keeps_its_own_subheadings_and_a_whole_headline() {
         ## Le syndicat attend des actes\n\n\
         Le syndicat demande un bilan chiffré tous les trois mois. \
         En attendant, la direction a accepté un premier point d’étape en juillet.\n";
-    let source = Source::from_bytes(text.as_bytes(), Path::new("urgences.md"), None).unwrap();
-    let mut fake = Fake {
-        behaviour: Behaviour::Echo,
-        calls: 0,
-    };
-    let outcome = rewrite::rewrite(&source, &mut fake, &options(700), &Silent)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let (outcome, _) = rewrite_text(text, "urgences.md", Behaviour::Echo);
     let headings: Vec<&str> = outcome
         .article
         .sections

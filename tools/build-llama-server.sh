@@ -27,19 +27,8 @@ if [ -x "$dest/llama-server" ] && [ -x "$dest/llama-bench" ]; then
   exit 0
 fi
 
-missing=()
-command -v cmake >/dev/null || missing+=(cmake)
-command -v ninja >/dev/null || missing+=(ninja-build)
-command -v c++ >/dev/null || missing+=(g++)
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "installing ${missing[*]}" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  else
-    echo "error: llama-server needs ${missing[*]}: install them (Debian: apt-get install ${missing[*]})" >&2
-    exit 1
-  fi
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/need-commands.sh"
+need_commands "llama-server and llama-bench" cmake:cmake ninja:ninja-build c++:g++
 
 mkdir -p "$cache"
 work="$(mktemp -d "$cache/.llama-server.XXXXXX")"

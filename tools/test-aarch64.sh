@@ -17,18 +17,8 @@ target=aarch64-unknown-linux-gnu
 if ! rustup target list --installed | grep -qx "$target"; then
   rustup target add "$target"
 fi
-missing=()
-command -v aarch64-linux-gnu-gcc >/dev/null || missing+=(gcc-aarch64-linux-gnu)
-command -v qemu-aarch64-static >/dev/null || missing+=(qemu-user-static)
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "installing ${missing[*]}" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  else
-    echo "error: the aarch64 tests need ${missing[*]} (Debian: apt-get install ${missing[*]})" >&2
-    exit 1
-  fi
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/need-commands.sh"
+need_commands "the aarch64 tests" aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu qemu-aarch64-static:qemu-user-static
 
 export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc
 export CC_aarch64_unknown_linux_gnu=aarch64-linux-gnu-gcc

@@ -96,17 +96,20 @@ pub fn extractive_heading(paragraphs: &[String]) -> String {
         })
     };
     // A heading that is the opening words of the sentence under it says them twice in a row:
-    // a clause of a later sentence first, one with a verb (never a bare « La chanteuse X »).
+    // a clause of a later sentence first, one with a verb (never a bare « La chanteuse X »);
+    // the opening words only when no sentence gives another.
     let first = sentences.first().copied().unwrap_or_default();
     let opening = fold(first);
     let fresh = |s: &str, h: &String| !opening.starts_with(&fold(h)) && (s == first || has_verb(h));
-    plain()
-        .find_map(|s| heading_from_sentence(s, None, false).filter(|h| fresh(s, h)))
-        .or_else(|| {
-            plain().find_map(|s| heading_from_sentence(s, None, true).filter(|h| fresh(s, h)))
+    let pick = |cut: bool, only_fresh: bool| {
+        plain().find_map(|s| {
+            heading_from_sentence(s, None, cut).filter(|h| !only_fresh || fresh(s, h))
         })
-        .or_else(|| plain().find_map(|s| heading_from_sentence(s, None, false)))
-        .or_else(|| plain().find_map(|s| heading_from_sentence(s, None, true)))
+    };
+    pick(false, true)
+        .or_else(|| pick(true, true))
+        .or_else(|| pick(false, false))
+        .or_else(|| pick(true, false))
         .or_else(|| {
             after_quotes()
                 .filter(|s| word_count(s) >= 6)
