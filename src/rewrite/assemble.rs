@@ -282,10 +282,11 @@ fn lower_first_if(s: &str, ordinary: impl Fn(&str) -> bool) -> String {
 }
 
 /// Words a title should not end on.
-const DANGLING: [&str; 33] = [
+const DANGLING: [&str; 41] = [
     "pour", "de", "d’", "du", "des", "la", "le", "les", "l’", "à", "au", "aux", "et", "en", "un",
     "une", "que", "qui", "sur", "dans", "par", "avec", "alors", "mais", "être", "avoir", "va",
-    "vont", "est", "sont", "a", "ont", "son",
+    "vont", "est", "sont", "a", "ont", "son", "sa", "ses", "leurs", "ce", "cette", "ces", "se",
+    "ne",
 ];
 
 /// Where a clause may end in a title that is too long: before these words.
@@ -1149,6 +1150,16 @@ mod tests {
         assert!(!ends_unfinished(&t), "{t}");
         assert!(!t.ends_with("coûterait"), "{t}");
         assert!(t.starts_with("Sadia Mercer"), "{t}");
+        // A quotation that is the section's only sentence, cut to a heading's width, never
+        // stops on a pronoun or determiner that waits for its word (« …au déjeuner se »).
+        let paragraphs = vec![
+            "« Les enfants qui ont bien mangé au déjeuner se concentrent mieux pendant les cours de l’après-midi. »"
+                .to_string(),
+        ];
+        let heading = extractive_heading(&paragraphs);
+        for last in ["se", "ne", "sa", "ses", "ce", "cette", "ces", "leurs"] {
+            assert!(!heading.ends_with(&format!(" {last}")), "{heading}");
+        }
     }
 
     #[test]
