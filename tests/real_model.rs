@@ -12,7 +12,7 @@ use common::reference::Reference;
 use plume::generate::{
     GenerationSettings, ModelGenerator, Prompt, SamplingSettings, TextGenerator,
 };
-use plume::model::{source, LoadOptions, Model};
+use plume::model::{source, vocab, LoadOptions, Model};
 
 const GEMMA: Reference = Reference {
     fixtures: "gemma3-270m",
@@ -39,6 +39,66 @@ fn greedy_decoding_follows_llama_cpp() {
 #[test]
 fn top_logits_match_llama_cpp() {
     GEMMA.check_logits(&mut model(), 0.3);
+}
+
+#[test]
+fn the_french_vocabulary_writes_french_prose_and_lets_in_an_articles_own_words() {
+    let resolved = source::resolve(None).unwrap();
+    let model = Model::load(&resolved.path, &LoadOptions::default()).unwrap();
+    let french = vocab::french_token_ids(model.tokenizer());
+    let has = |id: u32| french.binary_search(&id).is_ok();
+    let tokenizer = model.tokenizer();
+    let prose = "Le conseil municipal a voté jeudi soir, à l’unanimité, la rénovation de \
+        l’école primaire : 2,4 millions d’euros, dont 40 % financés par la région. « C’est une \
+        très bonne nouvelle pour les familles », s’est réjouie l’adjointe chargée de \
+        l’éducation. Les travaux commenceront après les vacances d’été et dureront dix-huit \
+        mois ; aujourd’hui, personne ne s’y oppose.";
+    for id in tokenizer.encode_continuation(prose, false).unwrap() {
+        assert!(
+            has(id),
+            "{:?} is not in the French vocabulary",
+            tokenizer.decode(&[id])
+        );
+    }
+    // Whole English words are not; an article's own let in.
+    let weather = tokenizer.encode_continuation(" weather", false).unwrap();
+    assert_eq!(weather.len(), 1, "« weather » is one token of Gemma's");
+    for word in [" weather", " quay", " shipping", " Bürgermeister"] {
+        let ids = tokenizer.encode_continuation(word, false).unwrap();
+        assert!(
+            !ids.iter().all(|&id| has(id)),
+            "{word} is whole in the French vocabulary"
+        );
+    }
+    assert!(
+        french.len() * 2 < tokenizer.vocab_size(),
+        "{} tokens",
+        french.len()
+    );
+
+    let mut generator = ModelGenerator::new(model, "gemma-3-270m");
+    generator.restrict_to_french().unwrap();
+    let prompt = generator
+        .model()
+        .tokenizer()
+        .encode_continuation("Tomorrow the", false)
+        .unwrap();
+    let logit_of_weather = |generator: &mut ModelGenerator| {
+        let model = generator.model_mut();
+        model.clear_cache();
+        model.prefill(&prompt).unwrap().0[weather[0] as usize]
+    };
+    assert_eq!(logit_of_weather(&mut generator), f32::NEG_INFINITY);
+    generator
+        .allow_words("The weather at Harrowmouth was fine.")
+        .unwrap();
+    assert!(logit_of_weather(&mut generator).is_finite());
+    generator.allow_words("Harrowmouth").unwrap();
+    assert_eq!(
+        logit_of_weather(&mut generator),
+        f32::NEG_INFINITY,
+        "a later article's words replace the earlier one's"
+    );
 }
 
 #[test]

@@ -374,6 +374,66 @@ impl TextGenerator for Measuring {
     }
 }
 
+/// Records what the rewrite lets the model write beside its restricted vocabulary.
+struct Allowing {
+    inner: Fake,
+    allowed: Vec<String>,
+}
+
+impl TextGenerator for Allowing {
+    fn generate(
+        &mut self,
+        prompt: &Prompt,
+        settings: &GenerationSettings,
+        on_text: &mut dyn FnMut(&str),
+    ) -> plume::Result<Generation> {
+        self.inner.generate(prompt, settings, on_text)
+    }
+
+    fn name(&self) -> String {
+        self.inner.name()
+    }
+
+    fn allow_words(&mut self, text: &str) -> plume::Result<()> {
+        self.allowed.push(text.to_string());
+        Ok(())
+    }
+}
+
+#[test]
+fn the_model_may_write_a_french_sources_words_and_only_the_names_of_another() {
+    let allowed = |text: &str, name: &str| {
+        let source = Source::from_bytes(text.as_bytes(), Path::new(name), None).unwrap();
+        let mut fake = Allowing {
+            inner: Fake {
+                behaviour: Behaviour::Echo,
+                calls: 0,
+            },
+            allowed: Vec::new(),
+        };
+        // An English source echoed has nothing faithful to publish: only what was let in
+        // matters here.
+        let _ = rewrite::rewrite(&source, &mut fake, &options(700), &Silent);
+        assert_eq!(fake.allowed.len(), 1, "{name}: once per article");
+        fake.allowed.remove(0)
+    };
+    let french = std::fs::read_to_string(example("ligne-ferroviaire.txt")).unwrap();
+    let words = allowed(&french, "ligne.txt");
+    for word in ["Valmorin", "Castelbrune", "voyageurs", "interruption"] {
+        assert!(words.contains(word), "{word}");
+    }
+    let english = "The harbour master of Harrowmouth, Priya Danforth, said on Monday that the \
+        strike at the container quay would end on Thursday.\n\nShipping lines have diverted \
+        nine vessels to Saltmere, according to the port authority.";
+    let words = allowed(english, "port.txt");
+    for name in ["Harrowmouth", "Priya Danforth", "Saltmere"] {
+        assert!(words.contains(name), "{name} in {words:?}");
+    }
+    for word in ["strike", "quay", "vessels", "harbour"] {
+        assert!(!words.contains(word), "{word} in {words:?}");
+    }
+}
+
 #[test]
 fn an_article_of_twenty_thousand_words_is_processed_in_bounded_pieces() {
     let text = long_french_article(20_000);

@@ -208,6 +208,13 @@ pub trait TextGenerator {
     /// Forgets what earlier prompts left behind (the model's cache), as between two articles.
     fn reset(&mut self) {}
 
+    /// Lets the model write the tokens of `text` (an article's names, a French source's
+    /// words) beside the vocabulary it is restricted to, in place of those an earlier call let
+    /// in. Nothing to do for a generator whose vocabulary is not restricted.
+    fn allow_words(&mut self, _text: &str) -> Result<()> {
+        Ok(())
+    }
+
     /// The most tokens a prompt and its answer may hold together, when the generator has such
     /// a bound: a longer prompt is an error, so the rewrite never sends one.
     fn context_tokens(&self) -> Option<usize> {
@@ -226,6 +233,10 @@ pub trait TextGenerator {
 pub struct ModelGenerator {
     model: Model,
     name: String,
+    /// The French vocabulary, when the output is restricted to it.
+    french: Option<Vec<u32>>,
+    /// The tokens let in beside it ([`TextGenerator::allow_words`]).
+    let_in: Vec<u32>,
 }
 
 impl ModelGenerator {
@@ -233,7 +244,20 @@ impl ModelGenerator {
         ModelGenerator {
             model,
             name: name.into(),
+            french: None,
+            let_in: Vec::new(),
         }
+    }
+
+    /// Restricts the output to the tokens French text can use
+    /// ([`crate::model::vocab::french_token_ids`]), and to those [`TextGenerator::allow_words`]
+    /// lets in.
+    pub fn restrict_to_french(&mut self) -> Result<()> {
+        let ids = crate::model::vocab::french_token_ids(self.model.tokenizer());
+        self.model.restrict_vocabulary(Some(ids.clone()))?;
+        self.french = Some(ids);
+        self.let_in.clear();
+        Ok(())
     }
 
     /// The model behind the generator.
@@ -340,6 +364,25 @@ impl TextGenerator for ModelGenerator {
 
     fn reset(&mut self) {
         self.model.clear_cache();
+    }
+
+    fn allow_words(&mut self, text: &str) -> Result<()> {
+        let Some(french) = &self.french else {
+            return Ok(());
+        };
+        let tokens = crate::model::vocab::tokens_of(self.model.tokenizer(), text)?;
+        let outside: Vec<u32> = tokens
+            .into_iter()
+            .filter(|id| french.binary_search(id).is_err())
+            .collect();
+        if outside == self.let_in {
+            return Ok(());
+        }
+        let mut ids = french.clone();
+        ids.extend(&outside);
+        self.model.restrict_vocabulary(Some(ids))?;
+        self.let_in = outside;
+        Ok(())
     }
 
     fn context_tokens(&self) -> Option<usize> {

@@ -201,6 +201,31 @@ impl Morphology {
         out
     }
 
+    /// Every word the dictionary makes: each entry as listed, and each form one of its suffix
+    /// rules gives it (in no particular order, possibly twice).
+    pub fn forms(&self) -> Vec<String> {
+        let mut by_flag: HashMap<&str, Vec<(&str, &SuffixRule)>> = HashMap::new();
+        for (add, rules) in &self.rules {
+            for rule in rules {
+                by_flag.entry(&rule.flag).or_default().push((add, rule));
+            }
+        }
+        let mut out = Vec::new();
+        for (word, entries) in &self.entries {
+            out.push(word.clone());
+            for flag in entries.iter().flat_map(|e| &e.flags) {
+                for (add, rule) in by_flag.get(flag.as_str()).into_iter().flatten() {
+                    if let Some(body) = word.strip_suffix(rule.strip.as_str()) {
+                        if rule.admits(word) {
+                            out.push(format!("{body}{add}"));
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
     fn lemmas_of(&self, word: &str, out: &mut Vec<Lemma>) {
         let mut push = |text: &str, entry: &Entry| {
             let lemma = Lemma {
@@ -262,6 +287,26 @@ mod tests {
         assert!(m.lemmas("traitons").is_empty(), "no rule makes it");
         assert!(m.lemmas("chiens").is_empty());
         assert_eq!(m.lemmas("traiter")[0].pos.as_deref(), Some("v1"));
+    }
+
+    #[test]
+    fn makes_every_form_its_rules_give() {
+        let m = Morphology::parse(AFF, DIC);
+        let mut forms = m.forms();
+        forms.sort();
+        forms.dedup();
+        assert_eq!(
+            forms,
+            [
+                "chat",
+                "chats",
+                "maintien",
+                "maintiens",
+                "traitent",
+                "traiter",
+                "traité"
+            ]
+        );
     }
 
     #[test]

@@ -1,9 +1,22 @@
-//! Which tokens a French article can use: chosen once per model from its vocabulary.
+//! Which tokens a French article can use: chosen once per model from its vocabulary and the
+//! French dictionary.
 //!
 //! A token is kept when every character it writes is in the scripts French text needs (ASCII,
 //! Latin-1 and Latin Extended-A letters, the typographic punctuation of French: ’ « » – — …,
-//! non-breaking spaces, €), and always when it is a byte, control or user-defined token.
-//! Restricting the output to this set is the same as masking every other token.
+//! non-breaking spaces, €) *and* its letters can be part of a French word: a run of letters
+//! that starts a word (after the token's leading space, an apostrophe or a hyphen) must begin
+//! a word of the dictionary, a run that continues the token before must occur inside one.
+//! « ▁trans », « port », « ▁l’ », « ▁1er » are kept; « ▁weather », « ▁quay » and most of the
+//! vocabulary's words of other Latin-script languages are not, so the model cannot write them
+//! whole (spelling them piece by piece from French pieces stays possible, and unlikely). Byte,
+//! control and user-defined tokens are always kept. Restricting the output to this set is the
+//! same as masking every other token; an article's own names are let in beside it
+//! ([`tokens_of`]).
+
+use std::sync::LazyLock;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 
 use super::tokenizer::{GgufTokenizer, TokenKind};
 
@@ -22,19 +35,145 @@ pub fn is_french_char(c: char) -> bool {
     )
 }
 
-/// The ids of the tokens a French article can use.
-pub fn french_token_ids(tokenizer: &GgufTokenizer) -> Vec<u32> {
-    (0..tokenizer.vocab_size() as u32)
-        .filter(|&id| match tokenizer.kind(id) {
-            Some(TokenKind::Byte | TokenKind::Control | TokenKind::UserDefined) => true,
-            Some(TokenKind::Unknown | TokenKind::Unused) | None => false,
-            Some(TokenKind::Normal) => match std::str::from_utf8(tokenizer.bytes_of(id)) {
-                Ok(text) => !text.is_empty() && text.chars().all(is_french_char),
-                // A piece of a multi-byte character (byte-level BPE): keep it, it may be é.
-                Err(_) => true,
-            },
+/// The runs of letters of the French dictionary's words, every form, in lower case
+/// (« aujourd’hui » gives « aujourd » and « hui »), sorted, each once.
+static FRENCH_WORDS: LazyLock<Vec<String>> = LazyLock::new(|| {
+    let dictionary = crate::lexicon::Morphology::parse(
+        crate::analysis::spelling::FRENCH_AFF,
+        crate::analysis::spelling::FRENCH_DIC,
+    );
+    let mut words: Vec<String> = dictionary
+        .forms()
+        .into_par_iter()
+        .flat_map_iter(|form| {
+            if form.chars().all(|c| c.is_alphabetic() && !c.is_uppercase()) {
+                vec![form]
+            } else {
+                letter_runs(&form.to_lowercase())
+                    .into_iter()
+                    .map(|(run, _)| run)
+                    .collect()
+            }
         })
-        .collect()
+        .collect();
+    words.par_sort_unstable();
+    words.dedup();
+    words
+});
+
+/// The runs of letters of `text`, each with whether it starts a word: a non-letter stands
+/// before it in `text` (the first run of a token continues the token before, unless the
+/// token starts with a space).
+fn letter_runs(text: &str) -> Vec<(String, bool)> {
+    let mut runs: Vec<(String, bool)> = Vec::new();
+    let mut before: Option<char> = None;
+    for c in text.chars() {
+        if c.is_alphabetic() {
+            match before {
+                Some(b) if b.is_alphabetic() => runs.last_mut().expect("a run").0.push(c),
+                _ => runs.push((c.to_string(), before.is_some())),
+            }
+        }
+        before = Some(c);
+    }
+    runs
+}
+
+/// The ids of the tokens a French article can use (see the module's documentation).
+pub fn french_token_ids(tokenizer: &GgufTokenizer) -> Vec<u32> {
+    french_ids_with(tokenizer, &FRENCH_WORDS)
+}
+
+fn french_ids_with(tokenizer: &GgufTokenizer, words: &[String]) -> Vec<u32> {
+    // Each Latin-script token's runs of letters, and what each run must be.
+    let mut candidates: Vec<(u32, Vec<(String, bool)>)> = Vec::new();
+    let mut kept: Vec<u32> = Vec::new();
+    for id in 0..tokenizer.vocab_size() as u32 {
+        match tokenizer.kind(id) {
+            Some(TokenKind::Byte | TokenKind::Control | TokenKind::UserDefined) => kept.push(id),
+            Some(TokenKind::Unknown | TokenKind::Unused) | None => {}
+            Some(TokenKind::Normal) => match std::str::from_utf8(tokenizer.bytes_of(id)) {
+                Ok(text) if !text.is_empty() && text.chars().all(is_french_char) => {
+                    let text = text.replace('\u{2581}', " ").to_lowercase();
+                    candidates.push((id, letter_runs(&text)));
+                }
+                Ok(_) => {}
+                // A piece of a multi-byte character (byte-level BPE): keep it, it may be é.
+                Err(_) => kept.push(id),
+            },
+        }
+    }
+    let mut starts: FxHashSet<&str> = FxHashSet::default();
+    let mut inside: FxHashSet<&str> = FxHashSet::default();
+    for (run, starts_word) in candidates.iter().flat_map(|(_, runs)| runs) {
+        if *starts_word {
+            &mut starts
+        } else {
+            &mut inside
+        }
+        .insert(run);
+    }
+    // A run that starts a word must begin one of the sorted words: the first word not before
+    // it.
+    let begun: FxHashSet<&str> = starts
+        .into_iter()
+        .filter(|run| {
+            let at = words.partition_point(|w| w.as_str() < *run);
+            words.get(at).is_some_and(|w| w.starts_with(*run))
+        })
+        .collect();
+    // A run inside a word: every piece of every word that could still grow into an asked run
+    // is looked at, no other.
+    let growing: FxHashSet<&str> = inside
+        .iter()
+        .flat_map(|run| run.char_indices().skip(1).map(|(i, _)| &run[..i]))
+        .chain(inside.iter().copied())
+        .collect();
+    let found = words
+        .par_chunks(4096)
+        .map(|chunk| {
+            let mut found: FxHashSet<&str> = FxHashSet::default();
+            for word in chunk {
+                for (i, _) in word.char_indices() {
+                    for (j, c) in word[i..].char_indices() {
+                        let piece = &word[i..i + j + c.len_utf8()];
+                        if !growing.contains(piece) {
+                            break;
+                        }
+                        if let Some(&run) = inside.get(piece) {
+                            found.insert(run);
+                        }
+                    }
+                }
+            }
+            found
+        })
+        .reduce(FxHashSet::default, |mut a, b| {
+            a.extend(b);
+            a
+        });
+    kept.extend(candidates.iter().filter_map(|(id, runs)| {
+        runs.iter()
+            .all(|(run, starts_word)| {
+                if *starts_word {
+                    begun.contains(run.as_str())
+                } else {
+                    found.contains(run.as_str())
+                }
+            })
+            .then_some(*id)
+    }));
+    kept.sort_unstable();
+    kept
+}
+
+/// The tokens `text` is made of, as the tokenizer cuts it: an article's own words (names, a
+/// French source's words), to let in beside [`french_token_ids`].
+pub fn tokens_of(tokenizer: &GgufTokenizer, text: &str) -> crate::error::Result<Vec<u32>> {
+    let mut ids = tokenizer.encode(text, false)?;
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
 }
 
 #[cfg(test)]
@@ -49,6 +188,40 @@ mod tests {
         }
         for c in "Лавров 北京 ع 🙂 ☃".chars().filter(|c| !c.is_whitespace()) {
             assert!(!is_french_char(c), "{c:?} should be left out");
+        }
+    }
+
+    #[test]
+    fn runs_of_letters_know_whether_they_start_a_word() {
+        let runs = |t: &str| letter_runs(t);
+        let owned = |v: &[(&str, bool)]| -> Vec<(String, bool)> {
+            v.iter().map(|(r, s)| (r.to_string(), *s)).collect()
+        };
+        assert_eq!(runs(" trans"), owned(&[("trans", true)]));
+        assert_eq!(runs("port"), owned(&[("port", false)]));
+        assert_eq!(
+            runs("d’été-là"),
+            owned(&[("d", false), ("été", true), ("là", true)])
+        );
+        assert_eq!(runs(" 1er"), owned(&[("er", true)]));
+        assert!(runs(" « 12,5 % »").is_empty());
+    }
+
+    #[test]
+    fn the_dictionary_gives_its_forms_in_lower_case_split_at_apostrophes() {
+        let has = |w: &str| FRENCH_WORDS.binary_search_by(|x| x.as_str().cmp(w)).is_ok();
+        for word in [
+            "rouvrir",
+            "rouvriront",
+            "aujourd",
+            "hui",
+            "chevaux",
+            "paris",
+        ] {
+            assert!(has(word), "{word}");
+        }
+        for word in ["weather", "aujourd’hui", "Paris", "quay"] {
+            assert!(!has(word), "{word}");
         }
     }
 }

@@ -226,6 +226,19 @@ pub fn rewrite(
     } else {
         Task::Translate(language_name(source.lang.code()))
     };
+    // The model may write the source's own words where the vocabulary lacks them: every word
+    // of a French source, only the names of another (its other words are to be translated),
+    // as they stand after a space, at the start of a line and after an elision.
+    let own_words = if french {
+        source_text.clone()
+    } else {
+        facts
+            .entities
+            .iter()
+            .map(|name| format!(" {0}\n{0} l’{0}", name.text))
+            .collect()
+    };
+    generator.allow_words(&own_words)?;
     let model_name = generator.name();
     let mut writer = Writer::new(
         generator,

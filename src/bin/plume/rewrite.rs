@@ -10,7 +10,7 @@ use crate::commands::load_model;
 use crate::progress::Progress;
 use plume::article::{self, destination};
 use plume::generate::{ModelGenerator, TextGenerator};
-use plume::model::{source, vocab};
+use plume::model::source;
 use plume::rewrite::{batch, RewriteOptions};
 use plume::source::Source;
 
@@ -138,11 +138,7 @@ fn rewrite_setup(args: &RewriteArgs) -> Result<(Vec<Generator>, RewriteOptions)>
     if args.parallel > 1 {
         bail!("--parallel is for an inference server (--endpoint): the local engine already uses every core for one article");
     }
-    let (mut model, resolved) = load_model(&args.model, 8192)?;
-    if !args.full_vocab {
-        let ids = vocab::french_token_ids(model.tokenizer());
-        model.restrict_vocabulary(Some(ids))?;
-    }
+    let (model, resolved) = load_model(&args.model, 8192)?;
     let model_sha256 = match resolved.entry.as_ref().and_then(|e| e.sha256.clone()) {
         Some(sha) => sha,
         None => source::sha256_file(&resolved.path)?,
@@ -165,10 +161,11 @@ fn rewrite_setup(args: &RewriteArgs) -> Result<(Vec<Generator>, RewriteOptions)>
         full_vocabulary: args.full_vocab,
         parallel: 1,
     };
-    Ok((
-        vec![Box::new(ModelGenerator::new(model, resolved.id()))],
-        options,
-    ))
+    let mut generator = ModelGenerator::new(model, resolved.id());
+    if !args.full_vocab {
+        generator.restrict_to_french()?;
+    }
+    Ok((vec![Box::new(generator)], options))
 }
 
 /// `plume rewrite` over several articles into a folder.
