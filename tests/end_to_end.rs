@@ -400,6 +400,13 @@ fn english_example_from_stdin_to_json_is_french_and_faithful() {
     }
     assert_eq!(json["lang"], "fr-FR");
     assert_eq!(json["provenance"]["source_path"], "<stdin>");
+    // The default model is a base model: the reader is told it cannot translate.
+    assert!(
+        r.stderr
+            .contains("gemma-3-270m is a base model and cannot translate"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(json["provenance"]["model_sha256"], MODEL_SHA256);
     let report = &json["report"];
     assert!(
@@ -480,6 +487,7 @@ fn instruct_model_translates_through_its_chat_template() {
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("the summary counts model-written pieces:\n{}", r.stderr));
     assert!(written >= 3, "{written} pieces written by the model");
+    assert!(!r.stderr.contains("cannot translate"), "{}", r.stderr);
     // The body's paragraphs: after the front matter, not headings.
     let after_front = md.splitn(3, "---\n").nth(2).expect("a front matter");
     let body: Vec<&str> = after_front

@@ -731,9 +731,10 @@ fn a_one_sentence_article_gives_a_short_article_and_says_so() {
     let markdown = article::render_markdown(&outcome.article);
     assert!(markdown.contains("3 mars 2025"), "{markdown}");
     assert!(markdown.contains("\n# "), "{markdown}");
-    let warning = outcome.shortfall(700).expect("a warning");
-    assert!(warning.contains("700"), "{warning}");
-    assert_eq!(outcome.shortfall(5), None);
+    let warnings = outcome.warnings(700);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("700"), "{warnings:?}");
+    assert!(outcome.warnings(5).is_empty());
 }
 
 mod batch_runs {

@@ -455,7 +455,8 @@ fn one(
     let report = &outcome.report;
     result.status = Status::Done;
     result.replaced = job.existing == Existing::Earlier;
-    result.warning = outcome.shortfall(options.min_words);
+    let warnings = outcome.warnings(options.min_words);
+    result.warning = (!warnings.is_empty()).then(|| warnings.join("; "));
     result.words = Some(report.word_count);
     result.seconds = started.elapsed().as_secs_f64();
     result.tokens_per_second = Some(crate::generate::rate(

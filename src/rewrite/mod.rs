@@ -107,6 +107,10 @@ pub struct Outcome {
     /// The source's sentences, for the alignment ([`Outcome::alignment`]), which is made only
     /// when it is asked for (`--format json`, `--review`).
     pub source_sentences: Vec<SourceSentence>,
+    /// The model that translated this article, when it is a base model (no chat template):
+    /// such a model cannot translate, and what passes the checks may still say something the
+    /// source does not.
+    pub translated_by_base_model: Option<String>,
 }
 
 impl Outcome {
@@ -155,15 +159,22 @@ impl Outcome {
         ))
     }
 
-    /// A warning when the article is shorter than `min_words`: plume does not pad a short
-    /// source with invented text.
-    pub fn shortfall(&self, min_words: usize) -> Option<String> {
+    /// What the reader must know before publishing: the article is shorter than `min_words`
+    /// (plume does not pad a short source with invented text), a base model translated it.
+    pub fn warnings(&self, min_words: usize) -> Vec<String> {
         let words = self.report.word_count;
-        (words < min_words).then(|| {
-            format!(
+        let mut warnings = Vec::new();
+        if words < min_words {
+            warnings.push(format!(
                 "the article has {words} words, under the {min_words} asked: plume does not pad it with text the source does not support"
-            )
-        })
+            ));
+        }
+        if let Some(model) = &self.translated_by_base_model {
+            warnings.push(format!(
+                "{model} is a base model and cannot translate: the checks catch wrong names, numbers, negations and speakers, not every wrong meaning, so read each sentence against the source, or translate with an instruction-tuned model (`bash models/fetch.sh qwen2.5-coder-1.5b-instruct`, then `--model qwen2.5-coder-1.5b-instruct`)"
+            ));
+        }
+        warnings
     }
 
     /// The report's summary, for stderr.
@@ -288,6 +299,9 @@ pub fn rewrite(
         _ => plan.keyphrase.clone(),
     };
     let stats = writer.stats.clone();
+    let translated_by_base_model =
+        (!french && options.prompt_style == PromptStyle::Base && stats.accepted > 0)
+            .then(|| model_name.clone());
     let provenance = Provenance {
         model_id: model_name,
         generated: stats.accepted > 0,
@@ -308,6 +322,7 @@ pub fn rewrite(
         report,
         stats,
         source_sentences: review::source_sentences(source),
+        translated_by_base_model,
     })
 }
 

@@ -70,7 +70,7 @@ pub fn rewrite(args: RewriteArgs) -> Result<u8> {
                 .context("cannot write the article to standard output")?;
         }
     }
-    if let Some(warning) = outcome.shortfall(options.min_words) {
+    for warning in outcome.warnings(options.min_words) {
         eprintln!("plume: {}: {warning}", source.path.display());
     }
     if !args.quiet {
