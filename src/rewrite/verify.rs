@@ -240,7 +240,8 @@ pub struct Bounds {
 }
 
 /// The candidate's form: its length, no garbage, enough sentences, and whole ones.
-fn check_form(text: &str, bounds: Bounds) -> Result<(), Rejection> {
+/// `twice`: the numbers a translation's original says twice (see [`repeated`]).
+fn check_form(text: &str, bounds: Bounds, twice: &HashSet<String>) -> Result<(), Rejection> {
     let words = word_count(text);
     if words < bounds.min || words > bounds.max {
         return Err(Rejection::Length {
@@ -249,7 +250,7 @@ fn check_form(text: &str, bounds: Bounds) -> Result<(), Rejection> {
             max: bounds.max,
         });
     }
-    garbage(text)?;
+    garbage(text, twice)?;
     let count = sentences(text).len();
     if count < bounds.min_sentences {
         return Err(Rejection::MissingSentences {
@@ -265,28 +266,71 @@ fn check_form(text: &str, bounds: Bounds) -> Result<(), Rejection> {
     Ok(())
 }
 
+/// Where each group of three words in a row of `tokens` starts.
+fn trigram_starts(tokens: &[String]) -> HashMap<Vec<String>, Vec<usize>> {
+    let mut starts: HashMap<Vec<String>, Vec<usize>> = HashMap::new();
+    for (i, w) in tokens.windows(3).enumerate() {
+        starts.entry(w.to_vec()).or_default().push(i);
+    }
+    starts
+}
+
+/// The numbers (runs of digits) `original` says twice or more: a translation may say the words
+/// around them twice too (« 6 heures du matin » for each *6 a.m.*).
+fn numbers_said_twice(original: &str) -> HashSet<String> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for run in original
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|r| !r.is_empty())
+    {
+        *counts.entry(run).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .filter(|&(_, n)| n > 1)
+        .map(|(run, _)| run.to_string())
+        .collect()
+}
+
+/// Whether the trigram of `tokens` said at `starts` is said once too often: twice is a stutter,
+/// unless the two sayings are far apart and each is next to a number of `twice` (one its
+/// original says twice: « à 6 heures du matin » for each *6 a.m.*); three times is a loop.
+fn repeated(tokens: &[String], starts: &[usize], twice: &HashSet<String>) -> bool {
+    /// Words between the starts of the two sayings, at least.
+    const APART: usize = 6;
+    let near_a_number = |start: usize| {
+        tokens[start.saturating_sub(2)..(start + 3).min(tokens.len())]
+            .iter()
+            .any(|t| {
+                t.split(|c: char| !c.is_ascii_digit())
+                    .any(|run| twice.contains(run))
+            })
+    };
+    match starts {
+        [] | [_] => false,
+        &[a, b] => b - a < APART || !(near_a_number(a) && near_a_number(b)),
+        _ => true,
+    }
+}
+
 /// Three words in a row, one of them at least not a function word, that `text` says more
-/// often than `original` does (joined by spaces), if any.
-fn stutter(text: &str, original: &str) -> Option<String> {
-    let trigrams = |t: &str| -> Vec<Vec<String>> {
-        phrase_tokens(t)
-            .windows(3)
-            .filter(|w| w.iter().any(|t| !FUNCTION_WORDS.contains(t.as_str())))
-            .map(<[String]>::to_vec)
-            .collect()
-    };
-    let count = |grams: Vec<Vec<String>>| {
-        let mut counts: HashMap<Vec<String>, usize> = HashMap::new();
-        for g in grams {
-            *counts.entry(g).or_default() += 1;
-        }
-        counts
-    };
-    let theirs = count(trigrams(original));
-    let ours = trigrams(text);
-    let counts = count(ours.clone());
-    ours.into_iter()
-        .find(|g| counts[g] > 1 && counts[g] > theirs.get(g).copied().unwrap_or(0))
+/// often than `original` does (joined by spaces), if any; a translation's original, in another
+/// language, is no measure, so its candidate is held to [`repeated`].
+fn stutter(text: &str, original: &str, translation: bool) -> Option<String> {
+    let theirs = trigram_starts(&phrase_tokens(original));
+    let twice = numbers_said_twice(original);
+    let ours = phrase_tokens(text);
+    let starts = trigram_starts(&ours);
+    ours.windows(3)
+        .filter(|g| g.iter().any(|t| !FUNCTION_WORDS.contains(t.as_str())))
+        .find(|g| {
+            let here = &starts[*g];
+            if translation {
+                repeated(&ours, here, &twice)
+            } else {
+                here.len() > 1 && here.len() > theirs.get(*g).map_or(0, Vec::len)
+            }
+        })
         .map(|g| g.join(" "))
 }
 
@@ -310,7 +354,11 @@ impl Checker<'_> {
             return (Err(Rejection::Empty), None);
         }
         let mut coverage = None;
-        let verdict = check_form(text, bounds)
+        let twice = match self.source.lang {
+            Lang::Fr => HashSet::new(),
+            _ => numbers_said_twice(original),
+        };
+        let verdict = check_form(text, bounds, &twice)
             .and_then(|()| self.check_language(text))
             .and_then(|()| self.check_facts(text, original))
             .and_then(|()| self.check_claims(text, original))
@@ -436,7 +484,7 @@ impl Checker<'_> {
     /// Nothing said already, by the article or by the candidate's own earlier sentences; no
     /// words said twice that its original says once.
     fn check_novelty(&self, text: &str, original: &str) -> Result<(), Rejection> {
-        if let Some(words) = stutter(text, original) {
+        if let Some(words) = stutter(text, original, self.source.lang != Lang::Fr) {
             return Err(Rejection::RepeatedWords(words));
         }
         let mut own = Said::default();
@@ -493,8 +541,9 @@ pub fn reads_as_french(text: &str) -> bool {
     }
 }
 
-/// Labels of the frames, markup, loops: signs the model went off the rails.
-fn garbage(text: &str) -> Result<(), Rejection> {
+/// Labels of the frames, markup, loops: signs the model went off the rails. `twice`: numbers
+/// whose words a translation may say twice ([`repeated`]).
+fn garbage(text: &str, twice: &HashSet<String>) -> Result<(), Rejection> {
     const LABELS: [&str; 7] = [
         "Phrase :",
         "Reformulation :",
@@ -520,11 +569,11 @@ fn garbage(text: &str) -> Result<(), Rejection> {
         return Err(Rejection::Garbage("inversion on a participle"));
     }
     let words: Vec<String> = text.split_whitespace().map(|w| w.to_lowercase()).collect();
-    let mut trigrams = HashSet::new();
-    for w in words.windows(3) {
-        if !trigrams.insert(w.join(" ")) {
-            return Err(Rejection::Garbage("repeats itself"));
-        }
+    if trigram_starts(&words)
+        .values()
+        .any(|starts| repeated(&words, starts, twice))
+    {
+        return Err(Rejection::Garbage("repeats itself"));
     }
     Ok(())
 }
@@ -692,14 +741,51 @@ mod tests {
         assert_eq!(
             stutter(
                 "Les fonds de la province de la province ont été recueillis.",
-                ""
+                "",
+                false
             ),
             Some("de la province".to_string())
         );
         // Said twice in the original too, or only function words twice: kept.
         let twice = "Le port de Valbrune et la gare de Valbrune rouvrent.";
-        assert_eq!(stutter(twice, twice), None);
-        assert_eq!(stutter("Il y a ce qu’il y a dans le port.", ""), None);
+        assert_eq!(stutter(twice, twice, false), None);
+        assert_eq!(
+            stutter("Il y a ce qu’il y a dans le port.", "", false),
+            None
+        );
+    }
+
+    #[test]
+    fn a_translation_may_say_the_words_of_a_number_its_source_says_twice() {
+        let original = "The walkout began at 6 a.m. and is due to end at 6 a.m. on Thursday.";
+        let twice = numbers_said_twice(original);
+        let translation = "La grève a commencé à 6 heures du matin et doit se terminer à 6 heures du matin jeudi.";
+        assert_eq!(garbage(translation, &twice), Ok(()));
+        assert_eq!(stutter(translation, original, true), None);
+        assert!(
+            garbage(translation, &HashSet::new()).is_err(),
+            "a French paraphrase is held to its original's words"
+        );
+        // A number its source says once, words without a number, close together, three
+        // times: a stutter or a loop.
+        let once = "Near 38,000 containers are held up at the port of Harrowmouth.";
+        let said_again = "Près de 38 000 conteneurs sont bloqués au port de Harrowmouth, soit environ 38 000 conteneurs.";
+        assert!(stutter(said_again, once, true).is_some());
+        let words = "The restrictions came in, delaying the harvest, allowing the rains to return.";
+        let garbled = "Les restrictions, ce qui allait retarder la récolte des pluies, ce qui allait permettre aux pluies de revenir.";
+        assert!(garbage(garbled, &numbers_said_twice(words)).is_err());
+        let stuttered = "Les fonds de la province de la province ont été recueillis jeudi.";
+        assert_eq!(
+            stutter(
+                stuttered,
+                "The province's funds were raised on Thursday.",
+                true
+            ),
+            Some("de la province".to_string())
+        );
+        let looped =
+            "Le port ferme à 6 heures, le port ferme à 6 heures et le port ferme à 6 heures.";
+        assert!(garbage(looped, &numbers_said_twice("6 a.m., 6 a.m. and 6 a.m.")).is_err());
     }
 
     // The defects of the issue « A publishable article », one test each.
