@@ -43,6 +43,8 @@ pub struct Facts {
     pub dates: HashSet<String>,
     /// The days of the week the source names (0 for Monday).
     pub weekdays: HashSet<u8>,
+    /// The months the source names (1 for January), with or without a day.
+    pub months: HashSet<u32>,
     /// The currencies the source names (`numbers::currencies`).
     pub currencies: HashSet<&'static str>,
     /// Quotations, as written.
@@ -234,6 +236,7 @@ impl Facts {
             numbers,
             dates,
             weekdays: numbers::weekdays(source).into_iter().map(|d| d.0).collect(),
+            months: numbers::months(source).into_iter().map(|m| m.0).collect(),
             currencies: numbers::currencies(source)
                 .into_iter()
                 .map(|c| c.0)
@@ -285,6 +288,11 @@ impl Facts {
         }
         for (day, raw) in numbers::weekdays(candidate) {
             if !self.weekdays.contains(&day) && seen.insert(raw.clone()) {
+                report.unknown_numbers.push(raw);
+            }
+        }
+        for (month, raw) in numbers::months(candidate) {
+            if !self.months.contains(&month) && seen.insert(raw.clone()) {
                 report.unknown_numbers.push(raw);
             }
         }

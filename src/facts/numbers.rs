@@ -220,6 +220,21 @@ pub fn weekdays(text: &str) -> Vec<(u8, String)> {
         .collect()
 }
 
+/// The months `text` names by their full name, in any of the languages plume reads: (1 for
+/// January … 12, as written). Abbreviations (« jan », « mar », English *may*) are left out,
+/// as they are ordinary words too, and English *march* counts only with its capital.
+pub fn months(text: &str) -> Vec<(u32, String)> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter_map(|w| {
+            let lower = w.to_lowercase();
+            let month = *MONTHS.get(lower.as_str())?;
+            let whole = lower.chars().count() >= 4 || lower == "mai";
+            let verb = lower == "march" && !w.starts_with('M');
+            (whole && !verb).then(|| (month, w.to_string()))
+        })
+        .collect()
+}
+
 /// Currencies as the languages plume reads write them: symbols and codes, and words (folded)
 /// that count only after an amount.
 const CURRENCIES: [(&str, &[&str], &[&str]); 8] = [
@@ -366,5 +381,18 @@ mod tests {
         assert!(md("sept ans").is_empty());
         assert_eq!(md("le 3 février."), vec!["02-03"]);
         assert_eq!(dates("Le 3 Août.")[0].raw, "3 août");
+    }
+
+    #[test]
+    fn finds_months_by_their_full_name_in_six_languages() {
+        let ms = |t: &str| months(t).into_iter().map(|m| m.0).collect::<Vec<_>>();
+        assert_eq!(ms("Entre décembre et février, en mai"), vec![12, 2, 5]);
+        assert_eq!(ms("In March, prices rose; in May they fell"), vec![3]);
+        assert_eq!(
+            ms("Thousands march; prices may fall in Jan."),
+            Vec::<u32>::new()
+        );
+        assert_eq!(ms("a gennaio e a março, im Dezember"), vec![1, 3, 12]);
+        assert_eq!(ms("Marco Rossi ha parlato"), Vec::<u32>::new());
     }
 }

@@ -14,7 +14,7 @@ use crate::analysis::lists::FUNCTION_WORDS;
 use crate::analysis::text::{phrase_tokens, sentences, word_count};
 use crate::facts::claims::{keeps_attributions, keeps_polarity};
 use crate::facts::quotes::{normalise, quotations};
-use crate::facts::Facts;
+use crate::facts::{numbers, Facts};
 use crate::lexicon::{cover, lexicon, Coverage};
 use crate::source::lang::{detect, is_french, Lang};
 
@@ -32,6 +32,8 @@ pub enum Rejection {
     UnknownNumbers(Vec<String>),
     BrokenQuotes(Vec<String>),
     DroppedNumbers,
+    /// Days of the week or months of the original the candidate does not name, as written.
+    DroppedDates(Vec<String>),
     DroppedNames(Vec<String>),
     Repeated(String),
     NearDuplicate(String),
@@ -94,6 +96,9 @@ impl std::fmt::Display for Rejection {
             }
             Rejection::BrokenQuotes(q) => write!(f, "quotation changed: {}", q.join(" / ")),
             Rejection::DroppedNumbers => write!(f, "a number of the sentence is missing"),
+            Rejection::DroppedDates(d) => {
+                write!(f, "dates of the sentence are missing: {}", d.join(", "))
+            }
             Rejection::DroppedNames(n) => {
                 write!(f, "names of the sentence are missing: {}", n.join(", "))
             }
@@ -430,6 +435,23 @@ impl Checker<'_> {
         if !own.numbers.is_subset(&candidate_facts.numbers) {
             return Err(Rejection::DroppedNumbers);
         }
+        // « Entre décembre et février », « mardi soir »: when a thing happened is a fact too
+        let mut dropped: Vec<String> = numbers::weekdays(original)
+            .into_iter()
+            .filter(|(day, _)| !candidate_facts.weekdays.contains(day))
+            .map(|(_, raw)| raw)
+            .chain(
+                numbers::months(original)
+                    .into_iter()
+                    .filter(|(month, _)| !candidate_facts.months.contains(month))
+                    .map(|(_, raw)| raw),
+            )
+            .collect();
+        let mut seen = HashSet::new();
+        dropped.retain(|d| seen.insert(d.to_lowercase()));
+        if !dropped.is_empty() {
+            return Err(Rejection::DroppedDates(dropped));
+        }
         if kept.missing_entities.len() * 3 > own.entities.len() {
             return Err(Rejection::DroppedNames(kept.missing_entities));
         }
@@ -644,6 +666,46 @@ mod tests {
         assert_eq!(
             check("Samedi 12 avril, Jeanne Morel, maire de Valbrune, a inauguré une passerelle toute neuve.", original),
             Err(Rejection::DroppedNumbers)
+        );
+    }
+
+    #[test]
+    fn a_dropped_or_invented_month_or_weekday_is_rejected() {
+        let original =
+            "Entre décembre et février, le service a accueilli en moyenne 142 patients par jour.";
+        let source = format!("{original} Le conseil municipal a voté mardi soir la rénovation de la piscine, fermée depuis 2021.");
+        let check = |candidate: &str, original: &str| {
+            check_with(&source, Lang::Fr, "", &Said::default(), candidate, original)
+        };
+        assert_eq!(
+            check(
+                "Le service a accueilli en moyenne 142 patients par jour.",
+                original
+            ),
+            Err(Rejection::DroppedDates(vec![
+                "décembre".into(),
+                "février".into()
+            ]))
+        );
+        check(
+            "De décembre à février, le service a reçu en moyenne 142 patients chaque jour.",
+            original,
+        )
+        .unwrap();
+        assert!(matches!(
+            check(
+                "Entre décembre et mars, le service a accueilli en moyenne 142 patients par jour.",
+                original
+            ),
+            Err(Rejection::UnknownNumbers(_))
+        ));
+        let original = "Le conseil municipal a voté mardi soir la rénovation de la piscine, fermée depuis 2021.";
+        assert_eq!(
+            check(
+                "Le conseil municipal a voté la rénovation de la piscine, fermée depuis 2021.",
+                original
+            ),
+            Err(Rejection::DroppedDates(vec!["mardi".into()]))
         );
     }
 

@@ -534,6 +534,9 @@ fn warning(task: Task, rejection: &Rejection) -> Option<String> {
         }
         Rejection::NotFrench => "Écris tout en français, sans aucune phrase dans une autre langue.".into(),
         Rejection::DroppedNumbers => "Garde chaque nombre du texte, tel quel.".into(),
+        Rejection::DroppedDates(dates) => {
+            format!("Garde ces dates : {}.", quoted(dates))
+        }
         Rejection::DroppedNames(names) => {
             format!("Garde ces noms tels quels : {}.", quoted(names))
         }
@@ -590,6 +593,7 @@ fn reason(r: &Rejection) -> String {
         Rejection::UnknownNumbers(_) => "unknown_numbers",
         Rejection::BrokenQuotes(_) => "broken_quotes",
         Rejection::DroppedNumbers => "dropped_numbers",
+        Rejection::DroppedDates(_) => "dropped_dates",
         Rejection::DroppedNames(_) => "dropped_names",
         Rejection::Repeated(_) => "repeated",
         Rejection::NearDuplicate(_) => "near_duplicate",
