@@ -725,6 +725,67 @@ fn a_french_article_with_a_long_list_keeps_its_sentence() {
 }
 
 #[test]
+fn a_list_comes_out_as_a_list_after_its_introduction() {
+    let text = "# La médiathèque de Castelbrune rouvre ses portes\n\n\
+        La médiathèque de Castelbrune a rouvert samedi après deux ans de travaux. Les élus ont \
+        salué un chantier mené sans retard.\n\n\
+        ## Ce qui change pour les lecteurs\n\n\
+        Le bâtiment a été agrandi de 400 mètres carrés. Les lecteurs trouveront plusieurs \
+        nouveautés :\n\n\
+        - Une salle de jeux vidéo a ouvert au premier étage du bâtiment.\n\
+        - Le prêt des livres sera gratuit pour les moins de 18 ans.\n\n\
+        La directrice, Jeanne Morel, a remercié les équipes du chantier.\n\n\
+        ## Les horaires\n\n\
+        La médiathèque ouvrira six jours sur sept, de 10 heures à 19 heures.\n";
+    for behaviour in [Behaviour::Echo, Behaviour::Looper] {
+        let (outcome, _) = rewrite_text(text, "liste.md", behaviour);
+        let article = &outcome.article;
+        let listed: Vec<&article::Section> = article
+            .sections
+            .iter()
+            .filter(|s| !s.bullets.is_empty())
+            .collect();
+        assert_eq!(listed.len(), 1, "{behaviour:?}: {:#?}", article.sections);
+        assert_eq!(listed[0].bullets.len(), 2, "{behaviour:?}");
+        assert!(
+            listed[0].bullets[1].contains("moins de 18 ans"),
+            "{behaviour:?}"
+        );
+        let introduction = listed[0].paragraphs.last().unwrap();
+        assert!(
+            introduction.ends_with("nouveautés\u{a0}:"),
+            "{behaviour:?}: {introduction}"
+        );
+        // what follows the list in the source comes after it, in a section of its own
+        let markdown = article::render_markdown(article);
+        let (list, thanks) = (
+            markdown.find("moins de 18 ans").unwrap(),
+            markdown.find("a remercié les équipes").unwrap(),
+        );
+        assert!(list < thanks, "{markdown}");
+        assert!(markdown[list..thanks].contains("\n## "), "{markdown}");
+    }
+    // A list none of whose items is kept takes its introduction with it.
+    let text =
+        "La médiathèque de Castelbrune a rouvert samedi après deux ans de travaux. Les élus \
+        ont salué un chantier mené sans retard.\n\n\
+        Le bâtiment a été agrandi de 400 mètres carrés. Les lecteurs trouveront plusieurs \
+        nouveautés :\n\n\
+        - une salle de jeux ;\n\
+        - des liseuses.\n\n\
+        La directrice, Jeanne Morel, a remercié les équipes du chantier.\n";
+    let (outcome, _) = rewrite_text(text, "liste.md", Behaviour::Looper);
+    let body = body_paragraphs(&outcome.article).join(" ");
+    assert!(body.contains("agrandi de 400"), "{body}");
+    assert!(!body.contains("nouveautés"), "{body}");
+    assert!(outcome
+        .article
+        .sections
+        .iter()
+        .all(|s| s.bullets.is_empty()));
+}
+
+#[test]
 fn a_one_sentence_article_gives_a_short_article_and_says_so() {
     let text = "La médiathèque de Castelbrune ouvrira ses portes le 3 mars 2025 après deux ans de travaux.";
     let (outcome, _) = rewrite_text(text, "une-phrase.txt", Behaviour::Echo);

@@ -47,9 +47,27 @@ pub fn measure(doc: &Document, source: Option<&str>) -> Quality {
     };
 
     let agreement = disagreements(&body);
+    // The sentence that introduces a list ends on a colon (« … plusieurs nouveautés : »): it
+    // is whole when the list follows it.
+    let introductions: Vec<&str> = doc
+        .blocks
+        .windows(2)
+        .filter(|pair| {
+            !matches!(pair[0].kind, BlockKind::Heading(_)) && pair[1].kind == BlockKind::ListItem
+        })
+        .filter_map(|pair| sentences(&pair[0].text).last().copied())
+        .filter(|s| s.trim_end().ends_with(':'))
+        .collect();
     let fragments = body_sentences
         .iter()
-        .filter_map(|s| fragment(s).map(|f| (s.to_string(), f)))
+        .filter_map(|s| {
+            let whole = if introductions.contains(s) {
+                format!("{}.", s.trim_end().trim_end_matches(':').trim_end())
+            } else {
+                s.to_string()
+            };
+            fragment(&whole).map(|f| (s.to_string(), f))
+        })
         .collect();
     let unbalanced = body_blocks
         .iter()
@@ -110,6 +128,24 @@ mod tests {
         assert_eq!(
             q.heading_words,
             vec!["passerelle", "rouvre", "annoncés", "préfecture"]
+        );
+    }
+
+    #[test]
+    fn a_paragraph_may_end_on_the_colon_that_introduces_a_list() {
+        let md = "# La passerelle de Valbrune rouvre\n\n\
+            La région a financé plusieurs travaux :\n\n\
+            - La passerelle a été repeinte.\n\
+            - Les quais ont été refaits.\n\n\
+            Le chantier a duré un an :\n\n\
+            Les habitants sont satisfaits.\n";
+        let q = measure(&Document::parse(md).unwrap(), None);
+        assert_eq!(
+            q.fragments,
+            vec![(
+                "Le chantier a duré un an :".to_string(),
+                Fragment::NoFinalPunctuation
+            )]
         );
     }
 }

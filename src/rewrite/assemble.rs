@@ -40,7 +40,7 @@ impl Body {
             .map(str::to_string)
             .collect();
         for s in &self.sections {
-            for p in &s.paragraphs {
+            for p in s.paragraphs.iter().chain(&s.bullets) {
                 out.extend(sentences(p).into_iter().map(str::to_string));
             }
         }
@@ -51,7 +51,7 @@ impl Body {
     pub fn text(&self) -> String {
         let mut out = self.lead.clone();
         for s in &self.sections {
-            for p in &s.paragraphs {
+            for p in s.paragraphs.iter().chain(&s.bullets) {
                 out.push(' ');
                 out.push_str(p);
             }

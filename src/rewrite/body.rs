@@ -4,12 +4,12 @@
 //! the article already says.
 
 use super::assemble::{self, Body};
-use super::plan::{Plan, PlannedSection};
+use super::plan::{introduces_list, Plan, PlannedSection};
 use super::prompt::Task;
 use super::verify::{Bounds, Said};
 use super::write::{Writer, MAX_INPUT_WORDS};
 use crate::analysis::fragments::fragment;
-use crate::analysis::text::word_count;
+use crate::analysis::text::{sentences, word_count};
 use crate::article::Section;
 use crate::error::Result;
 use crate::model::source::PromptStyle;
@@ -36,17 +36,30 @@ impl BodyWriter<'_, '_> {
             let pieces = self.first_pieces(plan);
             self.writer.prefetch(&pieces, self.parallel)?;
         }
-        let lead = self.paragraph(&plan.lead)?;
+        let lead = self.paragraph(&plan.lead, false)?;
         let mut body = Body {
             lead: lead.unwrap_or_default(),
             sections: Vec::new(),
         };
         for planned in &plan.sections {
             let mut paragraphs = Vec::new();
-            for p in &planned.paragraphs {
-                if let Some(w) = self.paragraph(p)? {
+            let n = planned.paragraphs.len();
+            for (i, p) in planned.paragraphs.iter().enumerate() {
+                let introduces = i + 1 == n && !planned.items.is_empty();
+                if let Some(w) = self.paragraph(p, introduces)? {
                     paragraphs.push(w);
                 }
+            }
+            let mut bullets = Vec::new();
+            for item in &planned.items {
+                self.progress.step("phrases");
+                if let Some(w) = self.sentence(item)? {
+                    bullets.push(w);
+                }
+            }
+            // An introduction whose list was left out goes with it.
+            if bullets.is_empty() {
+                drop_list_introduction(&mut paragraphs);
             }
             self.progress.step("intertitres");
             if paragraphs.is_empty() {
@@ -57,7 +70,7 @@ impl BodyWriter<'_, '_> {
                 heading,
                 level: 2,
                 paragraphs,
-                bullets: Vec::new(),
+                bullets,
             });
         }
         // Without any lead sentence, the first paragraph becomes the lead.
@@ -106,10 +119,15 @@ impl BodyWriter<'_, '_> {
     /// chat model translates a paragraph of several sentences whole, each sentence the context of
     /// the others; when no candidate passes (or the paragraph is too long, or the model a base one),
     /// it goes sentence by sentence.
-    fn paragraph(&mut self, sentences: &[String]) -> Result<Option<String>> {
+    ///
+    /// A paragraph that `introduces` a list ends on a colon (« … plusieurs nouveautés : »): it is
+    /// written as one that ends with a full stop, and gets its colon back.
+    fn paragraph(&mut self, sentences: &[String], introduces: bool) -> Result<Option<String>> {
+        let introduces = introduces && sentences.last().is_some_and(|s| introduces_list(s));
         let text = sentences.join(" ");
         let words = word_count(&text);
         if let Some(task) = self.whole_paragraph(sentences) {
+            let text = if introduces { closed(&text) } else { text };
             let bounds = Bounds {
                 min: words * 4 / 5,
                 max: words * 2 + 8,
@@ -120,13 +138,18 @@ impl BodyWriter<'_, '_> {
             if let Some(w) = written {
                 sentences.iter().for_each(|_| self.progress.step("phrases"));
                 self.said.add(&w);
-                return Ok(Some(w));
+                return Ok(Some(if introduces { reopened(&w) } else { w }));
             }
         }
         let mut written = Vec::new();
-        for s in sentences {
+        for (i, s) in sentences.iter().enumerate() {
             self.progress.step("phrases");
-            if let Some(w) = self.sentence(s)? {
+            let w = if introduces && i + 1 == sentences.len() {
+                self.sentence(&closed(s))?.map(|w| reopened(&w))
+            } else {
+                self.sentence(s)?
+            };
+            if let Some(w) = w {
                 written.push(w);
             }
         }
@@ -255,6 +278,38 @@ impl BodyWriter<'_, '_> {
             .map(|h| clean_heading(&h))
             .filter(|h| assemble::supported(h, &support) && !assemble::needs_antecedent(h))
             .unwrap_or_else(|| assemble::extractive_heading(paragraphs)))
+    }
+}
+
+/// A list's introduction (« … plusieurs nouveautés : ») as a sentence that ends with a full stop.
+fn closed(text: &str) -> String {
+    format!("{}.", text.trim_end().trim_end_matches(':').trim_end())
+}
+
+/// A sentence written from a list's introduction, given its colon back.
+fn reopened(text: &str) -> String {
+    format!(
+        "{} :",
+        text.trim_end().trim_end_matches(['.', ':']).trim_end()
+    )
+}
+
+/// Drops the last sentence of `paragraphs` when it introduces a list (and the paragraph when
+/// nothing else is left of it).
+fn drop_list_introduction(paragraphs: &mut Vec<String>) {
+    let Some(last) = paragraphs.last_mut() else {
+        return;
+    };
+    let mut kept: Vec<&str> = sentences(last);
+    if !kept.last().is_some_and(|s| introduces_list(s)) {
+        return;
+    }
+    kept.pop();
+    let kept = kept.join(" ");
+    if kept.trim().is_empty() {
+        paragraphs.pop();
+    } else {
+        *last = kept;
     }
 }
 

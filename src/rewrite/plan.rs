@@ -8,11 +8,18 @@ use crate::source::{BlockKind, Source};
 /// One source paragraph, as sentences.
 pub type Paragraph = Vec<String>;
 
-/// A section of the outline: an optional source heading and the paragraphs it covers.
-#[derive(Debug, Clone, PartialEq)]
+/// A section of the outline: an optional source heading, the paragraphs it covers, and the
+/// items of the list its last paragraph introduces (« … plusieurs nouveautés : »), if any.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlannedSection {
     pub heading: Option<String>,
     pub paragraphs: Vec<Paragraph>,
+    pub items: Vec<String>,
+}
+
+/// Whether `sentence` introduces a list: it ends on a colon.
+pub fn introduces_list(sentence: &str) -> bool {
+    sentence.trim_end().ends_with(':')
 }
 
 /// The outline of the article to write.
@@ -39,11 +46,26 @@ pub fn plan(source: &Source, facts: &Facts, keyphrase: Option<&str>) -> Plan {
         .map(str::to_string)
         .unwrap_or_else(|| choose_keyphrase(source, facts));
 
-    // Source blocks → headings and paragraphs of sentences.
-    let mut parts: Vec<(Option<String>, Vec<Paragraph>)> = vec![(None, Vec::new())];
+    // Source blocks → headings and paragraphs of sentences. A list a paragraph introduces
+    // (its last sentence ends on a colon) closes the section: what follows it in the source
+    // opens a section of its own. Other list items are paragraphs.
+    let mut parts: Vec<PlannedSection> = vec![PlannedSection::default()];
     for block in &source.blocks {
+        let Some(last) = parts.last_mut() else {
+            continue;
+        };
+        let introduced = !last.items.is_empty()
+            || last
+                .paragraphs
+                .last()
+                .and_then(|p| p.last())
+                .is_some_and(|s| introduces_list(s));
         match block.kind {
-            BlockKind::Heading(_) => parts.push((Some(block.text.clone()), Vec::new())),
+            BlockKind::Heading(_) => parts.push(PlannedSection {
+                heading: Some(block.text.clone()),
+                ..PlannedSection::default()
+            }),
+            BlockKind::ListItem if introduced => last.items.push(block.text.trim().to_string()),
             _ => {
                 let mut sents: Vec<String> = sentences(&block.text)
                     .into_iter()
@@ -51,46 +73,63 @@ pub fn plan(source: &Source, facts: &Facts, keyphrase: Option<&str>) -> Plan {
                     .filter(|s| !s.is_empty())
                     .collect();
                 // The dateline of the first paragraph (« VALDECIERZO. ») is no sentence.
-                let opening = parts.iter().all(|(_, p)| p.is_empty());
+                let opening = parts.iter().all(|p| p.paragraphs.is_empty());
                 if opening && sents.first().is_some_and(|s| is_dateline(s)) && sents.len() > 1 {
                     sents.remove(0);
                 }
+                if parts.last().is_some_and(|p| !p.items.is_empty()) {
+                    parts.push(PlannedSection::default());
+                }
                 if let Some(last) = parts.last_mut() {
-                    last.1.extend(split_long(sents));
+                    last.paragraphs.extend(split_long(sents));
                 }
             }
         }
     }
-    parts.retain(|(_, paragraphs)| !paragraphs.is_empty());
+    parts.retain(|p| !p.paragraphs.is_empty());
 
-    // The lead: the first paragraph's first sentences.
+    // The lead: the first paragraph's first sentences, not a list's introduction.
     let mut lead = Vec::new();
-    if let Some((_, paragraphs)) = parts.first_mut() {
-        if let Some(first) = paragraphs.first_mut() {
+    if let Some(part) = parts.first_mut() {
+        if let Some(first) = part.paragraphs.first_mut() {
             while !first.is_empty()
                 && (lead.is_empty()
                     || word_count(&lead.join(" ")) + word_count(&first[0]) <= LEAD_WORDS)
+                && !(first.len() == 1 && introduces_list(&first[0]) && !part.items.is_empty())
             {
                 lead.push(first.remove(0));
             }
             if first.is_empty() {
-                paragraphs.remove(0);
+                part.paragraphs.remove(0);
             }
         }
     }
-    parts.retain(|(_, paragraphs)| !paragraphs.is_empty());
+    // A list whose introduction went to the lead stands as paragraphs.
+    for part in &mut parts {
+        if part.paragraphs.is_empty() {
+            part.paragraphs = std::mem::take(&mut part.items)
+                .into_iter()
+                .map(|item| vec![item])
+                .collect();
+        }
+    }
+    parts.retain(|p| !p.paragraphs.is_empty());
 
-    let headed = parts.iter().filter(|(h, _)| h.is_some()).count();
+    let headed = parts.iter().filter(|p| p.heading.is_some()).count();
     let sections = if headed >= 2 {
         parts
-            .into_iter()
-            .map(|(heading, paragraphs)| PlannedSection {
-                heading,
-                paragraphs,
-            })
-            .collect()
     } else {
-        let paragraphs: Vec<Paragraph> = parts.into_iter().flat_map(|(_, p)| p).collect();
+        let paragraphs: Vec<(Paragraph, Vec<String>)> = parts
+            .into_iter()
+            .flat_map(|part| {
+                let n = part.paragraphs.len();
+                let mut items = Some(part.items);
+                part.paragraphs.into_iter().enumerate().map(move |(i, p)| {
+                    let items = if i + 1 == n { items.take() } else { None };
+                    (p, items.unwrap_or_default())
+                })
+            })
+            .collect();
         distribute(paragraphs)
     };
     Plan {
@@ -137,55 +176,51 @@ fn split_long(sentences: Vec<String>) -> Vec<Paragraph> {
     out
 }
 
-/// Groups paragraphs into at least three sections of similar length.
-fn distribute(mut paragraphs: Vec<Paragraph>) -> Vec<PlannedSection> {
-    // Fewer than three paragraphs: split them between sentences.
+/// Groups paragraphs, each with the list items that follow it, into at least three sections of
+/// similar length; a paragraph followed by a list closes its section, the list with it.
+fn distribute(mut paragraphs: Vec<(Paragraph, Vec<String>)>) -> Vec<PlannedSection> {
+    // Fewer than three paragraphs: split them between sentences (a list stays after the last).
     while paragraphs.len() < 3 {
         let Some((i, _)) = paragraphs
             .iter()
             .enumerate()
-            .filter(|(_, p)| p.len() > 1)
-            .max_by_key(|(_, p)| p.len())
+            .filter(|(_, (p, _))| p.len() > 1)
+            .max_by_key(|(_, (p, _))| p.len())
         else {
             break;
         };
-        let p = paragraphs.remove(i);
+        let (p, items) = paragraphs.remove(i);
         let (a, b) = p.split_at(p.len() / 2);
-        paragraphs.insert(i, b.to_vec());
-        paragraphs.insert(i, a.to_vec());
+        paragraphs.insert(i, (b.to_vec(), items));
+        paragraphs.insert(i, (a.to_vec(), Vec::new()));
     }
-    let total: usize = paragraphs.iter().map(|p| word_count(&p.join(" "))).sum();
+    let size =
+        |p: &Paragraph, items: &[String]| word_count(&p.join(" ")) + word_count(&items.join(" "));
+    let total: usize = paragraphs.iter().map(|(p, items)| size(p, items)).sum();
     let count = (total / SECTION_WORDS)
         .clamp(3, 8)
         .min(paragraphs.len())
         .max(1);
     let target = total.div_ceil(count);
     let mut sections: Vec<PlannedSection> = Vec::new();
-    let mut current = PlannedSection {
-        heading: None,
-        paragraphs: Vec::new(),
-    };
+    let mut current = PlannedSection::default();
     let mut words = 0;
     let n = paragraphs.len();
-    for (i, p) in paragraphs.into_iter().enumerate() {
-        let w = word_count(&p.join(" "));
+    for (i, (p, items)) in paragraphs.into_iter().enumerate() {
+        let w = size(&p, &items);
         let remaining_paragraphs = n - i;
-        let sections_left = count - sections.len();
-        let must_close = !current.paragraphs.is_empty() && remaining_paragraphs < sections_left;
+        let sections_left = count.saturating_sub(sections.len());
+        let must_close = !current.paragraphs.is_empty()
+            && (remaining_paragraphs < sections_left || !current.items.is_empty());
         if !current.paragraphs.is_empty()
             && (must_close || (words + w / 2 > target && sections.len() + 1 < count))
         {
-            sections.push(std::mem::replace(
-                &mut current,
-                PlannedSection {
-                    heading: None,
-                    paragraphs: Vec::new(),
-                },
-            ));
+            sections.push(std::mem::take(&mut current));
             words = 0;
         }
         words += w;
         current.paragraphs.push(p);
+        current.items = items;
     }
     if !current.paragraphs.is_empty() {
         sections.push(current);
@@ -333,6 +368,71 @@ mod tests {
         for sentence in ["La commune ouvre.", "ONU.", "Le 3 mars."] {
             assert_eq!(is_dateline(sentence), sentence == "ONU.", "{sentence}");
         }
+    }
+
+    fn item(text: &str) -> SourceBlock {
+        SourceBlock::new(BlockKind::ListItem, text)
+    }
+
+    #[test]
+    fn a_list_stays_after_its_introduction_and_closes_its_section() {
+        let blocks = vec![
+            para("La commune de Valbrune ouvre une médiathèque. Elle a coûté 4 millions d’euros."),
+            SourceBlock::new(BlockKind::Heading(2), "Ce qui change"),
+            para("La médiathèque propose 20 000 livres. Les lecteurs trouveront plusieurs nouveautés :"),
+            item("Une salle de jeux vidéo ouvrira au premier étage."),
+            item("Le prêt sera gratuit pour les moins de 18 ans."),
+            para("Le chantier a duré huit mois."),
+            SourceBlock::new(BlockKind::Heading(2), "Les réactions"),
+            para("Les habitants sont satisfaits."),
+            item("Un item sans introduction reste un paragraphe."),
+        ];
+        let src = source(blocks, None);
+        let plan = plan(&src, &Facts::extract(&src.text()), None);
+        let sections: Vec<(Option<&str>, usize, usize)> = plan
+            .sections
+            .iter()
+            .map(|s| (s.heading.as_deref(), s.paragraphs.len(), s.items.len()))
+            .collect();
+        assert_eq!(
+            sections,
+            vec![
+                (Some("Ce qui change"), 1, 2),
+                (None, 1, 0),
+                (Some("Les réactions"), 2, 0)
+            ]
+        );
+        assert_eq!(
+            plan.sections[0].paragraphs[0].last().map(String::as_str),
+            Some("Les lecteurs trouveront plusieurs nouveautés :")
+        );
+        // Without headings, the sections are the program's, and the list still closes one.
+        let blocks = vec![
+            para("La commune de Valbrune ouvre une médiathèque. Elle a coûté 4 millions d’euros."),
+            para("Jeanne Morel a coupé le ruban samedi. Trois cents habitants étaient présents."),
+            para("Les lecteurs trouveront plusieurs nouveautés :"),
+            item("Une salle de jeux vidéo ouvrira au premier étage."),
+            item("Le prêt sera gratuit pour les moins de 18 ans."),
+            para("La médiathèque propose 20 000 livres. Elle ouvrira six jours sur sept."),
+            para("Le chantier a duré huit mois. Il a mobilisé douze entreprises."),
+        ];
+        let src = source(blocks, None);
+        let plan = super::plan(&src, &Facts::extract(&src.text()), None);
+        let with_list: Vec<&PlannedSection> = plan
+            .sections
+            .iter()
+            .filter(|s| !s.items.is_empty())
+            .collect();
+        assert_eq!(with_list.len(), 1, "{:?}", plan.sections);
+        assert_eq!(
+            with_list[0]
+                .paragraphs
+                .last()
+                .and_then(|p| p.last())
+                .map(String::as_str),
+            Some("Les lecteurs trouveront plusieurs nouveautés :")
+        );
+        assert!(plan.sections.len() >= 3);
     }
 
     #[test]
