@@ -65,7 +65,9 @@ impl BodyWriter<'_, '_> {
             if paragraphs.is_empty() {
                 continue;
             }
-            let heading = self.heading(planned, &paragraphs, &body.lead)?;
+            // the heading sums up the list too (a section may be only its introduction)
+            let text: Vec<String> = paragraphs.iter().chain(&bullets).cloned().collect();
+            let heading = self.heading(planned, &text, &body.lead)?;
             body.sections.push(Section {
                 heading,
                 level: 2,
