@@ -33,6 +33,15 @@ pub mod source;
 
 pub use error::{Error, Result};
 
+/// plume's cache folder: `$XDG_CACHE_HOME/plume`, else `~/.cache/plume` (lexicons, the French
+/// vocabulary chosen for each model); `None` without either variable.
+pub fn cache_dir() -> Option<std::path::PathBuf> {
+    std::env::var_os("XDG_CACHE_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cache")))
+        .map(|cache| cache.join("plume"))
+}
+
 /// An enum whose values a user names on the command line or in a file (`md`, `cuda`): the
 /// names, [`std::fmt::Display`] to write one and [`std::str::FromStr`] to read one back.
 pub trait Named:

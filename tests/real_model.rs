@@ -45,7 +45,12 @@ fn top_logits_match_llama_cpp() {
 fn the_french_vocabulary_writes_french_prose_and_lets_in_an_articles_own_words() {
     let resolved = source::resolve(None).unwrap();
     let model = Model::load(&resolved.path, &LoadOptions::default()).unwrap();
-    let french = vocab::french_token_ids(model.tokenizer());
+    let french = vocab::choose_french_token_ids(model.tokenizer());
+    assert_eq!(
+        vocab::french_token_ids(model.tokenizer()),
+        french,
+        "the choice read back from plume's cache is the one made afresh"
+    );
     let has = |id: u32| french.binary_search(&id).is_ok();
     let tokenizer = model.tokenizer();
     let prose = "Le conseil municipal a voté jeudi soir, à l’unanimité, la rénovation de \
@@ -77,7 +82,9 @@ fn the_french_vocabulary_writes_french_prose_and_lets_in_an_articles_own_words()
     );
 
     let mut generator = ModelGenerator::new(model, "gemma-3-270m");
-    generator.restrict_to_french().unwrap();
+    generator.restrict_to_french();
+    // the restriction reaches the model with the first article's words (none here)
+    generator.allow_words("").unwrap();
     let prompt = generator
         .model()
         .tokenizer()

@@ -235,8 +235,10 @@ pub struct ModelGenerator {
     name: String,
     /// The French vocabulary, when the output is restricted to it.
     french: Option<Vec<u32>>,
-    /// The tokens let in beside it ([`TextGenerator::allow_words`]).
-    let_in: Vec<u32>,
+    /// The tokens let in beside it ([`TextGenerator::allow_words`]); `None` until the
+    /// restriction is applied to the model (by the first `allow_words` or generation, so that
+    /// an article's words cost one re-sort of the output rows, not two).
+    let_in: Option<Vec<u32>>,
 }
 
 impl ModelGenerator {
@@ -245,18 +247,33 @@ impl ModelGenerator {
             model,
             name: name.into(),
             french: None,
-            let_in: Vec::new(),
+            let_in: None,
         }
     }
 
     /// Restricts the output to the tokens French text can use
     /// ([`crate::model::vocab::french_token_ids`]), and to those [`TextGenerator::allow_words`]
     /// lets in.
-    pub fn restrict_to_french(&mut self) -> Result<()> {
-        let ids = crate::model::vocab::french_token_ids(self.model.tokenizer());
-        self.model.restrict_vocabulary(Some(ids.clone()))?;
-        self.french = Some(ids);
-        self.let_in.clear();
+    pub fn restrict_to_french(&mut self) {
+        self.french = Some(crate::model::vocab::french_token_ids(
+            self.model.tokenizer(),
+        ));
+        self.let_in = None;
+    }
+
+    /// Restricts the model's output to the French vocabulary and `let_in`, unless it is so
+    /// restricted already.
+    fn apply_vocabulary(&mut self, let_in: Vec<u32>) -> Result<()> {
+        let Some(french) = &self.french else {
+            return Ok(());
+        };
+        if self.let_in.as_ref() == Some(&let_in) {
+            return Ok(());
+        }
+        let mut ids = french.clone();
+        ids.extend(&let_in);
+        self.model.restrict_vocabulary(Some(ids))?;
+        self.let_in = Some(let_in);
         Ok(())
     }
 
@@ -283,6 +300,9 @@ impl TextGenerator for ModelGenerator {
                 "minimum new tokens ({}) is above the maximum ({})",
                 settings.min_tokens, settings.max_tokens
             )));
+        }
+        if self.let_in.is_none() {
+            self.apply_vocabulary(Vec::new())?;
         }
         let tokenizer = self.model.tokenizer();
         let mut tokens = Vec::new();
@@ -375,14 +395,7 @@ impl TextGenerator for ModelGenerator {
             .into_iter()
             .filter(|id| french.binary_search(id).is_err())
             .collect();
-        if outside == self.let_in {
-            return Ok(());
-        }
-        let mut ids = french.clone();
-        ids.extend(&outside);
-        self.model.restrict_vocabulary(Some(ids))?;
-        self.let_in = outside;
-        Ok(())
+        self.apply_vocabulary(outside)
     }
 
     fn context_tokens(&self) -> Option<usize> {

@@ -80,7 +80,7 @@ pub struct Foreign {
 
 /// The lexical resources, found once.
 pub struct Lexicon {
-    pub french: Morphology,
+    pub french: &'static Morphology,
     pub thesaurus: Option<Thesaurus>,
     roots: Vec<PathBuf>,
     foreign: [OnceLock<Option<Foreign>>; 6],
@@ -114,14 +114,23 @@ pub fn default_roots() -> Vec<PathBuf> {
     if let Some(dir) = std::env::var_os("PLUME_LEXICONS") {
         roots.push(PathBuf::from(dir));
     }
-    let cache = std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")));
-    if let Some(cache) = cache {
-        roots.push(cache.join("plume").join("lexicons"));
+    if let Some(cache) = crate::cache_dir() {
+        roots.push(cache.join("lexicons"));
     }
     roots.push(PathBuf::from("/usr/share"));
     roots
+}
+
+/// The French dictionary plume carries, read once for the process (the word check and the
+/// French vocabulary of `--french-vocab` share it).
+pub fn french_morphology() -> &'static Morphology {
+    static FRENCH: LazyLock<Morphology> = LazyLock::new(|| {
+        Morphology::parse(
+            crate::analysis::spelling::FRENCH_AFF,
+            crate::analysis::spelling::FRENCH_DIC,
+        )
+    });
+    &FRENCH
 }
 
 /// The process's lexicon, from [`default_roots`].
@@ -134,10 +143,7 @@ impl Lexicon {
     /// The French dictionary, and the thesaurus from the first root that has it; the
     /// bilingual dictionaries are read when first asked for.
     pub fn load(roots: Vec<PathBuf>) -> Lexicon {
-        let french = Morphology::parse(
-            crate::analysis::spelling::FRENCH_AFF,
-            crate::analysis::spelling::FRENCH_DIC,
-        );
+        let french = french_morphology();
         let thesaurus = roots
             .iter()
             .map(|r| r.join(THESAURUS))

@@ -38,11 +38,7 @@ pub fn is_french_char(c: char) -> bool {
 /// The runs of letters of the French dictionary's words, every form, in lower case
 /// (« aujourd’hui » gives « aujourd » and « hui »), sorted, each once.
 static FRENCH_WORDS: LazyLock<Vec<String>> = LazyLock::new(|| {
-    let dictionary = crate::lexicon::Morphology::parse(
-        crate::analysis::spelling::FRENCH_AFF,
-        crate::analysis::spelling::FRENCH_DIC,
-    );
-    let mut words: Vec<String> = dictionary
+    let mut words: Vec<String> = crate::lexicon::french_morphology()
         .forms()
         .into_par_iter()
         .flat_map_iter(|form| {
@@ -79,9 +75,88 @@ fn letter_runs(text: &str) -> Vec<(String, bool)> {
     runs
 }
 
-/// The ids of the tokens a French article can use (see the module's documentation).
+/// The ids of the tokens a French article can use (see the module's documentation). Choosing
+/// them takes 1–1.5 s on two cores, so the choice is kept in plume's cache folder
+/// (`vocab/HASH.u32`, keyed by the vocabulary and the dictionary) and read back by later runs.
 pub fn french_token_ids(tokenizer: &GgufTokenizer) -> Vec<u32> {
+    let cached = crate::cache_dir().map(|dir| {
+        dir.join("vocab")
+            .join(format!("{}.u32", choice_key(tokenizer)))
+    });
+    if let Some(ids) = cached
+        .as_deref()
+        .and_then(|path| read_ids(path, tokenizer.vocab_size()))
+    {
+        return ids;
+    }
+    let ids = choose_french_token_ids(tokenizer);
+    if let Some(path) = cached {
+        write_ids(&path, &ids);
+    }
+    ids
+}
+
+/// [`french_token_ids`] chosen afresh, without the cache.
+pub fn choose_french_token_ids(tokenizer: &GgufTokenizer) -> Vec<u32> {
     french_ids_with(tokenizer, &FRENCH_WORDS)
+}
+
+/// The version of the rule above: change it with the rule, so that no cached choice made by
+/// an earlier rule is read.
+const CHOICE_VERSION: &str = "french-vocabulary-2";
+
+/// What the choice depends on, hashed: the rule's version, every token's kind and bytes, and
+/// the dictionary.
+fn choice_key(tokenizer: &GgufTokenizer) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    hash.update(CHOICE_VERSION);
+    for id in 0..tokenizer.vocab_size() as u32 {
+        let bytes = tokenizer.bytes_of(id);
+        hash.update([tokenizer.kind(id).map_or(0, |k| k as u8 + 1)]);
+        hash.update((bytes.len() as u32).to_le_bytes());
+        hash.update(bytes);
+    }
+    hash.update(crate::analysis::spelling::FRENCH_AFF);
+    hash.update(crate::analysis::spelling::FRENCH_DIC);
+    hash.finalize()
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A cached choice: ids as little-endian `u32`, strictly increasing, each below `vocab_size`;
+/// `None` when the file is absent or is not that.
+fn read_ids(path: &std::path::Path, vocab_size: usize) -> Option<Vec<u32>> {
+    let bytes = std::fs::read(path).ok()?;
+    if bytes.is_empty() || bytes.len() % 4 != 0 {
+        return None;
+    }
+    let ids: Vec<u32> = bytes
+        .chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect();
+    let valid = ids.windows(2).all(|w| w[0] < w[1])
+        && ids.last().is_some_and(|&last| (last as usize) < vocab_size);
+    valid.then_some(ids)
+}
+
+/// Writes a choice atomically (a temporary file renamed into place); a cache that cannot be
+/// written only means the next run chooses again.
+fn write_ids(path: &std::path::Path, ids: &[u32]) {
+    let Some(dir) = path.parent() else {
+        return;
+    };
+    let bytes: Vec<u8> = ids.iter().flat_map(|id| id.to_le_bytes()).collect();
+    std::fs::create_dir_all(dir)
+        .and_then(|()| {
+            let mut file = tempfile::Builder::new().prefix(".vocab").tempfile_in(dir)?;
+            std::io::Write::write_all(&mut file, &bytes)?;
+            file.persist(path).map_err(|e| e.error)?;
+            Ok(())
+        })
+        .ok();
 }
 
 fn french_ids_with(tokenizer: &GgufTokenizer, words: &[String]) -> Vec<u32> {
@@ -179,6 +254,25 @@ pub fn tokens_of(tokenizer: &GgufTokenizer, text: &str) -> crate::error::Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cached_choice_is_read_back_and_a_damaged_one_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vocab").join("key.u32");
+        assert_eq!(read_ids(&path, 10), None);
+        write_ids(&path, &[0, 3, 7]);
+        assert_eq!(read_ids(&path, 10), Some(vec![0, 3, 7]));
+        assert_eq!(read_ids(&path, 7), None, "an id past the vocabulary");
+        std::fs::write(&path, [1u8, 0, 0]).unwrap();
+        assert_eq!(read_ids(&path, 10), None, "a cut file");
+        std::fs::write(&path, [3u8, 0, 0, 0, 1, 0, 0, 0]).unwrap();
+        assert_eq!(read_ids(&path, 10), None, "out of order");
+        // A folder where the file should be: nothing written, nothing read, no error.
+        std::fs::remove_file(&path).unwrap();
+        std::fs::create_dir(&path).unwrap();
+        write_ids(&path, &[1, 2]);
+        assert_eq!(read_ids(&path, 10), None);
+    }
 
     #[test]
     fn french_characters_are_in_and_other_scripts_out() {

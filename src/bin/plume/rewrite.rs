@@ -163,7 +163,7 @@ fn rewrite_setup(args: &RewriteArgs) -> Result<(Vec<Generator>, RewriteOptions)>
     };
     let mut generator = ModelGenerator::new(model, resolved.id());
     if !args.full_vocab {
-        generator.restrict_to_french()?;
+        generator.restrict_to_french();
     }
     Ok((vec![Box::new(generator)], options))
 }
