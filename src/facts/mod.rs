@@ -18,6 +18,7 @@
 pub mod claims;
 pub mod names;
 pub mod numbers;
+pub mod quantities;
 pub mod quotes;
 
 use std::collections::{HashMap, HashSet};

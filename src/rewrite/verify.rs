@@ -13,6 +13,7 @@ use crate::analysis::fragments::{fragment, Fragment};
 use crate::analysis::lists::FUNCTION_WORDS;
 use crate::analysis::text::{phrase_tokens, sentences, word_count};
 use crate::facts::claims::{keeps_attributions, keeps_polarity};
+use crate::facts::quantities::{changed_quantities, Quantity};
 use crate::facts::quotes::{normalise, quotations};
 use crate::facts::{numbers, Facts};
 use crate::lexicon::{cover, lexicon, Coverage};
@@ -32,6 +33,9 @@ pub enum Rejection {
     UnknownNumbers(Vec<String>),
     BrokenQuotes(Vec<String>),
     DroppedNumbers,
+    /// A quantity (« certaines », « plus de 12 », « environ ») the original says and the
+    /// candidate does not, or the other way round.
+    Quantities(Vec<Quantity>),
     /// Days of the week or months of the original the candidate does not name, as written.
     DroppedDates(Vec<String>),
     DroppedNames(Vec<String>),
@@ -96,6 +100,7 @@ impl std::fmt::Display for Rejection {
             }
             Rejection::BrokenQuotes(q) => write!(f, "quotation changed: {}", q.join(" / ")),
             Rejection::DroppedNumbers => write!(f, "a number of the sentence is missing"),
+            Rejection::Quantities(q) => write!(f, "a quantity changed: {q:?}"),
             Rejection::DroppedDates(d) => {
                 write!(f, "dates of the sentence are missing: {}", d.join(", "))
             }
@@ -468,6 +473,10 @@ impl Checker<'_> {
             if !keeps_attributions(text, original, self.source.lang) {
                 return Err(Rejection::Attribution);
             }
+            let changed = changed_quantities(text, original, self.source.lang);
+            if !changed.is_empty() {
+                return Err(Rejection::Quantities(changed));
+            }
         }
         Ok(())
     }
@@ -706,6 +715,43 @@ mod tests {
                 original
             ),
             Err(Rejection::DroppedDates(vec!["mardi".into()]))
+        );
+    }
+
+    #[test]
+    fn a_changed_quantity_is_rejected() {
+        let original = "Lors de la réunion d’avril, certaines des questions les plus épineuses ont été discutées à Valbrune.";
+        let check = |candidate: &str| {
+            check_with(
+                original,
+                Lang::Fr,
+                "",
+                &Said::default(),
+                candidate,
+                original,
+            )
+        };
+        assert_eq!(
+            check("La réunion d’avril à Valbrune a porté sur les questions les plus épineuses."),
+            Err(Rejection::Quantities(vec![Quantity::Some]))
+        );
+        let original = "Some 200 dockers walked out in Harrowmouth on Monday.";
+        let check = |candidate: &str| {
+            check_with(
+                original,
+                Lang::En,
+                "",
+                &Said::default(),
+                candidate,
+                original,
+            )
+        };
+        assert_eq!(
+            check("Plus de 200 dockers ont cessé le travail lundi à Harrowmouth."),
+            Err(Rejection::Quantities(vec![
+                Quantity::MoreThan,
+                Quantity::About
+            ]))
         );
     }
 

@@ -534,6 +534,7 @@ fn warning(task: Task, rejection: &Rejection) -> Option<String> {
         }
         Rejection::NotFrench => "Écris tout en français, sans aucune phrase dans une autre langue.".into(),
         Rejection::DroppedNumbers => "Garde chaque nombre du texte, tel quel.".into(),
+        Rejection::Quantities(_) => "Garde les quantités du texte telles quelles (certains, la plupart, plus de, moins de, au moins, environ), sans en ajouter.".into(),
         Rejection::DroppedDates(dates) => {
             format!("Garde ces dates : {}.", quoted(dates))
         }
@@ -594,6 +595,7 @@ fn reason(r: &Rejection) -> String {
         Rejection::BrokenQuotes(_) => "broken_quotes",
         Rejection::DroppedNumbers => "dropped_numbers",
         Rejection::DroppedDates(_) => "dropped_dates",
+        Rejection::Quantities(_) => "quantities",
         Rejection::DroppedNames(_) => "dropped_names",
         Rejection::Repeated(_) => "repeated",
         Rejection::NearDuplicate(_) => "near_duplicate",
