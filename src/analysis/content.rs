@@ -222,6 +222,19 @@ mod tests {
             de.unknown_words("Kulturdezernent Friedhelm Osterkamp a parlé hier."),
             vec!["Kulturdezernent"]
         );
+        // The first name of a name that only ever opens a sentence is a name too; a function
+        // word before a name is not.
+        let en = SourceContext::new(
+            "Hauliers felt it. Priya Danforth runs a firm. The Harrowmouth Port Authority said no.",
+            Lang::En,
+        );
+        assert!(en
+            .unknown_words("Priya Danforth dirige une entreprise.")
+            .is_empty());
+        assert_eq!(
+            en.unknown_words("The Harrowmouth Port Authority a dit non."),
+            vec!["The"]
+        );
     }
 
     #[test]

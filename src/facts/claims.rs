@@ -184,12 +184,12 @@ fn source_markers(lang: Lang) -> &'static [&'static str] {
 
 /// Stems of the French verbs of saying, announcing, estimating (« déclar » for « a déclaré »,
 /// « déclare », « déclaraient »…).
-const FR_SPEECH_STEMS: [&str; 40] = [
+const FR_SPEECH_STEMS: [&str; 42] = [
     "déclar", "indiqu", "annonc", "expliqu", "affirm", "estim", "précis", "soulign", "rapport",
     "assur", "ajout", "confirm", "racont", "rappel", "reconn", "dénonc", "regrett", "prévien",
     "prévenu", "jug", "insist", "résum", "comment", "confi", "déplor", "avert", "martel", "répond",
     "répliqu", "concè", "conclu", "dit", "disent", "témoign", "promet", "promis", "admet", "admis",
-    "salu", "détaill",
+    "salu", "détaill", "prédi", "prévoi",
 ];
 /// Endings of the French verb forms those stems take (not « déclaration », « rapport »).
 const FR_VERB_ENDINGS: [&str; 10] = [

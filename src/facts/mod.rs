@@ -114,11 +114,26 @@ static EXONYM_INDEX: LazyLock<ExonymIndex> = LazyLock::new(|| {
 });
 
 /// The capitalised words of `text` that some sentence has after its first word, folded.
-/// (Each word whole, « Valmorin–Castelbrune », and each of its parts.)
+/// (Each word whole, « Valmorin–Castelbrune », and each of its parts.) The first word of a
+/// name of several words that opens a sentence is one too (« Priya Danforth, who runs… »),
+/// unless it is a function word (« The Harrowmouth Port Authority »).
 pub fn capitalised_mid_sentence(text: &str) -> HashSet<String> {
     let mut out = HashSet::new();
     for sentence in crate::analysis::text::sentences(text) {
         let tokens: Vec<&str> = sentence.split_whitespace().collect();
+        if let [first, second, ..] = tokens.as_slice() {
+            let capital = |t: &str| t.chars().next().is_some_and(char::is_uppercase);
+            let lower = lower_fr(first);
+            let function = FUNCTION_WORDS.contains(lower.as_str())
+                || crate::source::lang::is_foreign_function_word(&lower);
+            if capital(first)
+                && capital(second)
+                && first.chars().all(char::is_alphabetic)
+                && !function
+            {
+                out.insert(fold(first));
+            }
+        }
         // Not the first word of a sentence, nor of one inside the unit (a quotation).
         let inside = tokens
             .windows(2)

@@ -302,9 +302,12 @@ fn numbers_said_twice(original: &str) -> HashSet<String> {
         .collect()
 }
 
-/// Whether the trigram of `tokens` said at `starts` is said once too often: twice is a stutter,
-/// unless the two sayings are far apart and each is next to a number of `twice` (one its
-/// original says twice: « à 6 heures du matin » for each *6 a.m.*); three times is a loop.
+/// Whether the trigram of `tokens` said at `starts` is said once too often: twice close
+/// together is a stutter; twice far apart, a loop when the stretch said again is five words or
+/// more or has a number, unless each saying is next to a number of `twice` (one its original
+/// says twice: « à 6 heures du matin » for each *6 a.m.*); three times is a loop. Three or
+/// four words said twice far apart are ordinary French (« en attente de déchargement … en
+/// attente de collecte »).
 fn repeated(tokens: &[String], starts: &[usize], twice: &HashSet<String>) -> bool {
     /// Words between the starts of the two sayings, at least.
     const APART: usize = 6;
@@ -316,9 +319,21 @@ fn repeated(tokens: &[String], starts: &[usize], twice: &HashSet<String>) -> boo
                     .any(|run| twice.contains(run))
             })
     };
+    // A stretch said twice of this many words or more is a loop, however far apart.
+    const LONG: usize = 5;
     match starts {
         [] | [_] => false,
-        &[a, b] => b - a < APART || !(near_a_number(a) && near_a_number(b)),
+        &[a, b] => {
+            let run = tokens[a..]
+                .iter()
+                .zip(&tokens[b..])
+                .take_while(|(x, y)| x == y)
+                .count();
+            let numbered = tokens[a..(a + 3).min(tokens.len())]
+                .iter()
+                .any(|t| t.chars().any(|c| c.is_ascii_digit()));
+            b - a < APART || (!(near_a_number(a) && near_a_number(b)) && (run >= LONG || numbered))
+        }
         _ => true,
     }
 }
@@ -880,8 +895,11 @@ mod tests {
         let said_again = "Près de 38 000 conteneurs sont bloqués au port de Harrowmouth, soit environ 38 000 conteneurs.";
         assert!(stutter(said_again, once, true).is_some());
         let words = "The restrictions came in, delaying the harvest, allowing the rains to return.";
-        let garbled = "Les restrictions, ce qui allait retarder la récolte des pluies, ce qui allait permettre aux pluies de revenir.";
+        let garbled = "Les restrictions, ce qui allait retarder la récolte des pluies, ce qui allait retarder la récolte des pluies.";
         assert!(garbage(garbled, &numbers_said_twice(words)).is_err());
+        // three words said again far apart are ordinary French
+        let ordinary = "Environ 38 000 conteneurs sont en attente, sur des navires en attente de déchargement ou dans des piles en attente de collecte.";
+        assert_eq!(garbage(ordinary, &HashSet::new()), Ok(()));
         let stuttered = "Les fonds de la province de la province ont été recueillis jeudi.";
         assert_eq!(
             stutter(

@@ -219,6 +219,7 @@ impl<'a> Writer<'a> {
                 _ => None,
             };
             let (candidate, mean_logprob) = self.generate(&prompt, &settings, ahead)?;
+            let candidate = requoted(original, candidate);
             let checker = Checker {
                 facts: self.facts,
                 said,
@@ -626,6 +627,24 @@ fn clean(text: &str) -> String {
     french_numbers(&t.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
+/// A candidate written from a sentence that is one quotation whole (*"When it stops, we
+/// stop."*) is one too: when the model wrote it without quotation marks, or [`clean`] took
+/// them for the frame's, they are put back, as French writes them.
+fn requoted(original: &str, candidate: String) -> String {
+    const MARKS: [char; 6] = ['«', '»', '"', '“', '”', '„'];
+    let original = original.trim();
+    let quoted = crate::facts::quotes::quotations(original);
+    let whole = original.starts_with(['«', '"', '“', '„'])
+        && original.ends_with(['»', '"', '”'])
+        && quoted.len() == 1
+        && original.matches(MARKS).count() == 2;
+    if whole && !candidate.contains(MARKS) && !candidate.trim().is_empty() {
+        format!("« {} »", candidate.trim())
+    } else {
+        candidate
+    }
+}
+
 /// Numbers as French writes them, where a translation kept the source's way: thousands
 /// grouped by a narrow no-break space (« 86.000 » → « 86 000 »: a French text never groups
 /// with a dot, and the fact check reads both as 86 000), and a no-break space before « % ».
@@ -659,6 +678,38 @@ fn french_numbers(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_quotation_whole_stays_one_when_the_model_drops_its_marks() {
+        let original = "\"When it stops, we stop.\"";
+        assert_eq!(
+            requoted(original, clean("\"Quand il s’arrête, on s’arrête.\"")),
+            "« Quand il s’arrête, on s’arrête. »"
+        );
+        assert_eq!(
+            requoted(
+                "« Nous restons prudents. »",
+                "Nous restons prudents.".into()
+            ),
+            "« Nous restons prudents. »"
+        );
+        // marks written are left as they are; a sentence that is not one quotation whole
+        // gets none
+        assert_eq!(
+            requoted(original, "« Quand il s’arrête, on s’arrête. »".into()),
+            "« Quand il s’arrête, on s’arrête. »"
+        );
+        for original in [
+            "\"We stop,\" she said.",
+            "She said: \"we stop\".",
+            "\"We stop.\" \"They stop.\"",
+        ] {
+            assert_eq!(
+                requoted(original, "Nous arrêtons.".into()),
+                "Nous arrêtons."
+            );
+        }
+    }
     use crate::generate::{Generation, StopReason};
     use crate::source::Lang;
 
