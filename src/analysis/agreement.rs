@@ -69,6 +69,9 @@ const CLITIC_BEFORE: [&str; 18] = [
 /// Words that drop their vowel before one (« l’union », « d’environ », « qu’il »).
 const ELIDED: [&str; 9] = ["le", "la", "de", "ne", "que", "je", "me", "te", "se"];
 
+/// Elided words that never stand alone: written without their apostrophe (« a dit qu environ »).
+const APOSTROPHE_LOST: [&str; 6] = ["qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu"];
+
 /// Words that open with a vowel yet take no elision (« le onze », « le ouistiti »…), or whose
 /// initial vowel sound is a consonant (« le yacht »).
 const NO_ELISION: [&str; 8] = [
@@ -129,7 +132,8 @@ fn adjective(word: &str) -> bool {
 }
 
 /// The first determiner and noun of `text` whose genders disagree (« une petite bateau »), or
-/// the first missing elision (« la union »), as written; `None` when none is certain.
+/// the first missing elision (« la union », « qu environ »), as written; `None` when none is
+/// certain.
 pub fn first_disagreement(text: &str) -> Option<String> {
     disagreements(text).into_iter().next()
 }
@@ -148,6 +152,12 @@ pub fn disagreements(text: &str) -> Vec<String> {
         };
         for (i, det) in words.iter().enumerate() {
             let lower_det = det.to_lowercase();
+            if APOSTROPHE_LOST.contains(&lower_det.as_str()) {
+                if let Some(next) = words.get(i + 1) {
+                    found.push(format!("{det} {next}"));
+                    continue;
+                }
+            }
             if ELIDED.contains(&lower_det.as_str()) {
                 if let Some(next) = words.get(i + 1).and_then(|w| lower(w)) {
                     if needs_elision(&lower_det, &next) {
@@ -219,6 +229,11 @@ mod tests {
                 "aucun offre",
                 "que environ"
             ]
+        );
+        // told to elide, the model dropped the apostrophe instead
+        assert_eq!(
+            disagreements("Elle a dit qu environ un tiers manquait, jusqu au soir."),
+            vec!["qu environ", "jusqu au"]
         );
     }
 

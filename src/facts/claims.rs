@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use crate::analysis::content::{is_content_word, stem};
 use crate::analysis::lists::SPEECH_VERBS;
-use crate::analysis::text::phrase_tokens;
+use crate::analysis::text::{phrase_tokens, sentences};
 use crate::source::lang::Lang;
 
 /// Negations and restrictions of a sentence.
@@ -270,11 +270,20 @@ fn speakers_in(text: &str, lang: Lang) -> HashSet<String> {
 /// speaker the original leaves unnamed (« », aseguró. ») stays unnamed (« a assuré l’expert »
 /// invents one); names are the fact check's business.
 pub fn keeps_attributions(candidate: &str, original: &str, lang: Lang) -> bool {
-    let c = has_attribution(candidate, Lang::Fr);
-    let o = has_attribution(original, lang);
-    if c != o {
+    // Sentence by sentence: a paragraph that credits two sentences and comes back crediting
+    // one has lost a speaker (« According to the port authority » written « En fonction de
+    // l’autorité »).
+    let attributed = |text: &str, lang: Lang| {
+        sentences(text)
+            .into_iter()
+            .filter(|s| has_attribution(s, lang))
+            .count()
+    };
+    let (ours, theirs) = (attributed(candidate, Lang::Fr), attributed(original, lang));
+    if ours != theirs {
         return false;
     }
+    let c = ours > 0;
     if !c {
         return true;
     }
@@ -307,6 +316,18 @@ mod tests {
         assert!(keeps_polarity(kept, original, Lang::Fr));
         let reworded = "La région assure que cette raison seulement explique le dépassement du budget initial.";
         assert!(keeps_polarity(reworded, original, Lang::Fr));
+    }
+
+    #[test]
+    fn each_sentence_keeps_its_attribution() {
+        let original = "According to the port authority, about 38,000 containers are held up. \
+            The authority estimates that each day costs $27 million.";
+        let lost = "En fonction de l’autorité portuaire, environ 38 000 conteneurs sont bloqués. \
+            L’autorité prédit que chaque jour coûte 27 millions de dollars.";
+        assert!(!keeps_attributions(lost, original, Lang::En));
+        let kept = "Selon l’autorité portuaire, environ 38 000 conteneurs sont bloqués. \
+            L’autorité estime que chaque jour coûte 27 millions de dollars.";
+        assert!(keeps_attributions(kept, original, Lang::En));
     }
 
     #[test]

@@ -617,14 +617,26 @@ fn reason(r: &Rejection) -> String {
     .to_string()
 }
 
-/// The generated text without surrounding white space or stray quotes the frame invites.
+/// The generated text without surrounding white space or the quotes around it the frame
+/// invites, its numbers and the comma of an incise written the French way (« la table », a dit
+/// X, not *la table, » a dit X*).
 fn clean(text: &str) -> String {
+    use std::sync::LazyLock;
+    static COMMA_IN_QUOTE: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r#",(["”])(\s|$)|,\s*»"#).expect("valid"));
     let t = text.trim();
+    // quotes around the whole answer, not the marks of two quotations (« "A," dit X. "B." »)
     let t = t
         .strip_prefix('"')
         .and_then(|t| t.strip_suffix('"'))
+        .filter(|inner| !inner.contains('"'))
         .unwrap_or(t);
-    french_numbers(&t.split_whitespace().collect::<Vec<_>>().join(" "))
+    let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let t = COMMA_IN_QUOTE.replace_all(&t, |c: &regex::Captures| match c.get(1) {
+        Some(mark) => format!("{},{}", mark.as_str(), &c[2]),
+        None => " »,".to_string(),
+    });
+    french_numbers(&t)
 }
 
 /// A candidate written from a sentence that is one quotation whole (*"When it stops, we
@@ -678,6 +690,23 @@ fn french_numbers(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_comma_of_an_incise_goes_after_the_quotation() {
+        assert_eq!(
+            clean("\"Nous n’avons jamais quitté la table,\" a dit Fairweather. \"Notre offre reste.\""),
+            "\"Nous n’avons jamais quitté la table\", a dit Fairweather. \"Notre offre reste.\""
+        );
+        assert_eq!(
+            clean("« Nous restons, » a-t-elle dit."),
+            "« Nous restons », a-t-elle dit."
+        );
+        // the comma before an opening quotation mark stays
+        assert_eq!(
+            clean("Elle a ajouté, \"nous restons\"."),
+            "Elle a ajouté, \"nous restons\"."
+        );
+    }
 
     #[test]
     fn a_quotation_whole_stays_one_when_the_model_drops_its_marks() {
