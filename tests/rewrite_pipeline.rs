@@ -785,6 +785,72 @@ fn a_list_comes_out_as_a_list_after_its_introduction() {
         .all(|s| s.bullets.is_empty()));
 }
 
+/// A fake translator that knows some sentences (and answers the others as they are, which the
+/// check refuses as not French).
+struct Translating {
+    known: Vec<(&'static str, &'static str)>,
+}
+
+impl TextGenerator for Translating {
+    fn generate(
+        &mut self,
+        prompt: &Prompt,
+        _settings: &GenerationSettings,
+        on_text: &mut dyn FnMut(&str),
+    ) -> plume::Result<Generation> {
+        let input = asked(prompt);
+        let text = self
+            .known
+            .iter()
+            .find(|(english, _)| *english == input)
+            .map_or(input.clone(), |(_, french)| french.to_string());
+        on_text(&text);
+        Ok(Generation {
+            text,
+            stop_reason: StopReason::StopString,
+            prompt_tokens: 10,
+            prompt_tokens_processed: 10,
+            generated_tokens: 10,
+            mean_logprob: Some(-0.5),
+            prompt_seconds: 0.001,
+            generation_seconds: 0.001,
+        })
+    }
+
+    fn name(&self) -> String {
+        "fake-translator".into()
+    }
+}
+
+#[test]
+fn a_quotation_whose_speaker_was_left_out_is_left_out_too() {
+    let opening = "The port of Harrowmouth stopped working on Monday when dock workers began a strike over pay.";
+    let named = "Marlene Okafor-Reyes, regional secretary of the Coastal Dockers Alliance, spoke to reporters at the main gate of the port.";
+    let quoted = "\"We will camp at the gate until Thursday,\" she said.";
+    let closing =
+        "The port authority said that talks with the union would resume on Friday morning.";
+    let text = format!("{opening} {named} {quoted} {closing}\n");
+    let mut known = vec![
+        (opening, "Le port de Harrowmouth est paralysé depuis lundi, quand les dockers ont commencé une grève sur les salaires."),
+        (quoted, "« Nous camperons devant la grille jusqu’à jeudi », a-t-elle dit."),
+        (closing, "L’autorité portuaire a déclaré que les discussions avec le syndicat reprendraient vendredi matin."),
+    ];
+    let source = Source::from_bytes(text.as_bytes(), Path::new("port.txt"), None).unwrap();
+    let article = |known: Vec<(&'static str, &'static str)>| {
+        let outcome = rewrite::rewrite(&source, &mut Translating { known }, &options(700), &Silent)
+            .unwrap_or_else(|e| panic!("{e}"));
+        article::render_markdown(&outcome.article)
+    };
+    // the sentence that names her is not translated: « a-t-elle dit » would credit nobody
+    let without = article(known.clone());
+    assert!(without.contains("reprendraient vendredi"), "{without}");
+    assert!(!without.contains("jusqu’à jeudi"), "{without}");
+    // with it, the quotation has its speaker and stays
+    known.push((named, "Marlene Okafor-Reyes, secrétaire régionale de la Coastal Dockers Alliance, a parlé aux journalistes devant la grille principale du port."));
+    let with = article(known);
+    assert!(with.contains("jusqu’à jeudi"), "{with}");
+}
+
 #[test]
 fn a_one_sentence_article_gives_a_short_article_and_says_so() {
     let text = "La médiathèque de Castelbrune ouvrira ses portes le 3 mars 2025 après deux ans de travaux.";

@@ -224,6 +224,36 @@ pub fn has_attribution(text: &str, lang: Lang) -> bool {
         .any(|t| source_markers(lang).contains(&t.as_str()) || is_speech_verb(t, lang))
 }
 
+/// Subject pronouns of the languages plume reads, as a speaker (« dit-elle », *she said*).
+const SPEAKING_PRONOUNS: [&str; 24] = [
+    "il", "elle", "ils", "elles", "on", "he", "she", "they", "we", "er", "sie", "él", "ella",
+    "ellos", "ellas", "lui", "lei", "loro", "ele", "ela", "eles", "elas", "egli", "essa",
+];
+
+/// Whether `text` (in `lang`) credits a statement to a pronoun (« », dit-elle. », *she said*,
+/// « Elle a ajouté que… »): who is meant is named in an earlier sentence, without which the
+/// quotation has no speaker.
+pub fn credits_a_pronoun(text: &str, lang: Lang) -> bool {
+    text.split([
+        ',', ';', ':', '.', '«', '»', '“', '”', '"', '(', ')', '—', '–',
+    ])
+    .any(|clause| {
+        let tokens = tokens(clause);
+        tokens.iter().enumerate().any(|(i, t)| {
+            if !is_speech_verb(t, lang) {
+                return false;
+            }
+            let window = &tokens[i.saturating_sub(3)..(i + 3).min(tokens.len())];
+            window.iter().any(|w| {
+                SPEAKING_PRONOUNS.contains(&w.as_str())
+                    || ["-il", "-elle", "-ils", "-elles", "-on"]
+                        .iter()
+                        .any(|p| w.ends_with(p))
+            })
+        })
+    })
+}
+
 /// The content-word stems of who a French `text` attributes its statements to: the words
 /// after « selon » / « d’après » and the words around a verb of saying (« a annoncé la
 /// préfecture », « la mairie a indiqué »), up to the clause's punctuation.
@@ -316,6 +346,30 @@ mod tests {
         assert!(keeps_polarity(kept, original, Lang::Fr));
         let reworded = "La région assure que cette raison seulement explique le dépassement du budget initial.";
         assert!(keeps_polarity(reworded, original, Lang::Fr));
+    }
+
+    #[test]
+    fn a_pronoun_as_the_speaker_is_found() {
+        for (text, lang) in [
+            (
+                "\"We plan our whole week around the port,\" she said.",
+                Lang::En,
+            ),
+            ("« Nous planifions notre semaine », dit-elle.", Lang::Fr),
+            ("Elle a ajouté que le port restait fermé.", Lang::Fr),
+        ] {
+            assert!(credits_a_pronoun(text, lang), "{text}");
+        }
+        for (text, lang) in [
+            (
+                "\"Nobody wanted to be here,\" said Marlene Okafor-Reyes.",
+                Lang::En,
+            ),
+            ("« Nous restons », a déclaré la directrice.", Lang::Fr),
+            ("Le port est fermé depuis lundi.", Lang::Fr),
+        ] {
+            assert!(!credits_a_pronoun(text, lang), "{text}");
+        }
     }
 
     #[test]

@@ -12,14 +12,18 @@ use crate::analysis::fragments::fragment;
 use crate::analysis::text::{sentences, word_count};
 use crate::article::Section;
 use crate::error::Result;
+use crate::facts::claims::credits_a_pronoun;
 use crate::model::source::PromptStyle;
 use crate::progress::Reporter;
+use crate::source::Lang;
 
 /// Writes an article's body with one [`Writer`].
 pub struct BodyWriter<'w, 'a> {
     pub writer: &'w mut Writer<'a>,
     /// Paraphrase (a French source) or translate.
     pub task: Task,
+    /// The source's language.
+    pub lang: Lang,
     /// Whether the source is French (its own sentences may then stand in for a rewrite).
     pub french: bool,
     pub progress: &'w dyn Reporter,
@@ -27,6 +31,8 @@ pub struct BodyWriter<'w, 'a> {
     pub said: Said,
     /// Pieces asked of the model at a time (a server's generator; 1: one after the other).
     pub parallel: usize,
+    /// Whether the last source sentence was left out of the article.
+    pub last_left_out: bool,
 }
 
 impl BodyWriter<'_, '_> {
@@ -140,6 +146,7 @@ impl BodyWriter<'_, '_> {
             if let Some(w) = written {
                 sentences.iter().for_each(|_| self.progress.step("phrases"));
                 self.said.add(&w);
+                self.last_left_out = false;
                 return Ok(Some(if introduces { reopened(&w) } else { w }));
             }
         }
@@ -161,6 +168,12 @@ impl BodyWriter<'_, '_> {
     /// One sentence of the source, rewritten (paraphrased or translated) and checked; else the
     /// source's own sentence when the source is French; else nothing (the article stays French).
     fn sentence(&mut self, sentence: &str) -> Result<Option<String>> {
+        // « », dit-elle. » after the sentence that named her was left out: a quotation
+        // without a speaker, or with the wrong one, is left out too.
+        if self.last_left_out && credits_a_pronoun(sentence, self.lang) {
+            self.writer.stats.left_out += 1;
+            return Ok(None);
+        }
         let words = word_count(sentence);
         let bounds = Bounds {
             min: (words / 2).max(2),
@@ -188,6 +201,7 @@ impl BodyWriter<'_, '_> {
         if let Some(c) = &chosen {
             self.said.add(c);
         }
+        self.last_left_out = chosen.is_none();
         Ok(chosen)
     }
 

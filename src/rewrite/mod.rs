@@ -268,15 +268,18 @@ pub fn rewrite(
             .iter()
             .flat_map(|s| &s.paragraphs)
             .map(Vec::len)
-            .sum::<usize>();
+            .sum::<usize>()
+        + plan.sections.iter().map(|s| s.items.len()).sum::<usize>();
     progress.set_length(sentence_count + plan.sections.len() + 1);
 
     let mut body_writer = BodyWriter {
         writer: &mut writer,
         task,
+        lang: source.lang,
         french,
         progress,
         said: Said::default(),
+        last_left_out: false,
         parallel: options.parallel,
     };
     let body = body_writer.body(&plan)?;
