@@ -244,8 +244,9 @@ pub fn fragment(sentence: &str) -> Option<Fragment> {
 }
 
 /// Adverbs that lean on what follows them (« Le festival repose aussi [sur…] »), negations
-/// among them (« une seule grue n’était pas [en service] »).
-const LEANING_ADVERBS: [&str; 19] = [
+/// among them (« une seule grue n’était pas [en service] »), and those that wait for a number
+/// (« Chaque jour de fermeture coûte environ [27 millions] »).
+const LEANING_ADVERBS: [&str; 23] = [
     "aussi",
     "également",
     "encore",
@@ -265,6 +266,10 @@ const LEANING_ADVERBS: [&str; 19] = [
     "pas",
     "jamais",
     "guère",
+    "environ",
+    "presque",
+    "quasiment",
+    "approximativement",
 ];
 
 /// Determiners after which a word is a noun, whatever its ending (« du lait », « la
@@ -279,6 +284,20 @@ pub const DETERMINERS: [&str; 16] = [
 /// agriculteurs ont opté », « le projet coûterait »; a passive participle ends a clause:
 /// « le budget a été tenu »), on an adverb that leans on what follows
 /// (« Le festival repose aussi »), or inside a clause opened by « que » that has no verb yet.
+/// Whether `piece` (a heading) stops on a word that cannot end one: an adverb that leans on
+/// what follows (« …coûte environ »), a determiner, a preposition or a conjunction (« …la
+/// hausse de »). Unlike [`ends_unfinished`], a verb may end it (« La ligne rouvre »).
+pub fn ends_leaning(piece: &str) -> bool {
+    const LINKS: [&str; 12] = [
+        "à", "que", "qu’", "qui", "et", "ou", "pour", "sur", "dans", "par", "avec", "en",
+    ];
+    phrase_tokens(piece).last().is_some_and(|last| {
+        LEANING_ADVERBS.contains(&last.as_str())
+            || DETERMINERS.contains(&last.as_str())
+            || LINKS.contains(&last.as_str())
+    })
+}
+
 pub fn ends_unfinished(piece: &str) -> bool {
     let tokens = phrase_tokens(piece);
     let Some(last) = tokens.last().map(String::as_str) else {
@@ -302,8 +321,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_heading_may_end_on_a_verb_not_on_a_word_that_leans() {
+        for leaning in [
+            "Chaque jour de fermeture coûte environ",
+            "La hausse de",
+            "Le port reste fermé pour",
+        ] {
+            assert!(ends_leaning(leaning), "{leaning}");
+        }
+        for whole in [
+            "La ligne rouvre",
+            "Le port de Harrowmouth à l’arrêt",
+            "Une hausse de 38 %",
+        ] {
+            assert!(!ends_leaning(whole), "{whole}");
+        }
+    }
+
+    #[test]
     fn a_piece_that_stops_before_its_complement_is_unfinished() {
         for piece in [
+            "Chaque jour de fermeture coûte environ",
             "Le festival repose aussi",
             "Les agriculteurs ont opté",
             "Le Conseil a déclaré que le projet d’expansion coûterait",

@@ -313,6 +313,17 @@ pub fn keeps_attributions(candidate: &str, original: &str, lang: Lang) -> bool {
     if ours != theirs {
         return false;
     }
+    // In French, as many verbs of saying and « selon »: « la commune a estimé que » added
+    // beside the original's « selon la mairie » credits one more speaker.
+    let credits = |text: &str, lang: Lang| {
+        tokens(text)
+            .iter()
+            .filter(|t| source_markers(lang).contains(&t.as_str()) || is_speech_verb(t, lang))
+            .count()
+    };
+    if lang == Lang::Fr && credits(candidate, Lang::Fr) != credits(original, Lang::Fr) {
+        return false;
+    }
     let c = ours > 0;
     if !c {
         return true;
@@ -370,6 +381,16 @@ mod tests {
         ] {
             assert!(!credits_a_pronoun(text, lang), "{text}");
         }
+    }
+
+    #[test]
+    fn a_french_paraphrase_credits_no_one_more() {
+        let original =
+            "Pour la commune de 5 800 habitants, l’endettement reste contenu, selon la mairie.";
+        let added = "La commune de 5 800 habitants, selon la mairie, a estimé que l’endettement reste contenu.";
+        assert!(!keeps_attributions(added, original, Lang::Fr));
+        let kept = "Selon la mairie, l’endettement de la commune de 5 800 habitants reste contenu.";
+        assert!(keeps_attributions(kept, original, Lang::Fr));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use super::plan::{introduces_list, Plan, PlannedSection};
 use super::prompt::Task;
 use super::verify::{Bounds, Said};
 use super::write::{Writer, MAX_INPUT_WORDS};
-use crate::analysis::fragments::fragment;
+use crate::analysis::fragments::{ends_leaning, fragment};
 use crate::analysis::text::{sentences, word_count};
 use crate::article::Section;
 use crate::error::Result;
@@ -235,7 +235,7 @@ impl BodyWriter<'_, '_> {
         let text = body.text();
         Ok(written
             .map(|h| clean_heading(&h))
-            .filter(|h| assemble::supported(h, &text)))
+            .filter(|h| assemble::supported(h, &text) && !ends_leaning(h)))
     }
 
     /// A section's heading: the source's own when it is about the section (as it is for a
@@ -292,7 +292,11 @@ impl BodyWriter<'_, '_> {
         };
         Ok(candidate
             .map(|h| clean_heading(&h))
-            .filter(|h| assemble::supported(h, &support) && !assemble::needs_antecedent(h))
+            .filter(|h| {
+                assemble::supported(h, &support)
+                    && !assemble::needs_antecedent(h)
+                    && !ends_leaning(h)
+            })
             .unwrap_or_else(|| assemble::extractive_heading(paragraphs)))
     }
 }
