@@ -486,7 +486,7 @@ fn instruct_model_translates_through_its_chat_template() {
         .and_then(|s| s.rsplit(' ').nth(1))
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("the summary counts model-written pieces:\n{}", r.stderr));
-    assert!(written >= 3, "{written} pieces written by the model");
+    assert!(written >= 2, "{written} pieces written by the model");
     assert!(!r.stderr.contains("cannot translate"), "{}", r.stderr);
     // The body's paragraphs: after the front matter, not headings.
     let after_front = md.splitn(3, "---\n").nth(2).expect("a front matter");
@@ -494,10 +494,17 @@ fn instruct_model_translates_through_its_chat_template() {
         .lines()
         .filter(|l| !l.starts_with('#') && word_count(l) >= 8)
         .collect();
-    assert!(body.len() >= 2, "paragraphs: {body:?}");
-    for line in body {
+    assert!(!body.is_empty(), "paragraphs: {body:?}");
+    for line in &body {
         assert!(is_french(line), "not French: {line}");
     }
+    // « She added that… » comes out only with the sentence that names her (this model often
+    // fails the quotation before it, and « Elle a ajouté » would then credit nobody).
+    let text = body.join(" ");
+    assert!(
+        !text.contains("Elle a ajouté") || text.contains("Lennox"),
+        "{text}"
+    );
     let doc = plume::analysis::Document::parse(md).unwrap();
     let report = plume::analysis::analyze(
         &doc,
