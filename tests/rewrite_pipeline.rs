@@ -52,6 +52,20 @@ fn asked(prompt: &Prompt) -> String {
         .unwrap_or_default()
 }
 
+/// A fake's answer: `text`, stopped on a stop string, with made-up costs.
+fn answer(text: String) -> Generation {
+    Generation {
+        text,
+        stop_reason: StopReason::StopString,
+        prompt_tokens: 10,
+        prompt_tokens_processed: 10,
+        generated_tokens: 10,
+        mean_logprob: Some(-1.0),
+        prompt_seconds: 0.001,
+        generation_seconds: 0.001,
+    }
+}
+
 impl TextGenerator for Fake {
     fn generate(
         &mut self,
@@ -82,16 +96,7 @@ impl TextGenerator for Fake {
             None => text,
         };
         on_text(&text);
-        Ok(Generation {
-            text,
-            stop_reason: StopReason::StopString,
-            prompt_tokens: 10,
-            prompt_tokens_processed: 10,
-            generated_tokens: 10,
-            mean_logprob: Some(-1.0),
-            prompt_seconds: 0.001,
-            generation_seconds: 0.001,
-        })
+        Ok(answer(text))
     }
 
     fn name(&self) -> String {
@@ -805,16 +810,7 @@ impl TextGenerator for Translating {
             .find(|(english, _)| *english == input)
             .map_or(input.clone(), |(_, french)| french.to_string());
         on_text(&text);
-        Ok(Generation {
-            text,
-            stop_reason: StopReason::StopString,
-            prompt_tokens: 10,
-            prompt_tokens_processed: 10,
-            generated_tokens: 10,
-            mean_logprob: Some(-0.5),
-            prompt_seconds: 0.001,
-            generation_seconds: 0.001,
-        })
+        Ok(answer(text))
     }
 
     fn name(&self) -> String {

@@ -106,7 +106,8 @@ pub fn quantities(text: &str, lang: Lang) -> Option<BTreeSet<Quantity>> {
     let mut i = 0;
     while i < tokens.len() {
         let matched = table.iter().find(|(words, number, _)| {
-            tokens[i..].starts_with(&words.iter().map(|w| w.to_string()).collect::<Vec<_>>())
+            tokens.len() - i >= words.len()
+                && tokens[i..].iter().zip(words.iter()).all(|(t, w)| t == w)
                 && (!number || tokens.get(i + words.len()).is_some_and(|t| is_number(t)))
         });
         match matched {
