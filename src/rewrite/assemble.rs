@@ -77,6 +77,36 @@ pub fn about(heading: &str, section: &str) -> bool {
     shared_share(&stem_set(heading), &stem_set(section)) >= 0.5
 }
 
+/// Openings of a web page's pointer to another article, in the languages plume reads.
+const POINTERS: [&str; 12] = [
+    "lire aussi",
+    "à lire aussi",
+    "voir aussi",
+    "à voir aussi",
+    "read more",
+    "see also",
+    "read also",
+    "lea también",
+    "leer más",
+    "lesen sie auch",
+    "mehr zum thema",
+    "leggi anche",
+];
+
+/// Whether a source heading belongs over `section`: it is about it (`about`), or it sums it up
+/// in the journalist's own words (« Des voyageurs enthousiastes, des questions en suspens »
+/// over the travellers' quotes): one content word of the section at least, and no name or
+/// number the section does not have. A pointer to another article (« Lire aussi : … ») or a
+/// teaser about other news (« Zelensky : la Russie a posé des explosifs… ») does not.
+pub fn heads(heading: &str, section: &str) -> bool {
+    let folded = fold(heading);
+    if POINTERS.iter().any(|p| folded.starts_with(&fold(p))) {
+        return false;
+    }
+    let share = shared_share(&stem_set(heading), &stem_set(section));
+    share >= 0.5 || (share > 0.0 && crate::facts::Facts::extract(section).is_faithful(heading))
+}
+
 /// A heading made of the section's own words: the first of its plain sentences (not a
 /// quotation) whose main clause makes a heading, cut to a heading's width.
 pub fn extractive_heading(paragraphs: &[String]) -> String {
@@ -176,44 +206,51 @@ fn heading_from_sentence(sentence: &str, key: Option<&str>, cut: bool) -> Option
     // verb, then the whole sentence (a heading that says again the sentence under it is the
     // last resort).
     let rank = |c: &String| {
-        if c != s && opens_clause(c) {
+        if c != s && opens_clause(c) && has_verb(c) {
             0
         } else if c != s && c.chars().next().is_some_and(char::is_uppercase) && has_verb(c) {
             1
-        } else if c == s {
+        } else if c != s && opens_clause(c) {
             2
-        } else {
+        } else if c == s {
             3
+        } else {
+            4
         }
     };
     clauses.sort_by_key(rank);
     let fits = |c: &String| {
         word_count(c) >= 4
             && balanced(c)
-            && rank(c) < 3
+            && rank(c) < 4
             && !needs_antecedent(c)
             && !dangling.contains(c)
             && key.is_none_or(|k| fold(c).contains(&fold(k)))
     };
-    let whole = clauses
-        .iter()
-        .find(|c| fits(c) && width_px(c) <= HEADING_PX)
-        .map(|c| capitalise(c.trim_end_matches([',', ';', ':'])));
-    if whole.is_some() || !cut {
-        return whole;
-    }
-    clauses
-        .iter()
-        .filter(|c| fits(c))
-        .filter_map(|c| clean_cut(c, CUT_HEADING_PX))
-        .map(|h| capitalise(&h))
-        .find(|h| word_count(h) >= 3 && key.is_none_or(|k| fold(h).contains(&fold(k))))
+    // A clause with a verb, whole or (with `cut`) cut, before a verbless one.
+    let pick = |ranks: std::ops::Range<u8>| {
+        let whole = clauses
+            .iter()
+            .find(|c| ranks.contains(&rank(c)) && fits(c) && width_px(c) <= HEADING_PX)
+            .map(|c| capitalise(c.trim_end_matches([',', ';', ':'])));
+        if whole.is_some() || !cut {
+            return whole;
+        }
+        clauses
+            .iter()
+            .filter(|c| ranks.contains(&rank(c)) && fits(c))
+            .filter_map(|c| clean_cut(c, CUT_HEADING_PX))
+            .map(|h| capitalise(&h))
+            .find(|h| word_count(h) >= 3 && key.is_none_or(|k| fold(h).contains(&fold(k))))
+    };
+    pick(0..2).or_else(|| pick(2..4))
 }
 
 /// Gives the keyphrase to 30 % of the H2 (at least one), naturally: a section whose text has
 /// it and whose heading lacks it takes its heading from the sentence that has it. Headings
-/// are never prefixed with the keyphrase.
-pub fn keyphrase_headings(body: &mut Body, keyphrase: &str) {
+/// are never prefixed with the keyphrase. The journalist's own headings (`kept`, the source's
+/// subheadings) give way last: only when the program's own cannot take the keyphrase.
+pub fn keyphrase_headings(body: &mut Body, keyphrase: &str, kept: &[String]) {
     let key = fold(keyphrase);
     if key.is_empty() || body.sections.is_empty() {
         return;
@@ -221,22 +258,35 @@ pub fn keyphrase_headings(body: &mut Body, keyphrase: &str) {
     let has_key = |h: &str| fold(h).contains(&key);
     let target = (body.sections.len() * 3).div_ceil(10).max(1);
     let mut with_key = body.sections.iter().filter(|s| has_key(&s.heading)).count();
-    for section in &mut body.sections {
-        if with_key >= target {
-            break;
-        }
-        if has_key(&section.heading) {
-            continue;
-        }
-        let heading = section
-            .paragraphs
-            .iter()
-            .flat_map(|p| sentences(p))
-            .filter(|s| has_key(s) && !s.starts_with(['«', '“', '"']))
-            .find_map(|s| heading_from_sentence(s, Some(keyphrase), true));
-        if let Some(h) = heading {
-            section.heading = h;
-            with_key += 1;
+    let journalist = |h: &str| {
+        kept.iter()
+            .any(|k| fold(k.trim_end_matches(['.', ':'])) == fold(h))
+    };
+    for journalists_turn in [false, true] {
+        for section in &mut body.sections {
+            if with_key >= target {
+                return;
+            }
+            if has_key(&section.heading) || journalist(&section.heading) != journalists_turn {
+                continue;
+            }
+            // A clause that says something (« Le maire de Valmorin espère… ») before a bare
+            // phrase (« Sur le quai de Valmorin, Léa Marchetti »).
+            let candidates: Vec<String> = section
+                .paragraphs
+                .iter()
+                .flat_map(|p| sentences(p))
+                .filter(|s| has_key(s) && !s.starts_with(['«', '“', '"']))
+                .filter_map(|s| heading_from_sentence(s, Some(keyphrase), true))
+                .collect();
+            let heading = candidates
+                .iter()
+                .find(|h| has_verb(h))
+                .or(candidates.first());
+            if let Some(h) = heading.cloned() {
+                section.heading = h;
+                with_key += 1;
+            }
         }
     }
 }
@@ -388,7 +438,28 @@ fn clean_cut(text: &str, max_px: f64) -> Option<String> {
 /// waited across (« Le festival repose aussi, comme chaque année, [sur…] »), or on a participle
 /// that goes on (« 300 bénévoles venus [de…] »).
 fn unfinished_cut(cut: &str) -> bool {
-    ends_unfinished(cut) || ends_unfinished(first_clause(cut)) || ends_on_participle(cut)
+    ends_unfinished(cut)
+        || ends_unfinished(first_clause(cut))
+        || ends_on_participle(cut)
+        || subordinate_without_verb(cut)
+}
+
+/// Whether `cut` stops inside a « que » clause before its verb (« Le maire espère que la
+/// ligne »: the noun after a determiner is its subject, whatever verb it may also spell).
+fn subordinate_without_verb(cut: &str) -> bool {
+    let Some(after) = [" que ", " qu’", " qu'"]
+        .iter()
+        .filter_map(|q| cut.rfind(q).map(|i| &cut[i + q.len()..]))
+        .min_by_key(|after| after.len())
+    else {
+        return false;
+    };
+    let words: Vec<&str> = after.split_whitespace().collect();
+    let rest = match words.first() {
+        Some(w) if DETERMINERS.contains(&lower_fr(w).as_str()) => &words[2.min(words.len())..],
+        _ => &words[..],
+    };
+    !has_verb(&rest.join(" "))
 }
 
 /// `cut` without its last words while it is an unfinished cut (and without the dangling
@@ -461,7 +532,13 @@ fn ends_on_participle(cut: &str) -> bool {
 fn without_aside(sentence: &str) -> Option<String> {
     let (before, rest) = sentence.split_once(", ")?;
     let (aside, after) = rest.split_once(", ")?;
-    (ends_unfinished(before) && word_count(aside) <= 5 && !has_verb(aside))
+    // « Le maire de Valmorin, Étienne Faure, espère… »: a subject and the name in apposition.
+    let apposed_name = DETERMINERS.contains(&lower_fr(before.split(' ').next()?).as_str())
+        && !has_verb(before)
+        && aside
+            .split([' ', '-'])
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase));
+    ((ends_unfinished(before) || apposed_name) && word_count(aside) <= 5 && !has_verb(aside))
         .then(|| format!("{before} {after}"))
 }
 
@@ -1195,6 +1272,23 @@ mod tests {
     }
 
     #[test]
+    fn a_source_heading_may_sum_its_section_up_but_not_point_elsewhere() {
+        let section = "Sur le quai de Valmorin, Léa Marchetti ne cachait pas son soulagement. \
+            Les associations de voyageurs restent vigilantes et regrettent l’absence de train le soir.";
+        assert!(heads(
+            "Des voyageurs enthousiastes, des questions en suspens",
+            section
+        ));
+        // Other news: a name and a place the section never mentions.
+        assert!(!heads(
+            "Zelensky : la Russie a posé des explosifs près des voies",
+            section
+        ));
+        assert!(!heads("Lire aussi : les voyageurs de Valmorin", section));
+        assert!(!heads("Le budget de la culture augmente", section));
+    }
+
+    #[test]
     fn the_keyphrase_reaches_headings_without_a_prefix() {
         let mut b = body();
         b.sections.push(Section {
@@ -1206,12 +1300,32 @@ mod tests {
             ],
             bullets: vec![],
         });
-        keyphrase_headings(&mut b, "Jeanne Morel");
+        keyphrase_headings(&mut b, "Jeanne Morel", &[]);
         let headings: Vec<&str> = b.sections.iter().map(|s| s.heading.as_str()).collect();
         assert_eq!(
             headings,
             vec![
                 "Les travaux",
+                "Jeanne Morel assure que le budget a été tenu"
+            ]
+        );
+        // The journalist's own subheading gives way only to reach the keyphrase's share.
+        let mut b = body();
+        for heading in ["Le chantier", "Les travaux"] {
+            b.sections.push(Section {
+                heading: heading.into(),
+                level: 2,
+                paragraphs: vec!["Jeanne Morel assure que le budget a été tenu.".into()],
+                bullets: vec![],
+            });
+        }
+        keyphrase_headings(&mut b, "Jeanne Morel", &["Le chantier".to_string()]);
+        let headings: Vec<&str> = b.sections.iter().map(|s| s.heading.as_str()).collect();
+        assert_eq!(
+            headings,
+            vec![
+                "Les travaux",
+                "Le chantier",
                 "Jeanne Morel assure que le budget a été tenu"
             ]
         );

@@ -256,7 +256,7 @@ impl BodyWriter<'_, '_> {
         let source_heading = planned
             .heading
             .as_deref()
-            .filter(|h| assemble::about(h, &format!("{lead} {section}")));
+            .filter(|h| assemble::heads(h, &format!("{lead} {section}")));
         if let Some(h) = source_heading.filter(|h| self.french && !assemble::needs_antecedent(h)) {
             return Ok(clean_heading(h));
         }

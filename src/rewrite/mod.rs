@@ -310,7 +310,18 @@ pub fn rewrite(
         generated: stats.accepted > 0,
         ..options.provenance(&source.path, &source.sha256)
     };
-    let article = assemble_article(body, headline.as_deref(), keyphrase, provenance);
+    // A French source's subheadings reach the article as they are (see `BodyWriter::heading`).
+    let journalist: Vec<String> = match french {
+        true => plan.sections.iter().filter_map(|s| s.heading.clone()).collect(),
+        false => Vec::new(),
+    };
+    let article = assemble_article(
+        body,
+        headline.as_deref(),
+        keyphrase,
+        &journalist,
+        provenance,
+    );
     let doc = review::article_document(&article)?;
     let report = analysis::analyze(
         &doc,
@@ -330,14 +341,16 @@ pub fn rewrite(
 }
 
 /// The article around `body`: its title (from `headline` when it passes), slug, meta
-/// description and keyphrase headings, with the structural rules enforced.
+/// description and keyphrase headings (never in place of the `journalist`'s own), with the
+/// structural rules enforced.
 fn assemble_article(
     mut body: assemble::Body,
     headline: Option<&str>,
     keyphrase: String,
+    journalist: &[String],
     provenance: Provenance,
 ) -> Article {
-    assemble::keyphrase_headings(&mut body, &keyphrase);
+    assemble::keyphrase_headings(&mut body, &keyphrase, journalist);
     let title = assemble::title(headline, &body, &keyphrase);
     let mut article = Article {
         slug: assemble::slug(&title, &keyphrase),
