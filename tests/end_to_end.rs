@@ -386,7 +386,12 @@ fn a_killed_batch_leaves_whole_outputs_and_the_next_run_finishes_it() {
 fn english_example_from_stdin_to_json_is_french_and_faithful() {
     let input = example("library-opening.md");
     let bytes = std::fs::read(&input).unwrap();
-    let r = rewrite(&["-", "--format", "json"], Some(bytes));
+    // Named, the base model translates (when no model is named, an installed instruct model
+    // does: `instruct_model_translates_through_its_chat_template`).
+    let r = rewrite(
+        &["-", "--format", "json", "--model", "gemma-3-270m"],
+        Some(bytes),
+    );
     let json: Value = serde_json::from_str(&r.stdout)
         .unwrap_or_else(|e| panic!("stdout is JSON ({e}):\n{}", r.stdout));
     eprintln!("{}", r.stdout);
@@ -454,9 +459,58 @@ fn english_example_from_stdin_to_json_is_french_and_faithful() {
     );
 }
 
+/// A batch with no model named: the French article is written by the default model, the
+/// English one by the installed instruct model (the default cannot translate), loaded once
+/// after the French articles are done; stderr says which and why.
+#[test]
+fn a_batch_sends_what_is_not_french_to_the_instruct_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    std::fs::write(
+        inputs.join("marche.txt"),
+        "Le marché de Valmorin accueillera quarante commerçants samedi matin, et la mairie prévoit \
+         une navette gratuite pour les habitants des hameaux qui sont loin du centre. La navette \
+         partira de la place de l’église toutes les heures.",
+    )
+    .unwrap();
+    std::fs::write(
+        inputs.join("pool.txt"),
+        "The Castelbrune swimming pool will reopen on 12 May after six months of work, the town \
+         council said on Tuesday. The work cost 2.4 million euros and was paid for by the town \
+         and the region. The pool will be open every day from 7 a.m. to 9 p.m.",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let r = plume_rewrite(
+        &[inputs.to_str().unwrap(), "--out", out.to_str().unwrap()],
+        None,
+        false,
+    );
+    eprintln!("{}", r.stderr);
+    assert!(
+        r.stderr.contains("pool.txt is not in French: gemma-3-270m, the default model, is a base model and cannot translate, so qwen2.5-coder-1.5b-instruct (installed) writes the French"),
+        "{}",
+        r.stderr
+    );
+    let model = |name: &str| {
+        let md = std::fs::read_to_string(out.join(name))
+            .unwrap_or_else(|e| panic!("{name}: {e}\n{}", r.stderr));
+        front_matter_value(&md, "model")
+    };
+    assert_eq!(model("marche.md").as_deref(), Some("gemma-3-270m"));
+    assert_eq!(
+        model("pool.md").as_deref(),
+        Some("qwen2.5-coder-1.5b-instruct")
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+}
+
 /// An instruction-tuned model (Qwen 2.5 Coder 1.5B Instruct, on our own forward pass) prompted
 /// through the chat template its file carries: an English article comes out French, with the
-/// model's own sentences, and nothing the source does not say. (How much of the source it
+/// model's own sentences, and nothing the source does not say. No model is named: the default
+/// is a base model, which cannot translate, so plume takes the installed instruct model and
+/// says so. (How much of the source it
 /// keeps is measured by the quality harness, not asserted here: this model still loses
 /// sentences whose every candidate fails the checks.) CI provisions the model
 /// (`bash models/fetch.sh qwen2.5-coder-1.5b-instruct`).
@@ -464,16 +518,14 @@ fn english_example_from_stdin_to_json_is_french_and_faithful() {
 fn instruct_model_translates_through_its_chat_template() {
     let input = manifest_dir().join("tests/data/en-ferry-service.txt");
     let source = Source::from_path(&input).unwrap();
-    let r = rewrite(
-        &[
-            input.to_str().unwrap(),
-            "--model",
-            "qwen2.5-coder-1.5b-instruct",
-        ],
-        None,
-    );
+    let r = rewrite(&[input.to_str().unwrap()], None);
     let md = &r.stdout;
     eprintln!("{md}\n{}", r.stderr);
+    assert!(
+        r.stderr.contains("is not in French (en): gemma-3-270m, the default model, is a base model and cannot translate, so qwen2.5-coder-1.5b-instruct (installed) writes the French"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(
         front_matter_value(md, "model").as_deref(),
         Some("qwen2.5-coder-1.5b-instruct")

@@ -56,6 +56,10 @@ pub struct Mirror {
 #[derive(Debug, Clone, Deserialize)]
 pub struct Catalog {
     pub default: String,
+    /// The models a source not in French goes to when no model is named and the default is a
+    /// base model, in order of preference (the first installed one).
+    #[serde(default)]
+    pub translate_with: Vec<String>,
     #[serde(rename = "model")]
     pub models: Vec<CatalogEntry>,
 }
@@ -129,6 +133,20 @@ pub fn resolve(spec: Option<&str>) -> Result<ResolvedModel> {
     let resolved = locate(spec)?;
     verify(&resolved)?;
     Ok(resolved)
+}
+
+/// The model that translates when none is named: `None` when the default is an
+/// instruction-tuned model itself, or when none of the catalog's `translate_with` is installed
+/// (and intact).
+pub fn translator() -> Option<ResolvedModel> {
+    let catalog = Catalog::builtin();
+    if catalog.default_entry().prompt_style != PromptStyle::Base {
+        return None;
+    }
+    catalog
+        .translate_with
+        .iter()
+        .find_map(|id| resolve(Some(id)).ok())
 }
 
 /// Like [`resolve`], without the sha256 check (for commands that report on the file instead).
@@ -391,6 +409,14 @@ mod tests {
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), c.models.len(), "catalog ids are unique");
+        // The models that translate for the default are instruction-tuned catalog models.
+        assert!(!c.translate_with.is_empty());
+        for id in &c.translate_with {
+            let entry = c
+                .get(id)
+                .unwrap_or_else(|| panic!("{id} is in the catalog"));
+            assert_eq!(entry.prompt_style, PromptStyle::Chat, "{id}");
+        }
     }
 
     #[test]

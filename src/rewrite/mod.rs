@@ -312,7 +312,11 @@ pub fn rewrite(
     };
     // A French source's subheadings reach the article as they are (see `BodyWriter::heading`).
     let journalist: Vec<String> = match french {
-        true => plan.sections.iter().filter_map(|s| s.heading.clone()).collect(),
+        true => plan
+            .sections
+            .iter()
+            .filter_map(|s| s.heading.clone())
+            .collect(),
         false => Vec::new(),
     };
     let article = assemble_article(

@@ -12,9 +12,9 @@ use plume::article::{self, destination};
 use plume::generate::{ModelGenerator, TextGenerator};
 use plume::model::source;
 use plume::rewrite::{batch, RewriteOptions};
-use plume::source::Source;
+use plume::source::{Lang, Source};
 
-pub fn rewrite(args: RewriteArgs) -> Result<u8> {
+pub fn rewrite(mut args: RewriteArgs) -> Result<u8> {
     if args.is_batch() {
         return rewrite_batch(args);
     }
@@ -31,6 +31,15 @@ pub fn rewrite(args: RewriteArgs) -> Result<u8> {
     } else {
         Source::from_path(input)?
     };
+    if let Some(id) = translator_for(&args, Some(source.lang))? {
+        let what = format!(
+            "{} is not in French ({})",
+            source.path.display(),
+            source.lang
+        );
+        tell_translator(&args, &what, &id);
+        args.model.model = Some(id);
+    }
     if let Some(out) = &args.out {
         // Checked before the model loads: a bad output must not cost a whole generation.
         let mut protected = args.model.path().into_iter().collect::<Vec<_>>();
@@ -81,6 +90,36 @@ pub fn rewrite(args: RewriteArgs) -> Result<u8> {
         eprintln!("{}", outcome.speed_line());
     }
     Ok(0)
+}
+
+/// When `--model` names none and the default model is a base model, which cannot translate:
+/// the installed instruction-tuned model that writes a source in `lang` instead (a language
+/// plume knows, not French; `None` for a batch's languages). `None`: the model asked for, or
+/// the default.
+fn translator_for(args: &RewriteArgs, lang: Option<Lang>) -> Result<Option<String>> {
+    if args.model.model.is_some()
+        || args.backend.endpoint()?.is_some()
+        || lang.is_some_and(|l| !translated(l))
+    {
+        return Ok(None);
+    }
+    Ok(source::translator().map(|m| m.id()))
+}
+
+/// Whether a source in `lang` is one a translating model is for: a known language other than
+/// French (too short or mixed a text to tell stays with the default).
+fn translated(lang: Lang) -> bool {
+    !matches!(lang, Lang::Fr | Lang::Other)
+}
+
+/// Says on stderr which model translates `what` (« a.txt is not in French (en) »), and why.
+fn tell_translator(args: &RewriteArgs, what: &str, id: &str) {
+    if !args.quiet {
+        let default = source::Catalog::builtin().default;
+        eprintln!(
+            "plume: {what}: {default}, the default model, is a base model and cannot translate, so {id} (installed) writes the French; `--model {default}` keeps the default"
+        );
+    }
 }
 
 /// A generator a batch can hand to one of its threads.
@@ -169,7 +208,7 @@ fn rewrite_setup(args: &RewriteArgs) -> Result<(Vec<Generator>, RewriteOptions)>
 }
 
 /// `plume rewrite` over several articles into a folder.
-fn rewrite_batch(args: RewriteArgs) -> Result<u8> {
+fn rewrite_batch(mut args: RewriteArgs) -> Result<u8> {
     let Some(out_dir) = args.out.clone() else {
         bail!("a batch (several articles, or a folder) needs --out FOLDER: each article gets its own file there");
     };
@@ -212,11 +251,41 @@ fn rewrite_batch(args: RewriteArgs) -> Result<u8> {
         }
     };
     let mut summary = batch::report_problems(&inputs, args.fail_fast, &mut report)?;
-    if summary.not_tried == 0 && !inputs.jobs.is_empty() {
+    // Sources not in French go to the translating model when the default cannot translate:
+    // the French ones first, with the default, then the others.
+    let mut groups: Vec<(Vec<batch::Job>, Option<String>)> = vec![(inputs.jobs.clone(), None)];
+    if let Some(id) = translator_for(&args, None)? {
+        let (foreign, french): (Vec<batch::Job>, Vec<batch::Job>) = inputs
+            .jobs
+            .iter()
+            .cloned()
+            .partition(|job| Source::from_path(&job.input).is_ok_and(|s| translated(s.lang)));
+        if !foreign.is_empty() {
+            let what = match foreign.as_slice() {
+                [one] => format!("{} is not in French", one.input.display()),
+                many => format!("{} of the articles are not in French", many.len()),
+            };
+            tell_translator(&args, &what, &id);
+            groups = vec![(french, None), (foreign, Some(id))];
+        }
+    }
+    // With --fail-fast, a problem with an input has already counted every job as not tried.
+    let stopped = summary.not_tried > 0;
+    for (jobs, model) in groups.into_iter().filter(|_| !stopped) {
+        if jobs.is_empty() {
+            continue;
+        }
+        if args.fail_fast && summary.failed > 0 {
+            summary.not_tried += jobs.len();
+            continue;
+        }
+        if model.is_some() {
+            args.model.model = model;
+        }
         let (mut generators, options) = rewrite_setup(&args)?;
         summary = summary
             + batch::run(
-                &inputs.jobs,
+                &jobs,
                 generators
                     .iter_mut()
                     .map(|g| g.as_mut() as &mut (dyn TextGenerator + Send))
