@@ -106,7 +106,11 @@ pub fn sentence_ranges(text: &str) -> Vec<Range<usize>> {
         }
         let next = chars[m].1;
         let mut boundary = next.is_uppercase() || next.is_ascii_digit() || OPENERS.contains(&next);
-        if c == '.' && j == i + 1 && boundary && abbreviation_before(text, &chars, i) {
+        if c == '.'
+            && j == i + 1
+            && boundary
+            && (abbreviation_before(text, &chars, i) || ordinal_day_before_month(&chars, i, m))
+        {
             boundary = false;
         }
         if boundary && depth[k] == 0 {
@@ -187,6 +191,25 @@ fn abbreviation_before(text: &str, chars: &[(usize, char)], i: usize) -> bool {
     };
     let dotted_acronym = token.contains('.') && token.split('.').all(|p| p.chars().count() <= 1);
     ABBREVIATIONS.contains(token.as_str()) || is_initial || dotted_acronym
+}
+
+/// Whether the full stop at `i` ends a day written as an ordinal before its month, the German
+/// way (« Ab dem 2. September », « am 15. März »): one or two digits standing alone, and a
+/// month's name at `next`.
+fn ordinal_day_before_month(chars: &[(usize, char)], i: usize, next: usize) -> bool {
+    let digits = chars[..i]
+        .iter()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_digit())
+        .count();
+    let alone = i == digits || !chars[i - digits - 1].1.is_alphanumeric();
+    let word: String = chars[next..]
+        .iter()
+        .map(|&(_, c)| c)
+        .take_while(|c| c.is_alphabetic())
+        .collect::<String>()
+        .to_lowercase();
+    (1..=2).contains(&digits) && alone && crate::analysis::lists::MONTHS.contains_key(word.as_str())
 }
 
 /// The sentences of `text`, trimmed.
@@ -435,6 +458,14 @@ mod tests {
         assert!(sentences("").is_empty());
         assert_eq!(sentences("Titre\nPremière phrase.").len(), 2);
         assert_eq!(sentences("Quoi ?! Vraiment… Oui.").len(), 3);
+        // A German ordinal day before its month ends no sentence; a year before a month does.
+        let s = sentences("Ab dem 2. September ist das Haus geöffnet. Am 15. März nicht.");
+        assert_eq!(
+            s,
+            vec!["Ab dem 2. September ist das Haus geöffnet.", "Am 15. März nicht."]
+        );
+        assert_eq!(sentences("Es war 2019. September kam.").len(), 2);
+        assert_eq!(sentences("Er kam um 9. Danach ging er.").len(), 2);
     }
 
     #[test]

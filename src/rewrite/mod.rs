@@ -171,7 +171,7 @@ impl Outcome {
         }
         if let Some(model) = &self.translated_by_base_model {
             warnings.push(format!(
-                "{model} is a base model and cannot translate: the checks catch wrong names, numbers, negations and speakers, not every wrong meaning, so read each sentence against the source, or translate with an instruction-tuned model (`bash models/fetch.sh qwen2.5-coder-1.5b-instruct`, then `--model qwen2.5-coder-1.5b-instruct`)"
+                "{model} is a base model and cannot translate: the checks catch wrong names, numbers, negations and speakers, not every wrong meaning, so read each sentence against the source, or install an instruction-tuned model (`bash models/fetch.sh qwen2.5-coder-1.5b-instruct`), which plume then uses for sources not in French when no model is named"
             ));
         }
         warnings
@@ -187,8 +187,8 @@ impl Outcome {
             r.word_count,
             r.seo_score,
             r.readability_score,
-            s.accepted,
-            s.copied
+            s.accepted - s.echoed,
+            s.copied + s.echoed
         );
         if s.left_out > 0 {
             line.push_str(&format!(

@@ -9,7 +9,7 @@ use std::sync::Mutex;
 
 use super::verify::{Bounds, Checker, Rejection, Said};
 use crate::analysis::content::SourceContext;
-use crate::analysis::text::word_count;
+use crate::analysis::text::{fold, word_count};
 use crate::error::Result;
 use crate::facts::Facts;
 use crate::generate::{Generation, GenerationSettings, Prompt, SamplingSettings, TextGenerator};
@@ -37,6 +37,8 @@ pub struct WriteStats {
     /// Source sentences with no accepted rewrite that the article keeps as they are (a French
     /// source) or leaves out (a source in another language, a fragment, a repetition).
     pub copied: usize,
+    /// Accepted pieces whose words are their source's, as they stand: the model copied.
+    pub echoed: usize,
     pub left_out: usize,
     pub rejections: BTreeMap<String, usize>,
     pub prompt_tokens: usize,
@@ -165,8 +167,25 @@ impl<'a> Writer<'a> {
     }
 
     /// Asks for `task` on `input` until a candidate passes the check against `original`, or
-    /// the attempts run out (`None`). `said` is what the article already says.
+    /// the attempts run out (`None`). `said` is what the article already says. A kept candidate
+    /// made of `original`'s own words, as they stand, is counted as `echoed`.
     pub fn write(
+        &mut self,
+        task: Task,
+        input: &str,
+        original: &str,
+        bounds: Bounds,
+        said: &Said,
+    ) -> Result<Option<String>> {
+        let kept = self.ask(task, input, original, bounds, said)?;
+        if kept.as_deref().is_some_and(|k| same_words(k, original)) {
+            self.stats.echoed += 1;
+        }
+        Ok(kept)
+    }
+
+    /// [`Writer::write`], without the count of echoes.
+    fn ask(
         &mut self,
         task: Task,
         input: &str,
@@ -687,6 +706,20 @@ fn french_numbers(text: &str) -> String {
     PERCENT.replace_all(&out, "$1\u{a0}%").into_owned()
 }
 
+/// Whether `a` and `b` are the same words in the same order (case, accents, punctuation and
+/// typography aside).
+fn same_words(a: &str, b: &str) -> bool {
+    let words = |t: &str| -> Vec<String> {
+        fold(t)
+            .to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    words(a) == words(b)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -975,8 +1008,21 @@ mod tests {
         assert_eq!(kept.as_deref(), Some(loose));
         assert!(stats.pieces[0].kept && stats.pieces[0].candidates[0].rejected.is_none());
         // a paraphrase whose words all match is kept at once
-        let (kept, _, asked) = paraphrase(vec![close, loose]);
+        let (kept, stats, asked) = paraphrase(vec![close, loose]);
         assert_eq!((kept.as_deref(), asked), (Some(close), 1));
+        assert_eq!(stats.echoed, 0);
+    }
+
+    #[test]
+    fn a_kept_answer_that_is_its_source_as_it_stands_is_counted_as_an_echo() {
+        // Typography aside (’ for ', a no-break space), the model gave the sentence back.
+        let (kept, stats, _) = paraphrase(vec![
+            "Le conseil municipal a voté mardi la rénovation de la piscine, fermée depuis\u{a0}2021.",
+        ]);
+        assert!(kept.is_some());
+        assert_eq!((stats.accepted, stats.echoed), (1, 1));
+        assert!(same_words("L’eau monte.", "l'eau  monte"));
+        assert!(!same_words("L’eau monte.", "L’eau ne monte pas."));
     }
 
     #[test]
