@@ -102,6 +102,13 @@ const SUBJECTS: [&str; 13] = [
     "il", "elle", "ils", "elles", "on", "nous", "vous", "je", "j’", "qui", "ne", "se", "s’",
 ];
 
+/// The future stems of irregular verbs, less their « r » (venir → viendr-, pouvoir → pourr-):
+/// with « -ra », « -ront », « -rait », « -raient » they make their future and conditional.
+const IRREGULAR_FUTURE_STEMS: [&str; 13] = [
+    "viend", "tiend", "pour", "ver", "voud", "dev", "sau", "faud", "vaud", "cev", "mour", "cour",
+    "enver",
+];
+
 /// Whether `token` (lower case) looks like a conjugated French verb.
 fn is_verb_form(token: &str) -> bool {
     if ETRE_FORMS.contains(token) && token != "être" && token != "été" {
@@ -161,6 +168,14 @@ fn is_verb_form(token: &str) -> bool {
         if is_french_word(&format!("{stem}ir")) || is_french_word(&format!("{stem}ire")) {
             return true;
         }
+    }
+    // Future and conditional on an irregular stem (« redeviendra », « pourront », « verrait »).
+    if ["ra", "ront", "rait", "raient"].iter().any(|end| {
+        token
+            .strip_suffix(end)
+            .is_some_and(|head| IRREGULAR_FUTURE_STEMS.iter().any(|s| head.ends_with(s)))
+    }) {
+        return true;
     }
     // Future and conditional (« permettra », « créera », « ouvrirait »): what precedes the
     // ending is an infinitive the dictionary knows, whole or less its final « e ».
@@ -404,6 +419,8 @@ mod tests {
             "Un numéro d’appel permettra aux médecins de joindre un urgentiste.",
             "Une maison médicale ouvrira le week-end.",
             "Du vendredi 11 au dimanche 20 juillet, la ville accueillera 38 concerts.",
+            "Le musée, situé à Roccafonda, redeviendra ouvert le samedi 5 avril.",
+            "Les visiteurs pourront réserver en ligne.",
         ] {
             assert_eq!(fragment(s), None, "{s}");
         }

@@ -462,7 +462,10 @@ mod tests {
         let s = sentences("Ab dem 2. September ist das Haus geöffnet. Am 15. März nicht.");
         assert_eq!(
             s,
-            vec!["Ab dem 2. September ist das Haus geöffnet.", "Am 15. März nicht."]
+            vec![
+                "Ab dem 2. September ist das Haus geöffnet.",
+                "Am 15. März nicht."
+            ]
         );
         assert_eq!(sentences("Es war 2019. September kam.").len(), 2);
         assert_eq!(sentences("Er kam um 9. Danach ging er.").len(), 2);

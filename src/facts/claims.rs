@@ -95,8 +95,28 @@ const NOT_ONLY: [&str; 8] = [
     "não apenas",
 ];
 
-/// Lower-case tokens of `text`, « not only » phrases removed; an English contraction
-/// (« isn’t », split by the tokens into « isn’ » and « t ») gives a `not`.
+/// An upper bound said with a negation (« pas plus de 25 », *no more than 25*, « non più di
+/// 25 »): a quantity (see `quantities`), not a negation, when a number follows.
+const NO_MORE_THAN: [&[&str]; 9] = [
+    &["pas", "plus", "de"],
+    &["pas", "plus", "d’"],
+    &["no", "more", "than"],
+    &["not", "more", "than"],
+    &["non", "più", "di"],
+    &["nicht", "mehr", "als"],
+    &["no", "más", "de"],
+    &["não", "mais", "de"],
+    &["não", "mais", "do"],
+];
+
+/// Whether `token` is written in digits.
+fn is_digits(token: &str) -> bool {
+    token.chars().next().is_some_and(|c| c.is_ascii_digit())
+}
+
+/// Lower-case tokens of `text`, « not only » phrases and the negation of an upper bound
+/// removed; an English contraction (« isn’t », split by the tokens into « isn’ » and « t »)
+/// gives a `not`.
 fn tokens(text: &str) -> Vec<String> {
     let mut lower = format!(" {} ", text.to_lowercase().replace('\'', "’"));
     for phrase in NOT_ONLY {
@@ -106,6 +126,19 @@ fn tokens(text: &str) -> Vec<String> {
     for t in phrase_tokens(&lower) {
         let contraction = t == "t" && out.last().is_some_and(|p| p.ends_with("n’"));
         out.push(if contraction { "not".into() } else { t });
+    }
+    let mut i = 0;
+    while i < out.len() {
+        let bound = NO_MORE_THAN.iter().any(|phrase| {
+            out.len() > i + phrase.len()
+                && out[i..].iter().zip(phrase.iter()).all(|(t, w)| t == w)
+                && out[i + phrase.len()..].iter().take(2).any(|t| is_digits(t))
+        });
+        if bound {
+            out.remove(i);
+        } else {
+            i += 1;
+        }
     }
     out
 }
@@ -129,9 +162,15 @@ pub fn polarity(text: &str, lang: Lang) -> Polarity {
         }
         // « ne » + a partner within a few words negates; « ne … que » restricts.
         let window = (i + 1..(i + 7).min(tokens.len())).collect::<Vec<_>>();
+        // « ne peut accueillir plus de 25 visiteurs »: a bound (a quantity), not « ne … plus ».
+        let bound = |j: usize| {
+            tokens[j] == "plus"
+                && matches!(tokens.get(j + 1).map(String::as_str), Some("de" | "d’"))
+                && tokens.get(j + 2).is_some_and(|t| is_digits(t))
+        };
         if let Some(&j) = window
             .iter()
-            .find(|&&j| FR_NE_PARTNERS.contains(&tokens[j].as_str()))
+            .find(|&&j| FR_NE_PARTNERS.contains(&tokens[j].as_str()) && !bound(j))
         {
             p.negations += 1;
             consumed.insert(j);
@@ -482,6 +521,35 @@ mod tests {
             "La centrale ne créera que huit emplois.",
             "La planta solo creará ocho empleos.",
             Lang::Es
+        ));
+        // An upper bound is a quantity, however it is said, not a negation.
+        for candidate in [
+            "La salle peut accueillir 25 visiteurs au maximum à la fois.",
+            "La salle ne peut accueillir plus de 25 visiteurs à la fois.",
+            "La salle n’accueillera pas plus de 25 visiteurs à la fois.",
+        ] {
+            for (original, lang) in [
+                (
+                    "La sala potrà accogliere non più di 25 visitatori alla volta.",
+                    Lang::It,
+                ),
+                (
+                    "The room will hold no more than 25 visitors at a time.",
+                    Lang::En,
+                ),
+                ("Der Saal fasst nicht mehr als 25 Besucher.", Lang::De),
+            ] {
+                assert!(
+                    keeps_polarity(candidate, original, lang),
+                    "{candidate} / {original}"
+                );
+            }
+        }
+        // « ne … plus » without a number still negates.
+        assert!(!keeps_polarity(
+            "La salle n’accueille plus de visiteurs.",
+            "La sala accoglie visitatori.",
+            Lang::It
         ));
     }
 

@@ -22,6 +22,8 @@ pub enum Quantity {
     LessThan,
     /// At least (« au moins »).
     AtLeast,
+    /// At most (« au plus », « pas plus de 25 », « ne … plus de 25 », *no more than 25*).
+    AtMost,
     /// About or almost (« environ », « près de 12 », « presque »).
     About,
 }
@@ -47,6 +49,11 @@ const FRENCH: &[Quantifier] = &[
     (&["l'", "essentiel", "du"], false, Some(Quantity::Most)),
     (&["l'", "essentiel", "des"], false, Some(Quantity::Most)),
     (&["la", "majorite"], false, Some(Quantity::Most)),
+    (&["pas", "plus", "de"], true, Some(Quantity::AtMost)),
+    (&["pas", "plus", "d'"], true, Some(Quantity::AtMost)),
+    (&["au", "plus"], false, Some(Quantity::AtMost)),
+    (&["au", "maximum"], false, Some(Quantity::AtMost)),
+    (&["maximum"], true, Some(Quantity::AtMost)),
     (&["plus", "de"], true, Some(Quantity::MoreThan)),
     (&["plus", "d'"], true, Some(Quantity::MoreThan)),
     (&["moins", "de"], true, Some(Quantity::LessThan)),
@@ -70,6 +77,11 @@ const ENGLISH: &[Quantifier] = &[
     (&["most"], false, Some(Quantity::Most)),
     (&["much", "of"], false, Some(Quantity::Most)),
     (&["the", "majority"], false, Some(Quantity::Most)),
+    (&["no", "more", "than"], true, Some(Quantity::AtMost)),
+    (&["not", "more", "than"], true, Some(Quantity::AtMost)),
+    (&["at", "most"], false, Some(Quantity::AtMost)),
+    (&["up", "to"], true, Some(Quantity::AtMost)),
+    (&["a", "maximum", "of"], true, Some(Quantity::AtMost)),
     (&["more", "than"], true, Some(Quantity::MoreThan)),
     (&["over"], true, Some(Quantity::MoreThan)),
     (&["less", "than"], true, Some(Quantity::LessThan)),
@@ -112,7 +124,17 @@ pub fn quantities(text: &str, lang: Lang) -> Option<BTreeSet<Quantity>> {
         });
         match matched {
             Some((words, _, quantity)) => {
-                found.extend(*quantity);
+                // « ne peut accueillir plus de 25 visiteurs »: a bound, not *more than 25*.
+                let bounded = *quantity == Some(Quantity::MoreThan)
+                    && lang == Lang::Fr
+                    && tokens[i.saturating_sub(6)..i]
+                        .iter()
+                        .any(|t| t == "ne" || t == "n'");
+                found.extend(if bounded {
+                    Some(Quantity::AtMost)
+                } else {
+                    *quantity
+                });
                 i += words.len();
             }
             None => i += 1,
@@ -180,6 +202,20 @@ mod tests {
         assert_eq!(q("Over the weekend, 12 ships waited.", Lang::En), vec![]);
         assert_eq!(q("The most important ship is the ferry.", Lang::En), vec![]);
         assert!(quantities("Algunos trabajadores", Lang::Es).is_none());
+        // An upper bound, however it is said.
+        for (text, lang) in [
+            (
+                "La salle ne pourra accueillir plus de 25 visiteurs.",
+                Lang::Fr,
+            ),
+            ("La salle n’accueillera pas plus de 25 visiteurs.", Lang::Fr),
+            ("La salle accueillera 25 visiteurs au maximum.", Lang::Fr),
+            ("La salle accueillera maximum 25 visiteurs.", Lang::Fr),
+            ("The room will hold no more than 25 visitors.", Lang::En),
+            ("The room will hold up to 25 visitors.", Lang::En),
+        ] {
+            assert_eq!(q(text, lang), vec![Quantity::AtMost], "{text}");
+        }
     }
 
     #[test]

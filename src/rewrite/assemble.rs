@@ -148,8 +148,18 @@ pub fn extractive_heading(paragraphs: &[String]) -> String {
         // No sentence makes a heading: the first one cut to a heading's width (never a
         // template that says what the section does not), without quotation marks.
         .unwrap_or_else(|| {
+            // A quotation of several sentences gives its first (never « …en 1952. Elle »).
             let first = sentences.first().copied().unwrap_or_default();
-            let cut = clean_cut(first, CUT_HEADING_PX)
+            let inner = first.trim_start_matches(['«', '“', '"', ' ', '\u{a0}']);
+            let first = match crate::analysis::text::sentences(inner).first() {
+                Some(s) if inner.len() < first.len() && s.len() < inner.len() => *s,
+                _ => first,
+            };
+            let whole = trim_title(first, HEADING_PX);
+            let fits = word_count(&whole) == word_count(first.trim_end_matches(['.', '!', '?']));
+            let cut = Some(whole)
+                .filter(|_| fits)
+                .or_else(|| clean_cut(first, CUT_HEADING_PX))
                 .or_else(|| clean_cut(first, HEADING_PX))
                 .or_else(|| finished(&trim_title(first, CUT_HEADING_PX), 2))
                 .unwrap_or_else(|| trim_title(first, CUT_HEADING_PX));
@@ -1269,6 +1279,16 @@ mod tests {
             "Lire aussi : un incendie à Montferrand",
             &paragraphs[0]
         ));
+    }
+
+    #[test]
+    fn a_section_that_is_one_quotation_is_headed_by_its_first_sentence() {
+        let paragraphs = vec![
+            "« Ma grand-mère a ouvert cette poissonnerie en 1952. Elle a vu le marché plein, puis à moitié vide. » "
+                .to_string(),
+        ];
+        let h = extractive_heading(&paragraphs);
+        assert_eq!(h, "Ma grand-mère a ouvert cette poissonnerie en 1952");
     }
 
     #[test]
