@@ -533,13 +533,18 @@ fn instruct_model_translates_through_its_chat_template() {
     // The model wrote pieces of its own (the summary line counts them).
     let written: usize = r
         .stderr
-        .split("morceaux écrits par le modèle")
+        .split(" écrits par le modèle")
         .next()
         .and_then(|s| s.rsplit(' ').nth(1))
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("the summary counts model-written pieces:\n{}", r.stderr));
     assert!(written >= 2, "{written} pieces written by the model");
-    assert!(!r.stderr.contains("cannot translate"), "{}", r.stderr);
+    // No warning that a base model translated (the note above says why this one does).
+    assert!(
+        !r.stderr.contains("cannot translate: the checks"),
+        "{}",
+        r.stderr
+    );
     // The body's paragraphs: after the front matter, not headings.
     let after_front = md.splitn(3, "---\n").nth(2).expect("a front matter");
     let body: Vec<&str> = after_front

@@ -183,17 +183,17 @@ impl Outcome {
         let faith = r.faithfulness_label();
         let s = &self.stats;
         let mut line = format!(
-            "plume: {} mots, SEO {}/100, lisibilité {}/100, fidélité : {faith}; {} morceaux écrits par le modèle, {} repris de la source",
+            "plume: {} mots, SEO {}/100, lisibilité {}/100, fidélité : {faith}; {} par le modèle, {} de la source",
             r.word_count,
             r.seo_score,
             r.readability_score,
-            s.accepted - s.echoed,
-            s.copied + s.echoed
+            plural(s.accepted - s.echoed, "morceau écrit", "morceaux écrits"),
+            plural(s.copied + s.echoed, "phrase reprise", "phrases reprises"),
         );
         if s.left_out > 0 {
             line.push_str(&format!(
-                ", {} phrase(s) de la source laissée(s) de côté",
-                s.left_out
+                ", {} de côté",
+                plural(s.left_out, "phrase laissée", "phrases laissées")
             ));
         }
         line
@@ -342,6 +342,12 @@ pub fn rewrite(
         source_sentences: review::source_sentences(source),
         translated_by_base_model,
     })
+}
+
+/// « 1 phrase reprise », « 0 phrase reprise », « 2 phrases reprises »: French takes the
+/// singular under two.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n < 2 { one } else { many })
 }
 
 /// The article around `body`: its title (from `headline` when it passes), slug, meta
