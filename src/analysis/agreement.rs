@@ -69,6 +69,10 @@ const CLITIC_BEFORE: [&str; 18] = [
 /// Words that drop their vowel before one (« l’union », « d’environ », « qu’il »).
 const ELIDED: [&str; 9] = ["le", "la", "de", "ne", "que", "je", "me", "te", "se"];
 
+/// Articles contracted with « à » and « de », which a vowel turns back into « à l’ », « de l’ »
+/// (« au utilisateurs » for « aux utilisateurs », « du eau » for « de l’eau »).
+const CONTRACTED: [&str; 2] = ["au", "du"];
+
 /// Elided words that never stand alone: written without their apostrophe (« a dit qu environ »).
 const APOSTROPHE_LOST: [&str; 6] = ["qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu"];
 
@@ -158,7 +162,7 @@ pub fn disagreements(text: &str) -> Vec<String> {
                     continue;
                 }
             }
-            if ELIDED.contains(&lower_det.as_str()) {
+            if ELIDED.contains(&lower_det.as_str()) || CONTRACTED.contains(&lower_det.as_str()) {
                 if let Some(next) = words.get(i + 1).and_then(|w| lower(w)) {
                     if needs_elision(&lower_det, &next) {
                         found.push(format!("{det} {next}"));
@@ -235,6 +239,11 @@ mod tests {
             disagreements("Elle a dit qu environ un tiers manquait, jusqu au soir."),
             vec!["qu environ", "jusqu au"]
         );
+        // « au », « du » before a vowel (Qwen, translating German: *Bei den Nutzern…*)
+        assert_eq!(
+            disagreements("Au utilisateurs, la notification arrive bien, comme du eau."),
+            vec!["Au utilisateurs", "du eau"]
+        );
     }
 
     #[test]
@@ -244,6 +253,7 @@ mod tests {
             "Le onze de départ est connu, le héros aussi, et la hausse de 3 % le yacht.",
             "Elle a fait la une des journaux.",
             "Il a dit que 12 conducteurs manquaient, de Orléans à Lyon.",
+            "Il habite au onzième étage, au hasard du marché, au-delà du oui.",
         ] {
             assert_eq!(first_disagreement(ok), None, "{ok}");
         }

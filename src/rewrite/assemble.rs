@@ -148,8 +148,10 @@ pub fn extractive_heading(paragraphs: &[String]) -> String {
         // No sentence makes a heading: the first one cut to a heading's width (never a
         // template that says what the section does not), without quotation marks.
         .unwrap_or_else(|| {
-            // A quotation of several sentences gives its first (never « …en 1952. Elle »).
+            // A quotation of several sentences gives its first (never « …en 1952. Elle »), in
+            // its « »: the words are the speaker's, not the paper's.
             let first = sentences.first().copied().unwrap_or_default();
+            let quoted = first.starts_with(['«', '“', '"']);
             let inner = first.trim_start_matches(['«', '“', '"', ' ', '\u{a0}']);
             let first = match crate::analysis::text::sentences(inner).first() {
                 Some(s) if inner.len() < first.len() && s.len() < inner.len() => *s,
@@ -163,7 +165,11 @@ pub fn extractive_heading(paragraphs: &[String]) -> String {
                 .or_else(|| clean_cut(first, HEADING_PX))
                 .or_else(|| finished(&trim_title(first, CUT_HEADING_PX), 2))
                 .unwrap_or_else(|| trim_title(first, CUT_HEADING_PX));
-            capitalise(cut.replace(['«', '»', '“', '”', '"'], "").trim())
+            let words = capitalise(cut.replace(['«', '»', '“', '”', '"'], "").trim());
+            match quoted {
+                true => format!("« {} »", words.trim_end_matches(['.', ',', ';', ':'])),
+                false => words,
+            }
         })
 }
 
@@ -193,21 +199,29 @@ fn heading_from_sentence(sentence: &str, key: Option<&str>, cut: bool) -> Option
     // What comes before « que » waits for it (« La maire a ajouté »): never a heading alone;
     // nor a piece the sentence goes on from (« Le festival repose aussi, comme chaque année,
     // sur… »).
+    // What follows « que » is what someone said, believed or denied (« X a refusé de croire que
+    // les travailleurs avaient été ignorés »): alone, a heading would claim it.
     let mut dangling = Vec::new();
     let mut rest = s;
+    let mut reported = false;
     while let Some((i, sep)) = CLAUSE_SPLITS
         .iter()
         .filter_map(|sep| rest.find(sep).map(|i| (i, *sep)))
         .min()
     {
-        if sep.trim_start().starts_with("qu") || ends_unfinished(&rest[..i]) {
+        let que = sep.trim_start().starts_with("qu");
+        if que || reported || ends_unfinished(&rest[..i]) {
             dangling.push(rest[..i].to_string());
         }
         clauses.push(rest[..i].to_string());
+        reported |= que;
         rest = &rest[i + sep.len()..];
         // « …, et Jeanne Morel assure » → « Jeanne Morel assure ».
         for conjunction in ["et ", "mais ", "puis ", "car ", "donc "] {
             rest = rest.strip_prefix(conjunction).unwrap_or(rest);
+        }
+        if reported {
+            dangling.push(rest.to_string());
         }
         clauses.push(rest.to_string());
     }
@@ -437,8 +451,15 @@ fn trim_title(text: &str, max_px: f64) -> String {
 /// the text still needed its next words; `None` when fewer than four words are left.
 fn clean_cut(text: &str, max_px: f64) -> Option<String> {
     let cut = trim_title(text, max_px);
-    if word_count(&cut) == word_count(text.trim_end_matches(['.', ',', ';', ':'])) {
+    let kept = word_count(&cut);
+    if kept == word_count(text.trim_end_matches(['.', ',', ';', ':'])) {
         return Some(cut);
+    }
+    // A cut just before « que » stops where the verb waited for it (« a refusé de croire »).
+    let next = text.split_whitespace().nth(kept).unwrap_or_default();
+    if next == "que" || next.starts_with("qu’") || next.starts_with("qu'") {
+        let shorter: Vec<&str> = cut.split_whitespace().collect();
+        return finished(&shorter[..kept.saturating_sub(1)].join(" "), 4);
     }
     finished(&cut, 4)
 }
@@ -1025,7 +1046,18 @@ mod tests {
         let heading = extractive_heading(&paragraphs);
         assert!(!opens_with_pronoun(&heading), "{heading}");
         assert!(!heading.ends_with("ajouté"), "{heading}");
-        assert_eq!(heading, "Le calendrier resterait le même qu’avant l’orage");
+        // What she added is hers: the heading is the journalist's own sentence.
+        assert_eq!(
+            heading,
+            "Le bac transportait chaque jour environ 60 passagers"
+        );
+        let paragraphs = vec![
+            "Son directeur général, Douglas Fairweather, a refusé de croire que les travailleurs avaient été ignorés."
+                .to_string(),
+        ];
+        let heading = extractive_heading(&paragraphs);
+        assert!(!heading.starts_with("Les travailleurs"), "{heading}");
+        assert!(!heading.ends_with("croire"), "{heading}");
         assert!(opens_with_pronoun("Ils ont voté le budget"));
         assert!(opens_with_pronoun("C’est la fin des travaux"));
         assert!(!opens_with_pronoun("Le conseil a voté le budget"));
@@ -1288,7 +1320,7 @@ mod tests {
                 .to_string(),
         ];
         let h = extractive_heading(&paragraphs);
-        assert_eq!(h, "Ma grand-mère a ouvert cette poissonnerie en 1952");
+        assert_eq!(h, "« Ma grand-mère a ouvert cette poissonnerie en 1952 »");
     }
 
     #[test]
