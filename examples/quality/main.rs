@@ -5,7 +5,9 @@
 //! cargo build --release && cargo run --release --example quality -- [--model ID|PATH] [--out DIR] [FILE…]
 //! ```
 //!
-//! Without files it takes `examples/quality/corpus/` and `examples/articles/`. The articles
+//! Without `--model`, each article gets the model `plume rewrite` picks when none is named (the
+//! default for French sources, an installed instruct model for other languages). Without files
+//! it takes `examples/quality/corpus/` and `examples/articles/`. The articles
 //! are written to `--out` (default `target/quality/<model>/`). Columns: source language and
 //! words; article words; sentences written by the model and copied from the source; the share
 //! of the article's 8-grams found in the source (French sources); words unknown to the French
