@@ -457,7 +457,10 @@ fn clean_cut(text: &str, max_px: f64) -> Option<String> {
     }
     // A cut just before « que » stops where the verb waited for it (« a refusé de croire »).
     let tokens: Vec<&str> = cut.split_whitespace().collect();
-    let next = text.split_whitespace().nth(tokens.len()).unwrap_or_default();
+    let next = text
+        .split_whitespace()
+        .nth(tokens.len())
+        .unwrap_or_default();
     if next == "que" || next.starts_with("qu’") || next.starts_with("qu'") {
         return finished(&tokens[..tokens.len().saturating_sub(1)].join(" "), 4);
     }
