@@ -10,6 +10,7 @@ use std::collections::HashSet;
 use crate::analysis::content::{is_content_word, stem};
 use crate::analysis::lists::SPEECH_VERBS;
 use crate::analysis::text::{phrase_tokens, sentences};
+use crate::facts::quantities::is_number;
 use crate::source::lang::Lang;
 
 /// Negations and restrictions of a sentence.
@@ -109,11 +110,6 @@ const NO_MORE_THAN: [&[&str]; 9] = [
     &["não", "mais", "do"],
 ];
 
-/// Whether `token` is written in digits.
-fn is_digits(token: &str) -> bool {
-    token.chars().next().is_some_and(|c| c.is_ascii_digit())
-}
-
 /// Lower-case tokens of `text`, « not only » phrases and the negation of an upper bound
 /// removed; an English contraction (« isn’t », split by the tokens into « isn’ » and « t »)
 /// gives a `not`.
@@ -132,7 +128,7 @@ fn tokens(text: &str) -> Vec<String> {
         let bound = NO_MORE_THAN.iter().any(|phrase| {
             out.len() > i + phrase.len()
                 && out[i..].iter().zip(phrase.iter()).all(|(t, w)| t == w)
-                && out[i + phrase.len()..].iter().take(2).any(|t| is_digits(t))
+                && out[i + phrase.len()..].iter().take(2).any(|t| is_number(t))
         });
         if bound {
             out.remove(i);
@@ -166,7 +162,7 @@ pub fn polarity(text: &str, lang: Lang) -> Polarity {
         let bound = |j: usize| {
             tokens[j] == "plus"
                 && matches!(tokens.get(j + 1).map(String::as_str), Some("de" | "d’"))
-                && tokens.get(j + 2).is_some_and(|t| is_digits(t))
+                && tokens.get(j + 2).is_some_and(|t| is_number(t))
         };
         if let Some(&j) = window
             .iter()

@@ -106,7 +106,7 @@ fn quantifiers(lang: Lang) -> Option<&'static [Quantifier]> {
 }
 
 /// A number as a sentence writes it: digits, or a number word (« douze », *twelve*).
-fn is_number(token: &str) -> bool {
+pub(crate) fn is_number(token: &str) -> bool {
     token.chars().next().is_some_and(|c| c.is_ascii_digit()) || NUMBER_WORDS.contains_key(token)
 }
 

@@ -187,8 +187,8 @@ impl Outcome {
             r.word_count,
             r.seo_score,
             r.readability_score,
-            plural(s.accepted - s.echoed, "morceau écrit", "morceaux écrits"),
-            plural(s.copied + s.echoed, "phrase reprise", "phrases reprises"),
+            plural(s.accepted - s.echoed(), "morceau écrit", "morceaux écrits"),
+            plural(s.copied + s.echoed(), "phrase reprise", "phrases reprises"),
         );
         if s.left_out > 0 {
             line.push_str(&format!(

@@ -37,8 +37,6 @@ pub struct WriteStats {
     /// Source sentences with no accepted rewrite that the article keeps as they are (a French
     /// source) or leaves out (a source in another language, a fragment, a repetition).
     pub copied: usize,
-    /// Accepted pieces whose words are their source's, as they stand: the model copied.
-    pub echoed: usize,
     pub left_out: usize,
     pub rejections: BTreeMap<String, usize>,
     pub prompt_tokens: usize,
@@ -117,6 +115,24 @@ impl WriteStats {
     fn reject(&mut self, reason: String) {
         *self.rejections.entry(reason).or_default() += 1;
     }
+
+    /// Kept pieces whose words are the text the model was given, as they stand: the model
+    /// copied (the summary counts them with the source's sentences).
+    pub fn echoed(&self) -> usize {
+        self.pieces.iter().filter(|p| p.echoes()).count()
+    }
+}
+
+impl PieceRecord {
+    /// Whether the piece was kept with a candidate that is its input's own words.
+    fn echoes(&self) -> bool {
+        self.kept
+            && self
+                .candidates
+                .iter()
+                .find(|c| c.rejected.is_none())
+                .is_some_and(|c| same_words(&c.text, &self.input))
+    }
 }
 
 /// Generates checked pieces of text.
@@ -167,25 +183,8 @@ impl<'a> Writer<'a> {
     }
 
     /// Asks for `task` on `input` until a candidate passes the check against `original`, or
-    /// the attempts run out (`None`). `said` is what the article already says. A kept candidate
-    /// made of `original`'s own words, as they stand, is counted as `echoed`.
+    /// the attempts run out (`None`). `said` is what the article already says.
     pub fn write(
-        &mut self,
-        task: Task,
-        input: &str,
-        original: &str,
-        bounds: Bounds,
-        said: &Said,
-    ) -> Result<Option<String>> {
-        let kept = self.ask(task, input, original, bounds, said)?;
-        if kept.as_deref().is_some_and(|k| same_words(k, original)) {
-            self.stats.echoed += 1;
-        }
-        Ok(kept)
-    }
-
-    /// [`Writer::write`], without the count of echoes.
-    fn ask(
         &mut self,
         task: Task,
         input: &str,
@@ -1010,7 +1009,7 @@ mod tests {
         // a paraphrase whose words all match is kept at once
         let (kept, stats, asked) = paraphrase(vec![close, loose]);
         assert_eq!((kept.as_deref(), asked), (Some(close), 1));
-        assert_eq!(stats.echoed, 0);
+        assert_eq!(stats.echoed(), 0);
     }
 
     #[test]
@@ -1020,7 +1019,7 @@ mod tests {
             "Le conseil municipal a voté mardi la rénovation de la piscine, fermée depuis\u{a0}2021.",
         ]);
         assert!(kept.is_some());
-        assert_eq!((stats.accepted, stats.echoed), (1, 1));
+        assert_eq!((stats.accepted, stats.echoed()), (1, 1));
         assert!(same_words("L’eau monte.", "l'eau  monte"));
         assert!(!same_words("L’eau monte.", "L’eau ne monte pas."));
     }
