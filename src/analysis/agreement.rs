@@ -197,9 +197,64 @@ pub fn disagreements(text: &str) -> Vec<String> {
     found
 }
 
+/// `text` with the elisions French requires made where the model left them out (« la union »
+/// → « l’union », « que environ » → « qu’environ », « qu environ » → « qu’environ »): the
+/// missing elisions [`disagreements`] finds, under the same conditions, mended, since their
+/// fix is certain. A gender error is not mended: which word is wrong is not.
+pub fn with_elisions(text: &str) -> String {
+    let words = word_ranges(text);
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for pair in words.windows(2) {
+        let (word, next) = (&text[pair[0].clone()], &text[pair[1].clone()]);
+        let gap = &text[pair[0].end..pair[1].start];
+        if gap.is_empty() || !gap.chars().all(char::is_whitespace) {
+            continue;
+        }
+        let lower = word.to_lowercase();
+        let plain_next = !next.chars().next().is_some_and(char::is_uppercase)
+            && next.chars().all(|c| c.is_alphabetic() || c == '-');
+        let keep = if APOSTROPHE_LOST.contains(&lower.as_str()) {
+            word.len()
+        } else if ELIDED.contains(&lower.as_str()) && plain_next && needs_elision(&lower, next) {
+            // every word of ELIDED ends with its one-byte « e » or « a »
+            word.len() - 1
+        } else {
+            continue;
+        };
+        out.push_str(&text[copied..pair[0].start + keep]);
+        out.push('’');
+        copied = pair[1].start;
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn missing_elisions_are_mended_and_nothing_else() {
+        assert_eq!(
+            with_elisions("La union a dit que environ 40 navires attendent, qu environ."),
+            "L’union a dit qu’environ 40 navires attendent, qu’environ."
+        );
+        assert_eq!(with_elisions("Il se est arrêté de une traite."), "Il s’est arrêté d’une traite.");
+        // a gender error, an aspirated h, a name, « le un », punctuation between: left as they are
+        for kept in [
+            "Le maison de Harrowmouth.",
+            "Le hangar de Anne.",
+            "Le un et la une.",
+            "Il parle de, au fond, une chose.",
+            "Le onze de départ.",
+        ] {
+            assert_eq!(with_elisions(kept), kept);
+        }
+        for text in ["La union a dit que environ.", "Je le aime."] {
+            assert!(disagreements(&with_elisions(text)).is_empty(), "{text}");
+        }
+    }
 
     #[test]
     fn a_determiner_of_the_other_gender_is_found() {

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use super::verify::{Bounds, Checker, Rejection, Said};
+use crate::analysis::agreement::with_elisions;
 use crate::analysis::content::SourceContext;
 use crate::analysis::text::{fold, word_count};
 use crate::error::Result;
@@ -636,8 +637,8 @@ fn reason(r: &Rejection) -> String {
 }
 
 /// The generated text without surrounding white space or the quotes around it the frame
-/// invites, its numbers and the comma of an incise written the French way (« la table », a dit
-/// X, not *la table, » a dit X*).
+/// invites, its numbers, its elisions and the comma of an incise written the French way
+/// (« la table », a dit X, not *la table, » a dit X*).
 fn clean(text: &str) -> String {
     use std::sync::LazyLock;
     static COMMA_IN_QUOTE: LazyLock<regex::Regex> =
@@ -654,7 +655,7 @@ fn clean(text: &str) -> String {
         Some(mark) => format!("{},{}", mark.as_str(), &c[2]),
         None => " »,".to_string(),
     });
-    french_numbers(&t)
+    with_elisions(&french_numbers(&t))
 }
 
 /// A candidate written from a sentence that is one quotation whole (*"When it stops, we
