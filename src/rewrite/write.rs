@@ -655,7 +655,33 @@ fn clean(text: &str) -> String {
         Some(mark) => format!("{},{}", mark.as_str(), &c[2]),
         None => " »,".to_string(),
     });
-    with_elisions(&french_numbers(&t))
+    with_elisions(&french_numbers(&incise_after_quotation(&t)))
+}
+
+/// A quotation that ends its sentence and is followed by an incise (« …qui se vide. » a
+/// déclaré la présidente) ends without its full stop and with the incise's comma, as French
+/// writes it: « …qui se vide », a déclaré la présidente. A question or exclamation mark stays
+/// (« Pourquoi ? » a-t-il demandé), as does the stop of an abbreviation (« etc. »).
+fn incise_after_quotation(text: &str) -> String {
+    use std::sync::LazyLock;
+    static STOP_THEN_INCISE: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r#"\.(\s*»|["”])\s+(\p{Ll})"#).expect("valid")
+    });
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for c in STOP_THEN_INCISE.captures_iter(text) {
+        let whole = c.get(0).expect("a match");
+        if text[..whole.start()].ends_with("etc") {
+            continue;
+        }
+        let mark = c[1].trim_start();
+        let space = if mark == "»" { " " } else { "" };
+        out.push_str(&text[last..whole.start()]);
+        out.push_str(&format!("{space}{mark}, {}", &c[2]));
+        last = whole.end();
+    }
+    out.push_str(&text[last..]);
+    out
 }
 
 /// A candidate written from a sentence that is one quotation whole (*"When it stops, we
@@ -734,6 +760,22 @@ mod tests {
             clean("« Nous restons, » a-t-elle dit."),
             "« Nous restons », a-t-elle dit."
         );
+        // a quotation that ends its sentence loses its full stop before an incise
+        assert_eq!(
+            clean("« Une vallée sans train se vide. » a déclaré la présidente."),
+            "« Une vallée sans train se vide », a déclaré la présidente."
+        );
+        assert_eq!(
+            clean("\"Notre offre reste ouverte.\" a dit Fairweather."),
+            "\"Notre offre reste ouverte\", a dit Fairweather."
+        );
+        for kept in [
+            "« Pourquoi ? » a-t-il demandé.",
+            "« Nous restons. » Puis elle est partie.",
+            "« Du pain, du lait, etc. » a-t-elle listé.",
+        ] {
+            assert_eq!(clean(kept), kept);
+        }
         // the comma before an opening quotation mark stays
         assert_eq!(
             clean("Elle a ajouté, \"nous restons\"."),
