@@ -36,6 +36,8 @@ const FR_NE_PARTNERS: [&str; 11] = [
     "aucune",
     "nulle",
 ];
+/// Subjects that negate with the « ne » after them (« Personne sur le quai ne… »).
+const FR_NEGATING_SUBJECTS: [&str; 6] = ["personne", "rien", "aucun", "aucune", "nul", "nulle"];
 /// Negating words that need no « ne ».
 const FR_NEGATORS: [&str; 8] = [
     "jamais",
@@ -175,10 +177,13 @@ pub fn polarity(text: &str, lang: Lang) -> Polarity {
             .any(|&j| tokens[j] == "que" || tokens[j] == "qu’")
         {
             p.restriction = true;
-        } else if i > 0 && FR_NE_PARTNERS.contains(&tokens[i - 1].as_str()) {
-            // « Aucun blessé n’est à déplorer », « Personne ne… »: counted with its word.
+        } else if let Some(j) = (i.saturating_sub(7)..i).rev().find(|&j| {
+            !consumed.contains(&j) && FR_NEGATING_SUBJECTS.contains(&tokens[j].as_str())
+        }) {
+            // « Aucun blessé n’est à déplorer », « Personne sur le quai ne… »: counted with
+            // the subject that negates.
             p.negations += 1;
-            consumed.insert(i - 1);
+            consumed.insert(j);
         }
     }
     for (i, t) in tokens.iter().enumerate() {
@@ -193,15 +198,55 @@ pub fn polarity(text: &str, lang: Lang) -> Polarity {
 }
 
 /// Whether the candidate (French) keeps the polarity of `original` (in `lang`): the same
-/// negations and restriction in French, negated and restricted alike across languages.
+/// negations and restriction in French, negated and restricted alike across languages, and
+/// a translation of *nobody*, *nothing* or *never* says « personne », « rien », « jamais »…
+/// (« Nobody wanted to be here » is not « Les personnes qui n’ont pas … voulaient être ici »).
 pub fn keeps_polarity(candidate: &str, original: &str, lang: Lang) -> bool {
     let c = polarity(candidate, Lang::Fr);
     let o = polarity(original, lang);
     if lang == Lang::Fr {
         c == o
     } else {
-        (c.negations > 0) == (o.negations > 0) && c.restriction == o.restriction
+        (c.negations > 0) == (o.negations > 0)
+            && c.restriction == o.restriction
+            && (says_none(original, lang) <= says_none(candidate, Lang::Fr))
     }
+}
+
+/// The negation words of `lang` that stand for a whole thing, person or time (*nobody*,
+/// *nothing*, *never*; « personne », « rien », « jamais »), not for a verb's « not » or a
+/// determiner's *no*, which a translation may render either way.
+fn absolute_negators(lang: Lang) -> &'static [&'static str] {
+    match lang {
+        Lang::En => &["nobody", "nothing", "never", "nowhere", "none"],
+        Lang::De => &["niemand", "nichts", "nie", "niemals", "nirgends", "nirgendwo"],
+        Lang::Es => &["nadie", "nada", "nunca", "jamás"],
+        Lang::It => &["nessuno", "niente", "nulla", "mai"],
+        Lang::Pt => &["ninguém", "nada", "nunca", "jamais"],
+        Lang::Fr => &["rien", "jamais", "aucun", "aucune", "nul", "nulle"],
+        Lang::Other => &[],
+    }
+}
+
+/// Whether `text` (in `lang`) says *nobody*, *nothing* or *never* in some way. In French,
+/// « personne » counts when no determiner makes it a noun (« la personne », « une personne »),
+/// and English *no one* is one word.
+fn says_none(text: &str, lang: Lang) -> bool {
+    const NOUN_BEFORE: [&str; 16] = [
+        "la", "une", "cette", "chaque", "toute", "ma", "ta", "sa", "notre", "votre", "leur",
+        "quelle", "l’", "seule", "même", "tierce",
+    ];
+    let tokens = tokens(text);
+    let words = absolute_negators(lang);
+    tokens.iter().enumerate().any(|(i, t)| {
+        words.contains(&t.as_str())
+            || (lang == Lang::En && t == "no" && tokens.get(i + 1).is_some_and(|n| n == "one"))
+            || (lang == Lang::Fr
+                && t == "personne"
+                && !i
+                    .checked_sub(1)
+                    .is_some_and(|j| NOUN_BEFORE.contains(&tokens[j].as_str())))
+    })
 }
 
 /// Words that introduce who a statement comes from (« selon la mairie »).
@@ -541,6 +586,41 @@ mod tests {
                 );
             }
         }
+        // *nobody*, *nothing*, *never* need their French word, not any negation
+        assert!(!keeps_polarity(
+            "« Les personnes qui n’ont pas cette ligne voulaient être ici aujourd’hui », a dit Marlene.",
+            "\"Nobody on this picket line wanted to be here today,\" said Marlene.",
+            Lang::En
+        ));
+        for (candidate, original, lang) in [
+            (
+                "« Personne sur ce piquet de grève ne voulait être ici aujourd’hui », a dit Marlene.",
+                "\"Nobody on this picket line wanted to be here today,\" said Marlene.",
+                Lang::En,
+            ),
+            (
+                "Aucun blessé n’est à déplorer.",
+                "No one was hurt.",
+                Lang::En,
+            ),
+            (
+                "Nous n’avons jamais quitté la table.",
+                "Wir haben den Tisch nie verlassen.",
+                Lang::De,
+            ),
+            (
+                "Rien n’a changé pour les habitants.",
+                "Nada ha cambiado para los vecinos.",
+                Lang::Es,
+            ),
+        ] {
+            assert!(keeps_polarity(candidate, original, lang), "{candidate}");
+        }
+        assert!(!keeps_polarity(
+            "Nous n’avons pas quitté la table.",
+            "Wir haben den Tisch nie verlassen.",
+            Lang::De
+        ));
         // « ne … plus » without a number still negates.
         assert!(!keeps_polarity(
             "La salle n’accueille plus de visiteurs.",
