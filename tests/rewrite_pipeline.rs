@@ -818,6 +818,95 @@ impl TextGenerator for Translating {
     }
 }
 
+/// A fake chat translator: answers a paragraph of its `paragraph` input with `answer` (one
+/// sentence of it wrong), anything else as it stands (English, which the check refuses); it
+/// records what it was asked.
+struct ParagraphTranslator {
+    paragraph: &'static str,
+    answer: &'static str,
+    asked: Vec<String>,
+}
+
+impl TextGenerator for ParagraphTranslator {
+    fn generate(
+        &mut self,
+        prompt: &Prompt,
+        _settings: &GenerationSettings,
+        on_text: &mut dyn FnMut(&str),
+    ) -> plume::Result<Generation> {
+        // the user's turn: the rules, the instruction, the text, maybe warnings, each after a
+        // blank line
+        let text = prompt.text();
+        let turn = text.rsplit("<|im_start|>user\n").next().unwrap_or_default();
+        let turn = turn.split("<|im_end|>").next().unwrap_or_default();
+        let parts: Vec<&str> = turn.split("\n\n").collect();
+        let instruction = parts
+            .iter()
+            .position(|p| p.starts_with("Traduis") || p.starts_with("Écris"))
+            .unwrap_or_default();
+        let input = parts.get(instruction + 1).unwrap_or(&"").to_string();
+        let out = if input == self.paragraph {
+            self.answer.to_string()
+        } else {
+            input.clone()
+        };
+        self.asked.push(input);
+        on_text(&out);
+        Ok(answer(out))
+    }
+
+    fn name(&self) -> String {
+        "fake-paragraph-translator".into()
+    }
+}
+
+#[test]
+fn a_good_sentence_of_a_paragraph_translation_that_failed_is_kept_without_asking_again() {
+    let first = "The port of Harrowmouth stopped working on Monday when 1,400 dock workers began a strike over pay.";
+    let second =
+        "The port authority said that talks with the union would resume on Friday morning.";
+    let paragraph: &'static str = Box::leak(format!("{first} {second}").into_boxed_str());
+    let mut model = ParagraphTranslator {
+        paragraph,
+        // an invented number in the first sentence fails the paragraph whole
+        answer: "Le port de Harrowmouth est paralysé depuis lundi, quand 2 500 dockers ont commencé une grève sur les salaires. L’autorité portuaire a déclaré que les discussions avec le syndicat reprendraient vendredi matin.",
+        asked: Vec::new(),
+    };
+    let source = Source::from_bytes(
+        format!("{paragraph}\n").as_bytes(),
+        Path::new("port.txt"),
+        None,
+    )
+    .unwrap();
+    let options = RewriteOptions {
+        prompt_style: PromptStyle::Chat,
+        architecture: "qwen2".into(),
+        ..options(700)
+    };
+    let outcome =
+        rewrite::rewrite(&source, &mut model, &options, &Silent).unwrap_or_else(|e| panic!("{e}"));
+    let markdown = article::render_markdown(&outcome.article);
+    assert!(
+        markdown.contains("reprendraient vendredi matin"),
+        "{markdown}"
+    );
+    assert!(!markdown.contains("2 500"), "{markdown}");
+    assert!(
+        !model.asked.iter().any(|a| a == second),
+        "the second sentence was not asked again: {:?}",
+        model.asked
+    );
+    assert!(model.asked.iter().any(|a| a == first), "the first one was");
+    let salvaged = outcome
+        .stats
+        .pieces
+        .iter()
+        .flat_map(|p| &p.candidates)
+        .filter(|c| c.salvaged && c.rejected.is_none())
+        .count();
+    assert_eq!(salvaged, 1);
+}
+
 #[test]
 fn a_quotation_whose_speaker_was_left_out_is_left_out_too() {
     let opening = "The port of Harrowmouth stopped working on Monday when dock workers began a strike over pay.";

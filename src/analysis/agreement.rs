@@ -240,7 +240,10 @@ mod tests {
             with_elisions("La union a dit que environ 40 navires attendent, qu environ."),
             "L’union a dit qu’environ 40 navires attendent, qu’environ."
         );
-        assert_eq!(with_elisions("Il se est arrêté de une traite."), "Il s’est arrêté d’une traite.");
+        assert_eq!(
+            with_elisions("Il se est arrêté de une traite."),
+            "Il s’est arrêté d’une traite."
+        );
         // a gender error, an aspirated h, a name, « le un », punctuation between: left as they are
         for kept in [
             "Le maison de Harrowmouth.",

@@ -177,9 +177,10 @@ pub fn polarity(text: &str, lang: Lang) -> Polarity {
             .any(|&j| tokens[j] == "que" || tokens[j] == "qu’")
         {
             p.restriction = true;
-        } else if let Some(j) = (i.saturating_sub(7)..i).rev().find(|&j| {
-            !consumed.contains(&j) && FR_NEGATING_SUBJECTS.contains(&tokens[j].as_str())
-        }) {
+        } else if let Some(j) = (i.saturating_sub(7)..i)
+            .rev()
+            .find(|&j| !consumed.contains(&j) && FR_NEGATING_SUBJECTS.contains(&tokens[j].as_str()))
+        {
             // « Aucun blessé n’est à déplorer », « Personne sur le quai ne… »: counted with
             // the subject that negates.
             p.negations += 1;
@@ -219,7 +220,14 @@ pub fn keeps_polarity(candidate: &str, original: &str, lang: Lang) -> bool {
 fn absolute_negators(lang: Lang) -> &'static [&'static str] {
     match lang {
         Lang::En => &["nobody", "nothing", "never", "nowhere", "none"],
-        Lang::De => &["niemand", "nichts", "nie", "niemals", "nirgends", "nirgendwo"],
+        Lang::De => &[
+            "niemand",
+            "nichts",
+            "nie",
+            "niemals",
+            "nirgends",
+            "nirgendwo",
+        ],
         Lang::Es => &["nadie", "nada", "nunca", "jamás"],
         Lang::It => &["nessuno", "niente", "nulla", "mai"],
         Lang::Pt => &["ninguém", "nada", "nunca", "jamais"],

@@ -576,6 +576,7 @@ mod tests {
                     detail: "unknown number".into(),
                 }),
                 words: None,
+                salvaged: false,
             })
             .collect();
         candidates.push(CandidateRecord {
@@ -583,6 +584,7 @@ mod tests {
             mean_logprob: Some(-0.3),
             rejected: None,
             words: None,
+            salvaged: false,
         });
         PieceRecord {
             task: "paraphrase",

@@ -59,7 +59,7 @@ impl BodyWriter<'_, '_> {
             let mut bullets = Vec::new();
             for item in &planned.items {
                 self.progress.step("phrases");
-                if let Some(w) = self.sentence(item)? {
+                if let Some(w) = self.sentence(item, &[])? {
                     bullets.push(w);
                 }
             }
@@ -150,13 +150,20 @@ impl BodyWriter<'_, '_> {
                 return Ok(Some(if introduces { reopened(&w) } else { w }));
             }
         }
+        // What the model wrote for the paragraph whole is tried first, sentence by sentence:
+        // one wrong sentence does not cost the others.
+        let salvage = match self.whole_paragraph(sentences) {
+            Some(_) => self.writer.last_by_sentence(sentences.len()),
+            None => Vec::new(),
+        };
         let mut written = Vec::new();
         for (i, s) in sentences.iter().enumerate() {
             self.progress.step("phrases");
+            let offered = salvage.get(i).map_or(&[][..], Vec::as_slice);
             let w = if introduces && i + 1 == sentences.len() {
-                self.sentence(&closed(s))?.map(|w| reopened(&w))
+                self.sentence(&closed(s), offered)?.map(|w| reopened(&w))
             } else {
-                self.sentence(s)?
+                self.sentence(s, offered)?
             };
             if let Some(w) = w {
                 written.push(w);
@@ -165,9 +172,14 @@ impl BodyWriter<'_, '_> {
         Ok((!written.is_empty()).then(|| written.join(" ")))
     }
 
-    /// One sentence of the source, rewritten (paraphrased or translated) and checked; else the
-    /// source's own sentence when the source is French; else nothing (the article stays French).
-    fn sentence(&mut self, sentence: &str) -> Result<Option<String>> {
+    /// One sentence of the source, rewritten (paraphrased or translated) and checked, the
+    /// `offered` sentences the model already wrote for it first; else the source's own
+    /// sentence when the source is French; else nothing (the article stays French).
+    fn sentence(
+        &mut self,
+        sentence: &str,
+        offered: &[(String, Option<f32>)],
+    ) -> Result<Option<String>> {
         // « », dit-elle. » after the sentence that named her was left out: a quotation
         // without a speaker, or with the wrong one, is left out too.
         if self.last_left_out && credits_a_pronoun(sentence, self.lang) {
@@ -183,7 +195,7 @@ impl BodyWriter<'_, '_> {
         };
         let written = self
             .writer
-            .write(self.task, sentence, sentence, bounds, &self.said)?;
+            .write_from(self.task, sentence, sentence, bounds, &self.said, offered)?;
         // The source's own sentence, unless it is a short fragment (a credit line, a caption, a
         // teaser: « (Avec les agences) »), which an article does not need.
         let keepable = |s: &str| fragment(s).is_none() || word_count(s) >= 12;

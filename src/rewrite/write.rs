@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use super::verify::{Bounds, Checker, Rejection, Said};
 use crate::analysis::agreement::with_elisions;
 use crate::analysis::content::SourceContext;
-use crate::analysis::text::{fold, word_count};
+use crate::analysis::text::{fold, sentences, word_count};
 use crate::error::Result;
 use crate::facts::Facts;
 use crate::generate::{Generation, GenerationSettings, Prompt, SamplingSettings, TextGenerator};
@@ -77,6 +77,9 @@ pub struct CandidateRecord {
     /// How its words matched its original's, when they were compared word by word.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub words: Option<WordCheck>,
+    /// Taken from the answer for the whole paragraph (which failed), not asked again.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub salvaged: bool,
 }
 
 /// A candidate's word-by-word comparison with its original ([`crate::lexicon::Coverage`]).
@@ -193,6 +196,22 @@ impl<'a> Writer<'a> {
         bounds: Bounds,
         said: &Said,
     ) -> Result<Option<String>> {
+        self.write_from(task, input, original, bounds, said, &[])
+    }
+
+    /// [`Writer::write`], trying first the `offered` candidates (text and mean
+    /// log-probability) the model has already written for it: a sentence of an answer given
+    /// for its whole paragraph ([`Writer::last_by_sentence`]). The first that passes is kept
+    /// and the model is not asked.
+    pub fn write_from(
+        &mut self,
+        task: Task,
+        input: &str,
+        original: &str,
+        bounds: Bounds,
+        said: &Said,
+        offered: &[(String, Option<f32>)],
+    ) -> Result<Option<String>> {
         self.requests += 1;
         self.stats.requested += 1;
         self.stats.pieces.push(PieceRecord {
@@ -211,6 +230,29 @@ impl<'a> Writer<'a> {
             ..
         } = first;
         let foreign = self.example_stems(task);
+        for (candidate, mean_logprob) in offered {
+            let candidate = requoted(original, candidate.clone());
+            let checker = Checker {
+                facts: self.facts,
+                said,
+                source: self.source,
+                foreign: &foreign,
+            };
+            let (verdict, words) = checker.check_recorded(&candidate, original, bounds);
+            let verdict = verdict.and_then(|()| self.sure(*mean_logprob));
+            let kept = self.record(candidate, *mean_logprob, verdict, words);
+            if let Some(c) = self
+                .stats
+                .pieces
+                .last_mut()
+                .and_then(|p| p.candidates.last_mut())
+            {
+                c.salvaged = true;
+            }
+            if let Ok(kept) = kept {
+                return Ok(Some(kept));
+            }
+        }
         // What the check found wrong in earlier answers, for a chat model to avoid; and how
         // many of them the last prompt named.
         let mut warnings: Vec<String> = Vec::new();
@@ -397,6 +439,28 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
+    /// The sentences of the last piece's candidates that have `count` of them, by position:
+    /// for sentence `i` of a paragraph the model failed to translate whole, the `i`-th
+    /// sentence of each of its answers (and its answer's mean log-probability), each once.
+    pub fn last_by_sentence(&self, count: usize) -> Vec<Vec<(String, Option<f32>)>> {
+        let mut out: Vec<Vec<(String, Option<f32>)>> = vec![Vec::new(); count];
+        let Some(piece) = self.stats.pieces.last() else {
+            return out;
+        };
+        for c in &piece.candidates {
+            let split = sentences(&c.text);
+            if split.len() != count {
+                continue;
+            }
+            for (slot, sentence) in out.iter_mut().zip(split) {
+                if !slot.iter().any(|(s, _)| s == sentence) {
+                    slot.push((sentence.to_string(), c.mean_logprob.map(|lp| lp as f32)));
+                }
+            }
+        }
+        out
+    }
+
     /// The stems of the words of `task`'s few-shot examples (a base model's frame shows them;
     /// they must not leak into the article), computed once per task.
     fn example_stems(&mut self, task: Task) -> Rc<HashSet<String>> {
@@ -468,6 +532,7 @@ impl<'a> Writer<'a> {
                 mean_logprob: mean_logprob.map(|lp| (f64::from(lp) * 100.0).round() / 100.0),
                 rejected,
                 words: words.map(WordCheck::from),
+                salvaged: false,
             });
         }
         match verdict {
@@ -664,9 +729,8 @@ fn clean(text: &str) -> String {
 /// (« Pourquoi ? » a-t-il demandé), as does the stop of an abbreviation (« etc. »).
 fn incise_after_quotation(text: &str) -> String {
     use std::sync::LazyLock;
-    static STOP_THEN_INCISE: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new(r#"\.(\s*»|["”])\s+(\p{Ll})"#).expect("valid")
-    });
+    static STOP_THEN_INCISE: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r#"\.(\s*»|["”])\s+(\p{Ll})"#).expect("valid"));
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     for c in STOP_THEN_INCISE.captures_iter(text) {
