@@ -327,8 +327,6 @@ fn capitalise(s: &str) -> String {
     }
 }
 
-/// The text with its first letter lowered when its first word is an ordinary French word
-/// (« Les travaux » → « les travaux »), never for names or acronyms (« Lavrov », « CIA »).
 /// `s` with its first word in lower case when that word is an ordinary French word (a
 /// function word, a common word, or a dictionary word that `text` never capitalises inside a
 /// sentence, as it would a name: « Réparations », not « Pierre »), to follow « Mot-clé : ».
@@ -343,12 +341,16 @@ fn lower_first(s: &str, text: &str) -> String {
 fn lower_first_if(s: &str, ordinary: impl Fn(&str) -> bool) -> String {
     let first_word: String = s.chars().take_while(|c| c.is_alphabetic()).collect();
     let lower = lower_fr(&first_word);
-    let ordinary = FUNCTION_WORDS.contains(lower.as_str())
+    // « L’un », « D’après »: an elided function word
+    let elided = s[first_word.len()..].starts_with(['’', '\''])
+        && FUNCTION_WORDS.contains(format!("{lower}’").as_str());
+    let ordinary = elided
+        || FUNCTION_WORDS.contains(lower.as_str())
         || COMMON_WORDS.contains(lower.as_str())
         || ordinary(&lower);
     let mut chars = s.chars();
     match (chars.next(), s.chars().nth(1)) {
-        (Some(c), Some(n)) if ordinary && c.is_uppercase() && n.is_lowercase() => {
+        (Some(c), Some(n)) if ordinary && c.is_uppercase() && (n.is_lowercase() || elided) => {
             c.to_lowercase().chain(chars).collect()
         }
         _ => s.to_string(),
@@ -1135,6 +1137,12 @@ mod tests {
             "Valbrune",
         );
         assert_eq!(t, "Valbrune : Morel inaugure la passerelle de la commune");
+        let t = title(
+            Some("L’un des ponts rouvre avant la rentrée"),
+            &body(),
+            "Valbrune",
+        );
+        assert_eq!(t, "Valbrune : l’un des ponts rouvre avant la rentrée");
     }
 
     #[test]
