@@ -139,6 +139,15 @@ impl PieceRecord {
     }
 }
 
+/// What the candidates of one piece are checked against: its original, its bounds, what the
+/// article already says, and the prompt's own example words.
+struct Judged<'j> {
+    original: &'j str,
+    bounds: Bounds,
+    said: &'j Said,
+    foreign: &'j HashSet<String>,
+}
+
 /// Generates checked pieces of text.
 pub struct Writer<'a> {
     pub generator: &'a mut dyn TextGenerator,
@@ -230,17 +239,14 @@ impl<'a> Writer<'a> {
             ..
         } = first;
         let foreign = self.example_stems(task);
+        let judged = Judged {
+            original,
+            bounds,
+            said,
+            foreign: &foreign,
+        };
         for (candidate, mean_logprob) in offered {
-            let candidate = requoted(original, candidate.clone());
-            let checker = Checker {
-                facts: self.facts,
-                said,
-                source: self.source,
-                foreign: &foreign,
-            };
-            let (verdict, words) = checker.check_recorded(&candidate, original, bounds);
-            let verdict = verdict.and_then(|()| self.sure(*mean_logprob));
-            let kept = self.record(candidate, *mean_logprob, verdict, words);
+            let (kept, _) = self.judge(candidate.clone(), *mean_logprob, &judged);
             if let Some(c) = self
                 .stats
                 .pieces
@@ -280,20 +286,8 @@ impl<'a> Writer<'a> {
                 _ => None,
             };
             let (candidate, mean_logprob) = self.generate(&prompt, &settings, ahead)?;
-            let candidate = requoted(original, candidate);
-            let checker = Checker {
-                facts: self.facts,
-                said,
-                source: self.source,
-                foreign: &foreign,
-            };
-            let (verdict, words) = checker.check_recorded(&candidate, original, bounds);
-            let verdict = verdict.and_then(|()| self.sure(mean_logprob));
-            let misses = words
-                .as_ref()
-                .filter(|w| w.lexically_checked())
-                .map_or(0, |w| w.unaccounted.len() + w.unrendered.len());
-            match self.record(candidate, mean_logprob, verdict, words) {
+            let (verdict, misses) = self.judge(candidate, mean_logprob, &judged);
+            match verdict {
                 Ok(kept) => match provisional.take() {
                     None if misses > 0 && attempt + 1 < self.attempts => {
                         provisional = Some((kept, misses));
@@ -510,6 +504,31 @@ impl<'a> Writer<'a> {
         self.stats.prompt_seconds += generation.prompt_seconds;
         self.stats.generation_seconds += generation.generation_seconds;
         Ok((clean(&generation.text), generation.mean_logprob))
+    }
+
+    /// Checks `candidate` (its quotation marks put back as its original asks) and records it
+    /// in the current piece: the candidate back when it passes, else why not; and how many of
+    /// its words are unmatched when it was checked word by word (a paraphrase).
+    fn judge(
+        &mut self,
+        candidate: String,
+        mean_logprob: Option<f32>,
+        judged: &Judged,
+    ) -> (std::result::Result<String, Rejection>, usize) {
+        let candidate = requoted(judged.original, candidate);
+        let checker = Checker {
+            facts: self.facts,
+            said: judged.said,
+            source: self.source,
+            foreign: judged.foreign,
+        };
+        let (verdict, words) = checker.check_recorded(&candidate, judged.original, judged.bounds);
+        let verdict = verdict.and_then(|()| self.sure(mean_logprob));
+        let misses = words
+            .as_ref()
+            .filter(|w| w.lexically_checked())
+            .map_or(0, |w| w.unaccounted.len() + w.unrendered.len());
+        (self.record(candidate, mean_logprob, verdict, words), misses)
     }
 
     /// Records `candidate` and the check's `verdict` in the current piece: the candidate
