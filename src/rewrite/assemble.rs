@@ -501,10 +501,13 @@ fn subordinate_without_verb(cut: &str) -> bool {
 /// `cut` without its last words while it is an unfinished cut (and without the dangling
 /// words that leaves); `None` when fewer than `min_words` words are left.
 fn finished(cut: &str, min_words: usize) -> Option<String> {
+    let dangling =
+        |w: &&str| DANGLING.contains(&w.to_lowercase().trim_end_matches(',')) || w.ends_with('’');
     let mut words: Vec<&str> = cut.split_whitespace().collect();
     loop {
         let text = words.join(" ");
-        if !unfinished_cut(&text) {
+        // (« Son directeur général a refusé la » is unfinished too)
+        if !unfinished_cut(&text) && !words.last().is_some_and(dangling) {
             return (words.len() >= min_words).then_some(text);
         }
         if words.len() <= min_words {
@@ -518,11 +521,7 @@ fn finished(cut: &str, min_words: usize) -> Option<String> {
                 words.pop();
             }
         }
-        while words.len() > min_words
-            && words.last().is_some_and(|w| {
-                DANGLING.contains(&w.to_lowercase().trim_end_matches(',')) || w.ends_with('’')
-            })
-        {
+        while words.len() > min_words && words.last().is_some_and(dangling) {
             words.pop();
         }
         if let Some(last) = words.last_mut() {
@@ -1063,6 +1062,13 @@ mod tests {
         let heading = extractive_heading(&paragraphs);
         assert!(!heading.starts_with("Les travailleurs"), "{heading}");
         assert!(!heading.ends_with("croire"), "{heading}");
+        // nor on the determiner of the noun that « que » completed
+        let paragraphs = vec![
+            "Son directeur général, Douglas Fairweather, a refusé la proposition que les travailleurs aient été ignorés."
+                .to_string(),
+        ];
+        let heading = extractive_heading(&paragraphs);
+        assert!(!heading.ends_with(" la"), "{heading}");
         assert!(opens_with_pronoun("Ils ont voté le budget"));
         assert!(opens_with_pronoun("C’est la fin des travaux"));
         assert!(!opens_with_pronoun("Le conseil a voté le budget"));
@@ -1119,8 +1125,13 @@ mod tests {
     #[test]
     fn a_heading_never_quotes_part_of_a_quotation() {
         let h = extractive_heading(&["« Jamais nous n’avions eu cette chance. Cet argent ne restera pas dans un coffre », a affirmé Albarrán, qui rappelait que le village a perdu un tiers de sa population.".to_string()]);
-        assert!(!h.contains(['«', '»', '"']), "{h}");
-        assert!(h.contains("village") || h.contains("Albarrán"), "{h}");
+        // a sentence of it whole, in its « », or the journalist's words: never « …chance. Cet »,
+        // nor a cut that ends on « qui » (« A affirmé Albarrán qui »)
+        assert!(
+            h == "« Jamais nous n’avions eu cette chance »"
+                || (!h.contains(['«', '»', '"']) && h.contains("village")),
+            "{h}"
+        );
     }
 
     #[test]
