@@ -50,6 +50,68 @@ pub fn is_french_word(word: &str) -> bool {
     false
 }
 
+/// Vulgar French words (lower case): a small model that garbles a word can land on one
+/// (« baisés » for « baissé »), and a newspaper prints none that its source did not quote. The
+/// noun « baiser » (a kiss) is not one.
+const VULGAR: [&str; 51] = [
+    "baise",
+    "baises",
+    "baisent",
+    "baisé",
+    "baisée",
+    "baisés",
+    "baisées",
+    "baisait",
+    "baisaient",
+    "baisais",
+    "baisons",
+    "baisez",
+    "putain",
+    "putains",
+    "pute",
+    "putes",
+    "merde",
+    "merdes",
+    "merdique",
+    "con",
+    "cons",
+    "conne",
+    "connes",
+    "connard",
+    "connards",
+    "connasse",
+    "salope",
+    "salopes",
+    "salaud",
+    "salauds",
+    "enculé",
+    "enculés",
+    "enculer",
+    "bite",
+    "bites",
+    "couille",
+    "couilles",
+    "couillon",
+    "chier",
+    "chié",
+    "foutre",
+    "foutu",
+    "foutue",
+    "foutus",
+    "niquer",
+    "niqué",
+    "bordel",
+    "emmerder",
+    "emmerdé",
+    "chiant",
+    "branleur",
+];
+
+/// Whether `word` (lower case) is a vulgar word ([`VULGAR`]).
+pub fn is_vulgar(word: &str) -> bool {
+    VULGAR.contains(&word)
+}
+
 /// The words of `text` that are not French: unknown to the dictionary and not allowed by
 /// `allowed` (the caller passes the source's own words when they may be kept). Words with
 /// digits, acronyms and capitalised words inside a sentence (names: the fact check's

@@ -11,6 +11,7 @@ pub use crate::analysis::content::SourceContext;
 use crate::analysis::content::{stem, stem_set, words_outside, StemIndex};
 use crate::analysis::fragments::{fragment, Fragment};
 use crate::analysis::lists::FUNCTION_WORDS;
+use crate::analysis::spelling::is_vulgar;
 use crate::analysis::text::{phrase_tokens, sentences, word_count};
 use crate::facts::claims::{keeps_attributions, keeps_polarity};
 use crate::facts::quantities::{changed_quantities, Quantity};
@@ -51,6 +52,8 @@ pub enum Rejection {
     Spelling(Vec<String>),
     /// Words of the source's language left untranslated.
     Untranslated(Vec<String>),
+    /// Vulgar words the source does not have (« baisés » for *fall*, a garbled « baisser »).
+    Vulgar(Vec<String>),
     /// A determiner and its noun of different genders (« une petite bateau »).
     Agreement(String),
     /// A negation or restriction added or lost.
@@ -114,6 +117,7 @@ impl std::fmt::Display for Rejection {
             Rejection::Fragment(why) => write!(f, "not a whole sentence: {why}"),
             Rejection::Spelling(w) => write!(f, "not French words: {}", w.join(", ")),
             Rejection::Untranslated(w) => write!(f, "words left untranslated: {}", w.join(", ")),
+            Rejection::Vulgar(w) => write!(f, "vulgar words the source does not have: {}", w.join(", ")),
             Rejection::Agreement(w) => {
                 write!(f, "determiner to correct (gender or elision): « {w} »")
             }
@@ -402,6 +406,13 @@ impl Checker<'_> {
             return Err(Rejection::NotFrench);
         }
         self.french_words(text)?;
+        let vulgar: Vec<String> = phrase_tokens(text)
+            .into_iter()
+            .filter(|t| is_vulgar(&t.to_lowercase()) && !self.source.has_word(t))
+            .collect();
+        if !vulgar.is_empty() {
+            return Err(Rejection::Vulgar(vulgar));
+        }
         if let Some(words) = first_disagreement(text) {
             return Err(Rejection::Agreement(words));
         }
@@ -958,6 +969,39 @@ mod tests {
             original,
         );
         assert_eq!(attributed, Err(Rejection::Attribution));
+    }
+
+    #[test]
+    fn a_vulgar_word_the_source_lacks_is_rejected() {
+        let english = "Our members have seen their real wages fall by almost 9 percent.";
+        assert!(matches!(
+            check_with(english, Lang::En, "", &Said::default(), "Nos membres ont vu leurs salaires réels baisés de près de 9 %.", english),
+            Err(Rejection::Vulgar(w)) if w == ["baisés"]
+        ));
+        assert_eq!(
+            check_with(
+                english,
+                Lang::En,
+                "",
+                &Said::default(),
+                "Nos membres ont vu leurs salaires réels baisser de près de 9 %.",
+                english
+            ),
+            Ok(())
+        );
+        // a French source that quotes the word may keep it
+        let french = "« C’est le bordel depuis lundi », a lancé un riverain, Paul Morel.";
+        assert_eq!(
+            check_with(
+                french,
+                Lang::Fr,
+                "",
+                &Said::default(),
+                "« C’est le bordel depuis lundi », a lancé Paul Morel, un riverain.",
+                french
+            ),
+            Ok(())
+        );
     }
 
     #[test]

@@ -631,6 +631,10 @@ fn warning(task: Task, rejection: &Rejection) -> Option<String> {
             "{} sont des mots {lang} : traduis-les en français.",
             quoted(words)
         ),
+        Rejection::Vulgar(words) => format!(
+            "{} : mot grossier que le texte ne dit pas ; emploie le mot juste.",
+            quoted(words)
+        ),
         Rejection::Agreement(words) => {
             // (Said as an instruction, not as a phrase the model could copy into its answer:
             // « l’accord en genre ou élision (l’, d’, qu’) des canaux » was one.)
@@ -708,6 +712,7 @@ fn reason(r: &Rejection) -> String {
         Rejection::Fragment(_) => "fragment",
         Rejection::Spelling(_) => "spelling",
         Rejection::Untranslated(_) => "untranslated",
+        Rejection::Vulgar(_) => "vulgar",
         Rejection::Agreement(_) => "agreement",
         Rejection::Polarity => "polarity",
         Rejection::Attribution => "attribution",
