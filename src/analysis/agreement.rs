@@ -93,6 +93,13 @@ fn needs_elision(word: &str, next: &str) -> bool {
         && !(matches!(word, "le" | "la") && matches!(next, "un" | "une"))
 }
 
+/// Whether `word` is a plain lower-case word (letters and hyphens): not a name, a number or
+/// an acronym, which neither agreement nor elision is judged on.
+fn plain(word: &str) -> bool {
+    !word.chars().next().is_some_and(char::is_uppercase)
+        && word.chars().all(|c| c.is_alphabetic() || c == '-')
+}
+
 /// Whether `word` is known only as a noun of the gender other than `gender`.
 fn noun_of_other_gender_only(word: &str, gender: Gender) -> bool {
     let Some(r) = READINGS.get(word) else {
@@ -149,11 +156,7 @@ pub fn disagreements(text: &str) -> Vec<String> {
     for sentence in sentence_ranges(text) {
         let s = &text[sentence];
         let words: Vec<&str> = word_ranges(s).into_iter().map(|r| &s[r]).collect();
-        let lower = |w: &str| {
-            let plain = !w.chars().next().is_some_and(char::is_uppercase)
-                && w.chars().all(|c| c.is_alphabetic() || c == '-');
-            plain.then(|| w.to_string())
-        };
+        let lower = |w: &str| plain(w).then(|| w.to_string());
         for (i, det) in words.iter().enumerate() {
             let lower_det = det.to_lowercase();
             if APOSTROPHE_LOST.contains(&lower_det.as_str()) {
@@ -212,11 +215,9 @@ pub fn with_elisions(text: &str) -> String {
             continue;
         }
         let lower = word.to_lowercase();
-        let plain_next = !next.chars().next().is_some_and(char::is_uppercase)
-            && next.chars().all(|c| c.is_alphabetic() || c == '-');
         let keep = if APOSTROPHE_LOST.contains(&lower.as_str()) {
             word.len()
-        } else if ELIDED.contains(&lower.as_str()) && plain_next && needs_elision(&lower, next) {
+        } else if ELIDED.contains(&lower.as_str()) && plain(next) && needs_elision(&lower, next) {
             // every word of ELIDED ends with its one-byte « e » or « a »
             word.len() - 1
         } else {

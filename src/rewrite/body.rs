@@ -134,7 +134,8 @@ impl BodyWriter<'_, '_> {
         let introduces = introduces && sentences.last().is_some_and(|s| introduces_list(s));
         let text = sentences.join(" ");
         let words = word_count(&text);
-        if let Some(task) = self.whole_paragraph(sentences) {
+        let whole = self.whole_paragraph(sentences);
+        if let Some(task) = whole {
             let text = if introduces { closed(&text) } else { text };
             let bounds = Bounds {
                 min: words * 4 / 5,
@@ -152,7 +153,7 @@ impl BodyWriter<'_, '_> {
         }
         // What the model wrote for the paragraph whole is tried first, sentence by sentence:
         // one wrong sentence does not cost the others.
-        let salvage = match self.whole_paragraph(sentences) {
+        let salvage = match whole {
             Some(_) => self.writer.last_by_sentence(sentences.len()),
             None => Vec::new(),
         };

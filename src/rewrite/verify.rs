@@ -406,9 +406,11 @@ impl Checker<'_> {
             return Err(Rejection::NotFrench);
         }
         self.french_words(text)?;
-        let vulgar: Vec<String> = phrase_tokens(text)
-            .into_iter()
+        let tokens = phrase_tokens(text);
+        let vulgar: Vec<String> = tokens
+            .iter()
             .filter(|t| is_vulgar(&t.to_lowercase()) && !self.source.has_word(t))
+            .cloned()
             .collect();
         if !vulgar.is_empty() {
             return Err(Rejection::Vulgar(vulgar));
@@ -416,7 +418,7 @@ impl Checker<'_> {
         if let Some(words) = first_disagreement(text) {
             return Err(Rejection::Agreement(words));
         }
-        let borrowed: Vec<String> = phrase_tokens(text)
+        let borrowed: Vec<String> = tokens
             .into_iter()
             .filter(|t| self.foreign.contains(&stem(t)))
             .collect();

@@ -246,15 +246,7 @@ impl<'a> Writer<'a> {
             foreign: &foreign,
         };
         for (candidate, mean_logprob) in offered {
-            let (kept, _) = self.judge(candidate.clone(), *mean_logprob, &judged);
-            if let Some(c) = self
-                .stats
-                .pieces
-                .last_mut()
-                .and_then(|p| p.candidates.last_mut())
-            {
-                c.salvaged = true;
-            }
+            let (kept, _) = self.judge(candidate.clone(), *mean_logprob, &judged, true);
             if let Ok(kept) = kept {
                 return Ok(Some(kept));
             }
@@ -286,7 +278,7 @@ impl<'a> Writer<'a> {
                 _ => None,
             };
             let (candidate, mean_logprob) = self.generate(&prompt, &settings, ahead)?;
-            let (verdict, misses) = self.judge(candidate, mean_logprob, &judged);
+            let (verdict, misses) = self.judge(candidate, mean_logprob, &judged, false);
             match verdict {
                 Ok(kept) => match provisional.take() {
                     None if misses > 0 && attempt + 1 < self.attempts => {
@@ -507,13 +499,15 @@ impl<'a> Writer<'a> {
     }
 
     /// Checks `candidate` (its quotation marks put back as its original asks) and records it
-    /// in the current piece: the candidate back when it passes, else why not; and how many of
-    /// its words are unmatched when it was checked word by word (a paraphrase).
+    /// in the current piece (`salvaged` from its paragraph's answer, or just written): the
+    /// candidate back when it passes, else why not; and how many of its words are unmatched
+    /// when it was checked word by word (a paraphrase).
     fn judge(
         &mut self,
         candidate: String,
         mean_logprob: Option<f32>,
         judged: &Judged,
+        salvaged: bool,
     ) -> (std::result::Result<String, Rejection>, usize) {
         let candidate = requoted(judged.original, candidate);
         let checker = Checker {
@@ -528,31 +522,31 @@ impl<'a> Writer<'a> {
             .as_ref()
             .filter(|w| w.lexically_checked())
             .map_or(0, |w| w.unaccounted.len() + w.unrendered.len());
-        (self.record(candidate, mean_logprob, verdict, words), misses)
+        let record = CandidateRecord {
+            text: candidate.clone(),
+            mean_logprob: mean_logprob.map(|lp| (f64::from(lp) * 100.0).round() / 100.0),
+            rejected: None,
+            words: words.map(WordCheck::from),
+            salvaged,
+        };
+        (self.record(candidate, record, verdict), misses)
     }
 
-    /// Records `candidate` and the check's `verdict` in the current piece: the candidate
-    /// back when it is kept, else why it was not.
+    /// Records `record` (the candidate's record, its verdict not yet in it) and the check's
+    /// `verdict` in the current piece: the candidate back when it is kept, else why it was not.
     fn record(
         &mut self,
         candidate: String,
-        mean_logprob: Option<f32>,
+        mut record: CandidateRecord,
         verdict: std::result::Result<(), Rejection>,
-        words: Option<Coverage>,
     ) -> std::result::Result<String, Rejection> {
-        let rejected = verdict.as_ref().err().map(|r| Rejected {
+        record.rejected = verdict.as_ref().err().map(|r| Rejected {
             reason: reason(r),
             detail: r.to_string(),
         });
         if let Some(piece) = self.stats.pieces.last_mut() {
-            piece.kept = rejected.is_none();
-            piece.candidates.push(CandidateRecord {
-                text: candidate.clone(),
-                mean_logprob: mean_logprob.map(|lp| (f64::from(lp) * 100.0).round() / 100.0),
-                rejected,
-                words: words.map(WordCheck::from),
-                salvaged: false,
-            });
+            piece.kept = record.rejected.is_none();
+            piece.candidates.push(record);
         }
         match verdict {
             Ok(()) => {
