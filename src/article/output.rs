@@ -124,9 +124,27 @@ impl Article {
 /// Writes `contents` to `path` through a temporary file in the same directory that is
 /// renamed over `path` at the end. If anything fails, `path` keeps its old content and
 /// the temporary file is removed. A new file gets mode 0644 on Unix; a replaced file
-/// keeps its permissions.
+/// keeps its permissions. A symbolic link is followed (the file it names is replaced, the
+/// link stays), and a path that is not a regular file — `/dev/null`, a FIFO, a terminal —
+/// is written straight into: renaming over it would replace the device with a file.
 pub fn write_atomically(path: &Path, contents: &str) -> Result<()> {
-    let dir = match path.parent() {
+    let target = match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+        }
+        _ => path.to_path_buf(),
+    };
+    let existing = std::fs::metadata(&target).ok();
+    if let Some(meta) = &existing {
+        if !meta.is_file() && !meta.is_dir() {
+            return std::fs::OpenOptions::new()
+                .write(true)
+                .open(&target)
+                .and_then(|mut f| f.write_all(contents.as_bytes()))
+                .map_err(|e| Error::io(path, e));
+        }
+    }
+    let dir = match target.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
@@ -138,8 +156,8 @@ pub fn write_atomically(path: &Path, contents: &str) -> Result<()> {
     temp.write_all(contents.as_bytes())
         .map_err(|e| Error::io(path, e))?;
     temp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-    let permissions = match std::fs::metadata(path) {
-        Ok(meta) if meta.is_file() => Some(meta.permissions()),
+    let permissions = match existing {
+        Some(meta) if meta.is_file() => Some(meta.permissions()),
         _ => default_permissions(),
     };
     if let Some(permissions) = permissions {
@@ -148,7 +166,7 @@ pub fn write_atomically(path: &Path, contents: &str) -> Result<()> {
             .map_err(|e| Error::io(path, e))?;
     }
     // On failure the returned error owns the temporary file, which is deleted on drop.
-    temp.persist(path)
+    temp.persist(&target)
         .map_err(|e| Error::io(path, plain_io(&e.error)))?;
     Ok(())
 }
@@ -265,6 +283,32 @@ mod tests {
             "{:?}",
             leftovers(dir.path())
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_device_is_written_into_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        write_atomically(Path::new("/dev/null"), "rien").unwrap();
+        let meta = std::fs::metadata("/dev/null").unwrap();
+        assert!(meta.file_type().is_char_device(), "{meta:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_is_followed_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.md");
+        std::fs::write(&real, "old").unwrap();
+        let link = dir.path().join("link.md");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write_atomically(&link, "new").unwrap();
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
+        assert!(leftovers(dir.path()).is_empty());
     }
 
     #[test]

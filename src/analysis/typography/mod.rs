@@ -12,7 +12,6 @@
 mod protect;
 pub mod title_case;
 
-use std::io::Write;
 use std::path::Path;
 
 use serde::Serialize;
@@ -67,17 +66,7 @@ pub fn fix_file(path: impl AsRef<Path>) -> Result<Vec<Fix>> {
     if fixes.is_empty() {
         return Ok(fixes);
     }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
-    tmp.write_all(fixed.as_bytes())
-        .map_err(|e| Error::io(tmp.path(), e))?;
-    if let Ok(meta) = std::fs::metadata(path) {
-        let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
-    }
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    crate::article::write_atomically(path, &fixed)?;
     Ok(fixes)
 }
 
