@@ -183,7 +183,19 @@ impl SourceContext {
             w.chars().next().is_some_and(char::is_uppercase)
                 && self.names.contains(&crate::analysis::text::fold(w))
         };
-        unknown_words(text, &|w| (french && self.has_word(w)) || name(w))
+        let mut unknown = unknown_words(text, &|w| (french && self.has_word(w)) || name(w));
+        if !french {
+            // « al », « die », « causa »: French only inside a locution, the source's own word.
+            for token in phrase_tokens(text) {
+                if crate::analysis::spelling::only_in_locutions(&token)
+                    && self.words.contains(&token)
+                    && !unknown.iter().any(|w| w.to_lowercase() == token)
+                {
+                    unknown.push(token);
+                }
+            }
+        }
+        unknown
     }
 
     /// The content stems of `examples` (a prompt's own examples) that the source lacks.
@@ -208,6 +220,15 @@ mod tests {
         );
         assert!(es
             .unknown_words("Helionorte refuse ces critiques.")
+            .is_empty());
+        // French only in a locution (« al dente »), and the source's own word: untranslated.
+        let it = SourceContext::new("Il tram sarà gratuito fino al 30 novembre.", Lang::It);
+        assert_eq!(
+            it.unknown_words("Le tram sera gratuit jusqu’al 30 novembre."),
+            vec!["al"]
+        );
+        assert!(it
+            .unknown_words("Le tram sera gratuit jusqu’au 30 novembre.")
             .is_empty());
         assert_eq!(
             es.unknown_words("Durante les mois de travaux."),

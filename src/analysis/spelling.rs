@@ -50,6 +50,29 @@ pub fn is_french_word(word: &str) -> bool {
     false
 }
 
+/// Words the dictionary has only as part of a locution (« al » of *al dente*, « die » of
+/// *ad vitam aeternam*… tagged `po:loc`): French, but never alone. A translation that has one
+/// from its source (« jusqu’al 30 novembre » for *fino al*) left a word untranslated.
+static ONLY_IN_LOCUTIONS: LazyLock<std::collections::HashSet<&'static str>> = LazyLock::new(|| {
+    let mut seen: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
+    for line in FRENCH_DIC.lines().skip(1) {
+        let word = line.split(['/', ' ', '\t']).next().unwrap_or("");
+        let loc = line.contains("po:loc");
+        seen.entry(word)
+            .and_modify(|all| *all &= loc)
+            .or_insert(loc);
+    }
+    seen.into_iter()
+        .filter(|&(w, all)| all && !w.is_empty())
+        .map(|(w, _)| w)
+        .collect()
+});
+
+/// Whether the dictionary has `word` (lower case) only inside locutions ([`ONLY_IN_LOCUTIONS`]).
+pub fn only_in_locutions(word: &str) -> bool {
+    ONLY_IN_LOCUTIONS.contains(word)
+}
+
 /// Vulgar French words (lower case): a small model that garbles a word can land on one
 /// (« baisés » for « baissé »), and a newspaper prints none that its source did not quote. The
 /// noun « baiser » (a kiss) is not one.

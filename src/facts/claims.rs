@@ -429,9 +429,124 @@ pub fn keeps_attributions(candidate: &str, original: &str, lang: Lang) -> bool {
         .all(|s| original_stems.contains(s))
 }
 
+/// The first-person words of `lang` (lower case; an elided one with its apostrophe).
+/// Italian *ci* (also « there ») and Portuguese *nos* (also « in the ») are left out.
+fn first_person_words(lang: Lang) -> &'static [&'static str] {
+    match lang {
+        Lang::Fr => &[
+            "je", "j’", "me", "m’", "moi", "nous", "mon", "ma", "mes", "notre", "nos",
+        ],
+        Lang::En => &[
+            "i",
+            "i’",
+            "we",
+            "we’",
+            "me",
+            "us",
+            "my",
+            "our",
+            "ours",
+            "mine",
+            "myself",
+            "ourselves",
+        ],
+        Lang::De => &[
+            "ich", "wir", "mich", "mir", "uns", "mein", "meine", "meinen", "meinem", "meiner",
+            "meines", "unser", "unsere", "unseren", "unserem", "unserer", "unseres",
+        ],
+        Lang::Es => &[
+            "yo", "nosotros", "nosotras", "me", "mi", "mis", "nos", "nuestro", "nuestra",
+            "nuestros", "nuestras", "conmigo",
+        ],
+        Lang::It => &[
+            "io", "noi", "mi", "me", "mio", "mia", "miei", "mie", "nostro", "nostra", "nostri",
+            "nostre",
+        ],
+        Lang::Pt => &[
+            "eu", "nós", "me", "meu", "minha", "meus", "minhas", "nosso", "nossa", "nossos",
+            "nossas", "comigo", "connosco", "conosco",
+        ],
+        Lang::Other => &[],
+    }
+}
+
+/// Whether `text` (in `lang`) speaks in the first person outside its quotations. Spanish,
+/// Portuguese and Italian drop the subject pronoun, so a verb of the first person plural
+/// (-mos, -iamo) counts too (with a few other words in -mos, which only makes the check
+/// more lenient); a first person singular verb cannot be told from others (*sono*).
+fn speaks_in_first_person(text: &str, lang: Lang) -> bool {
+    let outside = crate::facts::quotes::outside_quotations(text);
+    // *US*, the country, is not *us*.
+    let outside = outside.replace("US", " ").replace("U.S.", " ");
+    let words = first_person_words(lang);
+    tokens(&outside).iter().any(|t| {
+        words.contains(&t.as_str())
+            || (t.chars().count() > 4
+                && match lang {
+                    Lang::Es | Lang::Pt => t.ends_with("mos"),
+                    Lang::It => t.ends_with("iamo"),
+                    _ => false,
+                })
+    })
+}
+
+/// Whether a French candidate speaks in the first person (« je », « nous », « notre »…)
+/// outside quotations only where its original (in `lang`) does: a news article speaks of
+/// others, and « Je suis déjà parti » for *Sono già partiti* (« they have started ») invents
+/// a speaker.
+pub fn keeps_person(candidate: &str, original: &str, lang: Lang) -> bool {
+    !speaks_in_first_person(candidate, Lang::Fr) || speaks_in_first_person(original, lang)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_first_person_the_original_lacks_is_caught() {
+        let it = "Sono già partiti gli studi di fattibilità per il prolungamento della linea.";
+        assert!(!keeps_person(
+            "Je suis déjà parti pour les études de faisabilité.",
+            it,
+            Lang::It
+        ));
+        assert!(keeps_person(
+            "Les études de faisabilité ont déjà commencé.",
+            it,
+            Lang::It
+        ));
+        // Inside a quotation the first person is the speaker's.
+        let de = "„Wir haben keine Sorge“, sagte er.";
+        assert!(keeps_person(
+            "« Nous ne sommes pas inquiets », a-t-il dit.",
+            de,
+            Lang::De
+        ));
+        let en = "The union said the US offer was not enough.";
+        assert!(!keeps_person(
+            "Le syndicat a dit que notre offre ne suffisait pas.",
+            en,
+            Lang::En
+        ));
+        assert!(keeps_person(
+            "Nous ferons grève, a écrit le syndicat.",
+            "We will strike, the union wrote.",
+            Lang::En
+        ));
+        // A dropped subject: « Abbiamo », « Hemos » are the first person plural.
+        assert!(keeps_person(
+            "Nous avons accumulé du retard.",
+            "Abbiamo accumulato ritardi.",
+            Lang::It
+        ));
+        assert!(keeps_person(
+            "Nous avons modifié le tracé.",
+            "Hemos modificado el trazado.",
+            Lang::Es
+        ));
+        assert!(keeps_person("Il m’a dit non.", "Il m’a dit non.", Lang::Fr));
+        assert!(!keeps_person("Il m’a dit non.", "Il a dit non.", Lang::Fr));
+    }
 
     #[test]
     fn restriction_turned_into_negation_is_caught() {

@@ -40,6 +40,10 @@ pub struct Facts {
     pub entities: Vec<Name>,
     /// Canonical numbers (digits, number words, and scaled « 2 millions »).
     pub numbers: HashSet<String>,
+    /// The canonical numbers the source writes in digits at least once without a multiplier
+    /// word: only these may take one the source does not give them (« 1,2 milioni » is no
+    /// « 1,2 milliard »).
+    bare: HashSet<String>,
     /// Dates as `MM-DD`.
     pub dates: HashSet<String>,
     /// The days of the week the source names (0 for Monday).
@@ -231,7 +235,11 @@ impl Facts {
                 .collect(),
         );
         let mut numbers: HashSet<String> = HashSet::new();
+        let mut bare = HashSet::new();
         for n in numbers::numbers(source, lang) {
+            if n.scaled.is_none() {
+                bare.insert(n.canonical.clone());
+            }
             numbers.insert(n.canonical);
             numbers.extend(n.scaled);
         }
@@ -250,6 +258,7 @@ impl Facts {
             lang,
             entities,
             numbers,
+            bare,
             dates,
             weekdays: numbers::weekdays(source).into_iter().map(|d| d.0).collect(),
             months: numbers::months(source).into_iter().map(|m| m.0).collect(),
@@ -291,8 +300,10 @@ impl Facts {
         }
         let mut seen = HashSet::new();
         for n in numbers::numbers(candidate, Lang::Fr) {
-            let known = self.numbers.contains(&n.canonical)
-                || n.scaled.as_ref().is_some_and(|s| self.numbers.contains(s));
+            let known = match &n.scaled {
+                Some(scaled) => self.numbers.contains(scaled) || self.bare.contains(&n.canonical),
+                None => self.numbers.contains(&n.canonical),
+            };
             if !known && seen.insert(n.raw.clone()) {
                 report.unknown_numbers.push(n.raw);
             }
@@ -515,6 +526,27 @@ mod tests {
         assert_eq!(r.unknown_numbers, ["lire"]);
         assert!(facts
             .check("Le chantier a coûté 19 millions d’euros de plus, à lire ici.")
+            .is_faithful());
+    }
+
+    #[test]
+    fn an_amount_in_another_order_of_magnitude_is_unknown() {
+        // Written by the 1.5B for « 1,2 milioni di euro ».
+        let facts = Facts::extract("Il Comune ha stanziato 1,2 milioni di euro e 3 miliardi.");
+        let r = facts.check("La commune a dépensé 1,2 milliard d’euros.");
+        assert_eq!(r.unknown_numbers, ["1,2"]);
+        assert!(facts
+            .check("La commune a alloué 1,2 million d’euros et 3 milliards.")
+            .is_faithful());
+        assert!(!facts.check("Et 3 millions.").is_faithful());
+        // « mil millones » is a milliard; a figure the source writes bare may take any word.
+        let facts = Facts::extract("La planta costará 1,5 mil millones; tiene 4 paneles.");
+        assert!(facts.check("L’usine coûtera 1,5 milliard.").is_faithful());
+        assert!(!facts.check("L’usine coûtera 1,5 million.").is_faithful());
+        assert!(facts.check("Elle a 4 millions de panneaux.").is_faithful());
+        let facts = Facts::extract("Custa 2 milhões de euros e o outro £5bn.");
+        assert!(facts
+            .check("Il coûte 2 millions d’euros et l’autre 5 milliards de livres.")
             .is_faithful());
     }
 

@@ -95,14 +95,25 @@ fn scale(canonical: &str, by: u64) -> Option<String> {
     (scaled.fract() == 0.0 && scaled < 1e18).then(|| format!("{}", scaled as u64))
 }
 
+/// The multiplier word that starts `text`, if any (« millions » → 10⁶). Spanish and
+/// Portuguese say a thousand millions for a milliard: « mil millones », « mil milhões ».
 fn multiplier_after(text: &str) -> Option<u64> {
-    let word: String = text
-        .trim_start()
+    let text = text.trim_start();
+    let end = text
+        .find(|c: char| !c.is_alphabetic())
+        .unwrap_or(text.len());
+    let k = *NUMBER_MULTIPLIERS.get(fold(&text[..end]).as_str())?;
+    let rest = &text[end..];
+    let next: String = rest
+        .strip_prefix(' ')
+        .unwrap_or("")
         .chars()
         .take_while(|c| c.is_alphabetic())
         .collect();
-    let word = fold(&word);
-    NUMBER_MULTIPLIERS.get(word.as_str()).copied()
+    match fold(&next).as_str() {
+        "millones" | "milhoes" if k == 1000 => Some(1_000_000_000),
+        _ => Some(k),
+    }
 }
 
 /// The numbers written with digits in `text`. Digits glued after a letter (« M31 »)

@@ -23,6 +23,20 @@ pub fn quotations(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// `text` without its quotations: each balanced one becomes a space, and a quotation still
+/// open at the end (or closed without its start: a sentence inside a longer quotation) takes
+/// the rest of the text (or all before it) with it.
+pub fn outside_quotations(text: &str) -> String {
+    let mut out = QUOTE.replace_all(text, " ").into_owned();
+    if let Some((close, mark)) = out.char_indices().rfind(|(_, c)| ['»', '”'].contains(c)) {
+        out.replace_range(..close + mark.len_utf8(), " ");
+    }
+    if let Some(open) = out.find(['«', '„', '“', '"']) {
+        out.truncate(open);
+    }
+    out
+}
+
 /// `text` as a sequence of folded words between single spaces, padded with a space
 /// at both ends so that word-bounded searches are plain substring searches.
 pub fn normalise(text: &str) -> String {
@@ -64,5 +78,20 @@ mod tests {
         assert!(quote_found("nous ne céderons […] jamais", &norm));
         assert!(!quote_found("nous ne reculerons pas", &norm));
         assert!(!quote_found("…", &norm));
+    }
+
+    #[test]
+    fn what_is_outside_quotations() {
+        let words = |t: &str| {
+            outside_quotations(t)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert_eq!(words("Il a dit « nous partons » hier."), "Il a dit hier.");
+        assert_eq!(words("„Wir gehen“, sagte er."), ", sagte er.");
+        assert_eq!(words("Elle a ajouté : « Nous verrons"), "Elle a ajouté :");
+        assert_eq!(words("nous verrons », a-t-elle dit."), ", a-t-elle dit.");
+        assert_eq!(words("Sans citation."), "Sans citation.");
     }
 }

@@ -13,7 +13,7 @@ use crate::analysis::fragments::{fragment, Fragment};
 use crate::analysis::lists::FUNCTION_WORDS;
 use crate::analysis::spelling::is_vulgar;
 use crate::analysis::text::{phrase_tokens, sentences, word_count};
-use crate::facts::claims::{keeps_attributions, keeps_polarity};
+use crate::facts::claims::{keeps_attributions, keeps_person, keeps_polarity};
 use crate::facts::quantities::{changed_quantities, Quantity};
 use crate::facts::quotes::{normalise, quotations};
 use crate::facts::{numbers, Facts};
@@ -60,6 +60,8 @@ pub enum Rejection {
     Polarity,
     /// A speaker added, lost or changed.
     Attribution,
+    /// The first person (« je », « nous ») outside quotations where the original has none.
+    FirstPerson,
     /// Words of the prompt's own examples that the source does not have.
     PromptWords(Vec<String>),
     /// A paraphrase that adds or loses content words: it says something else.
@@ -123,6 +125,9 @@ impl std::fmt::Display for Rejection {
             }
             Rejection::Polarity => write!(f, "a negation or restriction added or lost"),
             Rejection::Attribution => write!(f, "who said or announced it changed"),
+            Rejection::FirstPerson => {
+                write!(f, "speaks in the first person where the source does not")
+            }
             Rejection::PromptWords(w) => {
                 write!(f, "words from the prompt's examples: {}", w.join(", "))
             }
@@ -500,6 +505,9 @@ impl Checker<'_> {
             }
             if !keeps_attributions(text, original, self.source.lang) {
                 return Err(Rejection::Attribution);
+            }
+            if !keeps_person(text, original, self.source.lang) {
+                return Err(Rejection::FirstPerson);
             }
             let changed = changed_quantities(text, original, self.source.lang);
             if !changed.is_empty() {

@@ -651,6 +651,7 @@ fn warning(task: Task, rejection: &Rejection) -> Option<String> {
         }
         Rejection::Polarity => "Garde exactement les négations et les restrictions du texte (ne… pas, ne… que, sans, seulement), ni plus ni moins.".into(),
         Rejection::Attribution => "Garde exactement qui dit quoi : n’ajoute, ne retire et ne change aucune source.".into(),
+        Rejection::FirstPerson => "Le texte ne parle pas à la première personne : ni « je » ni « nous » hors des citations.".into(),
         Rejection::MissingSentences { .. } => "Traduis chaque phrase du texte : aucune ne doit manquer.".into(),
         Rejection::Fragment(_) => "Écris des phrases complètes, chacune avec son verbe conjugué.".into(),
         Rejection::BrokenQuotes(quotes) => format!(
@@ -710,6 +711,7 @@ fn reason(r: &Rejection) -> String {
         Rejection::Agreement(_) => "agreement",
         Rejection::Polarity => "polarity",
         Rejection::Attribution => "attribution",
+        Rejection::FirstPerson => "first_person",
         Rejection::PromptWords(_) => "prompt_words",
         Rejection::Drift { .. } => "drift",
         Rejection::MissingSentences { .. } => "missing_sentences",
@@ -738,7 +740,9 @@ fn clean(text: &str) -> String {
         Some(mark) => format!("{},{}", mark.as_str(), &c[2]),
         None => " »,".to_string(),
     });
-    with_elisions(&french_numbers(&incise_after_quotation(&t)))
+    with_elisions(&years_without_article(&french_numbers(
+        &incise_after_quotation(&t),
+    )))
 }
 
 /// A quotation that ends its sentence and is followed by an incise (« …qui se vide. » a
@@ -814,6 +818,51 @@ fn french_numbers(text: &str) -> String {
     PERCENT.replace_all(&out, "$1\u{a0}%").into_owned()
 }
 
+/// A year as French writes it, where a translation kept the article of an Italian or Spanish
+/// one (*prima del 2027*, *nel 2021*, *en el 2025*): « avant le 2027 » → « avant 2027 »,
+/// « dans le 2021 » → « en 2021 », « jusqu’au 2023 » → « jusqu’en 2023 », « à partir du 2026 »
+/// → « à partir de 2026 ». Only a year that ends its phrase is mended: « le 2000 mètres » is
+/// a race.
+fn years_without_article(text: &str) -> String {
+    use std::sync::LazyLock;
+    static YEAR: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(
+            r"\b(?:(avant|après|depuis|dès|pour|vers|entre|d’ici) le|(dans le|en le|au)|(du)|(le)) ((?:19|20)\d\d)\b",
+        )
+        .expect("valid")
+    });
+    const THEN: [&str; 12] = [
+        "et", "ou", "mais", "à", "au", "en", "pour", "par", "selon", "avec", "sans", "puis",
+    ];
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for c in YEAR.captures_iter(text) {
+        let whole = c.get(0).expect("a match");
+        let year = &c[5];
+        let rest = &text[whole.end()..];
+        let next: String = rest
+            .strip_prefix(' ')
+            .map(|r| r.chars().take_while(|c| c.is_alphanumeric()).collect())
+            .unwrap_or_default();
+        let ends_phrase = next.is_empty()
+            && !rest.starts_with(|c: char| c.is_alphanumeric() || c == '\u{a0}' || c == '\u{202f}')
+            || THEN.contains(&next.as_str());
+        if !ends_phrase {
+            continue;
+        }
+        let mended = match (c.get(1), c.get(3)) {
+            (Some(preposition), _) => format!("{} {year}", preposition.as_str()),
+            (None, Some(_)) => format!("de {year}"),
+            (None, None) => format!("en {year}"),
+        };
+        out.push_str(&text[last..whole.start()]);
+        out.push_str(&mended);
+        last = whole.end();
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
 /// Whether `a` and `b` are the same words in the same order (case, accents, punctuation and
 /// typography aside).
 fn same_words(a: &str, b: &str) -> bool {
@@ -831,6 +880,37 @@ fn same_words(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_year_takes_no_article() {
+        // Written by the 1.5B for « non potranno iniziare prima del 2027 ».
+        assert_eq!(
+            clean("Les travaux ne peuvent pas commencer avant le 2027."),
+            "Les travaux ne peuvent pas commencer avant 2027."
+        );
+        assert_eq!(
+            clean("Le chantier a commencé dans le 2021, puis"),
+            "Le chantier a commencé en 2021, puis"
+        );
+        assert_eq!(
+            clean("Il devait finir à l’été du 2023 et"),
+            "Il devait finir à l’été de 2023 et"
+        );
+        assert_eq!(clean("Gratuit jusqu’au 2026."), "Gratuit jusqu’en 2026.");
+        assert_eq!(
+            clean("Il ouvrira le 2027 à Turin."),
+            "Il ouvrira en 2027 à Turin."
+        );
+        for kept in [
+            "Elle a couru le 2000 mètres.",
+            "Le 12 mars 2027, la ligne ouvre.",
+            "Le 2027 sera une année chargée.",
+            "La hausse du 2024\u{a0}%.",
+            "Il a reçu le 1500 000 euros.",
+        ] {
+            assert_eq!(clean(kept), kept);
+        }
+    }
 
     #[test]
     fn the_comma_of_an_incise_goes_after_the_quotation() {
