@@ -73,6 +73,31 @@ pub fn only_in_locutions(word: &str) -> bool {
     ONLY_IN_LOCUTIONS.contains(word)
 }
 
+/// The dictionary's verbs, as its headwords give them (the infinitive), each with whether
+/// the same word is a noun too (« le dîner », « l’avoir »).
+static INFINITIVES: LazyLock<std::collections::HashMap<&'static str, bool>> = LazyLock::new(|| {
+    let mut verbs = std::collections::HashMap::new();
+    let mut nouns = std::collections::HashSet::new();
+    for line in FRENCH_DIC.lines().skip(1) {
+        let word = line.split(['/', ' ', '\t']).next().unwrap_or("");
+        if line.contains(" po:v") {
+            verbs.insert(word, false);
+        } else if line.contains("po:nom") {
+            nouns.insert(word);
+        }
+    }
+    for (verb, noun) in verbs.iter_mut() {
+        *noun = nouns.contains(verb);
+    }
+    verbs
+});
+
+/// Whether `word` (lower case) is a verb's infinitive, and not also a noun (« offrir », not
+/// « dîner »).
+pub fn is_infinitive_only(word: &str) -> bool {
+    INFINITIVES.get(word) == Some(&false)
+}
+
 /// Vulgar French words (lower case): a small model that garbles a word can land on one
 /// (« baisés » for « baissé »), and a newspaper prints none that its source did not quote. The
 /// noun « baiser » (a kiss) is not one.

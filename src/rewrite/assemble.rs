@@ -769,11 +769,19 @@ pub fn needs_antecedent(heading: &str) -> bool {
             && OBJECTS.contains(&pair[0].as_str())
             && (AVOIR_FORMS.contains(pair[1].as_str()) || ETRE_FORMS.contains(pair[1].as_str()))
     });
+    // « Les rendre disponibles eux-mêmes » (cut after « et » from « …de les louer et les rendre
+    // disponibles »): an object pronoun before an infinitive stands for a noun said before.
+    let object_before_infinitive = tokens.len() > 1
+        && ["les", "la", "l’", "lui", "leur"].contains(&tokens[0].as_str())
+        && crate::analysis::spelling::is_infinitive_only(&tokens[1]);
     // « …n’avaient rien à voir avec cela »: what « cela » stands for is in another sentence.
     let demonstrative_end = tokens
         .last()
         .is_some_and(|w| ["cela", "ceci", "ça"].contains(&w.as_str()));
-    opens_with_pronoun(heading) || object_before_verb || demonstrative_end
+    opens_with_pronoun(heading)
+        || object_before_verb
+        || object_before_infinitive
+        || demonstrative_end
 }
 
 /// Applies the structural rules and French typography to the article in place, one rule
@@ -1078,6 +1086,17 @@ mod tests {
         assert!(needs_antecedent("Le maire les a reçus samedi"));
         assert!(!needs_antecedent("La direction a démenti la fermeture"));
         assert!(!needs_antecedent("Les élus ont voté le budget"));
+        // Nor a clause whose object pronoun stands before an infinitive.
+        assert!(needs_antecedent("Les rendre disponibles eux-mêmes"));
+        assert!(needs_antecedent("Leur offrir un abonnement"));
+        assert!(!needs_antecedent("Le dîner des bénévoles a lieu samedi"));
+        assert!(!needs_antecedent("La ligne rouvre en mars"));
+        let paragraphs = vec![
+            "Un nouveau système permet aux lecteurs de les louer et les rendre disponibles eux-mêmes."
+                .to_string(),
+        ];
+        let heading = extractive_heading(&paragraphs);
+        assert!(!heading.starts_with("Les rendre"), "{heading}");
         // « cela » stands for what another sentence said.
         assert!(needs_antecedent(
             "Les États-Unis n’avaient rien à voir avec cela"
