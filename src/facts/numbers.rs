@@ -162,6 +162,138 @@ pub fn number_words(text: &str) -> Vec<String> {
     out
 }
 
+/// What a number may count, and the words (folded) that say it in the languages plume reads.
+const UNITS: [(&str, &[&str]); 8] = [
+    (
+        "hour",
+        &[
+            "heure", "heures", "h", "hour", "hours", "stunde", "stunden", "uhr", "hora", "horas",
+            "ora", "ore",
+        ],
+    ),
+    (
+        "minute",
+        &[
+            "minute", "minutes", "min", "minuten", "minuto", "minutos", "minuti",
+        ],
+    ),
+    (
+        "day",
+        &[
+            "jour", "jours", "journee", "journees", "day", "days", "tag", "tage", "tagen", "dia",
+            "dias", "giorno", "giorni",
+        ],
+    ),
+    (
+        "week",
+        &[
+            "semaine",
+            "semaines",
+            "week",
+            "weeks",
+            "woche",
+            "wochen",
+            "semana",
+            "semanas",
+            "settimana",
+            "settimane",
+        ],
+    ),
+    (
+        "month",
+        &[
+            "mois", "month", "months", "monat", "monate", "monaten", "mes", "meses", "mese", "mesi",
+        ],
+    ),
+    (
+        "year",
+        &[
+            "an", "ans", "annee", "annees", "year", "years", "jahr", "jahre", "jahren", "ano",
+            "anos", "anno", "anni",
+        ],
+    ),
+    (
+        "percent",
+        &[
+            "%", "cent", "pourcent", "percent", "prozent", "ciento", "cento",
+        ],
+    ),
+    (
+        "kilometre",
+        &[
+            "km",
+            "kilometre",
+            "kilometres",
+            "kilometer",
+            "kilometers",
+            "kilometern",
+            "kilometro",
+            "kilometros",
+            "chilometro",
+            "chilometri",
+            "quilometro",
+            "quilometros",
+        ],
+    ),
+];
+
+/// The unit of the word that starts `text` (after spaces, a hyphen or « pour »/*per*/*por*:
+/// « 72-hour », « 9 pour cent »), if it is one, and where that word ends in `text`.
+fn unit_after(text: &str) -> Option<(&'static str, usize)> {
+    let mut rest = text.trim_start_matches([' ', '\u{a0}', '\u{202f}', '-']);
+    if rest.starts_with('%') {
+        return Some(("percent", text.len() - rest.len() + 1));
+    }
+    for per in ["pour ", "per ", "por "] {
+        rest = rest.strip_prefix(per).unwrap_or(rest);
+    }
+    let end = rest
+        .find(|c: char| !c.is_alphabetic())
+        .unwrap_or(rest.len());
+    let word = fold(&rest[..end]);
+    UNITS
+        .iter()
+        .find(|(_, words)| words.contains(&word.as_str()))
+        .map(|(unit, _)| (*unit, text.len() - rest.len() + end))
+}
+
+/// The numbers of `text` that count a unit (hours, days, years, per cent…), in digits or in
+/// words: (the canonical value, the unit, the number and its unit as written). « an fünf Tagen » gives `("5", "day")`;
+/// « un », « one », whose value is also an article, are left out.
+pub fn counted(text: &str, lang: Lang) -> Vec<(String, &'static str, String)> {
+    static WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\p{L}+").unwrap());
+    let mut out = Vec::new();
+    for m in NUMBER.find_iter(text) {
+        if text[..m.start()]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphabetic)
+        {
+            continue;
+        }
+        if let Some((unit, len)) = unit_after(&text[m.end()..]) {
+            let raw = text[m.start()..m.end() + len].trim().to_string();
+            out.push((canonical(m.as_str(), lang), unit, raw));
+        }
+    }
+    for m in WORD.find_iter(text) {
+        let Some(&value) = NUMBER_WORDS.get(fold(m.as_str()).as_str()) else {
+            continue;
+        };
+        if value == 1 {
+            continue;
+        }
+        if let Some((unit, len)) = unit_after(&text[m.end()..]) {
+            out.push((
+                value.to_string(),
+                unit,
+                text[m.start()..m.end() + len].to_string(),
+            ));
+        }
+    }
+    out
+}
+
 /// A date found in a text: as written, and canonical (`MM-DD`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Date {
@@ -374,6 +506,36 @@ mod tests {
         let words = number_words("two million people");
         assert!(words.contains(&"2".to_string()) && words.contains(&"2000000".to_string()));
         assert_eq!(number_words("deux ans"), vec!["2"]);
+    }
+
+    #[test]
+    fn numbers_that_count_a_unit() {
+        let units = |t: &str, lang| {
+            counted(t, lang)
+                .into_iter()
+                .map(|(v, u, raw)| format!("{v} {u} {raw}"))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            units(
+                "an fünf Tagen pro Woche bis 20 Uhr, von 34 auf 52 Stunden",
+                Lang::De
+            ),
+            ["20 hour 20 Uhr", "52 hour 52 Stunden", "5 day fünf Tagen"]
+        );
+        assert_eq!(
+            units("a 72-hour strike, 9 per cent, 4 km", Lang::En),
+            [
+                "72 hour 72-hour",
+                "9 percent 9 per cent",
+                "4 kilometre 4 km"
+            ]
+        );
+        assert_eq!(
+            units("de 5 heures à 20 h, 6,5 %", Lang::Fr),
+            ["5 hour 5 heures", "20 hour 20 h", "6.5 percent 6,5 %"]
+        );
+        assert!(units("une heure, 16 novembre, 1,2 million d’heures", Lang::Fr).is_empty());
     }
 
     #[test]

@@ -473,6 +473,19 @@ impl Checker<'_> {
         if !own.numbers.is_subset(&candidate_facts.numbers) {
             return Err(Rejection::DroppedNumbers);
         }
+        // A number counts what its original's counts: « an fünf Tagen » is not « 5 heures ».
+        let theirs = numbers::counted(original, self.source.lang);
+        let recounted: Vec<String> = numbers::counted(text, Lang::Fr)
+            .into_iter()
+            .filter(|(value, unit, _)| {
+                let same: Vec<_> = theirs.iter().filter(|(v, _, _)| v == value).collect();
+                !same.is_empty() && !same.iter().any(|(_, u, _)| u == unit)
+            })
+            .map(|(_, _, raw)| raw)
+            .collect();
+        if !recounted.is_empty() {
+            return Err(Rejection::UnknownNumbers(recounted));
+        }
         // « Entre décembre et février », « mardi soir »: when a thing happened is a fact too
         let mut dropped: Vec<String> = numbers::weekdays(original)
             .into_iter()
@@ -703,6 +716,23 @@ mod tests {
             check("Samedi 12 avril, Jeanne Morel, maire de Valbrune, a inauguré une passerelle de 52 mètres.", original),
             Err(Rejection::UnknownNumbers(_) | Rejection::DroppedNumbers)
         ));
+    }
+
+    #[test]
+    fn a_number_that_counts_something_else_is_rejected() {
+        // Written by the 1.5B for « an fünf Tagen pro Woche bis 20 Uhr ».
+        let de = "Ab dem 2. September ist das Haus an fünf Tagen pro Woche bis 20 Uhr geöffnet.";
+        let check = |candidate| check_with(de, Lang::De, "", &Said::default(), candidate, de);
+        let checked =
+            check("Depuis le 2 septembre, la maison est ouverte de 5 heures à 20 heures.");
+        assert!(
+            matches!(&checked, Err(Rejection::UnknownNumbers(n)) if n == &["5 heures"]),
+            "{checked:?}"
+        );
+        assert_eq!(
+            check("Depuis le 2 septembre, la maison est ouverte cinq jours par semaine jusqu’à 20 heures."),
+            Ok(())
+        );
     }
 
     #[test]
