@@ -151,6 +151,45 @@ pub struct SourceContext {
     /// the article may open with (« Helionorte refuse ces critiques. »). Empty for German, which
     /// capitalises every noun.
     names: HashSet<String>,
+    /// Words the source capitalises that are common nouns all the same (folded): its
+    /// institutions (« il Comune », « el Ayuntamiento »), and in German every capitalised word
+    /// after a determiner (« am Marktplatz », « die neue Bücherei »). A translation renders them.
+    nouns: HashSet<String>,
+}
+
+/// German determiners and the prepositions contracted with one (*am*, *zum*).
+const GERMAN_DETERMINERS: [&str; 19] = [
+    "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "eines",
+    "im", "am", "vom", "zum", "zur", "beim", "ins",
+];
+
+/// The capitalised words of a German `text` that follow a determiner, at most two lower-case
+/// words (its adjectives) between them, and no capitalised word after them (folded).
+fn german_nouns(text: &str) -> HashSet<String> {
+    let words: Vec<&str> = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut out = HashSet::new();
+    for (i, w) in words.iter().enumerate() {
+        if !GERMAN_DETERMINERS.contains(&w.to_lowercase().as_str()) {
+            continue;
+        }
+        let capitalised = |w: &&str| w.chars().next().is_some_and(char::is_uppercase);
+        let Some(at) = words[i + 1..]
+            .iter()
+            .take(3)
+            .position(|n| !n.chars().next().is_some_and(char::is_lowercase))
+            .map(|k| i + 1 + k)
+        else {
+            continue;
+        };
+        // A name of several capitalised words (« die Deutsche Bahn ») is a name.
+        if capitalised(&words[at]) && !words.get(at + 1).is_some_and(capitalised) {
+            out.insert(crate::analysis::text::fold(&words[at].to_lowercase()));
+        }
+    }
+    out
 }
 
 impl SourceContext {
@@ -162,6 +201,14 @@ impl SourceContext {
             names: match lang {
                 Lang::De => HashSet::new(),
                 _ => crate::facts::capitalised_mid_sentence(text),
+            },
+            nouns: match lang {
+                Lang::De => german_nouns(text),
+                Lang::Fr => HashSet::new(),
+                _ => crate::analysis::lists::INSTITUTIONS
+                    .iter()
+                    .map(|w| w.to_string())
+                    .collect(),
             },
         }
     }
@@ -185,12 +232,15 @@ impl SourceContext {
         };
         let mut unknown = unknown_words(text, &|w| (french && self.has_word(w)) || name(w));
         if !french {
-            // « al », « die », « causa »: French only inside a locution, the source's own word.
+            // « al », « die », « causa »: French only inside a locution, the source's own word;
+            // « le Comune », « am Marktplatz »: a noun of the source left as it was, capital and
+            // all.
             for token in phrase_tokens(text) {
-                if crate::analysis::spelling::only_in_locutions(&token)
-                    && self.words.contains(&token)
-                    && !unknown.iter().any(|w| w.to_lowercase() == token)
-                {
+                let left = (crate::analysis::spelling::only_in_locutions(&token)
+                    || (self.nouns.contains(&crate::analysis::text::fold(&token))
+                        && !crate::analysis::spelling::is_french_word(&token)))
+                    && self.words.contains(&token);
+                if left && !unknown.iter().any(|w| w.to_lowercase() == token) {
                     unknown.push(token);
                 }
             }
@@ -230,6 +280,29 @@ mod tests {
         assert!(it
             .unknown_words("Le tram sera gratuit jusqu’au 30 novembre.")
             .is_empty());
+        // Institutions Italian capitalises, German nouns after a determiner: not names.
+        let it = SourceContext::new(
+            "Secondo il Comune, la linea è costata 214 milioni.",
+            Lang::It,
+        );
+        assert_eq!(
+            it.unknown_words("Selon le Comune, la ligne a coûté 214 millions."),
+            vec!["comune"]
+        );
+        assert!(it
+            .unknown_words("Selon la commune, la ligne a coûté 214 millions.")
+            .is_empty());
+        let de = SourceContext::new(
+            "Das Haus am Marktplatz öffnet. Die neue Stadtbücherei Lindenau sagte Dorothea Vennekamp. \
+             Sie fährt mit der Deutschen Bahn.",
+            Lang::De,
+        );
+        assert_eq!(
+            de.unknown_words(
+                "La maison du Marktplatz ouvre, a dit Dorothea Vennekamp de Lindenau."
+            ),
+            vec!["marktplatz"]
+        );
         assert_eq!(
             es.unknown_words("Durante les mois de travaux."),
             vec!["Durante"]

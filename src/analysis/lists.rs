@@ -108,6 +108,11 @@ pub static SPEECH_VERBS: LazyLock<Vec<(&'static str, Vec<&'static str>)>> = Lazy
         .collect()
 });
 
+/// Institutions that Italian, Spanish and Portuguese capitalise (« il Comune »), folded: common
+/// nouns, not names.
+pub static INSTITUTIONS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| set(include_str!("data/institutions.txt")));
+
 /// Month names (fr, en, es, de; lower case, unaccented) → month number.
 pub static MONTHS: LazyLock<HashMap<&'static str, u32>> =
     LazyLock::new(|| numbered(include_str!("data/months.txt")));

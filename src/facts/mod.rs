@@ -94,6 +94,7 @@ fn is_listed(word: &str) -> bool {
         || crate::source::lang::is_foreign_function_word(&lower)
         || MONTHS.contains_key(lower.as_str())
         || crate::analysis::transition::SINGLE_WORDS.contains(&lower)
+        || crate::analysis::lists::INSTITUTIONS.contains(fold(&lower).as_str())
 }
 
 /// The exonym table, normalised once: the groups, and each variant's group.
