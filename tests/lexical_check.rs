@@ -164,3 +164,26 @@ fn the_check_finds_most_altered_paraphrases_and_few_faithful_ones() {
         .zip(&pairs)
         .all(|(c, p)| c.checked || p.lang == Lang::Other));
 }
+
+#[test]
+fn no_faithful_pair_speaks_in_another_person_or_counts_another_unit() {
+    // The first-person and unit checks (plume::facts) on the hand-written pairs: a faithful
+    // paraphrase or translation is never refused by them.
+    use plume::facts::claims::keeps_person;
+    use plume::facts::numbers::recounted;
+    let path = manifest_dir().join("tests/data/lexical/pairs.tsv");
+    let pairs = parse_pairs(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let refused = |p: &&plume::lexicon::evaluation::Pair| {
+        !keeps_person(&p.candidate, &p.source, p.lang)
+            || !recounted(&p.candidate, &p.source, p.lang).is_empty()
+    };
+    let good: Vec<&str> = pairs
+        .iter()
+        .filter(|p| p.good)
+        .filter(refused)
+        .map(|p| p.id.as_str())
+        .collect();
+    assert!(good.is_empty(), "faithful pairs refused: {good:?}");
+    let altered = pairs.iter().filter(|p| !p.good).filter(refused).count();
+    eprintln!("altered pairs refused by the person and unit checks: {altered}");
+}

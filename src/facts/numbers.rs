@@ -294,6 +294,21 @@ pub fn counted(text: &str, lang: Lang) -> Vec<(String, &'static str, String)> {
     out
 }
 
+/// The numbers of a French `candidate` that count something else than the same number of its
+/// `original` (in `lang`) counts (« 5 heures » for *an fünf Tagen*), as written. A number its
+/// original gives no unit, or does not have, is not compared here.
+pub fn recounted(candidate: &str, original: &str, lang: Lang) -> Vec<String> {
+    let theirs = counted(original, lang);
+    counted(candidate, Lang::Fr)
+        .into_iter()
+        .filter(|(value, unit, _)| {
+            let same: Vec<_> = theirs.iter().filter(|(v, _, _)| v == value).collect();
+            !same.is_empty() && !same.iter().any(|(_, u, _)| u == unit)
+        })
+        .map(|(_, _, raw)| raw)
+        .collect()
+}
+
 /// A date found in a text: as written, and canonical (`MM-DD`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Date {

@@ -473,16 +473,7 @@ impl Checker<'_> {
         if !own.numbers.is_subset(&candidate_facts.numbers) {
             return Err(Rejection::DroppedNumbers);
         }
-        // A number counts what its original's counts: « an fünf Tagen » is not « 5 heures ».
-        let theirs = numbers::counted(original, self.source.lang);
-        let recounted: Vec<String> = numbers::counted(text, Lang::Fr)
-            .into_iter()
-            .filter(|(value, unit, _)| {
-                let same: Vec<_> = theirs.iter().filter(|(v, _, _)| v == value).collect();
-                !same.is_empty() && !same.iter().any(|(_, u, _)| u == unit)
-            })
-            .map(|(_, _, raw)| raw)
-            .collect();
+        let recounted = numbers::recounted(text, original, self.source.lang);
         if !recounted.is_empty() {
             return Err(Rejection::UnknownNumbers(recounted));
         }
