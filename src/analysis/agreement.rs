@@ -189,8 +189,11 @@ pub fn disagreements(text: &str) -> Vec<String> {
             if noun_of_other_gender_only(&next, gender) {
                 found.push(format!("{det} {next}"));
             } else if adjective(&next) {
+                // (« La nouvelle est… »: « nouvelle » is the noun there, « est » the verb.)
                 if let Some(noun) = words.get(i + 2).and_then(|w| lower(w)) {
-                    if noun_of_other_gender_only(&noun, gender) {
+                    let verb = crate::analysis::lists::ETRE_FORMS.contains(noun.as_str())
+                        || crate::analysis::lists::AVOIR_FORMS.contains(noun.as_str());
+                    if !verb && noun_of_other_gender_only(&noun, gender) {
                         found.push(format!("{det} {next} {noun}"));
                     }
                 }
@@ -275,6 +278,8 @@ mod tests {
             first_disagreement("Cette nouvelle bateau est arrivée.").as_deref(),
             Some("Cette nouvelle bateau")
         );
+        // « nouvelle » is the noun here, and « est » (also « l’est », masculine) the verb.
+        assert_eq!(first_disagreement("La nouvelle est bien reçue."), None);
     }
 
     #[test]

@@ -498,9 +498,148 @@ pub fn keeps_person(candidate: &str, original: &str, lang: Lang) -> bool {
     !speaks_in_first_person(candidate, Lang::Fr) || speaks_in_first_person(original, lang)
 }
 
+/// Words and phrases that set one thing against another (*but*, *although*, *despite*…),
+/// folded, in each language plume reads.
+fn contrast_markers(lang: Lang) -> &'static [&'static str] {
+    match lang {
+        Lang::Fr => &[
+            "mais",
+            "cependant",
+            "pourtant",
+            "toutefois",
+            "neanmoins",
+            "bien que",
+            "bien qu",
+            "quoique",
+            "quoiqu",
+            "meme si",
+            "malgre",
+            "en revanche",
+            "alors que",
+            "alors qu",
+            "tandis que",
+            "tandis qu",
+            "par contre",
+            "au contraire",
+        ],
+        Lang::En => &[
+            "but",
+            "however",
+            "although",
+            "though",
+            "yet",
+            "despite",
+            "in spite",
+            "while",
+            "whereas",
+            "whilst",
+            "nevertheless",
+            "nonetheless",
+            "even if",
+            "instead",
+        ],
+        Lang::De => &[
+            "aber",
+            "doch",
+            "jedoch",
+            "obwohl",
+            "obgleich",
+            "trotz",
+            "trotzdem",
+            "dennoch",
+            "allerdings",
+            "zwar",
+            "sondern",
+            "wahrend",
+            "wohingegen",
+            "hingegen",
+            "auch wenn",
+            "einschrankungen",
+        ],
+        Lang::Es => &[
+            "pero",
+            "aunque",
+            "embargo",
+            "no obstante",
+            "a pesar",
+            "mientras",
+            "sino",
+            "pese",
+        ],
+        Lang::It => &[
+            "ma",
+            "pero",
+            "tuttavia",
+            "anche se",
+            "sebbene",
+            "benche",
+            "nonostante",
+            "mentre",
+            "eppure",
+            "invece",
+            "pur",
+            "pure",
+        ],
+        Lang::Pt => &[
+            "mas",
+            "porem",
+            "contudo",
+            "embora",
+            "apesar",
+            "enquanto",
+            "no entanto",
+            "todavia",
+            "entretanto",
+        ],
+        Lang::Other => &[],
+    }
+}
+
+/// Whether `text` (in `lang`) sets one thing against another ([`contrast_markers`]).
+fn contrasts(text: &str, lang: Lang) -> bool {
+    let words = crate::facts::quotes::normalise(text);
+    contrast_markers(lang)
+        .iter()
+        .any(|m| words.contains(&format!(" {m} ")))
+}
+
+/// Whether a French candidate sets things against each other only where its original (in
+/// `lang`) does: « Bien que les utilisateurs reçoivent une notification, elle est excellente »
+/// for *Bei den Nutzern kommt die Nachricht gut an* invents a concession.
+pub fn keeps_contrast(candidate: &str, original: &str, lang: Lang) -> bool {
+    !contrasts(candidate, Lang::Fr) || contrasts(original, lang)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_contrast_the_original_lacks_is_caught() {
+        let de = "Bei den Nutzern kommt die Nachricht gut an.";
+        assert!(!keeps_contrast(
+            "Bien que les utilisateurs reçoivent une notification, elle est excellente.",
+            de,
+            Lang::De
+        ));
+        assert!(keeps_contrast(
+            "La nouvelle plaît aux usagers.",
+            de,
+            Lang::De
+        ));
+        let en = "The port said it was open to talks, but no date has been set.";
+        assert!(keeps_contrast(
+            "Le port s’est dit ouvert aux discussions, mais aucune date n’a été fixée.",
+            en,
+            Lang::En
+        ));
+        let it = "Il Comune ha stanziato 1,2 milioni; finora, però, nessuno ha ricevuto i soldi.";
+        assert!(keeps_contrast(
+            "Personne n’a toutefois reçu l’argent.",
+            it,
+            Lang::It
+        ));
+    }
 
     #[test]
     fn a_first_person_the_original_lacks_is_caught() {

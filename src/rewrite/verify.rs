@@ -13,7 +13,7 @@ use crate::analysis::fragments::{fragment, Fragment};
 use crate::analysis::lists::FUNCTION_WORDS;
 use crate::analysis::spelling::is_vulgar;
 use crate::analysis::text::{phrase_tokens, sentences, word_count};
-use crate::facts::claims::{keeps_attributions, keeps_person, keeps_polarity};
+use crate::facts::claims::{keeps_attributions, keeps_contrast, keeps_person, keeps_polarity};
 use crate::facts::quantities::{changed_quantities, Quantity};
 use crate::facts::quotes::{normalise, quotations};
 use crate::facts::{numbers, Facts};
@@ -62,6 +62,9 @@ pub enum Rejection {
     Attribution,
     /// The first person (« je », « nous ») outside quotations where the original has none.
     FirstPerson,
+    /// A contrast or concession (« mais », « bien que ») where the original sets nothing
+    /// against anything.
+    Contrast,
     /// Words of the prompt's own examples that the source does not have.
     PromptWords(Vec<String>),
     /// A paraphrase that adds or loses content words: it says something else.
@@ -128,6 +131,7 @@ impl std::fmt::Display for Rejection {
             Rejection::FirstPerson => {
                 write!(f, "speaks in the first person where the source does not")
             }
+            Rejection::Contrast => write!(f, "sets things against each other where the source does not"),
             Rejection::PromptWords(w) => {
                 write!(f, "words from the prompt's examples: {}", w.join(", "))
             }
@@ -513,6 +517,9 @@ impl Checker<'_> {
             if !keeps_person(text, original, self.source.lang) {
                 return Err(Rejection::FirstPerson);
             }
+            if !keeps_contrast(text, original, self.source.lang) {
+                return Err(Rejection::Contrast);
+            }
             let changed = changed_quantities(text, original, self.source.lang);
             if !changed.is_empty() {
                 return Err(Rejection::Quantities(changed));
@@ -707,6 +714,21 @@ mod tests {
             check("Samedi 12 avril, Jeanne Morel, maire de Valbrune, a inauguré une passerelle de 52 mètres.", original),
             Err(Rejection::UnknownNumbers(_) | Rejection::DroppedNumbers)
         ));
+    }
+
+    #[test]
+    fn a_speaker_or_a_contrast_the_source_lacks_is_rejected() {
+        let de = "Bei den Nutzern kommt die Nachricht gut an.";
+        let check = |candidate| check_with(de, Lang::De, "", &Said::default(), candidate, de);
+        assert_eq!(
+            check("Bien que les usagers reçoivent une notification, elle est excellente."),
+            Err(Rejection::Contrast)
+        );
+        assert_eq!(
+            check("Nous recevons bien la nouvelle."),
+            Err(Rejection::FirstPerson)
+        );
+        assert_eq!(check("La nouvelle est bien reçue par les usagers."), Ok(()));
     }
 
     #[test]

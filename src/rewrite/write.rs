@@ -652,6 +652,7 @@ fn warning(task: Task, rejection: &Rejection) -> Option<String> {
         Rejection::Polarity => "Garde exactement les négations et les restrictions du texte (ne… pas, ne… que, sans, seulement), ni plus ni moins.".into(),
         Rejection::Attribution => "Garde exactement qui dit quoi : n’ajoute, ne retire et ne change aucune source.".into(),
         Rejection::FirstPerson => "Le texte ne parle pas à la première personne : ni « je » ni « nous » hors des citations.".into(),
+        Rejection::Contrast => "N’oppose rien que le texte n’oppose : pas de « mais », « bien que », « cependant » qu’il ne dit pas.".into(),
         Rejection::MissingSentences { .. } => "Traduis chaque phrase du texte : aucune ne doit manquer.".into(),
         Rejection::Fragment(_) => "Écris des phrases complètes, chacune avec son verbe conjugué.".into(),
         Rejection::BrokenQuotes(quotes) => format!(
@@ -712,6 +713,7 @@ fn reason(r: &Rejection) -> String {
         Rejection::Polarity => "polarity",
         Rejection::Attribution => "attribution",
         Rejection::FirstPerson => "first_person",
+        Rejection::Contrast => "contrast",
         Rejection::PromptWords(_) => "prompt_words",
         Rejection::Drift { .. } => "drift",
         Rejection::MissingSentences { .. } => "missing_sentences",
