@@ -596,8 +596,12 @@ pub fn title(headline: Option<&str>, body: &Body, keyphrase: &str) -> String {
     // Without a headline, the lead's main clause (« aucune grue ne bougeait », not the « Au
     // milieu de la matinée » that opens it), else its first clause.
     let base = headline.map(str::to_string).unwrap_or_else(|| {
+        // A clause with a verb: a title never sets the keyphrase before an apposition of
+        // something else (« Helionorte : un village de 2 300 habitants », the village being
+        // Valdecierzo).
         let first = body.sentences().into_iter().next().unwrap_or_default();
         heading_from_sentence(&first, None, false)
+            .filter(|h| has_verb(h))
             .unwrap_or_else(|| first_clause(&first).to_string())
     });
     let key = fold(keyphrase);
@@ -609,10 +613,18 @@ pub fn title(headline: Option<&str>, body: &Body, keyphrase: &str) -> String {
         fold(b).find(&key).is_some_and(|i| i < 25) || clean_cut(b, after_key).is_some()
     });
     let fitted = fitted.or_else(|| {
-        body.sentences()
+        let fitting: Vec<String> = body
+            .sentences()
             .iter()
+            .take(20)
             .filter_map(|s| heading_from_sentence(s, None, false))
-            .find(|h| width_px(h) <= after_key)
+            .filter(|h| width_px(h) <= after_key)
+            .collect();
+        fitting
+            .iter()
+            .find(|h| has_verb(h))
+            .or(fitting.first())
+            .cloned()
     });
     let Some(base) = fitted else {
         return capitalise(keyphrase);
@@ -1190,6 +1202,17 @@ mod tests {
             title(None, &lead, "Harrowmouth"),
             "Harrowmouth : aucune grue ne bougeait sur le quai principal"
         );
+        // Never the keyphrase before an apposition that describes something else.
+        let lead = Body {
+            lead: "La société Helionorte commencera le 3 mars les travaux d’une centrale \
+                   photovoltaïque à quatre kilomètres du centre de Valdecierzo, un village de \
+                   2 300 habitants."
+                .into(),
+            sections: vec![],
+        };
+        let t = title(None, &lead, "Helionorte");
+        assert!(!t.contains("village"), "{t}");
+        assert!(has_verb(&t), "{t}");
     }
 
     #[test]
