@@ -188,3 +188,28 @@ fn no_faithful_pair_speaks_in_another_person_adds_a_contrast_or_counts_another_u
     let altered = pairs.iter().filter(|p| !p.good).filter(refused).count();
     eprintln!("altered pairs refused by the person, contrast and unit checks: {altered}");
 }
+
+#[test]
+fn french_as_written_never_trips_the_conjugation_check() {
+    // The French sources of the quality corpus, the seed article and the faithful French
+    // candidates of the pairs:
+    // written by people, none has a simple past after « avoir ».
+    use plume::analysis::conjugation::simple_past_after_auxiliary;
+    let corpus = manifest_dir().join("examples/quality/corpus");
+    let mut texts: Vec<String> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("fr-"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    assert!(texts.len() >= 4);
+    texts.push(std::fs::read_to_string(manifest_dir().join("../shared/seed/article.txt")).unwrap());
+    let path = manifest_dir().join("tests/data/lexical/pairs.tsv");
+    let pairs = parse_pairs(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    texts.extend(pairs.into_iter().filter(|p| p.good).map(|p| p.candidate));
+    let tripped: Vec<String> = texts
+        .iter()
+        .filter_map(|t| simple_past_after_auxiliary(t))
+        .collect();
+    assert!(tripped.is_empty(), "{tripped:?}");
+}

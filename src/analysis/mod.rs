@@ -5,6 +5,7 @@
 //! (sentences, words, syllables, spelling, agreement, fragments).
 
 pub mod agreement;
+pub mod conjugation;
 pub mod content;
 pub mod document;
 

@@ -7,6 +7,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::analysis::agreement::first_disagreement;
+use crate::analysis::conjugation::simple_past_after_auxiliary;
 pub use crate::analysis::content::SourceContext;
 use crate::analysis::content::{stem, stem_set, words_outside, StemIndex};
 use crate::analysis::fragments::{fragment, Fragment};
@@ -60,6 +61,8 @@ pub enum Rejection {
     Polarity,
     /// A speaker added, lost or changed.
     Attribution,
+    /// A simple past after « avoir » (« a ouvrit »), as written.
+    Conjugation(String),
     /// The first person (« je », « nous ») outside quotations where the original has none.
     FirstPerson,
     /// A contrast or concession (« mais », « bien que ») where the original sets nothing
@@ -128,6 +131,7 @@ impl std::fmt::Display for Rejection {
             }
             Rejection::Polarity => write!(f, "a negation or restriction added or lost"),
             Rejection::Attribution => write!(f, "who said or announced it changed"),
+            Rejection::Conjugation(w) => write!(f, "a simple past after « avoir »: {w}"),
             Rejection::FirstPerson => {
                 write!(f, "speaks in the first person where the source does not")
             }
@@ -426,6 +430,9 @@ impl Checker<'_> {
         }
         if let Some(words) = first_disagreement(text) {
             return Err(Rejection::Agreement(words));
+        }
+        if let Some(words) = simple_past_after_auxiliary(text) {
+            return Err(Rejection::Conjugation(words));
         }
         let borrowed: Vec<String> = tokens
             .into_iter()

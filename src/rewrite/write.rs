@@ -651,6 +651,7 @@ fn warning(task: Task, rejection: &Rejection) -> Option<String> {
         }
         Rejection::Polarity => "Garde exactement les négations et les restrictions du texte (ne… pas, ne… que, sans, seulement), ni plus ni moins.".into(),
         Rejection::Attribution => "Garde exactement qui dit quoi : n’ajoute, ne retire et ne change aucune source.".into(),
+        Rejection::Conjugation(words) => format!("« {words} » : après « avoir », écris le participe passé (« a ouvert », « a fini », « a voulu »)."),
         Rejection::FirstPerson => "Le texte ne parle pas à la première personne : ni « je » ni « nous » hors des citations.".into(),
         Rejection::Contrast => "N’oppose rien que le texte n’oppose : pas de « mais », « bien que », « cependant » qu’il ne dit pas.".into(),
         Rejection::MissingSentences { .. } => "Traduis chaque phrase du texte : aucune ne doit manquer.".into(),
@@ -712,6 +713,7 @@ fn reason(r: &Rejection) -> String {
         Rejection::Agreement(_) => "agreement",
         Rejection::Polarity => "polarity",
         Rejection::Attribution => "attribution",
+        Rejection::Conjugation(_) => "conjugation",
         Rejection::FirstPerson => "first_person",
         Rejection::Contrast => "contrast",
         Rejection::PromptWords(_) => "prompt_words",
