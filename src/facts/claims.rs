@@ -554,7 +554,6 @@ fn contrast_markers(lang: Lang) -> &'static [&'static str] {
             "wohingegen",
             "hingegen",
             "auch wenn",
-            "einschrankungen",
         ],
         Lang::Es => &[
             "pero",
