@@ -854,9 +854,22 @@ fn years_without_article(text: &str) -> String {
         if !ends_phrase {
             continue;
         }
+        // A bare « le » after another preposition goes (« pendant le 2021 » → « pendant 2021 »);
+        // after anything else, the year takes « en » (« commencer le 2027 » → « en 2027 »).
+        let after_preposition = c.get(4).is_some()
+            && text[..whole.start()]
+                .split_whitespace()
+                .next_back()
+                .is_some_and(|w| {
+                    [
+                        "pendant", "durant", "sur", "par", "contre", "comme", "selon", "à", "de",
+                    ]
+                    .contains(&w.to_lowercase().as_str())
+                });
         let mended = match (c.get(1), c.get(3)) {
             (Some(preposition), _) => format!("{} {year}", preposition.as_str()),
             (None, Some(_)) => format!("de {year}"),
+            (None, None) if after_preposition => year.to_string(),
             (None, None) => format!("en {year}"),
         };
         out.push_str(&text[last..whole.start()]);
@@ -905,6 +918,11 @@ mod tests {
             clean("Il ouvrira le 2027 à Turin."),
             "Il ouvrira en 2027 à Turin."
         );
+        assert_eq!(
+            clean("Les chiffres sur le 2025 et"),
+            "Les chiffres sur 2025 et"
+        );
+        assert_eq!(clean("Il a plu pendant le 2021."), "Il a plu pendant 2021.");
         for kept in [
             "Elle a couru le 2000 mètres.",
             "Le 12 mars 2027, la ligne ouvre.",
