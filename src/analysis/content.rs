@@ -151,9 +151,8 @@ pub struct SourceContext {
     /// the article may open with (« Helionorte refuse ces critiques. »). Empty for German, which
     /// capitalises every noun.
     names: HashSet<String>,
-    /// Words the source capitalises that are common nouns all the same (folded): its
-    /// institutions (« il Comune », « el Ayuntamiento »), and in German every capitalised word
-    /// after a determiner (« am Marktplatz », « die neue Bücherei »). A translation renders them.
+    /// German only: the capitalised words the source puts after a determiner (« am
+    /// Marktplatz », « die neue Bücherei »), folded: common nouns, which a translation renders.
     nouns: HashSet<String>,
 }
 
@@ -204,13 +203,18 @@ impl SourceContext {
             },
             nouns: match lang {
                 Lang::De => german_nouns(text),
-                Lang::Fr => HashSet::new(),
-                _ => crate::analysis::lists::INSTITUTIONS
-                    .iter()
-                    .map(|w| w.to_string())
-                    .collect(),
+                _ => HashSet::new(),
             },
         }
+    }
+
+    /// Whether `token` (lower case) is a noun the source capitalises though it is no name: an
+    /// institution of an Italian, Spanish or Portuguese source (« il Comune »), a German noun.
+    fn is_noun(&self, token: &str) -> bool {
+        let folded = crate::analysis::text::fold(token);
+        self.nouns.contains(&folded)
+            || (matches!(self.lang, Lang::It | Lang::Es | Lang::Pt)
+                && crate::analysis::lists::INSTITUTIONS.contains(folded.as_str()))
     }
 
     /// Whether the source has `word` (an elided word by what follows the apostrophe).
@@ -237,7 +241,7 @@ impl SourceContext {
             // all.
             for token in phrase_tokens(text) {
                 let left = (crate::analysis::spelling::only_in_locutions(&token)
-                    || (self.nouns.contains(&crate::analysis::text::fold(&token))
+                    || (self.is_noun(&token)
                         && !crate::analysis::spelling::is_french_word(&token)))
                     && self.words.contains(&token);
                 if left && !unknown.iter().any(|w| w.to_lowercase() == token) {

@@ -116,18 +116,21 @@ fn multiplier_after(text: &str) -> Option<u64> {
     }
 }
 
+/// The runs of digits of `text` that are numbers: not glued after a letter (« M31 »).
+fn digit_runs(text: &str) -> impl Iterator<Item = regex::Match<'_>> {
+    NUMBER.find_iter(text).filter(|m| {
+        !text[..m.start()]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphabetic)
+    })
+}
+
 /// The numbers written with digits in `text`. Digits glued after a letter (« M31 »)
 /// are part of a name and skipped.
 pub fn numbers(text: &str, lang: Lang) -> Vec<Number> {
     let mut out = Vec::new();
-    for m in NUMBER.find_iter(text) {
-        if text[..m.start()]
-            .chars()
-            .next_back()
-            .is_some_and(char::is_alphabetic)
-        {
-            continue;
-        }
+    for m in digit_runs(text) {
         let raw = m.as_str().trim().to_string();
         let canonical = canonical(&raw, lang);
         let scaled = multiplier_after(&text[m.end()..]).and_then(|k| scale(&canonical, k));
@@ -258,19 +261,13 @@ fn unit_after(text: &str) -> Option<(&'static str, usize)> {
 }
 
 /// The numbers of `text` that count a unit (hours, days, years, per cent…), in digits or in
-/// words: (the canonical value, the unit, the number and its unit as written). « an fünf Tagen » gives `("5", "day")`;
-/// « un », « one », whose value is also an article, are left out.
+/// words: (the canonical value, the unit, the number and its unit as written); « an fünf
+/// Tagen » gives `("5", "day", "fünf Tagen")`. « un », « one », whose value is also an
+/// article, are left out.
 pub fn counted(text: &str, lang: Lang) -> Vec<(String, &'static str, String)> {
     static WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\p{L}+").unwrap());
     let mut out = Vec::new();
-    for m in NUMBER.find_iter(text) {
-        if text[..m.start()]
-            .chars()
-            .next_back()
-            .is_some_and(char::is_alphabetic)
-        {
-            continue;
-        }
+    for m in digit_runs(text) {
         if let Some((unit, len)) = unit_after(&text[m.end()..]) {
             let raw = text[m.start()..m.end() + len].trim().to_string();
             out.push((canonical(m.as_str(), lang), unit, raw));
