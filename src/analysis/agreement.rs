@@ -5,44 +5,8 @@
 //! gender only (no homograph of the determiner's gender, no verb or adjective reading), so
 //! « la tour », « le livre » or « il la porte » pass.
 
-use std::collections::HashMap;
-use std::sync::LazyLock;
-
-use crate::analysis::spelling::FRENCH_DIC;
+use crate::analysis::spelling::entries;
 use crate::analysis::text::{sentence_ranges, word_ranges};
-
-/// What the dictionary says a word can be.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct Readings {
-    masculine_noun: bool,
-    feminine_noun: bool,
-    adjective: bool,
-    /// A verb, an adverb, a determiner…: anything that is not a noun or an adjective.
-    other: bool,
-}
-
-static READINGS: LazyLock<HashMap<&'static str, Readings>> = LazyLock::new(|| {
-    let mut map: HashMap<&'static str, Readings> = HashMap::new();
-    for line in FRENCH_DIC.lines().skip(1) {
-        let (head, morph) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
-        let word = head.split('/').next().unwrap_or(head);
-        let r = map.entry(word).or_default();
-        let fields: Vec<&str> = morph.split_whitespace().collect();
-        let noun = fields.contains(&"po:nom");
-        if noun {
-            let mas = fields.contains(&"is:mas");
-            let fem = fields.contains(&"is:fem");
-            // Epicene, or no gender given: both.
-            r.masculine_noun |= mas || !fem;
-            r.feminine_noun |= fem || !mas;
-        }
-        r.adjective |= fields.contains(&"po:adj");
-        r.other |= fields
-            .iter()
-            .any(|f| f.starts_with("po:") && *f != "po:nom" && *f != "po:adj");
-    }
-    map
-});
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Gender {
@@ -102,14 +66,11 @@ fn plain(word: &str) -> bool {
 
 /// Whether `word` is known only as a noun of the gender other than `gender`.
 fn noun_of_other_gender_only(word: &str, gender: Gender) -> bool {
-    let Some(r) = READINGS.get(word) else {
+    let Some(r) = entries(word) else {
         return false;
     };
     // The word list has lemmas only: « porte » may also be a form of « porter ».
-    let verb_form = word.ends_with('e')
-        && READINGS
-            .get(format!("{word}r").as_str())
-            .is_some_and(|v| v.other);
+    let verb_form = word.ends_with('e') && entries(&format!("{word}r")).is_some_and(|v| v.other);
     if r.adjective || r.other || verb_form || word.chars().count() < 3 {
         return false;
     }
@@ -122,7 +83,7 @@ fn noun_of_other_gender_only(word: &str, gender: Gender) -> bool {
 /// Whether `word` is an adjective, in the form given or a feminine or plural one of it
 /// (« petite » → « petit », « nouvelle » → « nouveau », « bonne » → « bon »).
 fn adjective(word: &str) -> bool {
-    let is_adjective = |w: &str| READINGS.get(w).is_some_and(|r| r.adjective);
+    let is_adjective = |w: &str| entries(w).is_some_and(|r| r.adjective);
     let word = word.strip_suffix('s').unwrap_or(word);
     if is_adjective(word) {
         return true;

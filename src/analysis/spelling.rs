@@ -50,52 +50,73 @@ pub fn is_french_word(word: &str) -> bool {
     false
 }
 
-/// Words the dictionary has only as part of a locution (« al » of *al dente*, « die » of
-/// *ad vitam aeternam*… tagged `po:loc`): French, but never alone. A translation that has one
-/// from its source (« jusqu’al 30 novembre » for *fino al*) left a word untranslated.
-static ONLY_IN_LOCUTIONS: LazyLock<std::collections::HashSet<&'static str>> = LazyLock::new(|| {
-    let mut seen: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
-    for line in FRENCH_DIC.lines().skip(1) {
-        let word = line.split(['/', ' ', '\t']).next().unwrap_or("");
-        let loc = line.contains("po:loc");
-        seen.entry(word)
-            .and_modify(|all| *all &= loc)
-            .or_insert(loc);
-    }
-    seen.into_iter()
-        .filter(|&(w, all)| all && !w.is_empty())
-        .map(|(w, _)| w)
-        .collect()
-});
-
-/// Whether the dictionary has `word` (lower case) only inside locutions ([`ONLY_IN_LOCUTIONS`]).
-pub fn only_in_locutions(word: &str) -> bool {
-    ONLY_IN_LOCUTIONS.contains(word)
+/// What the dictionary's entries say of one word (all its lines together): read once, for the
+/// checks that need the parts of speech (agreement, locutions, infinitives).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Entries {
+    /// A noun that can be masculine (epicene, or no gender given, counts for both).
+    pub masculine_noun: bool,
+    /// A noun that can be feminine.
+    pub feminine_noun: bool,
+    pub adjective: bool,
+    /// A verb, an adverb, a determiner…: anything that is not a noun or an adjective.
+    pub other: bool,
+    /// A verb headword (the infinitive: the word list has lemmas).
+    pub verb: bool,
+    /// A noun on a line that is not a verb's.
+    pub noun: bool,
+    /// Some line of the word is not a locution's (`po:loc`).
+    pub outside_locutions: bool,
 }
 
-/// The dictionary's verbs, as its headwords give them (the infinitive), each with whether
-/// the same word is a noun too (« le dîner », « l’avoir »).
-static INFINITIVES: LazyLock<std::collections::HashMap<&'static str, bool>> = LazyLock::new(|| {
-    let mut verbs = std::collections::HashMap::new();
-    let mut nouns = std::collections::HashSet::new();
+static ENTRIES: LazyLock<std::collections::HashMap<&'static str, Entries>> = LazyLock::new(|| {
+    let mut map: std::collections::HashMap<&'static str, Entries> =
+        std::collections::HashMap::new();
     for line in FRENCH_DIC.lines().skip(1) {
-        let word = line.split(['/', ' ', '\t']).next().unwrap_or("");
-        if line.contains(" po:v") {
-            verbs.insert(word, false);
-        } else if line.contains("po:nom") {
-            nouns.insert(word);
+        let (head, morph) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+        let word = head.split('/').next().unwrap_or(head);
+        if word.is_empty() {
+            continue;
         }
+        let e = map.entry(word).or_default();
+        let fields: Vec<&str> = morph.split_whitespace().collect();
+        let noun = fields.contains(&"po:nom");
+        if noun {
+            let mas = fields.contains(&"is:mas");
+            let fem = fields.contains(&"is:fem");
+            e.masculine_noun |= mas || !fem;
+            e.feminine_noun |= fem || !mas;
+        }
+        e.adjective |= fields.contains(&"po:adj");
+        e.other |= fields
+            .iter()
+            .any(|f| f.starts_with("po:") && *f != "po:nom" && *f != "po:adj");
+        let verb = fields.iter().any(|f| f.starts_with("po:v"));
+        e.verb |= verb;
+        e.noun |= noun && !verb;
+        e.outside_locutions |= !fields.iter().any(|f| f.starts_with("po:loc"));
     }
-    for (verb, noun) in verbs.iter_mut() {
-        *noun = nouns.contains(verb);
-    }
-    verbs
+    map
 });
+
+/// What the dictionary's entries say of `word` (as the word list writes it: lemmas, lower
+/// case for ordinary words), when it has any.
+pub(crate) fn entries(word: &str) -> Option<&'static Entries> {
+    ENTRIES.get(word)
+}
+
+/// Whether the dictionary has `word` (lower case) only inside locutions (« al » of *al
+/// dente*, « die » of *ad vitam aeternam*… tagged `po:loc`): French, but never alone. A
+/// translation that has one from its source (« jusqu’al 30 novembre » for *fino al*) left a
+/// word untranslated.
+pub fn only_in_locutions(word: &str) -> bool {
+    entries(word).is_some_and(|e| !e.outside_locutions)
+}
 
 /// Whether `word` (lower case) is a verb's infinitive, and not also a noun (« offrir », not
 /// « dîner »).
 pub fn is_infinitive_only(word: &str) -> bool {
-    INFINITIVES.get(word) == Some(&false)
+    entries(word).is_some_and(|e| e.verb && !e.noun)
 }
 
 /// Vulgar French words (lower case): a small model that garbles a word can land on one

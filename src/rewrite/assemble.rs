@@ -131,15 +131,21 @@ pub fn extractive_heading(paragraphs: &[String]) -> String {
     let first = sentences.first().copied().unwrap_or_default();
     let opening = fold(first);
     let fresh = |s: &str, h: &String| !opening.starts_with(&fold(h)) && (s == first || has_verb(h));
-    let pick = |cut: bool, only_fresh: bool| {
+    // A heading that says something (« Certaines des questions les plus épineuses ont été
+    // discutées ») before a bare phrase of an earlier sentence (« L’expert européen Charles
+    // Kupchan »).
+    let pick = |cut: bool, only_fresh: bool, verb: bool| {
         plain().find_map(|s| {
-            heading_from_sentence(s, None, cut).filter(|h| !only_fresh || fresh(s, h))
+            heading_from_sentence(s, None, cut)
+                .filter(|h| (!only_fresh || fresh(s, h)) && (!verb || has_verb(h)))
         })
     };
-    pick(false, true)
-        .or_else(|| pick(true, true))
-        .or_else(|| pick(false, false))
-        .or_else(|| pick(true, false))
+    pick(false, true, true)
+        .or_else(|| pick(true, true, true))
+        .or_else(|| pick(false, true, false))
+        .or_else(|| pick(true, true, false))
+        .or_else(|| pick(false, false, false))
+        .or_else(|| pick(true, false, false))
         .or_else(|| {
             after_quotes()
                 .filter(|s| word_count(s) >= 6)
@@ -428,14 +434,25 @@ fn trim_title(text: &str, max_px: f64) -> String {
     // Words up to the cut, or up to the end of a clause (« contenu : 612 euros » is cut at the
     // colon, never read across it).
     let mut out: Vec<&str> = Vec::new();
+    // How many words came before each comma: a cut that opens an aside and stops before its
+    // closing comma ends at the opening one (« NBC News, citant des sources proches [des
+    // discussions, a rapporté…] » is « NBC News », never « NBC News citant des sources
+    // proches »).
+    let mut before_commas: Vec<usize> = Vec::new();
     for w in cut.split(' ').filter(|w| !w.is_empty()) {
         let bare = w.trim_end_matches([',', ';', ':']);
         if !bare.is_empty() {
             out.push(bare);
         }
+        if w.ends_with(',') {
+            before_commas.push(out.len());
+        }
         if w.ends_with([';', ':']) && !out.is_empty() {
             break;
         }
+    }
+    if before_commas.len() % 2 == 1 {
+        out.truncate(before_commas[before_commas.len() - 1]);
     }
     // No dangling word, and no number cut from its unit (« coûterait 11,4 » for « 11,4
     // millions »).
@@ -718,7 +735,7 @@ fn balanced(text: &str) -> bool {
 }
 
 /// Words that open a clause able to stand as a sentence: determiners and subject pronouns.
-const CLAUSE_OPENERS: [&str; 26] = [
+const CLAUSE_OPENERS: [&str; 31] = [
     "le",
     "la",
     "les",
@@ -745,6 +762,11 @@ const CLAUSE_OPENERS: [&str; 26] = [
     "toute",
     "tous",
     "toutes",
+    "certains",
+    "certaines",
+    "quelques",
+    "de nombreux",
+    "de nombreuses",
 ];
 
 /// Pronouns whose referent is in another sentence: a heading that opens with one
@@ -1136,6 +1158,33 @@ mod tests {
             extractive_heading(&alone),
             "Le service a accueilli en moyenne 142 patients par jour"
         );
+    }
+
+    #[test]
+    fn a_heading_says_something_rather_than_cut_an_aside_or_name_a_list() {
+        // The first sentence's main clause waits for « que » and its aside is open where the
+        // width cuts it; the second names people without a verb of its own in reach; the
+        // third says something, opened by a quantifier.
+        let paragraphs = vec![
+            "Le quotidien régional, citant des sources proches du dossier municipal, a affirmé \
+             que la piscine de Valbrune fermerait pendant deux ans pour des travaux."
+                .to_string(),
+            "Les élus qui ont visité le chantier étaient Paul Ardent, adjoint aux sports et \
+             président sortant du club de natation, l’architecte Anne Lestrade et l’ingénieur \
+             Marc Vidal, tous deux employés de la commune."
+                .to_string(),
+            "Lors de la visite, certaines des questions les plus sensibles ont été abordées, \
+             comme le sort des maîtres-nageurs, a précisé le journal."
+                .to_string(),
+        ];
+        let heading = extractive_heading(&paragraphs);
+        assert_eq!(
+            heading,
+            "Certaines des questions les plus sensibles ont été abordées"
+        );
+        // Cut alone, the first sentence stops before its aside, never across it.
+        let cut = trim_title(&paragraphs[0], CUT_HEADING_PX);
+        assert!(!cut.contains("citant"), "{cut}");
     }
 
     #[test]
