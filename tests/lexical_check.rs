@@ -190,7 +190,7 @@ fn no_faithful_pair_speaks_in_another_person_adds_a_contrast_or_counts_another_u
 }
 
 #[test]
-fn french_as_written_never_trips_the_conjugation_check() {
+fn french_as_written_never_trips_the_conjugation_or_doubled_word_checks() {
     // The French sources of the quality corpus, the seed article and the faithful French
     // candidates of the pairs:
     // written by people, none has a simple past after « avoir ».
@@ -212,4 +212,10 @@ fn french_as_written_never_trips_the_conjugation_check() {
         .filter_map(|t| simple_past_after_auxiliary(t))
         .collect();
     assert!(tripped.is_empty(), "{tripped:?}");
+    // Nor one word twice in a row in two forms (« structure structurée »).
+    let doubled: Vec<String> = texts
+        .iter()
+        .filter_map(|t| plume::analysis::fragments::doubled_word(t))
+        .collect();
+    assert!(doubled.is_empty(), "{doubled:?}");
 }

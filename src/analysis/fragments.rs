@@ -203,6 +203,30 @@ pub fn has_verb(text: &str) -> bool {
     })
 }
 
+/// Two words in a row that say the same thing twice (« une structure structurée », « vraiment
+/// vraiment »): both of at least seven letters, lower case (not names), the first
+/// seven the same. A small model stutters so when it lacks the word it wants; people writing
+/// French do not (no such pair in the corpus's French sources, the seed or the faithful
+/// candidates: tested). The pair, as written, when there is one.
+pub fn doubled_word(text: &str) -> Option<String> {
+    const PREFIX: usize = 7;
+    // Words as written, in a row (no punctuation between them: « structure, structurée » is
+    // a list's, not a stutter).
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let bare = |t: &str| -> Option<Vec<char>> {
+        // « l’organisation » is « organisation »
+        let word = t.rsplit(['’', '\'']).next().unwrap_or(t);
+        let chars: Vec<char> = word.chars().collect();
+        (chars.len() >= PREFIX && chars.iter().all(|c| c.is_alphabetic() && c.is_lowercase()))
+            .then_some(chars)
+    };
+    words.windows(2).find_map(|pair| {
+        let second = pair[1].trim_end_matches(|c: char| !c.is_alphabetic());
+        let (a, b) = (bare(pair[0])?, bare(second)?);
+        (a[..PREFIX] == b[..PREFIX]).then(|| format!("{} {second}", pair[0]))
+    })
+}
+
 /// Whether « » (and “ ”) are balanced in `text`.
 pub fn balanced_quotes(text: &str) -> bool {
     let count = |c: char| text.chars().filter(|&x| x == c).count();
@@ -334,6 +358,25 @@ pub fn ends_unfinished(piece: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_word_twice_in_a_row_is_a_doubled_word() {
+        assert_eq!(
+            doubled_word("une structure structurée corrompue par corrosion").as_deref(),
+            Some("structure structurée")
+        );
+        assert_eq!(
+            doubled_word("Il l’a dit vraiment vraiment.").as_deref(),
+            Some("vraiment vraiment")
+        );
+        assert_eq!(
+            doubled_word("la structure, structurée en trois parties"),
+            None
+        );
+        assert_eq!(doubled_word("Martinez Martinet a parlé"), None, "names");
+        assert_eq!(doubled_word("nous nous sommes vus"), None, "short words");
+        assert_eq!(doubled_word("les communes communautaires"), None);
+    }
 
     #[test]
     fn a_heading_may_end_on_a_verb_not_on_a_word_that_leans() {

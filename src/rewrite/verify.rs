@@ -10,10 +10,10 @@ use crate::analysis::agreement::first_disagreement;
 use crate::analysis::conjugation::simple_past_after_auxiliary;
 pub use crate::analysis::content::SourceContext;
 use crate::analysis::content::{stem, stem_set, words_outside, StemIndex};
-use crate::analysis::fragments::{fragment, Fragment};
+use crate::analysis::fragments::{doubled_word, fragment, Fragment};
 use crate::analysis::lists::FUNCTION_WORDS;
 use crate::analysis::spelling::is_vulgar;
-use crate::analysis::text::{phrase_tokens, sentences, word_count};
+use crate::analysis::text::{fold, phrase_tokens, sentences, word_count};
 use crate::facts::claims::{keeps_attributions, keeps_contrast, keeps_person, keeps_polarity};
 use crate::facts::quantities::{changed_quantities, Quantity};
 use crate::facts::quotes::{normalise, quotations};
@@ -567,10 +567,14 @@ impl Checker<'_> {
     }
 
     /// Nothing said already, by the article or by the candidate's own earlier sentences; no
-    /// words said twice that its original says once.
+    /// words said twice that its original says once, nor one word twice in a row in two forms.
     fn check_novelty(&self, text: &str, original: &str) -> Result<(), Rejection> {
         if let Some(words) = stutter(text, original, self.source.lang != Lang::Fr) {
             return Err(Rejection::RepeatedWords(words));
+        }
+        // « une structure structurée »
+        if let Some(pair) = doubled_word(text).filter(|p| !fold(original).contains(&fold(p))) {
+            return Err(Rejection::RepeatedWords(pair));
         }
         let mut own = Said::default();
         for sentence in sentences(text) {
@@ -920,6 +924,21 @@ mod tests {
             matches!(checked, Err(Rejection::NearDuplicate(_))),
             "{checked:?}"
         );
+    }
+
+    #[test]
+    fn one_word_twice_in_a_row_is_rejected_unless_the_original_has_it() {
+        let said = Said::default();
+        // A translation, whose words are not refused on the word-by-word comparison.
+        let source = "El mercado de Valbrune, cuya estructura de hierro está dañada por la corrosión, será rehabilitado.";
+        let doubled = "Le marché de Valbrune, dont la structure structurée est endommagée par la corrosion, sera réhabilité.";
+        let checked = check_with(source, Lang::Es, "", &said, doubled, source);
+        assert_eq!(
+            checked,
+            Err(Rejection::RepeatedWords("structure structurée".into()))
+        );
+        let own = "La halle de Valbrune, dont la structure structurée est rongée par la rouille, sera rénovée.";
+        assert_eq!(check_with(own, Lang::Fr, "", &said, own, own), Ok(()));
     }
 
     #[test]
