@@ -166,17 +166,20 @@ fn the_check_finds_most_altered_paraphrases_and_few_faithful_ones() {
 }
 
 #[test]
-fn no_faithful_pair_speaks_in_another_person_adds_a_contrast_or_counts_another_unit() {
-    // The first-person, contrast and unit checks (plume::facts) on the hand-written pairs: a faithful
-    // paraphrase or translation is never refused by them.
+fn no_faithful_pair_speaks_in_another_person_adds_a_contrast_counts_another_unit_or_says_the_opposite(
+) {
+    // The first-person, contrast, unit and opposite checks (plume::facts) on the hand-written
+    // pairs: a faithful paraphrase or translation is never refused by them.
     use plume::facts::claims::{keeps_contrast, keeps_person};
     use plume::facts::numbers::recounted;
+    use plume::facts::opposites::opposite;
     let path = manifest_dir().join("tests/data/lexical/pairs.tsv");
     let pairs = parse_pairs(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let refused = |p: &&plume::lexicon::evaluation::Pair| {
         !keeps_person(&p.candidate, &p.source, p.lang)
             || !keeps_contrast(&p.candidate, &p.source, p.lang)
             || !recounted(&p.candidate, &p.source, p.lang).is_empty()
+            || opposite(&p.candidate, &p.source, p.lang).is_some()
     };
     let good: Vec<&str> = pairs
         .iter()
@@ -186,7 +189,7 @@ fn no_faithful_pair_speaks_in_another_person_adds_a_contrast_or_counts_another_u
         .collect();
     assert!(good.is_empty(), "faithful pairs refused: {good:?}");
     let altered = pairs.iter().filter(|p| !p.good).filter(refused).count();
-    eprintln!("altered pairs refused by the person, contrast and unit checks: {altered}");
+    eprintln!("altered pairs refused by the person, contrast, unit and opposite checks: {altered}");
 }
 
 #[test]

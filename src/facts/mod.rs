@@ -18,6 +18,7 @@
 pub mod claims;
 pub mod names;
 pub mod numbers;
+pub mod opposites;
 pub mod quantities;
 pub mod quotes;
 

@@ -15,6 +15,7 @@ use crate::analysis::lists::FUNCTION_WORDS;
 use crate::analysis::spelling::is_vulgar;
 use crate::analysis::text::{fold, phrase_tokens, sentences, word_count};
 use crate::facts::claims::{keeps_attributions, keeps_contrast, keeps_person, keeps_polarity};
+use crate::facts::opposites::opposite;
 use crate::facts::quantities::{changed_quantities, Quantity};
 use crate::facts::quotes::{normalise, quotations};
 use crate::facts::{numbers, Facts};
@@ -68,6 +69,12 @@ pub enum Rejection {
     /// A contrast or concession (« mais », « bien que ») where the original sets nothing
     /// against anything.
     Contrast,
+    /// A word that says the opposite of its original's (« ouvert » for *geschlossen*), as
+    /// written in each.
+    Opposite {
+        ours: String,
+        theirs: String,
+    },
     /// Words of the prompt's own examples that the source does not have.
     PromptWords(Vec<String>),
     /// A paraphrase that adds or loses content words: it says something else.
@@ -136,6 +143,9 @@ impl std::fmt::Display for Rejection {
                 write!(f, "speaks in the first person where the source does not")
             }
             Rejection::Contrast => write!(f, "sets things against each other where the source does not"),
+            Rejection::Opposite { ours, theirs } => {
+                write!(f, "says « {ours} » where the source says « {theirs} »")
+            }
             Rejection::PromptWords(w) => {
                 write!(f, "words from the prompt's examples: {}", w.join(", "))
             }
@@ -527,6 +537,9 @@ impl Checker<'_> {
             if !keeps_contrast(text, original, self.source.lang) {
                 return Err(Rejection::Contrast);
             }
+            if let Some((ours, theirs)) = opposite(text, original, self.source.lang) {
+                return Err(Rejection::Opposite { ours, theirs });
+            }
             let changed = changed_quantities(text, original, self.source.lang);
             if !changed.is_empty() {
                 return Err(Rejection::Quantities(changed));
@@ -725,6 +738,23 @@ mod tests {
             check("Samedi 12 avril, Jeanne Morel, maire de Valbrune, a inauguré une passerelle de 52 mètres.", original),
             Err(Rejection::UnknownNumbers(_) | Rejection::DroppedNumbers)
         ));
+    }
+
+    #[test]
+    fn a_word_that_says_the_opposite_is_rejected() {
+        let de = "Auch die Kinderbücherei im Obergeschoss bleibt am Abend geschlossen.";
+        let check = |candidate| check_with(de, Lang::De, "", &Said::default(), candidate, de);
+        assert_eq!(
+            check("La bibliothèque pour enfants de l’étage supérieur reste elle aussi ouverte le soir."),
+            Err(Rejection::Opposite {
+                ours: "ouverte".into(),
+                theirs: "geschlossen".into()
+            })
+        );
+        assert_eq!(
+            check("La bibliothèque pour enfants de l’étage supérieur reste elle aussi fermée le soir."),
+            Ok(())
+        );
     }
 
     #[test]

@@ -654,6 +654,7 @@ fn warning(task: Task, rejection: &Rejection) -> Option<String> {
         Rejection::Conjugation(words) => format!("« {words} » : après « avoir », écris le participe passé (« a ouvert », « a fini », « a voulu »)."),
         Rejection::FirstPerson => "Le texte ne parle pas à la première personne : ni « je » ni « nous » hors des citations.".into(),
         Rejection::Contrast => "N’oppose rien que le texte n’oppose : pas de « mais », « bien que », « cependant » qu’il ne dit pas.".into(),
+        Rejection::Opposite { ours, .. } => format!("« {ours} » dit le contraire du texte : garde son sens."),
         Rejection::MissingSentences { .. } => "Traduis chaque phrase du texte : aucune ne doit manquer.".into(),
         Rejection::Fragment(_) => "Écris des phrases complètes, chacune avec son verbe conjugué.".into(),
         Rejection::BrokenQuotes(quotes) => format!(
@@ -716,6 +717,7 @@ fn reason(r: &Rejection) -> String {
         Rejection::Conjugation(_) => "conjugation",
         Rejection::FirstPerson => "first_person",
         Rejection::Contrast => "contrast",
+        Rejection::Opposite { .. } => "opposite",
         Rejection::PromptWords(_) => "prompt_words",
         Rejection::Drift { .. } => "drift",
         Rejection::MissingSentences { .. } => "missing_sentences",
