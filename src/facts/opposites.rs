@@ -3,7 +3,8 @@
 //! geschlossen*) inverts the fact with no negation for the polarity check to see. A few
 //! opposite senses that news turns on (open/closed, up/down, approved/rejected), each with the
 //! forms that say it unambiguously in the six source languages; a form that is also a common
-//! word of another sense (« ferme », a farm; *baja*, low; *sale*, rises or salt) is left out.
+//! word of another sense (« ferme », a farm; *baja*, low; *Schloss*, a castle; *cala*, a cove)
+//! is left out.
 
 use crate::analysis::text::phrase_tokens;
 use crate::source::Lang;
@@ -144,7 +145,6 @@ const CLOSED: Sense = Sense {
     de: &[
         "geschlossen",
         "schließt",
-        "schloss",
         "schließen",
         "schließung",
         "geschlossene",
@@ -300,7 +300,6 @@ const DOWN: Sense = Sense {
     it: &[
         "calo",
         "calato",
-        "cala",
         "diminuisce",
         "diminuito",
         "diminuzione",
@@ -448,6 +447,16 @@ mod tests {
         // Both senses in the original: the candidate may say either.
         let en = "The bridge closed in May and reopened on Monday.";
         assert_eq!(opposite("Le pont a rouvert lundi.", en, Lang::En), None);
+        // « Schloss » is a castle before it is a past « closed ».
+        let de = "Das Schloss empfängt Besucher von Mai bis Oktober.";
+        assert_eq!(
+            opposite(
+                "Le château, ouvert de mai à octobre, accueille des visiteurs.",
+                de,
+                Lang::De
+            ),
+            None
+        );
         // No sense in the original: nothing to invert.
         let it = "Il museo accoglie 300 visitatori al giorno.";
         assert_eq!(
